@@ -1,0 +1,107 @@
+package dev.knobflow.optimizers;
+
+import dev.knobflow.optimizers.distributions.Distribution;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * An immutable snapshot of a trial as it is in storage.
+ *
+ * @param number the trial's number in its study, assigned atomically by the storage
+ * @param state the life-cycle state
+ * @param values objective values in the study's objective order (empty unless COMPLETE or, for
+ *     PRUNED trials, the last reported values)
+ * @param params parameter values by name, in the order they were suggested
+ * @param distributions each parameter's distribution
+ * @param intermediateValues reported values by step
+ * @param constraints constraint values; the trial is feasible when every value is {@code <= 0}
+ * @param metrics extra metrics reported with the final values that are not objectives
+ * @param userAttrs attributes set by the user
+ * @param systemAttrs attributes set by Knobflow (sampler generation, grid index, fixed params...)
+ * @param budget the resource a scheduler granted, or {@code NaN} when none was assigned
+ * @param started when the trial started running, or {@code null}
+ * @param completed when the trial finished, or {@code null}
+ * @param heartbeat the last heartbeat, or {@code null}
+ * @param failReason why the trial failed or was pruned, or {@code null}
+ */
+public record FrozenTrial(
+    int number,
+    TrialState state,
+    List<Double> values,
+    Map<String, Object> params,
+    Map<String, Distribution> distributions,
+    NavigableMap<Long, List<Double>> intermediateValues,
+    List<Double> constraints,
+    Map<String, Double> metrics,
+    Map<String, Object> userAttrs,
+    Map<String, Object> systemAttrs,
+    double budget,
+    Instant started,
+    Instant completed,
+    Instant heartbeat,
+    String failReason) {
+
+  public FrozenTrial {
+    values = List.copyOf(values);
+    params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    distributions = Collections.unmodifiableMap(new LinkedHashMap<>(distributions));
+    intermediateValues = Collections.unmodifiableNavigableMap(new TreeMap<>(intermediateValues));
+    constraints = List.copyOf(constraints);
+    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    userAttrs = Collections.unmodifiableMap(new LinkedHashMap<>(userAttrs));
+    systemAttrs = Collections.unmodifiableMap(new LinkedHashMap<>(systemAttrs));
+  }
+
+  /** The single objective value; fails for multi-objective trials or trials without values. */
+  public double value() {
+    if (values.size() != 1) {
+      throw new IllegalStateException(
+          "trial " + number + " has " + values.size() + " values, not exactly one");
+    }
+    return values.get(0);
+  }
+
+  /** A parameter's value, or empty. */
+  public Optional<Object> param(String name) {
+    return Optional.ofNullable(params.get(name));
+  }
+
+  /** The granted budget, if a scheduler assigned one. */
+  public OptionalDouble budgetIfAssigned() {
+    return Double.isNaN(budget) ? OptionalDouble.empty() : OptionalDouble.of(budget);
+  }
+
+  /** Whether every constraint value is {@code <= 0} (true when there are no constraints). */
+  public boolean isFeasible() {
+    for (double c : constraints) {
+      if (!(c <= 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The sum of positive constraint values (0 when feasible). */
+  public double totalViolation() {
+    double sum = 0;
+    for (double c : constraints) {
+      sum += Double.isNaN(c) ? Double.POSITIVE_INFINITY : Math.max(0, c);
+    }
+    return sum;
+  }
+
+  /** The wall-clock duration, when started and completed are known. */
+  public Optional<java.time.Duration> duration() {
+    if (started == null || completed == null) {
+      return Optional.empty();
+    }
+    return Optional.of(java.time.Duration.between(started, completed));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.knobflow.optimizers;
+
+import java.time.Duration;
+
+/**
+ * How long and how wide {@link Study#optimize} runs.
+ *
+ * @param trials the number of trials to run in this call; {@code Integer.MAX_VALUE} for no limit
+ * @param timeout stop starting new trials after this long; {@code null} for none
+ * @param parallelism the number of trials evaluated at once, each on its own thread
+ * @param heartbeatInterval how often running trials record that their worker is alive; {@code null}
+ *     for no heartbeats
+ * @param staleAfter RUNNING trials with no heartbeat for this long are marked FAIL when the call
+ *     starts; {@code null} to leave them
+ */
+public record OptimizeOptions(
+    int trials,
+    Duration timeout,
+    int parallelism,
+    Duration heartbeatInterval,
+    Duration staleAfter) {
+
+  public OptimizeOptions {
+    if (trials < 1) {
+      throw new IllegalArgumentException("trials must be at least 1, got " + trials);
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+    }
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    if (heartbeatInterval != null
+        && (heartbeatInterval.isNegative() || heartbeatInterval.isZero())) {
+      throw new IllegalArgumentException(
+          "heartbeatInterval must be positive, got " + heartbeatInterval);
+    }
+  }
+
+  /** Run {@code trials} trials, one at a time, with no timeout. */
+  public static OptimizeOptions trials(int trials) {
+    return new OptimizeOptions(trials, null, 1, null, null);
+  }
+
+  /** Run until {@code timeout} has passed. */
+  public static OptimizeOptions timeout(Duration timeout) {
+    return new OptimizeOptions(Integer.MAX_VALUE, timeout, 1, null, null);
+  }
+
+  /** The same options with a timeout. */
+  public OptimizeOptions withTimeout(Duration newTimeout) {
+    return new OptimizeOptions(trials, newTimeout, parallelism, heartbeatInterval, staleAfter);
+  }
+
+  /** The same options with {@code n} trials at once. */
+  public OptimizeOptions withParallelism(int n) {
+    return new OptimizeOptions(trials, timeout, n, heartbeatInterval, staleAfter);
+  }
+
+  /** The same options with heartbeats, and stale RUNNING trials failed at start. */
+  public OptimizeOptions withHeartbeat(Duration interval, Duration stale) {
+    return new OptimizeOptions(trials, timeout, parallelism, interval, stale);
+  }
+}

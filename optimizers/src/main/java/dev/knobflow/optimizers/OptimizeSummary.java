@@ -1,0 +1,25 @@
+package dev.knobflow.optimizers;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What an {@link Study#optimize} call did.
+ *
+ * @param trialsByState how many trials this call finished, by state
+ * @param elapsed the wall time of the call
+ * @param stopReason why it stopped: {@code trials}, {@code timeout}, {@code exhausted} or {@code
+ *     stopped}
+ */
+public record OptimizeSummary(
+    Map<TrialState, Integer> trialsByState, Duration elapsed, String stopReason) {
+
+  public OptimizeSummary {
+    trialsByState = Map.copyOf(trialsByState);
+  }
+
+  /** The number of trials this call finished. */
+  public int finished() {
+    return trialsByState.values().stream().mapToInt(Integer::intValue).sum();
+  }
+}

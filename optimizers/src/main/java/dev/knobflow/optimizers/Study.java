@@ -1,0 +1,668 @@
+package dev.knobflow.optimizers;
+
+import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
+import dev.knobflow.optimizers.schedulers.Scheduler;
+import dev.knobflow.optimizers.storage.InMemoryStorage;
+import dev.knobflow.optimizers.storage.StudyRecord;
+import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
+import dev.knobflow.optimizers.storage.TrialOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An optimisation task: objectives with directions, a storage that holds every trial, a sampler
+ * that proposes parameters, a scheduler that stops or budgets trials, and listeners.
+ *
+ * <pre>{@code
+ * Study study = Study.builder("demo")
+ *     .objectives(Objective.maximize("accuracy"), Objective.minimize("latency_ms"))
+ *     .storage(JournalStorage.open(Path.of(".knobflow/journal.jsonl")))
+ *     .sampler(RandomSampler.seeded(42))
+ *     .build();
+ * study.optimize(trial -> {
+ *   double eta = trial.suggestFloat("eta", 0.01, 0.3, true);
+ *   ...
+ *   return TrialResult.of(accuracy, latency);
+ * }, OptimizeOptions.trials(60));
+ * List<FrozenTrial> front = study.paretoFront();
+ * }</pre>
+ *
+ * <p>A study instance is thread-safe; all state lives in its storage, so several instances (in
+ * several processes) can work on the same study.
+ */
+public final class Study implements StudyView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Study.class);
+
+  private final String name;
+  private final List<Objective> objectives;
+  private final StudyStorage storage;
+  private final Sampler sampler;
+  private final Scheduler scheduler;
+  private final SearchSpace declaredSpace;
+  private final List<StudyListener> listeners;
+  private final Set<Integer> ownRunningTrials = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopRequested;
+
+  private Study(Builder b, List<Objective> objectives) {
+    this.name = b.name;
+    this.objectives = List.copyOf(objectives);
+    this.storage = b.storage;
+    this.sampler = b.sampler;
+    this.scheduler = b.scheduler;
+    this.declaredSpace = b.space;
+    this.listeners = List.copyOf(b.listeners);
+  }
+
+  /** Starts describing a study; {@link Builder#build()} creates it or loads it if it exists. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  // --- StudyView -------------------------------------------------------------------------------
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<Objective> objectives() {
+    return objectives;
+  }
+
+  @Override
+  public SearchSpace declaredSpace() {
+    return declaredSpace;
+  }
+
+  @Override
+  public List<FrozenTrial> trials() {
+    return storage.trials(name);
+  }
+
+  @Override
+  public List<FrozenTrial> trials(Set<TrialState> states) {
+    return storage.trials(name, states);
+  }
+
+  /** The storage that holds this study. */
+  public StudyStorage storage() {
+    return storage;
+  }
+
+  /** The sampler. */
+  public Sampler sampler() {
+    return sampler;
+  }
+
+  /** The scheduler. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  Logger log() {
+    return LOG;
+  }
+
+  // --- ask / tell ------------------------------------------------------------------------------
+
+  /**
+   * Starts a new trial: an enqueued one if any is waiting, otherwise a fresh one with sampled
+   * parameters. Parameters of the declared space are suggested right away.
+   *
+   * @throws SamplerExhaustedException if the sampler has nothing left (a finished grid)
+   */
+  public Trial ask() {
+    Optional<FrozenTrial> waiting = storage.claimWaitingTrial(name);
+    FrozenTrial created =
+        waiting.orElseGet(() -> storage.createTrial(name, TrialState.RUNNING, Map.of()));
+    ownRunningTrials.add(created.number());
+    try {
+      return start(created);
+    } catch (RuntimeException e) {
+      finishQuietly(created.number(), TrialOutcome.failed(reasonOf(e), Instant.now()));
+      throw e;
+    }
+  }
+
+  private Trial start(FrozenTrial created) {
+    Map<String, Object> fixed = fixedParams(created);
+    Map<String, Distribution> relativeSpace = sampler.relativeSearchSpace(this, created);
+    Map<String, Object> relative =
+        relativeSpace.isEmpty() ? Map.of() : sampler.sampleRelative(this, created, relativeSpace);
+    Map<String, Object> attrs = sampler.trialAttributes(this, created, relative);
+    FrozenTrial current = created;
+    if (!attrs.isEmpty()) {
+      for (Map.Entry<String, Object> e : attrs.entrySet()) {
+        storage.setSystemAttr(name, created.number(), e.getKey(), e.getValue());
+      }
+      current = storage.trial(name, created.number());
+    }
+    var budget = scheduler.budgetFor(this, current);
+    if (budget.isPresent()) {
+      storage.setBudget(name, created.number(), budget.getAsDouble());
+      current = storage.trial(name, created.number());
+    }
+    Trial trial = new Trial(this, current, relativeSpace, relative, fixed);
+    for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
+      trial.suggest(e.getKey(), e.getValue());
+    }
+    FrozenTrial startedView = trial.snapshot();
+    for (StudyListener listener : listeners) {
+      safely(() -> listener.trialStarted(this, startedView));
+    }
+    return trial;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> fixedParams(FrozenTrial trial) {
+    Object fixed = trial.systemAttrs().get("fixed_params");
+    return fixed instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  /**
+   * Finishes a trial with the objective's result. Values are checked against the objectives: a
+   * wrong count, a missing named objective or a NaN makes the trial FAIL with the reason.
+   */
+  public FrozenTrial tell(Trial trial, TrialResult result) {
+    return tell(trial.number(), result);
+  }
+
+  /** Finishes trial {@code number} with a result; see {@link #tell(Trial, TrialResult)}. */
+  public FrozenTrial tell(int number, TrialResult result) {
+    TrialOutcome outcome = outcomeOf(result);
+    if (outcome.state() == TrialState.FAIL) {
+      LOG.warn("trial {} failed: {}", number, outcome.reason());
+    }
+    return finish(number, outcome);
+  }
+
+  /** Finishes a trial as FAIL with a reason. */
+  public FrozenTrial tellFailed(int number, String reason) {
+    return finish(number, TrialOutcome.failed(reason, Instant.now()));
+  }
+
+  /** Finishes a trial as PRUNED, keeping its last reported values. */
+  public FrozenTrial tellPruned(Trial trial, String reason) {
+    return finish(trial.number(), TrialOutcome.pruned(trial.lastReported(), reason, Instant.now()));
+  }
+
+  /**
+   * Queues a trial with fixed parameters; the next {@link #ask()} runs it. Values outside the
+   * distribution the objective suggests are ignored with a warning and sampled instead.
+   */
+  public void enqueue(Map<String, Object> params) {
+    Objects.requireNonNull(params, "params");
+    storage.createTrial(
+        name, TrialState.WAITING, Map.of("fixed_params", new LinkedHashMap<>(params)));
+  }
+
+  private TrialOutcome outcomeOf(TrialResult result) {
+    Instant now = Instant.now();
+    List<Double> values = new ArrayList<>();
+    Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
+    if (!result.named().isEmpty()) {
+      for (Objective o : objectives) {
+        Double v = result.named().get(o.name());
+        if (v == null) {
+          return TrialOutcome.failed(
+              "the result has no value for objective '"
+                  + o.name()
+                  + "' (it has "
+                  + result.named().keySet()
+                  + ")",
+              now);
+        }
+        values.add(v);
+      }
+      result
+          .named()
+          .forEach(
+              (k, v) -> {
+                if (objectives.stream().noneMatch(o -> o.name().equals(k))) {
+                  metrics.put(k, v);
+                }
+              });
+    } else {
+      values.addAll(result.values());
+    }
+    if (values.size() != objectives.size()) {
+      return TrialOutcome.failed(
+          "the objective returned "
+              + values.size()
+              + " value"
+              + (values.size() == 1 ? "" : "s")
+              + " but the study has "
+              + objectives.size()
+              + " objective"
+              + (objectives.size() == 1 ? "" : "s")
+              + " "
+              + objectives.stream().map(Objective::name).toList(),
+          now);
+    }
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null || values.get(i).isNaN()) {
+        return TrialOutcome.failed("objective '" + objectives.get(i).name() + "' is NaN", now);
+      }
+    }
+    return TrialOutcome.complete(values, result.constraints(), metrics, now);
+  }
+
+  private FrozenTrial finish(int number, TrialOutcome outcome) {
+    FrozenTrial finished = storage.finishTrial(name, number, outcome);
+    ownRunningTrials.remove(number);
+    for (StudyListener listener : listeners) {
+      safely(() -> listener.trialFinished(this, finished));
+    }
+    return finished;
+  }
+
+  private void finishQuietly(int number, TrialOutcome outcome) {
+    try {
+      finish(number, outcome);
+    } catch (TrialAlreadyFinishedException alreadyDone) {
+      ownRunningTrials.remove(number);
+    }
+  }
+
+  void notifyIntermediate(int number, long step, List<Double> values) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    FrozenTrial trial = storage.trial(name, number);
+    for (StudyListener listener : listeners) {
+      safely(() -> listener.intermediateValueReported(this, trial, step, values));
+    }
+  }
+
+  // --- optimize --------------------------------------------------------------------------------
+
+  /**
+   * Runs trials until {@code options.trials()} have finished in this call, the timeout passes, the
+   * sampler is exhausted or {@link #stop()} is called. An exception in the objective marks its
+   * trial FAIL and the study goes on.
+   */
+  public OptimizeSummary optimize(ObjectiveFunction objective, OptimizeOptions options) {
+    Objects.requireNonNull(objective, "objective");
+    stopRequested = false;
+    Instant begin = Instant.now();
+    Instant deadline = options.timeout() == null ? null : begin.plus(options.timeout());
+    if (options.staleAfter() != null) {
+      for (FrozenTrial stale : storage.failStaleTrials(name, options.staleAfter(), begin)) {
+        LOG.warn(
+            "trial {} had no heartbeat for {}: marked FAIL", stale.number(), options.staleAfter());
+      }
+    }
+    AtomicInteger reserved = new AtomicInteger();
+    Map<TrialState, AtomicInteger> counts = new EnumMap<>(TrialState.class);
+    for (TrialState s : TrialState.values()) {
+      counts.put(s, new AtomicInteger());
+    }
+    String[] stopReason = {"trials"};
+    Runnable worker =
+        () -> {
+          while (true) {
+            if (stopRequested || Thread.currentThread().isInterrupted()) {
+              stopReason[0] = "stopped";
+              return;
+            }
+            if (deadline != null && !Instant.now().isBefore(deadline)) {
+              stopReason[0] = "timeout";
+              return;
+            }
+            if (reserved.incrementAndGet() > options.trials()) {
+              return;
+            }
+            if (sampler.isExhausted(this)) {
+              stopReason[0] = "exhausted";
+              return;
+            }
+            Trial trial;
+            try {
+              trial = ask();
+            } catch (SamplerExhaustedException e) {
+              stopReason[0] = "exhausted";
+              return;
+            }
+            FrozenTrial done = run(trial, objective);
+            if (done != null) {
+              counts.get(done.state()).incrementAndGet();
+            }
+          }
+        };
+    ScheduledExecutorService heartbeats = startHeartbeats(options.heartbeatInterval());
+    try {
+      if (options.parallelism() == 1) {
+        worker.run();
+      } else {
+        ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), namedThreads());
+        try {
+          List<Future<?>> futures = new ArrayList<>();
+          for (int i = 0; i < options.parallelism(); i++) {
+            futures.add(pool.submit(worker));
+          }
+          for (Future<?> f : futures) {
+            try {
+              f.get();
+            } catch (InterruptedException e) {
+              stopRequested = true;
+              Thread.currentThread().interrupt();
+              pool.shutdownNow();
+            } catch (java.util.concurrent.ExecutionException e) {
+              throw new IllegalStateException(
+                  "a study worker crashed: " + e.getCause(), e.getCause());
+            }
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    } finally {
+      if (heartbeats != null) {
+        heartbeats.shutdownNow();
+      }
+    }
+    for (StudyListener listener : listeners) {
+      safely(() -> listener.studyFinished(this));
+    }
+    Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
+    counts.forEach(
+        (s, c) -> {
+          if (c.get() > 0) {
+            byState.put(s, c.get());
+          }
+        });
+    return new OptimizeSummary(byState, Duration.between(begin, Instant.now()), stopReason[0]);
+  }
+
+  /** Runs one trial to its end; returns the finished trial, or null if someone else finished it. */
+  private FrozenTrial run(Trial trial, ObjectiveFunction objective) {
+    TrialOutcome outcome;
+    try {
+      TrialResult result = objective.evaluate(trial);
+      if (result == null) {
+        outcome = TrialOutcome.failed("the objective returned null", Instant.now());
+      } else {
+        outcome = outcomeOf(result);
+      }
+    } catch (TrialPrunedException e) {
+      outcome = TrialOutcome.pruned(trial.lastReported(), e.getMessage(), Instant.now());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = TrialOutcome.failed("interrupted", Instant.now());
+    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+      outcome = TrialOutcome.failed(reasonOf(e), Instant.now());
+    }
+    if (outcome.state() == TrialState.FAIL) {
+      LOG.warn("trial {} failed: {}", trial.number(), outcome.reason());
+    }
+    try {
+      return finish(trial.number(), outcome);
+    } catch (TrialAlreadyFinishedException e) {
+      ownRunningTrials.remove(trial.number());
+      LOG.debug(
+          "trial {} was already finished (interrupted or stale): {}",
+          trial.number(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  private static String reasonOf(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Asks running {@code optimize} calls to start no new trials. */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /**
+   * Marks every trial this instance is running as FAIL with {@code reason}, leaving storage
+   * consistent; used on Ctrl-C. Their objectives' later results are ignored.
+   */
+  public List<FrozenTrial> failRunningTrials(String reason) {
+    stopRequested = true;
+    List<FrozenTrial> failed = new ArrayList<>();
+    for (Integer number : List.copyOf(ownRunningTrials)) {
+      try {
+        failed.add(finish(number, TrialOutcome.failed(reason, Instant.now())));
+      } catch (TrialAlreadyFinishedException alreadyDone) {
+        ownRunningTrials.remove(number);
+      }
+    }
+    return failed;
+  }
+
+  private ScheduledExecutorService startHeartbeats(Duration interval) {
+    if (interval == null) {
+      return null;
+    }
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "knobflow-heartbeat-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = interval.toMillis();
+    timer.scheduleAtFixedRate(
+        () -> {
+          Instant now = Instant.now();
+          for (Integer number : List.copyOf(ownRunningTrials)) {
+            safely(() -> storage.heartbeat(name, number, now));
+          }
+        },
+        millis,
+        millis,
+        TimeUnit.MILLISECONDS);
+    return timer;
+  }
+
+  private java.util.concurrent.ThreadFactory namedThreads() {
+    AtomicInteger counter = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "knobflow-" + name + "-worker-" + counter.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void safely(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("a study listener failed: {}", e.toString(), e);
+    }
+  }
+
+  // --- results ---------------------------------------------------------------------------------
+
+  /**
+   * The best completed trial of a single-objective study: feasible trials first, then the best
+   * value. Empty when no trial completed.
+   */
+  public Optional<FrozenTrial> bestTrial() {
+    if (objectives.size() != 1) {
+      throw new IllegalStateException(
+          "bestTrial() is for single-objective studies; this study has "
+              + objectives.size()
+              + " objectives: use paretoFront()");
+    }
+    Direction direction = objectives.get(0).direction();
+    FrozenTrial best = null;
+    for (FrozenTrial t : trials(Set.of(TrialState.COMPLETE))) {
+      if (best == null || better(t, best, direction)) {
+        best = t;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static boolean better(FrozenTrial a, FrozenTrial b, Direction direction) {
+    if (a.isFeasible() != b.isFeasible()) {
+      return a.isFeasible();
+    }
+    if (!a.isFeasible()) {
+      return a.totalViolation() < b.totalViolation();
+    }
+    return direction.isBetter(a.value(), b.value());
+  }
+
+  /**
+   * The completed trials no other completed trial dominates, in number order. With constraints,
+   * feasible trials come first: the front is taken over feasible trials, or over the trials with
+   * the least total violation when none is feasible.
+   */
+  public List<FrozenTrial> paretoFront() {
+    return ParetoFronts.of(trials(Set.of(TrialState.COMPLETE)), objectives);
+  }
+
+  /** A one-line summary of the study's trials by state. */
+  public Map<TrialState, Long> countByState() {
+    Map<TrialState, Long> counts = new EnumMap<>(TrialState.class);
+    for (FrozenTrial t : trials()) {
+      counts.merge(t.state(), 1L, Long::sum);
+    }
+    return Collections.unmodifiableMap(counts);
+  }
+
+  // --- builder ---------------------------------------------------------------------------------
+
+  /** Describes a study; {@link #build()} creates it in storage or loads the existing one. */
+  public static final class Builder {
+    private final String name;
+    private List<Objective> objectives;
+    private StudyStorage storage;
+    private Sampler sampler;
+    private Scheduler scheduler = Scheduler.none();
+    private SearchSpace space = SearchSpace.empty();
+    private final List<StudyListener> listeners = new ArrayList<>();
+    private Long seed;
+
+    private Builder(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("study name must not be blank");
+      }
+      this.name = name;
+    }
+
+    /** The objectives in order; default a single minimised objective named {@code value}. */
+    public Builder objectives(Objective... objectives) {
+      return objectives(List.of(objectives));
+    }
+
+    /** The objectives in order. */
+    public Builder objectives(List<Objective> objectives) {
+      if (objectives.isEmpty()) {
+        throw new IllegalArgumentException("objectives: declare at least one");
+      }
+      long distinct = objectives.stream().map(Objective::name).distinct().count();
+      if (distinct != objectives.size()) {
+        throw new IllegalArgumentException("objectives: names must be unique, got " + objectives);
+      }
+      this.objectives = List.copyOf(objectives);
+      return this;
+    }
+
+    /** A single objective named {@code value} in the given direction. */
+    public Builder direction(Direction direction) {
+      return objectives(new Objective("value", direction));
+    }
+
+    /** Where the study lives; default a fresh in-memory storage. */
+    public Builder storage(StudyStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /** The sampler; default a random sampler seeded with {@link #seed} if given. */
+    public Builder sampler(Sampler sampler) {
+      this.sampler = Objects.requireNonNull(sampler, "sampler");
+      return this;
+    }
+
+    /** The scheduler (pruner); default none. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** A space declared up front; its parameters are suggested at the start of every trial. */
+    public Builder space(SearchSpace space) {
+      this.space = Objects.requireNonNull(space, "space");
+      return this;
+    }
+
+    /** Adds a listener. */
+    public Builder listener(StudyListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The seed of the default sampler. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Creates the study, or loads it if a study of that name exists. Without explicit objectives,
+     * an existing study's objectives are used (or {@code value}, minimised).
+     */
+    public Study build() {
+      if (storage == null) {
+        storage = InMemoryStorage.create();
+      }
+      List<Objective> resolved = objectives;
+      if (resolved == null) {
+        resolved =
+            storage
+                .findStudy(name)
+                .map(StudyRecord::objectives)
+                .orElse(List.of(Objective.minimize("value")));
+      }
+      if (sampler == null) {
+        sampler = seed == null ? RandomSampler.create() : RandomSampler.seeded(seed);
+      }
+      StudyRecord record = storage.createStudy(name, resolved);
+      String description = sampler.describe();
+      if (!description.equals(record.attrs().get("sampler"))) {
+        storage.setStudyAttr(name, "sampler", description);
+      }
+      if (seed != null && !seed.equals(asLong(record.attrs().get("seed")))) {
+        storage.setStudyAttr(name, "seed", seed);
+      }
+      return new Study(this, record.objectives());
+    }
+
+    private static Long asLong(Object value) {
+      return value instanceof Number n ? n.longValue() : null;
+    }
+  }
+}

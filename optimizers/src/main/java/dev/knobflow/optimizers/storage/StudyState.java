@@ -1,0 +1,314 @@
+package dev.knobflow.optimizers.storage;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.Distribution;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The in-memory model of every study and trial, with the rules that keep it consistent. Not
+ * thread-safe: {@link InMemoryStorage} and {@link JournalStorage} guard it. Snapshots are cached
+ * per trial until the trial changes, so reading all trials costs a list copy.
+ */
+final class StudyState {
+
+  private final Map<String, StudyData> studies = new LinkedHashMap<>();
+
+  StudyRecord createStudy(String name, List<Objective> objectives, Instant at) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("study name must not be blank");
+    }
+    if (objectives.isEmpty()) {
+      throw new IllegalArgumentException("study '" + name + "': declare at least one objective");
+    }
+    StudyData existing = studies.get(name);
+    if (existing != null) {
+      if (!existing.objectives.equals(objectives)) {
+        throw new IllegalArgumentException(
+            "study '"
+                + name
+                + "' already exists with objectives "
+                + existing.objectives
+                + ", not "
+                + objectives);
+      }
+      return existing.record();
+    }
+    StudyData data = new StudyData(name, List.copyOf(objectives), at);
+    studies.put(name, data);
+    return data.record();
+  }
+
+  boolean hasStudy(String name) {
+    return studies.containsKey(name);
+  }
+
+  Optional<StudyRecord> findStudy(String name) {
+    StudyData data = studies.get(name);
+    return data == null ? Optional.empty() : Optional.of(data.record());
+  }
+
+  List<StudyRecord> studies() {
+    return studies.values().stream().map(StudyData::record).toList();
+  }
+
+  void setStudyAttr(String study, String key, Object value) {
+    StudyData data = study(study);
+    data.attrs.put(key, value);
+    data.cached = null;
+  }
+
+  int nextTrialNumber(String study) {
+    return study(study).trials.size();
+  }
+
+  FrozenTrial createTrial(
+      String study, int number, TrialState state, Map<String, Object> systemAttrs, Instant at) {
+    StudyData data = study(study);
+    if (number != data.trials.size()) {
+      throw new IllegalStateException(
+          "study '" + study + "': trial number " + number + " is not the next free number");
+    }
+    if (state != TrialState.RUNNING && state != TrialState.WAITING) {
+      throw new IllegalArgumentException("a new trial is RUNNING or WAITING, not " + state);
+    }
+    MutableTrial trial = new MutableTrial(number, state);
+    trial.systemAttrs.putAll(systemAttrs);
+    if (state == TrialState.RUNNING) {
+      trial.started = at;
+    }
+    data.trials.add(trial);
+    return trial.snapshot();
+  }
+
+  Optional<Integer> oldestWaiting(String study) {
+    for (MutableTrial t : study(study).trials) {
+      if (t.state == TrialState.WAITING) {
+        return Optional.of(t.number);
+      }
+    }
+    return Optional.empty();
+  }
+
+  FrozenTrial claim(String study, int number, Instant at) {
+    MutableTrial t = trial(study, number);
+    if (t.state != TrialState.WAITING) {
+      throw new IllegalStateException(
+          "trial " + number + " of study '" + study + "' is " + t.state + ", not WAITING");
+    }
+    t.state = TrialState.RUNNING;
+    t.started = at;
+    return t.changed();
+  }
+
+  void setParam(String study, int number, String name, Distribution distribution, Object value) {
+    MutableTrial t = running(study, number);
+    Distribution known = t.distributions.get(name);
+    if (known != null && !known.equals(distribution)) {
+      throw new IllegalArgumentException(
+          "parameter '"
+              + name
+              + "' of trial "
+              + number
+              + " was suggested with "
+              + known
+              + " and cannot change to "
+              + distribution);
+    }
+    t.distributions.put(name, distribution);
+    t.params.put(name, value);
+    t.changed();
+  }
+
+  void reportIntermediate(String study, int number, long step, List<Double> values) {
+    MutableTrial t = running(study, number);
+    t.intermediate.put(step, List.copyOf(values));
+    t.changed();
+  }
+
+  void setUserAttr(String study, int number, String key, Object value) {
+    MutableTrial t = trial(study, number);
+    t.userAttrs.put(key, value);
+    t.changed();
+  }
+
+  void setSystemAttr(String study, int number, String key, Object value) {
+    MutableTrial t = trial(study, number);
+    t.systemAttrs.put(key, value);
+    t.changed();
+  }
+
+  void setBudget(String study, int number, double budget) {
+    MutableTrial t = trial(study, number);
+    t.budget = budget;
+    t.changed();
+  }
+
+  void heartbeat(String study, int number, Instant at) {
+    MutableTrial t = trial(study, number);
+    if (t.state == TrialState.RUNNING) {
+      t.heartbeat = at;
+      t.changed();
+    }
+  }
+
+  /** Throws if the trial cannot be finished; does not change anything. */
+  void checkFinishable(String study, int number, TrialOutcome outcome) {
+    MutableTrial t = trial(study, number);
+    if (t.state.isFinished()) {
+      throw new TrialAlreadyFinishedException(study, number, t.state);
+    }
+    if (outcome.state() == TrialState.COMPLETE
+        && outcome.values().size() != study(study).objectives.size()) {
+      throw new IllegalArgumentException(
+          "trial "
+              + number
+              + " of study '"
+              + study
+              + "' has "
+              + outcome.values().size()
+              + " values but the study has "
+              + study(study).objectives.size()
+              + " objectives");
+    }
+  }
+
+  FrozenTrial finishTrial(String study, int number, TrialOutcome outcome) {
+    checkFinishable(study, number, outcome);
+    MutableTrial t = trial(study, number);
+    t.state = outcome.state();
+    t.values = outcome.values();
+    t.constraints = outcome.constraints();
+    t.metrics.putAll(outcome.metrics());
+    t.failReason = outcome.reason();
+    t.completed = outcome.at();
+    if (t.started == null) {
+      t.started = outcome.at();
+    }
+    return t.changed();
+  }
+
+  FrozenTrial trialSnapshot(String study, int number) {
+    return trial(study, number).snapshot();
+  }
+
+  List<FrozenTrial> trials(String study) {
+    List<MutableTrial> list = study(study).trials;
+    List<FrozenTrial> out = new ArrayList<>(list.size());
+    for (MutableTrial t : list) {
+      out.add(t.snapshot());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  int trialCount(String study) {
+    return study(study).trials.size();
+  }
+
+  private StudyData study(String name) {
+    StudyData data = studies.get(name);
+    if (data == null) {
+      throw new NoSuchElementException("no study named '" + name + "'");
+    }
+    return data;
+  }
+
+  private MutableTrial trial(String study, int number) {
+    List<MutableTrial> list = study(study).trials;
+    if (number < 0 || number >= list.size()) {
+      throw new NoSuchElementException("study '" + study + "' has no trial " + number);
+    }
+    return list.get(number);
+  }
+
+  private MutableTrial running(String study, int number) {
+    MutableTrial t = trial(study, number);
+    if (t.state.isFinished()) {
+      throw new TrialAlreadyFinishedException(study, number, t.state);
+    }
+    return t;
+  }
+
+  private static final class StudyData {
+    final String name;
+    final List<Objective> objectives;
+    final Map<String, Object> attrs = new LinkedHashMap<>();
+    final Instant created;
+    final List<MutableTrial> trials = new ArrayList<>();
+    StudyRecord cached;
+
+    StudyData(String name, List<Objective> objectives, Instant created) {
+      this.name = name;
+      this.objectives = objectives;
+      this.created = created;
+    }
+
+    StudyRecord record() {
+      if (cached == null) {
+        cached = new StudyRecord(name, objectives, attrs, created);
+      }
+      return cached;
+    }
+  }
+
+  private static final class MutableTrial {
+    final int number;
+    TrialState state;
+    List<Double> values = List.of();
+    final Map<String, Object> params = new LinkedHashMap<>();
+    final Map<String, Distribution> distributions = new LinkedHashMap<>();
+    final TreeMap<Long, List<Double>> intermediate = new TreeMap<>();
+    List<Double> constraints = List.of();
+    final Map<String, Double> metrics = new LinkedHashMap<>();
+    final Map<String, Object> userAttrs = new LinkedHashMap<>();
+    final Map<String, Object> systemAttrs = new LinkedHashMap<>();
+    double budget = Double.NaN;
+    Instant started;
+    Instant completed;
+    Instant heartbeat;
+    String failReason;
+    FrozenTrial cached;
+
+    MutableTrial(int number, TrialState state) {
+      this.number = number;
+      this.state = state;
+    }
+
+    FrozenTrial changed() {
+      cached = null;
+      return snapshot();
+    }
+
+    FrozenTrial snapshot() {
+      if (cached == null) {
+        cached =
+            new FrozenTrial(
+                number,
+                state,
+                values,
+                params,
+                distributions,
+                intermediate,
+                constraints,
+                metrics,
+                userAttrs,
+                systemAttrs,
+                budget,
+                started,
+                completed,
+                heartbeat,
+                failReason);
+      }
+      return cached;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.knobflow.optimizers.storage;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.Distribution;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The only place study state lives. Implementations must be safe for concurrent use by the threads
+ * of one process; the journal and MLflow storages are also safe for several processes.
+ *
+ * <p>Guarantees every implementation keeps: trial numbers are assigned atomically and never shared;
+ * a finished trial can never be finished again ({@link TrialAlreadyFinishedException}); a WAITING
+ * trial is claimed by exactly one worker.
+ */
+public interface StudyStorage extends AutoCloseable {
+
+  /** Creates a study, or returns the existing one of that name if its objectives are the same. */
+  StudyRecord createStudy(String name, List<Objective> objectives);
+
+  /** The study of that name, if it exists. */
+  Optional<StudyRecord> findStudy(String name);
+
+  /** Every study in creation order. */
+  List<StudyRecord> studies();
+
+  /** Sets a study-level attribute (sampler, seed, dataset meta-features...). */
+  void setStudyAttr(String study, String key, Object value);
+
+  /**
+   * Creates a trial with the next free number.
+   *
+   * @param state RUNNING for a trial a worker starts now, WAITING for an enqueued one
+   * @param systemAttrs initial system attributes (for WAITING trials: the fixed parameters)
+   */
+  FrozenTrial createTrial(String study, TrialState state, Map<String, Object> systemAttrs);
+
+  /** Atomically moves the oldest WAITING trial to RUNNING and returns it, or empty if none. */
+  Optional<FrozenTrial> claimWaitingTrial(String study);
+
+  /** Records a parameter's value and distribution on a RUNNING trial. */
+  void setParam(String study, int number, String name, Distribution distribution, Object value);
+
+  /** Records an intermediate value vector at a step of a RUNNING trial. */
+  void reportIntermediate(String study, int number, long step, List<Double> values);
+
+  /** Sets a user attribute. */
+  void setUserAttr(String study, int number, String key, Object value);
+
+  /** Sets a system attribute. */
+  void setSystemAttr(String study, int number, String key, Object value);
+
+  /** Records the budget a scheduler granted. */
+  void setBudget(String study, int number, double budget);
+
+  /** Records that a RUNNING trial's worker is alive. */
+  void heartbeat(String study, int number, Instant at);
+
+  /**
+   * Finishes a trial. Durable when it returns (the journal fsyncs).
+   *
+   * @throws TrialAlreadyFinishedException if the trial is already finished
+   */
+  FrozenTrial finishTrial(String study, int number, TrialOutcome outcome);
+
+  /** One trial. */
+  FrozenTrial trial(String study, int number);
+
+  /** Every trial of a study in number order. */
+  List<FrozenTrial> trials(String study);
+
+  /** The trials in the given states, in number order. */
+  default List<FrozenTrial> trials(String study, Set<TrialState> states) {
+    return trials(study).stream().filter(t -> states.contains(t.state())).toList();
+  }
+
+  /** The number of trials of a study. */
+  default int trialCount(String study) {
+    return trials(study).size();
+  }
+
+  /**
+   * Marks RUNNING trials whose last heartbeat (or start, if none) is older than {@code grace} as
+   * FAIL, and returns them.
+   */
+  default List<FrozenTrial> failStaleTrials(String study, Duration grace, Instant now) {
+    List<FrozenTrial> failed = new java.util.ArrayList<>();
+    for (FrozenTrial t : trials(study, Set.of(TrialState.RUNNING))) {
+      Instant last = t.heartbeat() != null ? t.heartbeat() : t.started();
+      if (last != null && last.plus(grace).isBefore(now)) {
+        try {
+          failed.add(
+              finishTrial(
+                  study,
+                  t.number(),
+                  TrialOutcome.failed(
+                      "stale: no heartbeat since " + last + " (grace " + grace + ")", now)));
+        } catch (TrialAlreadyFinishedException raced) {
+          // Another worker finished it in the meantime: nothing to do.
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** Releases files, locks and connections. */
+  @Override
+  default void close() {}
+}
