@@ -49,14 +49,22 @@ public record FrozenTrial(
     String failReason) {
 
   public FrozenTrial {
+    // Snapshots are taken on every state change, so empty collections are shared, not copied.
     values = List.copyOf(values);
-    params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-    distributions = Collections.unmodifiableMap(new LinkedHashMap<>(distributions));
-    intermediateValues = Collections.unmodifiableNavigableMap(new TreeMap<>(intermediateValues));
+    params = frozen(params);
+    distributions = frozen(distributions);
+    intermediateValues =
+        intermediateValues.isEmpty()
+            ? Collections.emptyNavigableMap()
+            : Collections.unmodifiableNavigableMap(new TreeMap<>(intermediateValues));
     constraints = List.copyOf(constraints);
-    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
-    userAttrs = Collections.unmodifiableMap(new LinkedHashMap<>(userAttrs));
-    systemAttrs = Collections.unmodifiableMap(new LinkedHashMap<>(systemAttrs));
+    metrics = frozen(metrics);
+    userAttrs = frozen(userAttrs);
+    systemAttrs = frozen(systemAttrs);
+  }
+
+  private static <K, V> Map<K, V> frozen(Map<K, V> map) {
+    return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 
   /** The single objective value; fails for multi-objective trials or trials without values. */

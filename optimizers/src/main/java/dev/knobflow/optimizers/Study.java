@@ -171,9 +171,11 @@ public final class Study implements StudyView {
     for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
       trial.suggest(e.getKey(), e.getValue());
     }
-    FrozenTrial startedView = trial.snapshot();
-    for (StudyListener listener : listeners) {
-      safely(() -> listener.trialStarted(this, startedView));
+    if (!listeners.isEmpty()) {
+      FrozenTrial startedView = trial.snapshot();
+      for (StudyListener listener : listeners) {
+        safely(() -> listener.trialStarted(this, startedView));
+      }
     }
     return trial;
   }

@@ -87,16 +87,15 @@ final class StudyState {
       trial.started = at;
     }
     data.trials.add(trial);
+    if (state == TrialState.WAITING) {
+      data.waiting.add(number);
+    }
     return trial.snapshot();
   }
 
   Optional<Integer> oldestWaiting(String study) {
-    for (MutableTrial t : study(study).trials) {
-      if (t.state == TrialState.WAITING) {
-        return Optional.of(t.number);
-      }
-    }
-    return Optional.empty();
+    java.util.TreeSet<Integer> waiting = study(study).waiting;
+    return waiting.isEmpty() ? Optional.empty() : Optional.of(waiting.first());
   }
 
   FrozenTrial claim(String study, int number, Instant at) {
@@ -107,7 +106,9 @@ final class StudyState {
     }
     t.state = TrialState.RUNNING;
     t.started = at;
-    return t.changed();
+    study(study).waiting.remove(number);
+    t.changed();
+    return t.snapshot();
   }
 
   void setParam(String study, int number, String name, Distribution distribution, Object value) {
@@ -194,7 +195,9 @@ final class StudyState {
     if (t.started == null) {
       t.started = outcome.at();
     }
-    return t.changed();
+    study(study).waiting.remove(number);
+    t.changed();
+    return t.snapshot();
   }
 
   FrozenTrial trialSnapshot(String study, int number) {
@@ -244,6 +247,7 @@ final class StudyState {
     final Map<String, Object> attrs = new LinkedHashMap<>();
     final Instant created;
     final List<MutableTrial> trials = new ArrayList<>();
+    final java.util.TreeSet<Integer> waiting = new java.util.TreeSet<>();
     StudyRecord cached;
 
     StudyData(String name, List<Objective> objectives, Instant created) {
@@ -283,9 +287,8 @@ final class StudyState {
       this.state = state;
     }
 
-    FrozenTrial changed() {
+    void changed() {
       cached = null;
-      return snapshot();
     }
 
     FrozenTrial snapshot() {
