@@ -19,22 +19,92 @@ final class Hv3d {
     if (n == 0) {
       return 0.0;
     }
+    int[] order = sortedByThird(points, n);
+    return sweep(points, order, n, null, null, 0, -1, reference, new double[n], new double[n]);
+  }
+
+  /** Indices {@code 0..n-1} sorted by the third objective. */
+  static int[] sortedByThird(double[][] points, int n) {
     int[] order = IndexSort.identity(n);
     IndexSort.sort(order, (a, b) -> Double.compare(points[a][2], points[b][2]));
-    double refX = reference[0];
-    double refY = reference[1];
+    return order;
+  }
+
+  /**
+   * Exclusive contribution of each of {@code points[0, n)}: its box minus the volume of its limit
+   * set {@code {max(q, p)}}. Mapping q to {@code max(q, p)} keeps the order by third objective, so
+   * the points are sorted once and every limit set is swept in that order without being built:
+   * O(n^2 log n) time in total and O(n) extra memory. A point weakly dominated by another,
+   * duplicates included, contributes exactly 0.
+   */
+  static double[] contributions(double[][] points, int n, double[] reference) {
+    double[] result = new double[n];
+    int[] order = sortedByThird(points, n);
     double[] xs = new double[n];
     double[] ys = new double[n];
+    for (int i = 0; i < n; i++) {
+      double[] p = points[i];
+      if (weaklyDominatedByAnother(points, n, i)) {
+        continue;
+      }
+      double box = (reference[0] - p[0]) * (reference[1] - p[1]) * (reference[2] - p[2]);
+      double limited = sweep(points, order, n, p, null, 0, i, reference, xs, ys);
+      result[i] = Math.max(0.0, box - limited);
+    }
+    return result;
+  }
+
+  private static boolean weaklyDominatedByAnother(double[][] points, int n, int i) {
+    double[] p = points[i];
+    for (int t = 0; t < n; t++) {
+      double[] q = points[t];
+      if (t != i && q[0] <= p[0] && q[1] <= p[1] && q[2] <= p[2]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The sweep. Visits {@code points[order[t]]} for t in [0, n), skipping index {@code skip} and,
+   * when {@code position} is given, every index whose position is {@code >= limit}; each visited
+   * point q is replaced by {@code max(q, floor)} when {@code floor} is given. {@code order} must
+   * sort the visited points by third objective. {@code xs} and {@code ys} are scratch space of at
+   * least n entries.
+   */
+  static double sweep(
+      double[][] points,
+      int[] order,
+      int n,
+      double[] floor,
+      int[] position,
+      int limit,
+      int skip,
+      double[] reference,
+      double[] xs,
+      double[] ys) {
+    double floorX = floor == null ? Double.NEGATIVE_INFINITY : floor[0];
+    double floorY = floor == null ? Double.NEGATIVE_INFINITY : floor[1];
+    double floorZ = floor == null ? Double.NEGATIVE_INFINITY : floor[2];
+    double refX = reference[0];
+    double refY = reference[1];
     int size = 0;
     double area = 0.0;
     double volume = 0.0;
-    double previousZ = points[order[0]][2];
+    double previousZ = Double.NaN;
     for (int s = 0; s < n; s++) {
-      double[] p = points[order[s]];
-      volume += area * (p[2] - previousZ);
-      previousZ = p[2];
-      double x = p[0];
-      double y = p[1];
+      int index = order[s];
+      if (index == skip || (position != null && position[index] >= limit)) {
+        continue;
+      }
+      double[] p = points[index];
+      double z = Math.max(p[2], floorZ);
+      if (size > 0) {
+        volume += area * (z - previousZ);
+      }
+      previousZ = z;
+      double x = Math.max(p[0], floorX);
+      double y = Math.max(p[1], floorY);
       int upper = upperBound(xs, size, x); // first staircase index with xs > x
       if (upper > 0 && ys[upper - 1] <= y) {
         continue; // weakly dominated in (x, y) by a point that is also no worse in z
@@ -60,7 +130,9 @@ final class Hv3d {
       ys[start] = y;
       size += 1 - removed;
     }
-    volume += area * (reference[2] - previousZ);
+    if (size > 0) {
+      volume += area * (reference[2] - previousZ);
+    }
     return volume;
   }
 

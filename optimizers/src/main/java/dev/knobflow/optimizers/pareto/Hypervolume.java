@@ -42,7 +42,7 @@ public final class Hypervolume {
    * <p>Points outside the reference box, weakly dominated points and exact duplicates contribute 0
    * (removing one of two equal points loses nothing). Cost: O(n log n) for 2 objectives; for 3 or
    * more, per point a hypervolume of its limit set ({@code max(q, p)} for every other point q),
-   * which is O(n^2 log n) in total for 3 objectives.
+   * which is O(n^2 log n) in total for 3 objectives (one shared sort, then a sweep per point).
    *
    * @param points as for {@link #compute(double[][], double[])}
    * @param reference as for {@link #compute(double[][], double[])}
@@ -64,6 +64,8 @@ public final class Hypervolume {
       inner = contributionsOneObjective(inside, n, reference[0]);
     } else if (m == 2) {
       inner = Hv2d.contributions(inside, n, reference[0], reference[1]);
+    } else if (m == 3) {
+      inner = Hv3d.contributions(inside, n, reference);
     } else {
       inner = contributionsByLimitSets(inside, n, m, reference);
     }

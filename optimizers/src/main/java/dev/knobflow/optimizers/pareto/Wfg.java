@@ -43,6 +43,9 @@ final class Wfg {
     int last = d - 1;
     int[] order = IndexSort.identity(n);
     IndexSort.sort(order, (a, b) -> Double.compare(points[a][last], points[b][last]));
+    if (d == 4) {
+      return slicedFourObjectives(points, n, order, reference);
+    }
     double[][] limitRows = new double[n][last];
     double[][] limited = new double[n][];
     double volume = 0.0;
@@ -73,6 +76,37 @@ final class Wfg {
       int kept = last > 3 ? keepNonDominated(limited, k, last) : k;
       double exclusive = box(p, last, reference) - sliced(limited, kept, last, reference);
       volume += (reference[last] - p[last]) * exclusive;
+    }
+    return volume;
+  }
+
+  /**
+   * {@link #sliced} for four objectives without building limit sets: the three-objective sweep
+   * visits the points before p (by fourth objective) in one shared order by third objective,
+   * replacing each q by {@code max(q, p)} on the fly, which keeps that order.
+   */
+  private static double slicedFourObjectives(
+      double[][] points, int n, int[] order, double[] reference) {
+    int[] position = new int[n];
+    for (int s = 0; s < n; s++) {
+      position[order[s]] = s;
+    }
+    int[] byThird = Hv3d.sortedByThird(points, n);
+    double[] xs = new double[n];
+    double[] ys = new double[n];
+    double volume = 0.0;
+    for (int s = 0; s < n; s++) {
+      double[] p = points[order[s]];
+      boolean covered = false;
+      for (int t = 0; t < s && !covered; t++) {
+        double[] q = points[order[t]];
+        covered = q[0] <= p[0] && q[1] <= p[1] && q[2] <= p[2];
+      }
+      if (covered) {
+        continue;
+      }
+      double limited = Hv3d.sweep(points, byThird, n, p, position, s, -1, reference, xs, ys);
+      volume += (reference[3] - p[3]) * (box(p, 3, reference) - limited);
     }
     return volume;
   }
