@@ -22,7 +22,10 @@ class SampleStoreTest {
       store.append(s(t * 100));
     }
     assertEquals(List.of(s(200), s(300), s(400), s(500)), store.samples(250, 450));
-    assertEquals(List.of(s(300), s(400)), store.samples(300, 400), "exact hits need no bounds");
+    assertEquals(
+        List.of(s(200), s(300), s(400), s(500)),
+        store.samples(300, 400),
+        "neighbours are included even when samples sit exactly on the edges");
     assertEquals(List.of(s(900)), store.samples(950, 2000));
     assertEquals(List.of(s(0)), store.samples(-50, -10));
   }
