@@ -12,7 +12,7 @@ mkdir -p bench/results
 out="bench/results/green-metrics-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "# green-metrics sampler benchmark, $(date -u +%FT%TZ), $(nproc) CPUs, $(java -version 2>&1 | head -1)"
-  mvn -B -q -pl green-metrics test-compile exec:java \
+  mvn -B -q -Dstyle.color=never -pl green-metrics test-compile exec:java \
     -Dexec.mainClass=dev.knobflow.greenmetrics.bench.NvidiaSmiSamplerBench \
     -Dexec.classpathScope=test \
     -Dexec.args="$seconds"
