@@ -14,6 +14,7 @@ Fixture keys:
   garbage         list of lines
   die_after_ticks the first die_runs sampler runs exit with status 1 after this many ticks
   die_runs        (default 1); runs are counted in --state DIR
+  stall_after_ticks the first die_runs sampler runs hang silently after this many ticks
   fail_probe      print this text and exit 9 on every call (driver not loaded)
 """
 import datetime
@@ -81,6 +82,8 @@ def main(argv):
             f.write(str(run + 1))
     die_after = fx.get("die_after_ticks")
     dies = die_after is not None and run < fx.get("die_runs", 1)
+    stall_after = fx.get("stall_after_ticks")
+    stalls = stall_after is not None and run < fx.get("die_runs", 1)
     garbage_every = fx.get("garbage_every")
     out = sys.stdout
     tick = 0
@@ -107,6 +110,8 @@ def main(argv):
             out.flush()
             if loop_ms is None:
                 return 0
+            if stalls and tick >= stall_after:
+                time.sleep(3600)
             if dies and tick >= die_after:
                 out.write("Unable to determine the device handle for GPU0000:00:00.0: Unknown Error\n")
                 out.flush()

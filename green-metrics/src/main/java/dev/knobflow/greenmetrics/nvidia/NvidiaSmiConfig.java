@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param initialBackoff wait before the first restart; doubles per consecutive failure
  * @param maxBackoff upper bound of the restart wait
  * @param stopGrace time nvidia-smi gets to exit after a polite termination before it is killed
+ * @param stallTimeout a running nvidia-smi that prints no valid row for this long is killed (and
+ *     then restarted like one that died)
  * @param probeTimeout time limit of the one-off probe and {@code -L} calls
  * @param retention history kept per GPU for {@code samples(...)} queries
  * @param clock the monotonic clock samples are stamped on
@@ -34,6 +36,7 @@ public record NvidiaSmiConfig(
     Duration initialBackoff,
     Duration maxBackoff,
     Duration stopGrace,
+    Duration stallTimeout,
     Duration probeTimeout,
     Duration retention,
     NanoClock clock) {
@@ -57,6 +60,11 @@ public record NvidiaSmiConfig(
     requirePositive(initialBackoff, "initialBackoff");
     requirePositive(maxBackoff, "maxBackoff");
     requirePositive(stopGrace, "stopGrace");
+    requirePositive(stallTimeout, "stallTimeout");
+    if (stallTimeout.compareTo(interval.multipliedBy(3)) < 0) {
+      throw new IllegalArgumentException(
+          "stallTimeout must be at least 3 sampling intervals, got " + stallTimeout);
+    }
     requirePositive(probeTimeout, "probeTimeout");
     requirePositive(retention, "retention");
     Objects.requireNonNull(clock, "clock");
@@ -87,6 +95,7 @@ public record NvidiaSmiConfig(
     private Duration initialBackoff = Duration.ofMillis(500);
     private Duration maxBackoff = Duration.ofSeconds(10);
     private Duration stopGrace = Duration.ofSeconds(2);
+    private Duration stallTimeout = Duration.ofSeconds(10);
     private Duration probeTimeout = Duration.ofSeconds(15);
     private Duration retention = SampleStores.DEFAULT_RETENTION;
     private NanoClock clock = NanoClock.SYSTEM;
@@ -130,6 +139,11 @@ public record NvidiaSmiConfig(
       return this;
     }
 
+    public Builder stallTimeout(Duration timeout) {
+      this.stallTimeout = timeout;
+      return this;
+    }
+
     public Builder probeTimeout(Duration timeout) {
       this.probeTimeout = timeout;
       return this;
@@ -155,6 +169,7 @@ public record NvidiaSmiConfig(
           initialBackoff,
           maxBackoff,
           stopGrace,
+          stallTimeout,
           probeTimeout,
           retention,
           clock);

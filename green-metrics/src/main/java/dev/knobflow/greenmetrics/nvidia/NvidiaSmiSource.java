@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -60,6 +62,9 @@ public final class NvidiaSmiSource implements PowerSource {
   private volatile boolean instantSupported;
   private volatile String failure;
   private volatile boolean closing;
+  private volatile long lastRowSystemNanos;
+  private final AtomicLong stalls = new AtomicLong();
+  private ScheduledExecutorService watchdog;
   private NvidiaSmiCsv csv;
   private Process process;
   private Thread reader;
@@ -130,6 +135,15 @@ public final class NvidiaSmiSource implements PowerSource {
       reader = new Thread(this::readLoop, "knobflow-nvidia-smi-reader");
       reader.setDaemon(true);
       reader.start();
+      watchdog =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "knobflow-nvidia-smi-watchdog");
+                t.setDaemon(true);
+                return t;
+              });
+      long period = Math.max(1, config.stallTimeout().toMillis() / 4);
+      watchdog.scheduleWithFixedDelay(this::killIfStalled, period, period, TimeUnit.MILLISECONDS);
       LOG.info("nvidia-smi: sampling {} every {} ms", selected, config.interval().toMillis());
     }
   }
@@ -283,6 +297,7 @@ public final class NvidiaSmiSource implements PowerSource {
         return null;
       }
       process = new ProcessBuilder(samplerCommand()).redirectErrorStream(true).start();
+      lastRowSystemNanos = System.nanoTime();
       process.getOutputStream().close();
       return process;
     }
@@ -295,7 +310,10 @@ public final class NvidiaSmiSource implements PowerSource {
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
-        gotRow |= accept(line, config.clock().nanoTime());
+        if (accept(line, config.clock().nanoTime())) {
+          gotRow = true;
+          lastRowSystemNanos = System.nanoTime();
+        }
       }
     } catch (IOException e) {
       if (!closing) {
@@ -338,6 +356,21 @@ public final class NvidiaSmiSource implements PowerSource {
     return true;
   }
 
+  /** Kills a sampler that is alive but silent, so the reader restarts it. */
+  private void killIfStalled() {
+    Process p;
+    synchronized (lock) {
+      p = process;
+    }
+    long silent = System.nanoTime() - lastRowSystemNanos;
+    if (!closing && p != null && p.isAlive() && silent > config.stallTimeout().toNanos()) {
+      stalls.incrementAndGet();
+      LOG.warn(
+          "nvidia-smi printed no valid row for {} ms; killing it to restart", silent / 1_000_000);
+      p.destroyForcibly();
+    }
+  }
+
   private static String abbreviate(String s) {
     return s.length() <= 300 ? s : s.substring(0, 300) + "...";
   }
@@ -350,6 +383,11 @@ public final class NvidiaSmiSource implements PowerSource {
   /** How many times nvidia-smi has been restarted after dying. */
   public long restartCount() {
     return restarts.get();
+  }
+
+  /** How many times a silent nvidia-smi was killed by the watchdog. */
+  public long stallCount() {
+    return stalls.get();
   }
 
   /** How many output lines could not be parsed. */
@@ -413,6 +451,9 @@ public final class NvidiaSmiSource implements PowerSource {
       closed.countDown();
       p = process;
       t = reader;
+      if (watchdog != null) {
+        watchdog.shutdownNow();
+      }
     }
     if (p != null) {
       p.destroy();

@@ -28,6 +28,12 @@ class NvidiaSmiSourceTest {
 
   private NvidiaSmiSource start(String fixture, Map<String, String> env, List<String> gpus)
       throws Exception {
+    return start(fixture, env, gpus, Duration.ofSeconds(10));
+  }
+
+  private NvidiaSmiSource start(
+      String fixture, Map<String, String> env, List<String> gpus, Duration stallTimeout)
+      throws Exception {
     NvidiaSmiSource source =
         NvidiaSmiSource.create(
             NvidiaSmiConfig.builder()
@@ -37,6 +43,7 @@ class NvidiaSmiSourceTest {
                 .gpus(gpus)
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
                 .stopGrace(Duration.ofSeconds(1))
+                .stallTimeout(stallTimeout)
                 .build());
     source.start();
     return source;
@@ -174,6 +181,24 @@ class NvidiaSmiSourceTest {
       assertTrue(e.coverage() > 0.3 && e.coverage() <= 1.0, "coverage " + e.coverage());
       assertTrue(source.failure().isEmpty());
       assertTrue(source.isSamplerAlive());
+    }
+  }
+
+  @Test
+  void silentlyHangingSamplerIsKilledAndRestarted() throws Exception {
+    try (NvidiaSmiSource source = start("stalls", Map.of(), List.of(), Duration.ofMillis(400))) {
+      Device gpu = source.devices().get(0);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (source.restartCount() < 1) {
+        assertTrue(System.nanoTime() < deadline, "the hanging sampler was never restarted");
+        Thread.sleep(20);
+      }
+      assertEquals(1, source.stallCount());
+      long restartedAt = source.clock().nanoTime();
+      while (source.samples(gpu, restartedAt, Long.MAX_VALUE).size() < 3) {
+        assertTrue(System.nanoTime() < deadline, "no samples after the restart");
+        Thread.sleep(20);
+      }
     }
   }
 
