@@ -20,7 +20,9 @@ import java.util.Set;
  *
  * <p>One meter wraps started, shared {@link PowerSource}s; any number of measurements may run at
  * once, each over its own devices, so parallel trials on separate GPUs get only their own devices'
- * energy. The meter does not own the sources: close them yourself.
+ * energy. The meter does not own the sources: close them yourself. All sources must stamp samples
+ * on the same clock (the default {@link NanoClock#SYSTEM}); the meter uses the first source's
+ * clock.
  *
  * <pre>{@code
  * EnergyMeter meter = EnergyMeter.of(List.of(nvidiaSmi));
