@@ -16,5 +16,5 @@ out="bench/results/green-metrics-$(date -u +%Y%m%dT%H%M%SZ).txt"
     -Dexec.mainClass=dev.knobflow.greenmetrics.bench.NvidiaSmiSamplerBench \
     -Dexec.classpathScope=test \
     -Dexec.args="$seconds"
-} | tee "$out"
+} 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | tee "$out"
 echo "saved $out"
