@@ -1,0 +1,344 @@
+package dev.knobflow.plugin.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real MLflow tracking server for tests: a pinned MLflow release installed from PyPI into {@code
+ * <repo>/target/mlflow-venv} (once, cached between runs, guarded by a file lock), started with a
+ * SQLite backend and proxied artifacts in a fresh directory, on 127.0.0.1 and a free port.
+ *
+ * <p>MLflow 3's security middleware accepts Host headers of localhost, 127.0.0.1 and private IPs by
+ * default, so clients using {@link #trackingUri()} need no {@code --allowed-hosts}.
+ *
+ * <p>Python 3.10 or newer ({@code python3}, or {@code KNOBFLOW_PYTHON}) is the one requirement.
+ */
+public final class MlflowTestServer {
+
+  /**
+   * The pinned release. 3.18.0 is listed on PyPI but its own dependencies (mlflow-skinny and
+   * mlflow-tracing 3.18.0) are not, so it cannot be installed; 3.17.2 is the newest that can.
+   */
+  public static final String MLFLOW_VERSION = "3.17.2";
+
+  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static MlflowTestServer shared;
+
+  private final Path mlflow;
+  private final Path dataDir;
+  private final Path logFile;
+  private final int port;
+  private Process process;
+
+  private MlflowTestServer(Path mlflow, Path dataDir, Path logFile, int port) {
+    this.mlflow = mlflow;
+    this.dataDir = dataDir;
+    this.logFile = logFile;
+    this.port = port;
+  }
+
+  /** The server shared by every test of this JVM: started on first use, stopped at JVM exit. */
+  public static synchronized MlflowTestServer shared() {
+    if (shared == null) {
+      MlflowTestServer server = create();
+      server.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mlflow-test-server-stop"));
+      shared = server;
+    } else if (!shared.isRunning()) {
+      shared.start();
+    }
+    return shared;
+  }
+
+  /** A new, not yet started server with its own database and artifact directory. */
+  public static MlflowTestServer create() {
+    Path target = repoRoot().resolve("target");
+    Path mlflow = ensureInstalled(target);
+    try {
+      Files.createDirectories(target.resolve("mlflow-server"));
+      Path dataDir = Files.createTempDirectory(target.resolve("mlflow-server"), "run-");
+      int port = freePort();
+      return new MlflowTestServer(mlflow, dataDir, dataDir.resolve("server.log"), port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Base URL, e.g. {@code http://127.0.0.1:5123}. */
+  public String trackingUri() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** The port, the same across {@link #restart()}. */
+  public int port() {
+    return port;
+  }
+
+  /** The server's log file. */
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** Whether the server process is alive. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Starts the server and waits until {@code GET /health} answers. */
+  public synchronized void start() {
+    if (isRunning()) {
+      return;
+    }
+    List<String> command =
+        List.of(
+            mlflow.toString(),
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port),
+            "--backend-store-uri",
+            "sqlite:///" + dataDir.resolve("mlflow.db"),
+            "--artifacts-destination",
+            dataDir.resolve("artifacts").toString(),
+            "--workers",
+            "1");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.environment().put("PYTHONUNBUFFERED", "1");
+    builder.environment().put("MLFLOW_TRACKING_URI", trackingUri());
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + mlflow, e);
+    }
+    waitForHealth();
+  }
+
+  /** Stops the server (its workers too) and waits for the port to be free. */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.add(process.toHandle());
+    all.forEach(ProcessHandle::destroy);
+    for (ProcessHandle handle : all) {
+      try {
+        handle.onExit().get(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        handle.destroyForcibly();
+      }
+    }
+    process = null;
+  }
+
+  /** Stops and starts again on the same port with the same database and artifacts. */
+  public synchronized void restart() {
+    stop();
+    start();
+  }
+
+  private void waitForHealth() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create(trackingUri() + "/health"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "mlflow server exited with " + process.exitValue() + "; log tail:\n" + logTail());
+      }
+      try {
+        if (http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for mlflow server", e);
+      }
+      sleep(250);
+    }
+    stop();
+    throw new IllegalStateException(
+        "mlflow server did not answer GET /health within "
+            + START_TIMEOUT.toSeconds()
+            + " s; log tail:\n"
+            + logTail());
+  }
+
+  /** The last 40 lines of the server log. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log at " + logFile + ")";
+    }
+  }
+
+  // ---- installation --------------------------------------------------------------------
+
+  /** The directory holding {@code mvnw}, found by walking up from the working directory. */
+  static Path repoRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("mvnw"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("no mvnw found above " + dir + "; run from the repository");
+  }
+
+  /** Installs the pinned MLflow into target/mlflow-venv unless it is already there. */
+  static Path ensureInstalled(Path target) {
+    Path venv = target.resolve("mlflow-venv");
+    Path mlflow = venv.resolve("bin").resolve("mlflow");
+    try {
+      Files.createDirectories(target);
+      try (FileChannel channel =
+              FileChannel.open(
+                  target.resolve("mlflow-venv.lock"),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        if (installedVersionMatches(mlflow)) {
+          return mlflow;
+        }
+        Path log = target.resolve("mlflow-venv-install.log");
+        String python = findPython();
+        run(List.of(python, "-m", "venv", "--clear", venv.toString()), log);
+        run(
+            List.of(
+                venv.resolve("bin").resolve("python").toString(),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "mlflow==" + MLFLOW_VERSION),
+            log);
+        if (!installedVersionMatches(mlflow)) {
+          throw new IllegalStateException(
+              "installed mlflow "
+                  + MLFLOW_VERSION
+                  + " but `mlflow --version` disagrees; see "
+                  + log);
+        }
+        return mlflow;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + venv, e);
+    }
+  }
+
+  private static boolean installedVersionMatches(Path mlflow) {
+    if (!Files.isExecutable(mlflow)) {
+      return false;
+    }
+    try {
+      Process p =
+          new ProcessBuilder(mlflow.toString(), "--version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor(60, TimeUnit.SECONDS) && out.endsWith("version " + MLFLOW_VERSION);
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static String findPython() {
+    String python = System.getenv().getOrDefault("KNOBFLOW_PYTHON", "python3");
+    String version;
+    try {
+      Process p =
+          new ProcessBuilder(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
+              .redirectErrorStream(true)
+              .start();
+      version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "The MLflow tests need Python 3.10+ as `"
+              + python
+              + "` (or set KNOBFLOW_PYTHON), but it cannot be run: "
+              + e.getMessage(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    String[] parts = version.split("\\.");
+    boolean ok =
+        parts.length == 2
+            && parts[0].equals("3")
+            && parts[1].chars().allMatch(Character::isDigit)
+            && Integer.parseInt(parts[1]) >= 10;
+    if (!ok) {
+      throw new IllegalStateException(
+          "The MLflow tests need Python 3.10+, but `" + python + "` reports '" + version + "'");
+    }
+    return python;
+  }
+
+  private static void run(List<String> command, Path log) {
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " timed out; see " + log);
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(
+            String.join(" ", command) + " failed with " + p.exitValue() + "; see " + log);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
