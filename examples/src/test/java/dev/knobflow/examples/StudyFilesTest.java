@@ -14,7 +14,6 @@ import dev.knobflow.optimizers.storage.DistributionJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +56,7 @@ class StudyFilesTest {
     assertEquals(List.of("python3", "train.py"), command);
     // Every declared distribution parses as the engine reads it.
     Map<String, Distribution> space = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = study.path("space").fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
+    for (Map.Entry<String, JsonNode> e : study.path("space").properties()) {
       space.put(e.getKey(), DistributionJson.fromJson(e.getValue()));
     }
     assertEquals(List.of("lr", "hidden", "epochs", "l2"), List.copyOf(space.keySet()));
