@@ -1,0 +1,189 @@
+package dev.knobflow.examples.xgboost;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@link XgbObjective} trains on and how it scores. Every setting has a default and can be
+ * overridden by a system property {@code knobflow.xgb.<name>} or, failing that, an environment
+ * variable {@code KNOBFLOW_XGB_<NAME>} (upper case, dashes as underscores):
+ *
+ * <table>
+ *   <caption>settings</caption>
+ *   <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>dataset</td><td>(bundled breast_cancer.csv)</td><td>path of a CSV file with a binary
+ *       0/1 target</td></tr>
+ *   <tr><td>target</td><td>target</td><td>the target column</td></tr>
+ *   <tr><td>rounds</td><td>100</td><td>boosting rounds when no scheduler grants a budget</td></tr>
+ *   <tr><td>folds</td><td>0</td><td>0 for a hold-out split, otherwise stratified k-fold</td></tr>
+ *   <tr><td>test-fraction</td><td>0.25</td><td>hold-out share</td></tr>
+ *   <tr><td>split-seed</td><td>0</td><td>seed of the split</td></tr>
+ *   <tr><td>model-seed</td><td>0</td><td>XGBoost's own seed (row and column subsampling)</td></tr>
+ *   <tr><td>latency-rows</td><td>1000</td><td>rows per timed prediction batch</td></tr>
+ *   <tr><td>latency-warmups</td><td>3</td><td>untimed batches first</td></tr>
+ *   <tr><td>latency-repeats</td><td>7</td><td>timed batches; the median counts</td></tr>
+ * </table>
+ *
+ * @param dataset a CSV file, or empty for the bundled breast cancer data
+ * @param targetColumn the target column's name
+ * @param rounds boosting rounds, at least 1
+ * @param folds 0 for hold-out, otherwise the number of folds (at least 2)
+ * @param testFraction the hold-out share, strictly between 0 and 1
+ * @param splitSeed the seed of the stratified split
+ * @param modelSeed XGBoost's seed
+ * @param latencyRows rows per timed batch, at least 1
+ * @param latencyWarmups untimed batches, at least 0
+ * @param latencyRepeats timed batches, at least 1
+ */
+public record XgbConfig(
+    Optional<Path> dataset,
+    String targetColumn,
+    int rounds,
+    int folds,
+    double testFraction,
+    long splitSeed,
+    long modelSeed,
+    int latencyRows,
+    int latencyWarmups,
+    int latencyRepeats) {
+
+  /** The bundled dataset, as a classpath resource. */
+  public static final String BUNDLED_DATASET = "/datasets/breast_cancer.csv";
+
+  private static final String PROPERTY_PREFIX = "knobflow.xgb.";
+  private static final String ENV_PREFIX = "KNOBFLOW_XGB_";
+
+  public XgbConfig {
+    require(rounds >= 1, "rounds", "at least 1", rounds);
+    require(folds == 0 || folds >= 2, "folds", "0 (hold-out) or at least 2", folds);
+    require(testFraction > 0 && testFraction < 1, "test-fraction", "between 0 and 1", testFraction);
+    require(latencyRows >= 1, "latency-rows", "at least 1", latencyRows);
+    require(latencyWarmups >= 0, "latency-warmups", "at least 0", latencyWarmups);
+    require(latencyRepeats >= 1, "latency-repeats", "at least 1", latencyRepeats);
+    if (targetColumn == null || targetColumn.isBlank()) {
+      throw new IllegalArgumentException(describe("target") + " must not be blank");
+    }
+  }
+
+  /** The defaults: bundled breast cancer data, 100 rounds, a 25 % stratified hold-out. */
+  public static XgbConfig defaults() {
+    return new XgbConfig(Optional.empty(), "target", 100, 0, 0.25, 0, 0, 1000, 3, 7);
+  }
+
+  /** The defaults overridden by this JVM's system properties and environment. */
+  public static XgbConfig fromEnvironment() {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Map<String, String> properties = (Map) System.getProperties();
+    return from(properties, System.getenv());
+  }
+
+  /**
+   * The defaults overridden by {@code properties} ({@code knobflow.xgb.*}) and then {@code env}
+   * ({@code KNOBFLOW_XGB_*}); a property wins over an environment variable.
+   *
+   * @throws IllegalArgumentException naming the setting when a value is malformed or out of range
+   */
+  public static XgbConfig from(Map<String, String> properties, Map<String, String> env) {
+    XgbConfig d = defaults();
+    Lookup in = new Lookup(properties, env);
+    return new XgbConfig(
+        in.get("dataset").map(Path::of),
+        in.get("target").orElse(d.targetColumn()),
+        in.getInt("rounds", d.rounds()),
+        in.getInt("folds", d.folds()),
+        in.getDouble("test-fraction", d.testFraction()),
+        in.getLong("split-seed", d.splitSeed()),
+        in.getLong("model-seed", d.modelSeed()),
+        in.getInt("latency-rows", d.latencyRows()),
+        in.getInt("latency-warmups", d.latencyWarmups()),
+        in.getInt("latency-repeats", d.latencyRepeats()));
+  }
+
+  /** The same configuration with a different number of boosting rounds. */
+  public XgbConfig withRounds(int newRounds) {
+    return new XgbConfig(
+        dataset,
+        targetColumn,
+        newRounds,
+        folds,
+        testFraction,
+        splitSeed,
+        modelSeed,
+        latencyRows,
+        latencyWarmups,
+        latencyRepeats);
+  }
+
+  /** The same configuration with {@code k}-fold cross-validation (0 for hold-out). */
+  public XgbConfig withFolds(int k) {
+    return new XgbConfig(
+        dataset,
+        targetColumn,
+        rounds,
+        k,
+        testFraction,
+        splitSeed,
+        modelSeed,
+        latencyRows,
+        latencyWarmups,
+        latencyRepeats);
+  }
+
+  private static void require(boolean ok, String name, String allowed, Object got) {
+    if (!ok) {
+      throw new IllegalArgumentException(describe(name) + " must be " + allowed + ", got " + got);
+    }
+  }
+
+  private static String describe(String name) {
+    return "XGBoost example setting '"
+        + name
+        + "' ("
+        + PROPERTY_PREFIX
+        + name
+        + " / "
+        + envName(name)
+        + ")";
+  }
+
+  private static String envName(String name) {
+    return ENV_PREFIX + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+
+  /** Reads one setting from the properties, then the environment. */
+  private record Lookup(Map<String, String> properties, Map<String, String> env) {
+
+    Optional<String> get(String name) {
+      String value = properties.get(PROPERTY_PREFIX + name);
+      if (value == null) {
+        value = env.get(envName(name));
+      }
+      return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    int getInt(String name, int fallback) {
+      return get(name)
+          .map(v -> parse(name, v, "a whole number", Integer::parseInt))
+          .orElse(fallback);
+    }
+
+    long getLong(String name, long fallback) {
+      return get(name).map(v -> parse(name, v, "a whole number", Long::parseLong)).orElse(fallback);
+    }
+
+    double getDouble(String name, double fallback) {
+      return get(name).map(v -> parse(name, v, "a number", Double::parseDouble)).orElse(fallback);
+    }
+
+    private static <T> T parse(
+        String name, String value, String expected, java.util.function.Function<String, T> parser) {
+      try {
+        return parser.apply(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            describe(name) + " must be " + expected + ", got '" + value + "'", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package dev.knobflow.examples.xgboost;
+
+import dev.knobflow.examples.data.CsvTable;
+import dev.knobflow.examples.data.Split;
+import dev.knobflow.examples.data.Splits;
+import dev.knobflow.examples.data.Table;
+import dev.knobflow.examples.metrics.BinaryClassificationMetrics;
+import dev.knobflow.examples.metrics.Latency;
+import dev.knobflow.optimizers.ObjectiveFunction;
+import dev.knobflow.optimizers.Trial;
+import dev.knobflow.optimizers.TrialResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * Tunes XGBoost4J binary classification (by default on the bundled Breast Cancer Wisconsin data):
+ * suggests {@link XgbParams}, trains {@link XgbConfig#rounds()} rounds single-threaded on a seeded
+ * stratified hold-out (or k folds) and returns, by name:
+ *
+ * <ul>
+ *   <li>{@value #ACCURACY}: validation accuracy at a 0.5 threshold (mean over folds);
+ *   <li>{@value #LATENCY_MS}: milliseconds to predict 1,000 rows (validation rows repeated), median
+ *       of timed repeats after warm-ups, through XGBoost's in-place prediction;
+ *   <li>extra metrics {@value #LOG_LOSS}, {@value #AUC}, {@value #TRAIN_TIME_MS} and {@value
+ *       #MODEL_SIZE_BYTES} (the model as UBJSON, the format XGBoost saves by default).
+ * </ul>
+ *
+ * <p>Values are named, so a study may take any of them as objectives and keeps the rest as metrics.
+ * When a scheduler grants the trial a budget, the budget is the number of boosting rounds.
+ *
+ * <p>The public no-arg constructor reads {@link XgbConfig#fromEnvironment()}, so the CLI can load
+ * the class by name. Instances are thread-safe: the data is prepared once and never changed.
+ */
+public final class XgbObjective implements ObjectiveFunction {
+
+  /** Validation accuracy. */
+  public static final String ACCURACY = "accuracy";
+
+  /** Milliseconds per 1,000 predicted rows. */
+  public static final String LATENCY_MS = "latency_ms";
+
+  /** Validation log loss. */
+  public static final String LOG_LOSS = "logloss";
+
+  /** Validation ROC AUC. */
+  public static final String AUC = "auc";
+
+  /** Training wall time in milliseconds. */
+  public static final String TRAIN_TIME_MS = "train_time_ms";
+
+  /** The saved model's size in bytes. */
+  public static final String MODEL_SIZE_BYTES = "model_size_bytes";
+
+  private final XgbConfig config;
+  private final List<PreparedFold> folds;
+  private final Latency latency;
+
+  /** The objective configured by system properties and environment variables. */
+  public XgbObjective() {
+    this(XgbConfig.fromEnvironment());
+  }
+
+  /** The objective on the configured dataset. */
+  public XgbObjective(XgbConfig config) {
+    this(config, load(config));
+  }
+
+  /**
+   * The objective on a given table with a 0/1 target.
+   *
+   * @throws IllegalArgumentException if a target is not 0 or 1, or the split is impossible
+   */
+  public XgbObjective(XgbConfig config, Table table) {
+    this.config = config;
+    this.latency = new Latency(config.latencyWarmups(), config.latencyRepeats());
+    int[] labels = table.classLabels();
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != 0 && labels[i] != 1) {
+        throw new IllegalArgumentException(
+            table.source()
+                + ": the XGBoost example is binary classification; target column '"
+                + table.targetName()
+                + "' must hold 0 or 1, but row "
+                + i
+                + " has "
+                + labels[i]);
+      }
+    }
+    List<Split> splits =
+        config.folds() == 0
+            ? List.of(Splits.stratifiedHoldout(labels, config.testFraction(), config.splitSeed()))
+            : Splits.stratifiedKFold(labels, config.folds(), config.splitSeed());
+    List<PreparedFold> prepared = new ArrayList<>();
+    for (Split split : splits) {
+      prepared.add(PreparedFold.of(split.train(table), split.test(table), config.latencyRows()));
+    }
+    this.folds = List.copyOf(prepared);
+  }
+
+  private static Table load(XgbConfig config) {
+    return config
+        .dataset()
+        .map(path -> CsvTable.read(path, config.targetColumn()))
+        .orElseGet(() -> CsvTable.readResource(XgbConfig.BUNDLED_DATASET, config.targetColumn()));
+  }
+
+  /** The configuration in use. */
+  public XgbConfig config() {
+    return config;
+  }
+
+  @Override
+  public TrialResult evaluate(Trial trial) throws XGBoostError {
+    XgbParams params = XgbParams.suggest(trial);
+    int rounds = roundsFor(trial);
+    Map<String, Object> boosterParams = params.boosterParams(config.modelSeed());
+    double accuracy = 0;
+    double logLoss = 0;
+    double auc = 0;
+    double trainMillis = 0;
+    double modelBytes = 0;
+    double[] latencies = new double[folds.size()];
+    for (int f = 0; f < folds.size(); f++) {
+      FoldResult r = evaluateFold(folds.get(f), boosterParams, rounds);
+      accuracy += r.metrics().accuracy();
+      logLoss += r.metrics().logLoss();
+      auc += r.metrics().auc();
+      trainMillis += r.trainMillis();
+      modelBytes += r.modelBytes();
+      latencies[f] = r.latencyMillis();
+    }
+    int n = folds.size();
+    Map<String, Double> values = new LinkedHashMap<>();
+    values.put(ACCURACY, accuracy / n);
+    values.put(LATENCY_MS, Latency.median(latencies));
+    values.put(LOG_LOSS, logLoss / n);
+    values.put(AUC, auc / n);
+    values.put(TRAIN_TIME_MS, trainMillis / n);
+    values.put(MODEL_SIZE_BYTES, modelBytes / n);
+    return TrialResult.ofNamed(values);
+  }
+
+  private int roundsFor(Trial trial) {
+    var budget = trial.budget();
+    return budget.isPresent()
+        ? (int) Math.max(1, Math.round(budget.getAsDouble()))
+        : config.rounds();
+  }
+
+  private FoldResult evaluateFold(PreparedFold fold, Map<String, Object> params, int rounds)
+      throws XGBoostError {
+    DMatrix train = new DMatrix(fold.trainX(), fold.trainRows(), fold.columns(), Float.NaN);
+    Booster booster = null;
+    try {
+      train.setLabel(fold.trainY());
+      long start = System.nanoTime();
+      booster = XGBoost.train(train, params, rounds, new HashMap<>(), null, null);
+      double trainMillis = (System.nanoTime() - start) / 1e6;
+
+      float[] probabilities = column0(predict(booster, fold.validX(), fold.validRows(), fold));
+      BinaryClassificationMetrics metrics =
+          BinaryClassificationMetrics.of(probabilities, fold.validY());
+
+      Booster model = booster;
+      double latencyMillis;
+      try {
+        latencyMillis =
+            latency.medianMillis(
+                () -> predict(model, fold.latencyBatch(), fold.latencyRows(), fold));
+      } catch (XGBoostError | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("latency measurement failed: " + e, e);
+      }
+      // Scale to 1,000 rows so the figure keeps its meaning if latency-rows is changed.
+      latencyMillis *= 1000.0 / fold.latencyRows();
+      int modelBytes = booster.toByteArray("ubj").length;
+      return new FoldResult(metrics, trainMillis, latencyMillis, modelBytes);
+    } finally {
+      if (booster != null) {
+        booster.dispose();
+      }
+      train.dispose();
+    }
+  }
+
+  // In-place prediction on a dense array: no DMatrix, so no prediction cache to flatter repeats.
+  private static float[][] predict(Booster booster, float[] rows, int rowCount, PreparedFold fold)
+      throws XGBoostError {
+    return booster.inplace_predict(rows, rowCount, fold.columns(), Float.NaN);
+  }
+
+  private static float[] column0(float[][] predictions) {
+    float[] out = new float[predictions.length];
+    for (int i = 0; i < predictions.length; i++) {
+      out[i] = predictions[i][0];
+    }
+    return out;
+  }
+
+  private record FoldResult(
+      BinaryClassificationMetrics metrics,
+      double trainMillis,
+      double latencyMillis,
+      int modelBytes) {}
+
+  /** One split's data in the dense float layout XGBoost takes, prepared once. */
+  private record PreparedFold(
+      int columns,
+      float[] trainX,
+      float[] trainY,
+      int trainRows,
+      float[] validX,
+      float[] validY,
+      int validRows,
+      float[] latencyBatch,
+      int latencyRows) {
+
+    static PreparedFold of(Table train, Table valid, int latencyRows) {
+      int columns = train.featureCount();
+      float[] validX = valid.featuresRowMajor();
+      // The timed batch repeats the validation rows until it has latencyRows rows.
+      float[] batch = new float[latencyRows * columns];
+      for (int r = 0; r < latencyRows; r++) {
+        System.arraycopy(validX, (r % valid.rowCount()) * columns, batch, r * columns, columns);
+      }
+      return new PreparedFold(
+          columns,
+          train.featuresRowMajor(),
+          train.targetsAsFloats(),
+          train.rowCount(),
+          validX,
+          valid.targetsAsFloats(),
+          valid.rowCount(),
+          batch,
+          latencyRows);
+    }
+  }
+}
