@@ -462,7 +462,11 @@ public final class StudyFileParser {
     if (command.isPresent() && command.get().isEmpty()) {
       o.problem("command", "must name a program to run, e.g. [python3, train.py]");
     }
+    // Every declared name counts, even one whose range is invalid (reported on its own).
     Set<String> known = new LinkedHashSet<>(space.distributions().keySet());
+    if (top.raw("space") instanceof Map<?, ?> declared) {
+      declared.keySet().forEach(k -> known.add(String.valueOf(k)));
+    }
     known.addAll(CommandObjective.BUILT_IN_PLACEHOLDERS);
     List<Object> elements = command.orElse(List.of());
     for (int i = 0; i < elements.size(); i++) {

@@ -129,6 +129,10 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
           "cannot start " + argv.get(0) + " in " + workingDirectory + ": " + e.getMessage());
     }
     running.add(process);
+    if (closed) {
+      // close() ran between the check above and add(): it could not see this process.
+      ProcessTree.terminate(process.toHandle(), killGrace);
+    }
     try {
       return run(trial, process);
     } finally {
