@@ -1,0 +1,52 @@
+package dev.knobflow.plugin.cli;
+
+import picocli.CommandLine;
+
+/** The {@code knobflow} command-line tool. See {@code docs/cli.md}. */
+public final class Main {
+
+  private Main() {}
+
+  /** Runs the CLI and exits with its exit code. */
+  public static void main(String[] args) {
+    configureLogging(args);
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The CLI as a picocli {@link CommandLine}, for running it in-process: set its out and err
+   * writers and call {@code execute(args)}.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new KnobflowCommand());
+    cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  /**
+   * Sets slf4j-simple's level from {@code --quiet}/{@code --verbose} before any logger exists (its
+   * configuration is read once, when the first logger is made). Logs go to stderr.
+   */
+  private static void configureLogging(String[] args) {
+    String level = "info";
+    for (String a : args) {
+      if (a.equals("-q") || a.equals("--quiet")) {
+        level = "warn";
+      } else if (a.equals("-v") || a.equals("--verbose")) {
+        level = "debug";
+      }
+    }
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
+    setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

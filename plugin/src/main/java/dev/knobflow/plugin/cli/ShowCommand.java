@@ -1,0 +1,110 @@
+package dev.knobflow.plugin.cli;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.storage.StudyRecord;
+import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.plugin.config.StorageSpec;
+import dev.knobflow.plugin.config.Suggestions;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code knobflow show NAME}: a study's trials and Pareto front, as a table or JSON. */
+@Command(
+    name = "show",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show a study: its objectives, every trial (Pareto-optimal ones marked *) and the Pareto"
+          + " front sorted by the first objective."
+    })
+final class ShowCommand implements Callable<Integer> {
+
+  /** Output formats. */
+  enum Format {
+    table,
+    json
+  }
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The study's name.")
+  String name;
+
+  @Option(
+      names = "--storage",
+      paramLabel = "STORAGE",
+      defaultValue = StorageOption.DEFAULT,
+      description = "journal:<path> (relative to the working directory); default ${DEFAULT-VALUE}.")
+  String storage;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "table",
+      description = "table or json; default ${DEFAULT-VALUE}.")
+  Format format;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    StorageSpec existing = StorageOption.existing(storage);
+    try (StudyStorage store = existing.open()) {
+      Optional<StudyRecord> found = store.findStudy(name);
+      if (found.isEmpty()) {
+        List<String> names = store.studies().stream().map(StudyRecord::name).toList();
+        throw new BadInputException(
+            "no study '"
+                + name
+                + "' in "
+                + existing.describe()
+                + Suggestions.hint(name, names)
+                + (names.isEmpty()
+                    ? " (it holds no studies)"
+                    : " (studies: " + String.join(", ", names) + ")"));
+      }
+      StudyRecord study = found.get();
+      List<FrozenTrial> trials = store.trials(name);
+      StudyReport report = new StudyReport(study.objectives(), trials);
+      if (format == Format.json) {
+        out.println(StudyJson.of(study, trials, report.front()));
+        out.flush();
+        return 0;
+      }
+      out.println("Study:      " + study.name());
+      out.println("Objectives: " + StudyReport.objectives(study.objectives()));
+      study.attrs().forEach((k, v) -> out.println(String.format("%-11s %s", k + ":", v)));
+      out.println("Storage:    " + existing.describe());
+      out.println(
+          "Trials:     " + trials.size() + " (" + StudyReport.countsByState(report.counts()) + ")");
+      out.println();
+      if (!trials.isEmpty()) {
+        report.printTrials(out);
+        out.println();
+      }
+      if (report.front().isEmpty()) {
+        out.println("No trial completed yet.");
+      } else {
+        out.println(
+            "Pareto front (* above): "
+                + report.front().size()
+                + " trial"
+                + (report.front().size() == 1 ? "" : "s")
+                + ", sorted by "
+                + study.objectives().get(0).name()
+                + ", best first");
+        report.printFront(out);
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.knobflow.plugin.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.storage.StudyRecord;
+import dev.knobflow.plugin.objective.CommandObjective;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON form of {@code knobflow show}: the study, every trial and the Pareto front. Non-finite
+ * numbers are written as {@code null} so the output is strict JSON.
+ */
+final class StudyJson {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private StudyJson() {}
+
+  static String of(StudyRecord study, List<FrozenTrial> trials, List<FrozenTrial> front) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode s = root.putObject("study");
+    s.put("name", study.name());
+    ArrayNode objectives = s.putArray("objectives");
+    for (Objective o : study.objectives()) {
+      objectives.addObject().put("name", o.name()).put("direction", o.direction().id());
+    }
+    ObjectNode attrs = s.putObject("attrs");
+    study.attrs().forEach((k, v) -> attrs.set(k, JSON.valueToTree(v)));
+    if (study.created() != null) {
+      s.put("created", study.created().toString());
+    }
+    ArrayNode list = root.putArray("trials");
+    for (FrozenTrial t : trials) {
+      list.add(trial(t, study.objectives()));
+    }
+    ArrayNode pareto = root.putArray("pareto_front");
+    front.forEach(t -> pareto.add(t.number()));
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static ObjectNode trial(FrozenTrial t, List<Objective> objectives) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("number", t.number());
+    n.put("state", t.state().toString());
+    n.set("params", JSON.valueToTree(t.params()));
+    ObjectNode values = n.putObject("values");
+    if (t.state() == TrialState.COMPLETE || t.state() == TrialState.PRUNED) {
+      for (int i = 0; i < objectives.size() && i < t.values().size(); i++) {
+        putNumber(values, objectives.get(i).name(), t.values().get(i));
+      }
+    }
+    ObjectNode metrics = n.putObject("metrics");
+    t.metrics().forEach((k, v) -> putNumber(metrics, k, v));
+    ArrayNode constraints = n.putArray("constraints");
+    t.constraints().forEach(c -> addNumber(constraints, c));
+    n.put("feasible", t.isFeasible());
+    ObjectNode intermediate = n.putObject("intermediate_values");
+    for (Map.Entry<Long, List<Double>> e : t.intermediateValues().entrySet()) {
+      ObjectNode step = intermediate.putObject(Long.toString(e.getKey()));
+      for (int i = 0; i < objectives.size() && i < e.getValue().size(); i++) {
+        putNumber(step, objectives.get(i).name(), e.getValue().get(i));
+      }
+    }
+    Object extra = t.userAttrs().get(CommandObjective.INTERMEDIATE_METRICS_ATTR);
+    if (extra != null) {
+      n.set("intermediate_metrics", JSON.valueToTree(extra));
+    }
+    t.budgetIfAssigned().ifPresent(b -> n.put("budget", b));
+    if (t.started() != null) {
+      n.put("start", t.started().toString());
+    }
+    if (t.completed() != null) {
+      n.put("end", t.completed().toString());
+    }
+    if (t.failReason() != null && t.state() == TrialState.FAIL) {
+      n.put("fail_reason", t.failReason());
+    }
+    if (t.failReason() != null && t.state() == TrialState.PRUNED) {
+      n.put("prune_reason", t.failReason());
+    }
+    ObjectNode user = n.putObject("user_attrs");
+    t.userAttrs()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(CommandObjective.INTERMEDIATE_METRICS_ATTR)) {
+                user.set(k, JSON.valueToTree(v));
+              }
+            });
+    return n;
+  }
+
+  private static void putNumber(ObjectNode node, String key, Double v) {
+    if (v == null || !Double.isFinite(v)) {
+      node.putNull(key);
+    } else {
+      node.put(key, v);
+    }
+  }
+
+  private static void addNumber(ArrayNode node, Double v) {
+    if (v == null || !Double.isFinite(v)) {
+      node.addNull();
+    } else {
+      node.add(v);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.knobflow.plugin.cli;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.TrialState;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/** Prints a study's trials and Pareto front as text tables. */
+final class StudyReport {
+  private final List<Objective> objectives;
+  private final List<FrozenTrial> trials;
+  private final List<FrozenTrial> front;
+
+  StudyReport(List<Objective> objectives, List<FrozenTrial> trials) {
+    this.objectives = List.copyOf(objectives);
+    this.trials = List.copyOf(trials);
+    this.front = ParetoTrials.front(trials, objectives);
+  }
+
+  List<FrozenTrial> front() {
+    return front;
+  }
+
+  /** {@code COMPLETE 8, FAIL 2}. */
+  static String countsByState(Map<TrialState, ? extends Number> counts) {
+    StringJoiner j = new StringJoiner(", ");
+    for (TrialState s : TrialState.values()) {
+      Number n = counts.get(s);
+      if (n != null && n.longValue() > 0) {
+        j.add(s + " " + n);
+      }
+    }
+    return j.length() == 0 ? "none" : j.toString();
+  }
+
+  Map<TrialState, Long> counts() {
+    Map<TrialState, Long> counts = new EnumMap<>(TrialState.class);
+    trials.forEach(t -> counts.merge(t.state(), 1L, Long::sum));
+    return counts;
+  }
+
+  /** Every trial, Pareto-optimal ones marked {@code *}. */
+  void printTrials(PrintWriter out) {
+    List<String> params = paramNames(trials);
+    List<String> header = new ArrayList<>(List.of("", "#", "state"));
+    objectives.forEach(o -> header.add(o.name()));
+    header.addAll(params);
+    header.add("duration");
+    header.add("note");
+    TextTable table = new TextTable(header);
+    Set<Integer> optimal = new LinkedHashSet<>();
+    front.forEach(t -> optimal.add(t.number()));
+    for (FrozenTrial t : trials) {
+      List<String> row = new ArrayList<>();
+      row.add(optimal.contains(t.number()) ? "*" : "");
+      row.add(Integer.toString(t.number()));
+      row.add(t.state().toString());
+      addValues(row, t);
+      for (String p : params) {
+        row.add(t.params().containsKey(p) ? Formats.value(t.params().get(p)) : "");
+      }
+      row.add(t.duration().map(Formats::duration).orElse(""));
+      row.add(note(t));
+      table.add(row);
+    }
+    table.print(out, "");
+  }
+
+  /** The Pareto front sorted by the first objective, best first. */
+  void printFront(PrintWriter out) {
+    List<FrozenTrial> sorted = ParetoTrials.sortedByFirstObjective(front, objectives);
+    List<String> params = paramNames(sorted);
+    List<String> header = new ArrayList<>(List.of("#"));
+    objectives.forEach(o -> header.add(o.name()));
+    header.addAll(params);
+    TextTable table = new TextTable(header);
+    for (FrozenTrial t : sorted) {
+      List<String> row = new ArrayList<>();
+      row.add(Integer.toString(t.number()));
+      addValues(row, t);
+      for (String p : params) {
+        row.add(t.params().containsKey(p) ? Formats.value(t.params().get(p)) : "");
+      }
+      table.add(row);
+    }
+    table.print(out, "  ");
+  }
+
+  private void addValues(List<String> row, FrozenTrial t) {
+    for (int i = 0; i < objectives.size(); i++) {
+      row.add(
+          t.state() == TrialState.COMPLETE && i < t.values().size()
+              ? Formats.number(t.values().get(i))
+              : "-");
+    }
+  }
+
+  private static String note(FrozenTrial t) {
+    if (t.state() == TrialState.FAIL || t.state() == TrialState.PRUNED) {
+      String reason = t.failReason() == null ? "" : t.failReason();
+      return reason.length() > 80 ? reason.substring(0, 77) + "..." : reason;
+    }
+    if (!t.isFeasible()) {
+      return "infeasible (violation " + Formats.number(t.totalViolation()) + ")";
+    }
+    return "";
+  }
+
+  private static List<String> paramNames(List<FrozenTrial> trials) {
+    Set<String> names = new LinkedHashSet<>();
+    trials.forEach(t -> names.addAll(t.params().keySet()));
+    return List.copyOf(names);
+  }
+
+  /** A title line for the objectives: {@code accuracy (maximize), latency_ms (minimize)}. */
+  static String objectives(List<Objective> objectives) {
+    StringJoiner j = new StringJoiner(", ");
+    objectives.forEach(o -> j.add(o.name() + " (" + o.direction().id() + ")"));
+    return j.toString();
+  }
+}

@@ -1,0 +1,243 @@
+package dev.knobflow.plugin.cli;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.OptimizeSummary;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.config.Durations;
+import dev.knobflow.plugin.config.StudyConfig;
+import dev.knobflow.plugin.config.StudyFileParser;
+import dev.knobflow.plugin.config.StudyRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code knobflow tune STUDY.yaml}: runs the trials a study file describes. */
+@Command(
+    name = "tune",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the trials a study file describes and print a summary.",
+      "Re-running adds trials to the same study when the storage keeps it (the journal does)."
+    })
+final class TuneCommand implements Callable<Integer> {
+
+  /** Exit code after Ctrl-C (128 + SIGINT). */
+  static final int INTERRUPTED = 130;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "STUDY.yaml", description = "The study file.")
+  Path studyFile;
+
+  @Option(
+      names = "--trials",
+      paramLabel = "N",
+      description = "Trials to run now (overrides the file's trials).")
+  Integer trials;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      description = "Trials evaluated at once (overrides the file's parallelism).")
+  Integer parallelism;
+
+  @Option(
+      names = "--storage",
+      paramLabel = "STORAGE",
+      description =
+          "memory or journal:<path> (relative to the working directory); overrides the file's"
+              + " storage.")
+  String storage;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "Stop starting trials after this long, e.g. 30m (overrides the file's).")
+  String timeout;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public Integer call() {
+    StudyConfig config = StudyFileParser.standard().parse(studyFile);
+    config = applyOverrides(config);
+    PrintWriter out = spec.commandLine().getOut();
+    long total = config.trials().orElse(Integer.MAX_VALUE);
+    String storageText = config.storage().describe();
+    if (!output.quiet) {
+      out.println(
+          "Tuning study '"
+              + config.name()
+              + "' ("
+              + (total < Integer.MAX_VALUE ? total + " trials" : "until done")
+              + config.timeout().map(t -> ", timeout " + Durations.format(t)).orElse("")
+              + ", parallelism "
+              + config.parallelism()
+              + ") in "
+              + storageText);
+      out.flush();
+    }
+    AtomicBoolean interrupted = new AtomicBoolean();
+    try (TuneProgress progress = progress(config, total, out);
+        StudyRunner runner = StudyRunner.builder(config).listener(progress).build()) {
+      Thread hook =
+          new Thread(
+              () -> {
+                interrupted.set(true);
+                List<FrozenTrial> failed = runner.interrupt("interrupted (Ctrl-C)");
+                PrintWriter err = spec.commandLine().getErr();
+                err.println();
+                err.println(
+                    "interrupted: "
+                        + failed.size()
+                        + " running trial"
+                        + (failed.size() == 1 ? "" : "s")
+                        + " marked FAIL; the study is kept in "
+                        + storageText);
+                err.flush();
+              },
+              "knobflow-interrupt");
+      Runtime.getRuntime().addShutdownHook(hook);
+      OptimizeSummary summary;
+      try {
+        summary = runner.run();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running (Ctrl-C): let it finish.
+        }
+      }
+      progress.close();
+      printSummary(out, runner.study(), summary, storageText);
+      if (interrupted.get()) {
+        return INTERRUPTED;
+      }
+      int completed = summary.trialsByState().getOrDefault(TrialState.COMPLETE, 0);
+      return summary.finished() > 0
+              && completed == 0
+              && summary.trialsByState().containsKey(TrialState.FAIL)
+          ? CommandLine.ExitCode.SOFTWARE
+          : CommandLine.ExitCode.OK;
+    }
+  }
+
+  private TuneProgress progress(StudyConfig config, long total, PrintWriter out) {
+    if (output.quiet) {
+      return TuneProgress.silent();
+    }
+    if (System.console() != null) {
+      return TuneProgress.bar(System.out, config.name(), total);
+    }
+    return TuneProgress.lines(out, total);
+  }
+
+  private StudyConfig applyOverrides(StudyConfig config) {
+    StudyConfig c = config;
+    if (trials != null) {
+      if (trials < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--trials must be at least 1, got " + trials);
+      }
+      c = c.withTrials(trials);
+    }
+    if (parallelism != null) {
+      if (parallelism < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--parallelism must be at least 1, got " + parallelism);
+      }
+      c = c.withParallelism(parallelism);
+    }
+    if (timeout != null) {
+      try {
+        c = c.withTimeout(Durations.parse(timeout));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--timeout " + e.getMessage());
+      }
+    }
+    if (storage != null) {
+      c = c.withStorage(StorageOption.parse(storage));
+      if (c.storage() instanceof dev.knobflow.plugin.config.StorageSpec.Mlflow) {
+        throw new BadInputException(
+            "--storage: " + dev.knobflow.plugin.config.StorageSpec.Mlflow.NOT_AVAILABLE);
+      }
+    }
+    return c;
+  }
+
+  private static void printSummary(
+      PrintWriter out, Study study, OptimizeSummary summary, String storageText) {
+    List<FrozenTrial> trials = study.trials();
+    StudyReport report = new StudyReport(study.objectives(), trials);
+    out.println();
+    out.println(
+        "Done: "
+            + summary.finished()
+            + " trial"
+            + (summary.finished() == 1 ? "" : "s")
+            + " in "
+            + Formats.duration(summary.elapsed())
+            + " (stopped: "
+            + stopReason(summary.stopReason())
+            + "): "
+            + StudyReport.countsByState(summary.trialsByState()));
+    out.println(
+        "Study '"
+            + study.name()
+            + "' now has "
+            + trials.size()
+            + " trials: "
+            + StudyReport.countsByState(report.counts()));
+    List<FrozenTrial> front = report.front();
+    if (front.isEmpty()) {
+      out.println("No trial completed yet.");
+    } else if (study.objectives().size() == 1) {
+      FrozenTrial best = ParetoTrials.sortedByFirstObjective(front, study.objectives()).get(0);
+      out.println(
+          "Best trial "
+              + best.number()
+              + ": "
+              + study.objectives().get(0).name()
+              + "="
+              + Formats.number(best.value())
+              + (best.isFeasible() ? "" : " (infeasible: no trial met the constraints)"));
+      out.println("  params: " + Formats.assignments(best.params()));
+    } else {
+      out.println(
+          "Pareto front: "
+              + front.size()
+              + " trial"
+              + (front.size() == 1 ? "" : "s")
+              + ", sorted by "
+              + study.objectives().get(0).name()
+              + (front.get(0).isFeasible() ? "" : " (none met the constraints: least violating)"));
+      report.printFront(out);
+    }
+    out.println("Storage: " + storageText);
+    if (storageText.startsWith("journal:")) {
+      out.println("Show it: knobflow show " + study.name() + " --storage " + storageText);
+    }
+    out.flush();
+  }
+
+  private static String stopReason(String reason) {
+    return switch (reason) {
+      case "trials" -> "trial count reached";
+      case "timeout" -> "timeout";
+      case "exhausted" -> "sampler exhausted";
+      case "stopped" -> "stopped";
+      default -> reason;
+    };
+  }
+}

@@ -1,0 +1,223 @@
+package dev.knobflow.plugin.config;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.ObjectiveFunction;
+import dev.knobflow.optimizers.OptimizeOptions;
+import dev.knobflow.optimizers.OptimizeSummary;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.StudyListener;
+import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.plugin.objective.ClassObjectives;
+import dev.knobflow.plugin.objective.CommandObjective;
+import dev.knobflow.plugin.objective.ConstrainedObjective;
+import dev.knobflow.plugin.objective.ObjectiveLoadException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a {@link StudyConfig} into a runnable study: opens the storage, builds the sampler and the
+ * objective (command or class, with metric constraints), creates or loads the {@link Study} and the
+ * {@link OptimizeOptions}. Close it to stop commands and release the storage.
+ *
+ * <pre>{@code
+ * StudyConfig config = StudyFileParser.standard().parse(Path.of("study.yaml"));
+ * try (StudyRunner runner = StudyRunner.builder(config).build()) {
+ *   OptimizeSummary summary = runner.run();
+ *   List<FrozenTrial> front = runner.study().paretoFront();
+ * }
+ * }</pre>
+ */
+public final class StudyRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StudyRunner.class);
+
+  /** How often running trials of a journal study record that their worker is alive. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
+  /** RUNNING trials of a journal study without a heartbeat for this long are failed on start. */
+  static final Duration STALE_AFTER = Duration.ofMinutes(5);
+
+  private final StudyConfig config;
+  private final StudyStorage storage;
+  private final ObjectiveFunction objective;
+  private final Study study;
+  private final OptimizeOptions options;
+
+  private StudyRunner(Builder b) {
+    this.config = b.config;
+    this.objective = objective(b);
+    StudyStorage opened;
+    try {
+      opened = config.storage().open();
+    } catch (UnsupportedOperationException e) {
+      closeQuietly(objective);
+      throw StudyFileException.of("study '" + config.name() + "'", "storage", e.getMessage());
+    } catch (RuntimeException e) {
+      closeQuietly(objective);
+      throw e;
+    }
+    this.storage = opened;
+    try {
+      Sampler sampler = b.samplers.create(config.sampler(), config.space(), config.seed());
+      Study.Builder sb =
+          Study.builder(config.name())
+              .objectives(config.objectives())
+              .storage(storage)
+              .sampler(sampler)
+              .space(config.space());
+      config.seed().ifPresent(sb::seed);
+      b.listeners.forEach(sb::listener);
+      this.study = sb.build();
+    } catch (RuntimeException e) {
+      closeQuietly(objective);
+      storage.close();
+      throw e;
+    }
+    OptimizeOptions o =
+        OptimizeOptions.trials(config.trials().orElse(Integer.MAX_VALUE))
+            .withParallelism(config.parallelism());
+    if (config.timeout().isPresent()) {
+      o = o.withTimeout(config.timeout().get());
+    }
+    if (config.storage() instanceof StorageSpec.Journal) {
+      o = o.withHeartbeat(HEARTBEAT, STALE_AFTER);
+    }
+    this.options = o;
+  }
+
+  /** Starts preparing {@code config} to run. */
+  public static Builder builder(StudyConfig config) {
+    return new Builder(config);
+  }
+
+  private static ObjectiveFunction objective(Builder b) {
+    StudyConfig config = b.config;
+    List<String> names = config.objectives().stream().map(Objective::name).toList();
+    ObjectiveFunction base;
+    if (config.objective() instanceof ObjectiveSpec.Command c) {
+      base =
+          CommandObjective.builder(c.command(), names)
+              .workingDirectory(config.baseDirectory())
+              .timeout(c.timeout().orElse(null))
+              .environment(c.env())
+              .killGrace(b.killGrace)
+              .build();
+    } else if (config.objective() instanceof ObjectiveSpec.JavaClass k) {
+      try {
+        base = ClassObjectives.load(k.className(), b.classLoader);
+      } catch (ObjectiveLoadException e) {
+        throw StudyFileException.of(
+            "study '" + config.name() + "'", "objective.class", e.getMessage());
+      }
+    } else {
+      throw new IllegalArgumentException("objective: unsupported " + config.objective());
+    }
+    return config.constraints().isEmpty()
+        ? base
+        : new ConstrainedObjective(base, names, config.constraints());
+  }
+
+  /** The configuration this runner was built from. */
+  public StudyConfig config() {
+    return config;
+  }
+
+  /** The study (created, or loaded when the storage already holds it). */
+  public Study study() {
+    return study;
+  }
+
+  /** The objective function that evaluates trials. */
+  public ObjectiveFunction objective() {
+    return objective;
+  }
+
+  /** The trials, timeout and parallelism of a {@link #run()}. */
+  public OptimizeOptions options() {
+    return options;
+  }
+
+  /** Runs the study's trials; see {@link Study#optimize}. */
+  public OptimizeSummary run() {
+    return study.optimize(objective, options);
+  }
+
+  /**
+   * Stops the run from another thread (Ctrl-C): running trials are marked FAIL with {@code reason}
+   * so that storage stays consistent, then their commands are stopped.
+   */
+  public List<FrozenTrial> interrupt(String reason) {
+    List<FrozenTrial> failed = study.failRunningTrials(reason);
+    closeQuietly(objective);
+    return failed;
+  }
+
+  /** Stops running commands and closes the storage. */
+  @Override
+  public void close() {
+    closeQuietly(objective);
+    storage.close();
+  }
+
+  private static void closeQuietly(ObjectiveFunction f) {
+    if (f instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing the objective failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Options of a {@link StudyRunner}. */
+  public static final class Builder {
+    private final StudyConfig config;
+    private final List<StudyListener> listeners = new ArrayList<>();
+    private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+    private SamplerFactory samplers = SamplerFactory.standard();
+    private Duration killGrace = Duration.ofSeconds(5);
+
+    private Builder(StudyConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Adds a study listener (progress, tracking...). */
+    public Builder listener(StudyListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Where class objectives are loaded from; default the thread's context class loader. */
+    public Builder classLoader(ClassLoader loader) {
+      this.classLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /** The sampler types; default {@link SamplerFactory#standard()}. */
+    public Builder samplers(SamplerFactory factory) {
+      this.samplers = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** How long a stopped command may take to exit before it is killed; default 5s. */
+    public Builder killGrace(Duration grace) {
+      this.killGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /**
+     * Opens the storage and creates or loads the study.
+     *
+     * @throws StudyFileException if the class objective cannot be loaded or the storage is not
+     *     available
+     */
+    public StudyRunner build() {
+      return new StudyRunner(this);
+    }
+  }
+}
