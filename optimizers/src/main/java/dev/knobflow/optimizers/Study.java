@@ -139,7 +139,9 @@ public final class Study implements StudyView {
   public Trial ask() {
     Optional<FrozenTrial> waiting = storage.claimWaitingTrial(name);
     FrozenTrial created =
-        waiting.orElseGet(() -> storage.createTrial(name, TrialState.RUNNING, Map.of()));
+        waiting.orElseGet(
+            () ->
+                storage.createTrial(name, TrialState.RUNNING, scheduler.creationAttributes(this)));
     ownRunningTrials.add(created.number());
     try {
       return start(created);
@@ -150,6 +152,13 @@ public final class Study implements StudyView {
   }
 
   private Trial start(FrozenTrial created) {
+    Map<String, Object> scheduled = scheduler.trialAttributes(this, created);
+    if (!scheduled.isEmpty()) {
+      for (Map.Entry<String, Object> e : scheduled.entrySet()) {
+        storage.setSystemAttr(name, created.number(), e.getKey(), e.getValue());
+      }
+      created = storage.trial(name, created.number());
+    }
     Map<String, Object> fixed = fixedParams(created);
     Map<String, Distribution> relativeSpace = sampler.relativeSearchSpace(this, created);
     Map<String, Object> relative =

@@ -207,6 +207,14 @@ public final class Trial {
     return started.budgetIfAssigned();
   }
 
+  /**
+   * This trial's checkpoint: save state to resume from, or load what this trial or the trial it
+   * continues (after a scheduler's promotion) saved.
+   */
+  public Checkpoint checkpoint() {
+    return new Checkpoint(study.storage(), study.name(), number);
+  }
+
   /** Sets a user attribute stored with the trial. */
   public void setUserAttr(String key, Object value) {
     study.storage().setUserAttr(study.name(), number, key, value);

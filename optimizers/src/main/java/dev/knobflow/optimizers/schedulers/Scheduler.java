@@ -2,6 +2,7 @@ package dev.knobflow.optimizers.schedulers;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -17,6 +18,25 @@ public interface Scheduler {
   /** The budget to grant a new trial, or empty when the scheduler does not assign budgets. */
   default OptionalDouble budgetFor(StudyView study, FrozenTrial trial) {
     return OptionalDouble.empty();
+  }
+
+  /**
+   * System attributes for the trial about to be created, stored atomically with its creation. A
+   * claim made here (such as "this trial continues trial 7") is therefore ordered by trial number:
+   * when two workers claim the same thing, every reader agrees the lower-numbered trial made it
+   * first. Not called for enqueued trials. Empty by default.
+   */
+  default Map<String, Object> creationAttributes(StudyView study) {
+    return Map.of();
+  }
+
+  /**
+   * System attributes to set on a trial that was just created, before its parameters are chosen; a
+   * {@code fixed_params} entry (a map) fixes parameters, as for enqueued trials. Schedulers use it
+   * to confirm or withdraw the claim made in {@link #creationAttributes}. Empty by default.
+   */
+  default Map<String, Object> trialAttributes(StudyView study, FrozenTrial trial) {
+    return Map.of();
   }
 
   /** A short description for logs and tracking tags. */
