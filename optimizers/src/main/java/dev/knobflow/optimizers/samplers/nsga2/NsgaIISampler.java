@@ -49,7 +49,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * complete (asynchronous NSGA-II). Failed, pruned and running trials are never parents. Each trial
  * records its generation and its two parents' numbers as system attributes {@value
  * #GENERATION_ATTR} and {@value #PARENTS_ATTR}. Per-generation selections are memoised in the
- * sampler only as a cache keyed by their exact inputs.
+ * sampler only as a cache keyed by their inputs (the previous population, and a fingerprint of the
+ * completed children's numbers, values and violations).
  *
  * <p>Parameters outside the joint space (first seen define-by-run) are sampled uniformly at random.
  */
@@ -80,7 +81,8 @@ public final class NsgaIISampler implements Sampler {
 
   private record TrialKey(String study, int number) {}
 
-  private record Selection(List<Candidate> pool, List<Candidate> survivors) {}
+  private record Selection(
+      List<Candidate> previous, int childCount, long childFingerprint, List<Candidate> survivors) {}
 
   private NsgaIISampler(Builder b) {
     this.populationSize = b.populationSize;
@@ -213,46 +215,60 @@ public final class NsgaIISampler implements Sampler {
    * generation by generation from the completed trials in storage.
    */
   List<Candidate> parentPopulation(StudyView study, int generation) {
-    List<List<Candidate>> children = new ArrayList<>(generation);
+    List<List<FrozenTrial>> children = new ArrayList<>(generation);
+    long[] fingerprints = new long[generation];
     for (int g = 0; g < generation; g++) {
       children.add(new ArrayList<>());
     }
-    List<Objective> objectives = study.objectives();
+    int m = study.objectives().size();
     for (FrozenTrial t : study.trials(COMPLETE)) {
       int g = generationOf(t.number());
-      if (g >= generation || t.values().size() != objectives.size()) {
+      if (g >= generation || t.values().size() != m) {
         continue;
       }
-      List<Double> minimised = new ArrayList<>(objectives.size());
-      boolean finite = true;
-      for (int j = 0; j < objectives.size(); j++) {
-        double v = objectives.get(j).direction().toMinimization(t.values().get(j));
-        finite &= !Double.isNaN(v);
-        minimised.add(v);
+      children.get(g).add(t);
+      long h = Seeds.mix(fingerprints[g], t.number());
+      for (double v : t.values()) {
+        h = Seeds.mix(h, Double.doubleToLongBits(v));
       }
-      if (finite) {
-        children.get(g).add(new Candidate(t.number(), minimised, t.totalViolation(), t.params()));
-      }
+      fingerprints[g] = Seeds.mix(h, Double.doubleToLongBits(t.totalViolation()));
     }
     List<Candidate> population = List.of();
     for (int g = 1; g <= generation; g++) {
-      List<Candidate> pool = new ArrayList<>(population.size() + children.get(g - 1).size());
-      pool.addAll(population);
-      pool.addAll(children.get(g - 1));
-      population = select(study.name(), g, pool);
+      GenerationKey key = new GenerationKey(study.name(), g);
+      Selection cached = selections.get(key);
+      // A pure memo: reused only when the previous population is the very list it was built
+      // from and the completed children of g - 1 are the same trials with the same results.
+      if (cached != null
+          && cached.previous() == population
+          && cached.childCount() == children.get(g - 1).size()
+          && cached.childFingerprint() == fingerprints[g - 1]) {
+        population = cached.survivors();
+        continue;
+      }
+      List<Candidate> pool = new ArrayList<>(population);
+      for (FrozenTrial t : children.get(g - 1)) {
+        candidate(study.objectives(), t).ifPresent(pool::add);
+      }
+      List<Candidate> survivors = SurvivorSelection.select(pool, populationSize);
+      selections.put(
+          key,
+          new Selection(population, children.get(g - 1).size(), fingerprints[g - 1], survivors));
+      population = survivors;
     }
     return population;
   }
 
-  private List<Candidate> select(String study, int generation, List<Candidate> pool) {
-    GenerationKey key = new GenerationKey(study, generation);
-    Selection cached = selections.get(key);
-    if (cached != null && cached.pool().equals(pool)) {
-      return cached.survivors();
+  private static Optional<Candidate> candidate(List<Objective> objectives, FrozenTrial t) {
+    List<Double> minimised = new ArrayList<>(objectives.size());
+    for (int j = 0; j < objectives.size(); j++) {
+      double v = objectives.get(j).direction().toMinimization(t.values().get(j));
+      if (Double.isNaN(v)) {
+        return Optional.empty();
+      }
+      minimised.add(v);
     }
-    List<Candidate> survivors = SurvivorSelection.select(pool, populationSize);
-    selections.put(key, new Selection(List.copyOf(pool), survivors));
-    return survivors;
+    return Optional.of(new Candidate(t.number(), minimised, t.totalViolation(), t.params()));
   }
 
   @Override

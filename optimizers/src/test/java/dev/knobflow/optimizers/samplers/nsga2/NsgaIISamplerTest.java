@@ -262,6 +262,29 @@ class NsgaIISamplerTest {
   }
 
   @Test
+  void theGenerationMemoIsOnlyACacheOfStorageContents() {
+    // One sampler instance serves two storages holding a study of the same name with different
+    // results; each must see the parents its own storage implies, as a fresh sampler would.
+    NsgaIISampler shared = nsga(8, 21);
+    Study first = study("same", InMemoryStorage.create(), shared);
+    first.optimize(ZDT1, OptimizeOptions.trials(24));
+    Study second = study("same", InMemoryStorage.create(), shared);
+    ObjectiveFunction shifted =
+        trial -> {
+          TrialResult r = ZDT1.evaluate(trial);
+          return TrialResult.of(1 - r.values().get(0), r.values().get(1));
+        };
+    second.optimize(shifted, OptimizeOptions.trials(24));
+    Study fresh = study("same", InMemoryStorage.create(), nsga(8, 21));
+    fresh.optimize(shifted, OptimizeOptions.trials(24));
+    for (int i = 0; i < 24; i++) {
+      assertEquals(fresh.trials().get(i).params(), second.trials().get(i).params(), "trial " + i);
+    }
+    // The two studies really differ, so a stale memo would have shown.
+    assertFalse(first.trials().get(23).params().equals(second.trials().get(23).params()));
+  }
+
+  @Test
   void badSettingsAreRejectedByName() {
     var e =
         assertThrows(
