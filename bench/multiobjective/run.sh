@@ -2,14 +2,14 @@
 # Multi-objective benchmark, Knobflow and Optuna 5.0.0 side by side in one run.
 # Usage (from the repository root): bench/multiobjective/run.sh [--seeds N] [--budgets 200,1000]
 #        [--tpe-seeds-at-1000 K]
-# Defaults: 10 seeds, budgets 200 and 1000, Optuna TPE at 1000 trials with 3 seeds (it needs
+# Defaults: 10 seeds, budgets 200 and 1000, Optuna TPE at 1000 trials with 1 seed (it needs
 # seconds per trial late in a run; see docs/nsga2.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SEEDS=10
 BUDGETS=200,1000
-TPE_SEEDS_AT_1000=3
+TPE_SEEDS_AT_1000=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --seeds) SEEDS="$2"; shift 2 ;;
@@ -33,7 +33,7 @@ echo "== building the Java side" >&2
 MVN=mvn; command -v mvn >/dev/null || MVN=./mvnw
 "$MVN" -B -q -pl optimizers test-compile -Dspotless.check.skip=true
 "$MVN" -B -q -pl optimizers dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+  -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
 CP="optimizers/target/test-classes:optimizers/target/classes:$(cat "$OUT/classpath.txt")"
 
 START=$(date +%s)
