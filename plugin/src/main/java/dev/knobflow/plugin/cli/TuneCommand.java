@@ -121,6 +121,7 @@ final class TuneCommand implements Callable<Integer> {
       }
       progress.close();
       printSummary(out, runner.study(), summary, storageText);
+      runner.advisor().ifPresent(advisor -> AdvisorSummary.print(out, advisor));
       if (interrupted.get()) {
         return INTERRUPTED;
       }
