@@ -124,6 +124,9 @@ public final class AdvisorSupport implements StudyListener {
   @Override
   public void intermediateValueReported(
       StudyView study, FrozenTrial trial, long step, List<Double> values) {
+    if (trial.systemAttrs().containsKey(Study.PRUNE_REQUEST_ATTR)) {
+      return; // already asked to stop: its last lines are no news
+    }
     int index = objectiveIndex(study);
     Objective objective = study.objectives().get(index);
     Curve curve = AdviceRequests.curve(trial, index);
