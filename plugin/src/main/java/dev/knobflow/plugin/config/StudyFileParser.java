@@ -51,7 +51,10 @@ public final class StudyFileParser {
           "timeout",
           "parallelism",
           "objective",
-          "constraints");
+          "constraints",
+          "tracking",
+          "dataset",
+          "warm_start");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
