@@ -62,6 +62,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   private final String parentRunId;
   private final Duration flushTimeout;
   private final Map<Integer, TrialRun> trialRuns = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> lastMetricTime = new ConcurrentHashMap<>();
   private volatile boolean killed;
 
   /** A trial's child run and whether it is already ended on the server. */
@@ -147,7 +148,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
           || t.state() == TrialState.FAIL) {
         TrialRun existing = trialRuns.get(t.number());
         if (existing == null || !existing.ended()) {
-          logFinished(t);
+          logFinished(t, true);
           logged++;
         }
       }
@@ -170,7 +171,9 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   public void intermediateValueReported(
       StudyView study, FrozenTrial trial, long step, List<Double> values) {
     TrialRun run = runFor(trial);
-    writer.logMetrics(run.runId(), namedValues(values), step);
+    long now = System.currentTimeMillis();
+    lastMetricTime.merge(trial.number(), now, Math::max);
+    namedValues(values).forEach((k, v) -> writer.logMetric(run.runId(), k, v, now, step));
   }
 
   @Override
@@ -179,7 +182,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     if (existing != null && existing.ended()) {
       return;
     }
-    logFinished(trial);
+    logFinished(trial, false);
   }
 
   /** Writes the study summary on the parent run and ends it FINISHED. */
