@@ -216,7 +216,11 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     writer.flush(flushTimeout);
   }
 
-  private void logFinished(FrozenTrial trial) {
+  /**
+   * Logs a finished trial: params, final values and metrics, state; with {@code replay}, also its
+   * intermediate values (a trial that finished while no listener was attached).
+   */
+  private void logFinished(FrozenTrial trial, boolean replay) {
     TrialRun run = runFor(trial);
     String id = run.runId();
     if (!trial.params().isEmpty()) {
@@ -224,8 +228,19 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     }
     long finalStep =
         trial.intermediateValues().isEmpty() ? 0 : trial.intermediateValues().lastKey();
-    long at =
+    long completed =
         trial.completed() == null ? System.currentTimeMillis() : trial.completed().toEpochMilli();
+    if (replay) {
+      long before = completed - 1;
+      trial
+          .intermediateValues()
+          .forEach(
+              (step, values) ->
+                  namedValues(values).forEach((k, v) -> writer.logMetric(id, k, v, before, step)));
+    }
+    // Later than every intermediate point, so the final value is the run's latest at its step.
+    Long last = lastMetricTime.remove(trial.number());
+    long at = last == null ? completed : Math.max(completed, last + 1);
     Map<String, Double> finals = new LinkedHashMap<>();
     if (!trial.values().isEmpty() && trial.values().size() == objectives.size()) {
       finals.putAll(namedValues(trial.values()));
