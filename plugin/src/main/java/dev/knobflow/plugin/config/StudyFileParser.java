@@ -53,6 +53,9 @@ public final class StudyFileParser {
           "parallelism",
           "objective",
           "constraints",
+          "tracking",
+          "dataset",
+          "warm_start",
           AdvisorSection.KEY);
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
