@@ -176,7 +176,7 @@ public final class Study implements StudyView {
       storage.setBudget(name, created.number(), budget.getAsDouble());
       current = storage.trial(name, created.number());
     }
-    Trial trial = new Trial(this, current, relativeSpace, relative, fixed);
+    Trial trial = new Trial(this, current, relativeSpace, relative, fixed, spaceOverrides());
     for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
       trial.suggest(e.getKey(), e.getValue());
     }
@@ -421,7 +421,12 @@ public final class Study implements StudyView {
         outcome = outcomeOf(result);
       }
     } catch (TrialPrunedException e) {
-      outcome = TrialOutcome.pruned(trial.lastReported(), e.getMessage(), Instant.now());
+      String reason = e.getMessage();
+      Object requested = storage.trial(name, trial.number()).systemAttrs().get(PRUNE_REQUEST_ATTR);
+      if (requested != null) {
+        reason = reason + ": " + requested;
+      }
+      outcome = TrialOutcome.pruned(trial.lastReported(), reason, Instant.now());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       outcome = TrialOutcome.failed("interrupted", Instant.now());
@@ -446,6 +451,46 @@ public final class Study implements StudyView {
   private static String reasonOf(Throwable e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  // --- requests from listeners (the advisor)
+  // ------------------------------------------------------
+
+  /** The system attribute that holds a prune request's reason; see {@link #requestPrune}. */
+  public static final String PRUNE_REQUEST_ATTR = "prune_request";
+
+  /**
+   * Asks a running trial to stop: from now on its {@link Trial#shouldPrune()} answers true,
+   * whatever the scheduler says, and when the objective then throws {@link TrialPrunedException}
+   * the trial's prune reason ends with {@code reason}. The request lives in storage, so it reaches
+   * the trial's worker in any process.
+   */
+  public void requestPrune(int number, String reason) {
+    storage.setSystemAttr(
+        name, number, PRUNE_REQUEST_ATTR, Objects.requireNonNull(reason, "reason"));
+  }
+
+  /** The study's narrowed parameter ranges (see {@link SpaceOverrides}). */
+  public SpaceOverrides spaceOverrides() {
+    return storage
+        .findStudy(name)
+        .map(r -> SpaceOverrides.fromStudyAttrs(r.attrs()))
+        .orElse(SpaceOverrides.none());
+  }
+
+  /**
+   * Narrows a numeric parameter's range for every later trial, whatever the sampler; merged with an
+   * existing override of the parameter (see {@link SpaceOverrides#with}) and kept in storage with
+   * its {@code cause}. Read-modify-write of one study attribute: safe between the threads of this
+   * instance; between processes the last writer wins.
+   *
+   * @return the override now in force for {@code param}
+   */
+  public synchronized SpaceOverride overrideRange(
+      String param, double low, double high, Map<String, Object> cause) {
+    SpaceOverrides merged = spaceOverrides().with(new SpaceOverride(param, low, high, cause));
+    storage.setStudyAttr(name, SpaceOverrides.STUDY_ATTR, merged.toAttrValue());
+    return merged.get(param).orElseThrow();
   }
 
   /** Asks running {@code optimize} calls to start no new trials. */

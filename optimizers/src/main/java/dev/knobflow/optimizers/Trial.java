@@ -29,6 +29,7 @@ public final class Trial {
   private final Map<String, Distribution> relativeSpace;
   private final Map<String, Object> relativeSample;
   private final Map<String, Object> fixedParams;
+  private final SpaceOverrides overrides;
   private final Map<String, Object> params = new LinkedHashMap<>();
   private final Map<String, Distribution> distributions = new LinkedHashMap<>();
   private FrozenTrial view;
@@ -40,7 +41,8 @@ public final class Trial {
       FrozenTrial started,
       Map<String, Distribution> relativeSpace,
       Map<String, Object> relativeSample,
-      Map<String, Object> fixedParams) {
+      Map<String, Object> fixedParams,
+      SpaceOverrides overrides) {
     this.study = study;
     this.number = started.number();
     this.started = started;
@@ -48,6 +50,7 @@ public final class Trial {
     this.relativeSpace = relativeSpace;
     this.relativeSample = relativeSample;
     this.fixedParams = fixedParams;
+    this.overrides = overrides;
     params.putAll(started.params());
     distributions.putAll(started.distributions());
   }
@@ -158,13 +161,16 @@ public final class Trial {
               name,
               distribution);
     }
+    // A narrowed range (SpaceOverrides) constrains the value; the recorded distribution stays the
+    // one asked for, so samplers keep comparing like with like across trials.
+    Distribution effective = overrides.narrow(name, distribution);
     if (relativeSample.containsKey(name) && distribution.equals(relativeSpace.get(name))) {
       Object value = relativeSample.get(name);
-      if (distribution.contains(value)) {
+      if (effective.contains(value)) {
         return value;
       }
     }
-    return study.sampler().sampleIndependent(study, snapshot(), name, distribution);
+    return study.sampler().sampleIndependent(study, snapshot(), name, effective);
   }
 
   /**
@@ -197,9 +203,14 @@ public final class Trial {
     study.notifyIntermediate(number, step, list);
   }
 
-  /** Whether the study's scheduler says this trial should stop now. */
+  /**
+   * Whether this trial should stop now: the study's scheduler says so, or a listener asked for it
+   * ({@link Study#requestPrune}).
+   */
   public boolean shouldPrune() {
-    return study.scheduler().shouldPrune(study, study.storage().trial(study.name(), number));
+    FrozenTrial current = study.storage().trial(study.name(), number);
+    return current.systemAttrs().containsKey(Study.PRUNE_REQUEST_ATTR)
+        || study.scheduler().shouldPrune(study, current);
   }
 
   /** The budget a scheduler granted this trial, if any. */

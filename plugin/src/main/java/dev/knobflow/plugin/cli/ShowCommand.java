@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.cli;
 
 import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.SpaceOverrides;
 import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.config.StorageSpec;
@@ -81,7 +82,10 @@ final class ShowCommand implements Callable<Integer> {
       }
       out.println("Study:      " + study.name());
       out.println("Objectives: " + StudyReport.objectives(study.objectives()));
-      study.attrs().forEach((k, v) -> out.println(String.format("%-11s %s", k + ":", v)));
+      study.attrs().entrySet().stream()
+          .filter(e -> !e.getKey().equals(SpaceOverrides.STUDY_ATTR))
+          .forEach(e -> out.println(String.format("%-11s %s", e.getKey() + ":", e.getValue())));
+      AdvisorSummary.printOverrides(out, study.attrs());
       out.println("Storage:    " + existing.describe());
       out.println(
           "Trials:     " + trials.size() + " (" + StudyReport.countsByState(report.counts()) + ")");

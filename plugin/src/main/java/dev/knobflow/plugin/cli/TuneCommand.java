@@ -8,6 +8,8 @@ import dev.knobflow.plugin.config.Durations;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;
 import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.mlflow.MlflowSettings;
+import dev.knobflow.plugin.mlflow.StudyTracking;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +74,7 @@ final class TuneCommand implements Callable<Integer> {
   public Integer call() {
     StudyConfig config = StudyFileParser.standard().parse(studyFile);
     config = applyOverrides(config);
+    MlflowSettings mlflowSettings = MlflowSettings.read(studyFile, config.name(), System.getenv());
     PrintWriter out = spec.commandLine().getOut();
     long total = config.trials().orElse(Integer.MAX_VALUE);
     String storageText = config.storage().describe();
@@ -90,12 +93,20 @@ final class TuneCommand implements Callable<Integer> {
     }
     AtomicBoolean interrupted = new AtomicBoolean();
     try (TuneProgress progress = progress(config, total, out);
-        StudyRunner runner = StudyRunner.builder(config).listener(progress).build()) {
+        StudyTracking tracking = StudyTracking.open(config, mlflowSettings, System.getenv());
+        StudyRunner runner =
+            tracking.attach(StudyRunner.builder(config).listener(progress)).build()) {
+      tracking.prepare(runner.study());
+      if (!output.quiet) {
+        tracking.describe().ifPresent(out::println);
+        out.flush();
+      }
       Thread hook =
           new Thread(
               () -> {
                 interrupted.set(true);
                 List<FrozenTrial> failed = runner.interrupt("interrupted (Ctrl-C)");
+                tracking.interrupted(runner.study());
                 PrintWriter err = spec.commandLine().getErr();
                 err.println();
                 err.println(
@@ -121,6 +132,7 @@ final class TuneCommand implements Callable<Integer> {
       }
       progress.close();
       printSummary(out, runner.study(), summary, storageText);
+      runner.advisor().ifPresent(advisor -> AdvisorSummary.print(out, advisor));
       if (interrupted.get()) {
         return INTERRUPTED;
       }

@@ -12,6 +12,7 @@ import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.distributions.IntDistribution;
 import dev.knobflow.optimizers.distributions.InvalidDistributionException;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.plugin.advice.AdvisorSpec;
 import dev.knobflow.plugin.objective.ArgumentTemplate;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.MetricConstraint;
@@ -51,7 +52,11 @@ public final class StudyFileParser {
           "timeout",
           "parallelism",
           "objective",
-          "constraints");
+          "constraints",
+          "tracking",
+          "dataset",
+          "warm_start",
+          AdvisorSection.KEY);
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
@@ -148,6 +153,7 @@ public final class StudyFileParser {
     SamplerSpec sampler = sampler(top, space);
     ObjectiveSpec objective = objective(top, space);
     List<MetricConstraint> constraints = constraints(top);
+    Optional<AdvisorSpec> advisor = AdvisorSection.parse(top, space);
 
     if (!top.has("trials") && timeout.isEmpty()) {
       boolean finite =
@@ -174,7 +180,8 @@ public final class StudyFileParser {
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        advisor);
   }
 
   private static Object readYaml(String yaml, String source) {

@@ -9,6 +9,9 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.plugin.advice.AdvisorSupport;
+import dev.knobflow.plugin.advice.LocalReportSink;
+import dev.knobflow.plugin.advice.ReportSink;
 import dev.knobflow.plugin.objective.ClassObjectives;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.ConstrainedObjective;
@@ -17,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +52,7 @@ public final class StudyRunner implements AutoCloseable {
   private final ObjectiveFunction objective;
   private final Study study;
   private final OptimizeOptions options;
+  private final AdvisorSupport advisor;
 
   private StudyRunner(Builder b) {
     this.config = b.config;
@@ -72,6 +78,10 @@ public final class StudyRunner implements AutoCloseable {
               .space(config.space());
       config.seed().ifPresent(sb::seed);
       b.listeners.forEach(sb::listener);
+      this.advisor = advisor(b);
+      if (advisor != null) {
+        sb.listener(advisor);
+      }
       this.study = sb.build();
     } catch (RuntimeException e) {
       closeQuietly(objective);
@@ -120,6 +130,22 @@ public final class StudyRunner implements AutoCloseable {
     return config.constraints().isEmpty()
         ? base
         : new ConstrainedObjective(base, names, config.constraints());
+  }
+
+  private static AdvisorSupport advisor(Builder b) {
+    if (b.config.advisor().isEmpty()) {
+      return null;
+    }
+    AdvisorSupport.Builder advisor =
+        AdvisorSupport.fromSpec(b.config.advisor().get(), b.environment)
+            .reportTo(LocalReportSink.defaultFor(b.config.baseDirectory(), b.config.name()));
+    b.reportSinks.forEach(advisor::reportTo);
+    return advisor.build();
+  }
+
+  /** The advisor listener of the study file's {@code advisor:} block, if it has one. */
+  public Optional<AdvisorSupport> advisor() {
+    return Optional.ofNullable(advisor);
   }
 
   /** The configuration this runner was built from. */
@@ -181,6 +207,8 @@ public final class StudyRunner implements AutoCloseable {
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
     private SamplerFactory samplers = SamplerFactory.standard();
     private Duration killGrace = Duration.ofSeconds(5);
+    private Function<String, String> environment = System::getenv;
+    private final List<ReportSink> reportSinks = new ArrayList<>();
 
     private Builder(StudyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -207,6 +235,18 @@ public final class StudyRunner implements AutoCloseable {
     /** How long a stopped command may take to exit before it is killed; default 5s. */
     public Builder killGrace(Duration grace) {
       this.killGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /** Looks environment variables up (the advisor's LLM key); default the process environment. */
+    public Builder environment(Function<String, String> lookup) {
+      this.environment = Objects.requireNonNull(lookup, "lookup");
+      return this;
+    }
+
+    /** Adds a place for advisor reports besides the local report directory (e.g. MLflow). */
+    public Builder advisorReports(ReportSink sink) {
+      reportSinks.add(Objects.requireNonNull(sink, "sink"));
       return this;
     }
 

@@ -1,0 +1,186 @@
+package dev.knobflow.plugin.mlflow;
+
+import dev.knobflow.optimizers.Direction;
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.optimizers.TrialState;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a study's parent run shows: trial counts by state, the best trial (one objective) or the
+ * Pareto front (several), as metrics, tags and a short Markdown description.
+ *
+ * @param study the study's name
+ * @param objectives the objectives
+ * @param counts trials by state
+ * @param best the best trial (single objective) or the Pareto front, in number order
+ */
+record StudySummary(
+    String study,
+    List<Objective> objectives,
+    Map<TrialState, Long> counts,
+    List<FrozenTrial> best) {
+
+  /** Summarises {@code view} as it is now. */
+  static StudySummary of(StudyView view) {
+    List<FrozenTrial> trials = view.trials();
+    Map<TrialState, Long> counts = new EnumMap<>(TrialState.class);
+    for (FrozenTrial t : trials) {
+      counts.merge(t.state(), 1L, Long::sum);
+    }
+    List<FrozenTrial> best;
+    if (view instanceof Study s) {
+      best = s.objectives().size() == 1 ? s.bestTrial().stream().toList() : s.paretoFront();
+    } else {
+      best = nonDominated(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
+    }
+    return new StudySummary(view.name(), view.objectives(), counts, best);
+  }
+
+  /** Metrics for the parent run: counts by state, best values or the front's size. */
+  Map<String, Double> metrics() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    long total = 0;
+    for (TrialState s : List.of(TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)) {
+      long n = counts.getOrDefault(s, 0L);
+      m.put("trials_" + s.name().toLowerCase(Locale.ROOT), (double) n);
+    }
+    for (long n : counts.values()) {
+      total += n;
+    }
+    m.put("trials_total", (double) total);
+    if (objectives.size() == 1) {
+      if (!best.isEmpty()) {
+        m.put("best_" + objectives.get(0).name(), best.get(0).value());
+      }
+    } else {
+      m.put("pareto_front_size", (double) best.size());
+    }
+    return m;
+  }
+
+  /** Tags for the parent run: the best trial's number or the front's numbers. */
+  Map<String, String> tags() {
+    if (best.isEmpty()) {
+      return Map.of();
+    }
+    if (objectives.size() == 1) {
+      return Map.of(KnobflowTags.BEST_TRIAL, Integer.toString(best.get(0).number()));
+    }
+    return Map.of(
+        KnobflowTags.PARETO_TRIALS,
+        best.stream().map(t -> Integer.toString(t.number())).collect(Collectors.joining(",")));
+  }
+
+  /** A short Markdown description ({@code mlflow.note.content}). */
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("## Knobflow study `").append(study).append("`\n\n");
+    md.append("Objectives: ")
+        .append(
+            objectives.stream()
+                .map(o -> o.name() + " (" + directionWord(o.direction()) + ")")
+                .collect(Collectors.joining(", ")))
+        .append("\n\n");
+    md.append("Trials: ")
+        .append(
+            counts.isEmpty()
+                ? "none"
+                : counts.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", ")))
+        .append("\n\n");
+    if (best.isEmpty()) {
+      md.append("No trial completed yet.\n");
+    } else if (objectives.size() == 1) {
+      FrozenTrial t = best.get(0);
+      md.append("Best trial ")
+          .append(t.number())
+          .append(": ")
+          .append(objectives.get(0).name())
+          .append(" = ")
+          .append(number(t.value()))
+          .append("\n\n")
+          .append("Params: ")
+          .append(params(t))
+          .append('\n');
+    } else {
+      md.append("Pareto front: ").append(best.size()).append(" trials\n\n");
+      md.append("| trial | ");
+      objectives.forEach(o -> md.append(o.name()).append(" | "));
+      md.append("params |\n|---|");
+      objectives.forEach(o -> md.append("---|"));
+      md.append("---|\n");
+      for (FrozenTrial t : best.stream().limit(20).toList()) {
+        md.append("| ").append(t.number()).append(" | ");
+        t.values().forEach(v -> md.append(number(v)).append(" | "));
+        md.append(params(t)).append(" |\n");
+      }
+      if (best.size() > 20) {
+        md.append("\n(").append(best.size() - 20).append(" more)\n");
+      }
+    }
+    return md.toString();
+  }
+
+  private static String directionWord(Direction d) {
+    return d == Direction.MAXIMIZE ? "maximize" : "minimize";
+  }
+
+  private static String params(FrozenTrial t) {
+    return t.params().entrySet().stream()
+        .map(e -> e.getKey() + "=" + ParamText.of(e.getValue()))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String number(double v) {
+    return String.format(Locale.ROOT, "%.6g", v);
+  }
+
+  /** The completed trials no other dominates (constraints ignored): for non-Study views only. */
+  private static List<FrozenTrial> nonDominated(
+      List<FrozenTrial> completed, List<Objective> objectives) {
+    List<FrozenTrial> front = new ArrayList<>();
+    for (FrozenTrial a : completed) {
+      boolean dominated = false;
+      for (FrozenTrial b : completed) {
+        if (a != b && dominates(b, a, objectives)) {
+          dominated = true;
+          break;
+        }
+      }
+      if (!dominated) {
+        front.add(a);
+      }
+    }
+    if (objectives.size() == 1 && front.size() > 1) {
+      return List.of(front.get(0));
+    }
+    return front;
+  }
+
+  private static boolean dominates(FrozenTrial a, FrozenTrial b, List<Objective> objectives) {
+    boolean strictly = false;
+    for (int i = 0; i < objectives.size(); i++) {
+      Direction d = objectives.get(i).direction();
+      double x = d.toMinimization(a.values().get(i));
+      double y = d.toMinimization(b.values().get(i));
+      if (x > y) {
+        return false;
+      }
+      if (x < y) {
+        strictly = true;
+      }
+    }
+    return strictly;
+  }
+}

@@ -1,0 +1,239 @@
+package dev.knobflow.plugin.mlflow;
+
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.plugin.config.SamplerSpec;
+import dev.knobflow.plugin.config.StudyConfig;
+import dev.knobflow.plugin.config.StudyFileException;
+import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.tracking.MlflowConnection;
+import dev.knobflow.plugin.tracking.MlflowTracking;
+import dev.knobflow.plugin.tracking.RunOutcome;
+import dev.knobflow.plugin.tracking.WriterOptions;
+import dev.knobflow.plugin.warmstart.MetaFeatures;
+import dev.knobflow.plugin.warmstart.PastStudy;
+import dev.knobflow.plugin.warmstart.WarmStart;
+import dev.knobflow.plugin.warmstart.WarmStartPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MLflow side of one {@code tune}: opens the tracking connection, computes the dataset's
+ * meta-features, attaches a {@link MlflowTrackingListener} to the runner, logs trials finished
+ * earlier (a journal study mirrored to MLflow) and enqueues warm-start configurations. When the
+ * study file and environment enable no tracking, every method does nothing.
+ *
+ * <pre>{@code
+ * MlflowSettings settings = MlflowSettings.read(file, config.name(), System.getenv());
+ * try (StudyTracking tracking = StudyTracking.open(config, settings, System.getenv());
+ *     StudyRunner runner = tracking.attach(StudyRunner.builder(config)).build()) {
+ *   tracking.prepare(runner.study());
+ *   runner.run();
+ * }
+ * }</pre>
+ */
+public final class StudyTracking implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StudyTracking.class);
+
+  private final MlflowSettings settings;
+  private final MlflowTracking tracking;
+  private final MlflowTrackingListener listener;
+  private final Map<String, Double> metaFeatures;
+
+  private StudyTracking(
+      MlflowSettings settings,
+      MlflowTracking tracking,
+      MlflowTrackingListener listener,
+      Map<String, Double> metaFeatures) {
+    this.settings = settings;
+    this.tracking = tracking;
+    this.listener = listener;
+    this.metaFeatures = metaFeatures;
+  }
+
+  /** Tracking that does nothing. */
+  public static StudyTracking disabled() {
+    return new StudyTracking(MlflowSettings.none(), null, null, Map.of());
+  }
+
+  /**
+   * Connects to the tracking server (when enabled) and resolves the study's parent run.
+   *
+   * @param env environment variables: credentials ({@code MLFLOW_TRACKING_TOKEN}, ...)
+   * @throws StudyFileException when the dataset cannot be read
+   * @throws dev.knobflow.plugin.tracking.MlflowTrackingException naming the URI when the server
+   *     cannot be reached
+   */
+  public static StudyTracking open(
+      StudyConfig config, MlflowSettings settings, Map<String, String> env) {
+    if (settings.tracking().isEmpty()) {
+      if (settings.dataset().isPresent()) {
+        LOG.info("dataset meta-features are only used with MLflow tracking; none is configured");
+      }
+      return disabled();
+    }
+    Map<String, Double> meta =
+        settings.dataset().map(d -> metaFeatures(config, d)).orElse(Map.of());
+    MlflowSettings.Tracking target = settings.tracking().get();
+    MlflowTracking tracking =
+        MlflowTracking.open(MlflowConnection.of(target.uri(), env), WriterOptions.defaults());
+    try {
+      MlflowTrackingListener listener =
+          MlflowTrackingListener.builder(tracking, config.name(), config.objectives())
+              .experiment(target.experiment())
+              .parentRunId(target.parentRunId().orElse(null))
+              .sampler(describe(config.sampler()))
+              .seed(config.seed().isPresent() ? config.seed().getAsLong() : null)
+              .metaFeatures(meta)
+              .build();
+      return new StudyTracking(settings, tracking, listener, meta);
+    } catch (RuntimeException e) {
+      tracking.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, Double> metaFeatures(StudyConfig config, MlflowSettings.Dataset d) {
+    try {
+      Map<String, Double> meta = MetaFeatures.defaults().fromCsv(d.path(), d.target()).asMap();
+      LOG.info("dataset {}: {} meta-features", d.path().getFileName(), meta.size());
+      return meta;
+    } catch (IllegalArgumentException e) {
+      throw StudyFileException.of("study '" + config.name() + "'", "dataset", e.getMessage());
+    }
+  }
+
+  private static String describe(SamplerSpec spec) {
+    return spec.settings().isEmpty() ? spec.type() : spec.type() + " " + spec.settings();
+  }
+
+  /** Whether trials are tracked. */
+  public boolean enabled() {
+    return listener != null;
+  }
+
+  /** The listener, when tracking is enabled. */
+  public Optional<MlflowTrackingListener> listener() {
+    return Optional.ofNullable(listener);
+  }
+
+  /** The dataset's meta-features (empty without a dataset). */
+  public Map<String, Double> metaFeatures() {
+    return metaFeatures;
+  }
+
+  /** A line for the terminal: where the study is tracked, or empty when it is not. */
+  public Optional<String> describe() {
+    if (listener == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "MLflow: run "
+            + listener.parentRunId()
+            + " in experiment "
+            + listener.experimentId()
+            + " at "
+            + tracking.connection().trackingUri());
+  }
+
+  /** Adds the tracking listener to {@code builder} when tracking is enabled. */
+  public StudyRunner.Builder attach(StudyRunner.Builder builder) {
+    if (listener != null) {
+      builder.listener(listener);
+    }
+    return builder;
+  }
+
+  /**
+   * Before the trials run: logs trials the storage already holds but MLflow does not, and, for a
+   * study without trials, enqueues the warm-start plan.
+   *
+   * @return the warm-start plan, when one was made
+   */
+  public Optional<WarmStartPlan> prepare(Study study) {
+    if (listener == null) {
+      return Optional.empty();
+    }
+    listener.catchUp(study);
+    if (settings.warmStart().isEmpty()) {
+      return Optional.empty();
+    }
+    if (!study.trials().isEmpty()) {
+      LOG.info("warm start skipped: study '{}' already has trials", study.name());
+      return Optional.empty();
+    }
+    MlflowSettings.WarmStartSpec spec = settings.warmStart().get();
+    List<String> experimentIds = new ArrayList<>();
+    if (spec.experiments().isEmpty()) {
+      experimentIds.add(listener.experimentId());
+    } else {
+      for (String name : spec.experiments()) {
+        Optional<String> id = tracking.runs().findExperimentId(name);
+        if (id.isEmpty()) {
+          LOG.warn("warm start: experiment '{}' not found on the tracking server", name);
+        }
+        id.ifPresent(experimentIds::add);
+      }
+    }
+    if (experimentIds.isEmpty()) {
+      LOG.warn("warm start: no experiment to search; starting without past configurations");
+      return Optional.empty();
+    }
+    List<PastStudy> past = MlflowPastStudies.on(tracking.runs()).fetch(experimentIds, study.name());
+    WarmStartPlan plan =
+        WarmStart.builder()
+            .neighbours(spec.neighbours())
+            .configurationsPerStudy(spec.perStudy())
+            .build()
+            .plan(metaFeatures, past, study.declaredSpace());
+    plan.log().forEach(line -> LOG.info("warm start: {}", line));
+    int enqueued = WarmStart.apply(study, plan);
+    LOG.info(
+        "warm start: {} configuration{} enqueued from {} past stud{}",
+        enqueued,
+        enqueued == 1 ? "" : "s",
+        past.size(),
+        past.size() == 1 ? "y" : "ies");
+    if (enqueued > 0) {
+      tracking
+          .writer()
+          .setTag(
+              listener.parentRunId(),
+              "knobflow.warm_start.sources",
+              plan.configurations().stream()
+                  .map(c -> c.sourceStudy())
+                  .distinct()
+                  .collect(Collectors.joining(",")));
+    }
+    return Optional.of(plan);
+  }
+
+  /** After Ctrl-C: ends the parent run KILLED with the summary so far. */
+  public void interrupted(StudyView study) {
+    if (listener != null) {
+      try {
+        listener.finish(study, RunOutcome.KILLED);
+      } catch (RuntimeException e) {
+        LOG.warn("MLflow: could not end the study run as KILLED: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Delivers outstanding writes and closes the connection. */
+  @Override
+  public void close() {
+    if (tracking == null) {
+      return;
+    }
+    try {
+      listener.close();
+    } finally {
+      tracking.close();
+    }
+  }
+}
