@@ -1,0 +1,93 @@
+package dev.knobflow.optimizers.samplers.nsga2;
+
+import io.jenetics.Genotype;
+import io.jenetics.IntegerChromosome;
+import io.jenetics.IntegerGene;
+import io.jenetics.Optimize;
+import io.jenetics.Phenotype;
+import io.jenetics.ext.moea.NSGA2Selector;
+import io.jenetics.ext.moea.Vec;
+import io.jenetics.util.ISeq;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * NSGA-II survivor selection through Jenetics' {@link NSGA2Selector}: candidates are sorted by
+ * non-domination rank, then by crowding distance, and the first {@code size} survive.
+ *
+ * <p>Constraints use Deb's constrained domination: a feasible candidate dominates an infeasible
+ * one, and of two infeasible candidates the one with the smaller total violation dominates; two
+ * feasible ones compare by Pareto dominance. Jenetics takes the dominance relation as a parameter,
+ * so the fitness vector is the negated objectives followed by the negated violation (Jenetics
+ * maximises) and crowding looks at the objectives only.
+ */
+final class SurvivorSelection {
+
+  private SurvivorSelection() {}
+
+  /**
+   * The best {@code size} candidates (or all, if fewer), best first in crowded-comparison order, so
+   * a lower index wins a binary tournament.
+   */
+  static List<Candidate> select(List<Candidate> pool, int size) {
+    if (pool.isEmpty()) {
+      return List.of();
+    }
+    int m = pool.get(0).objectives().size();
+    List<Phenotype<IntegerGene, Vec<double[]>>> phenotypes = new ArrayList<>(pool.size());
+    for (int i = 0; i < pool.size(); i++) {
+      Candidate c = pool.get(i);
+      double[] fitness = new double[m + 1];
+      for (int j = 0; j < m; j++) {
+        fitness[j] = -c.objectives().get(j);
+      }
+      fitness[m] = -c.violation();
+      // The genotype only carries the candidate's index in the pool.
+      Genotype<IntegerGene> index =
+          Genotype.of(IntegerChromosome.of(IntegerGene.of(i, 0, pool.size())));
+      phenotypes.add(Phenotype.of(index, 0, Vec.of(fitness)));
+    }
+    NSGA2Selector<IntegerGene, Vec<double[]>> selector =
+        new NSGA2Selector<>(
+            (u, v) -> constrainedDominance(u.data(), v.data(), m),
+            (u, v, i) -> Double.compare(u.data()[i], v.data()[i]),
+            (u, v, i) -> u.data()[i] - v.data()[i],
+            v -> m);
+    int count = Math.min(size, pool.size());
+    ISeq<Phenotype<IntegerGene, Vec<double[]>>> survivors =
+        selector.select(ISeq.of(phenotypes), count, Optimize.MAXIMUM);
+    List<Candidate> out = new ArrayList<>(count);
+    for (Phenotype<IntegerGene, Vec<double[]>> p : survivors) {
+      out.add(pool.get(p.genotype().gene().intValue()));
+      if (out.size() == count) {
+        break;
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Positive when {@code u} dominates {@code v}, negative when {@code v} dominates {@code u}, 0
+   * otherwise; both are maximised and element {@code m} is the negated violation.
+   */
+  static int constrainedDominance(double[] u, double[] v, int m) {
+    double violationU = -u[m];
+    double violationV = -v[m];
+    if ((violationU > 0 || violationV > 0) && violationU != violationV) {
+      return violationU < violationV ? 1 : -1;
+    }
+    boolean uBetter = false;
+    boolean vBetter = false;
+    for (int j = 0; j < m; j++) {
+      if (u[j] > v[j]) {
+        uBetter = true;
+      } else if (u[j] < v[j]) {
+        vBetter = true;
+      }
+    }
+    if (uBetter == vBetter) {
+      return 0;
+    }
+    return uBetter ? 1 : -1;
+  }
+}
