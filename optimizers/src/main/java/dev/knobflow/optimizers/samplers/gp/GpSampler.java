@@ -53,6 +53,11 @@ public final class GpSampler implements Sampler {
   private static final String THETA_PREFIX = "gp_theta_";
   private static final String FALLBACK_ATTR = "gp_fallback";
 
+  /** Every this many trials the hyperparameters are refitted from the default start as well. */
+  private static final int FULL_REFIT_EVERY = 10;
+
+  private static final int WARM_ITERATIONS = 8;
+
   private final long seed;
   private final int startupTrials;
   private final GpAcquisition acquisition;
@@ -353,13 +358,19 @@ public final class GpSampler implements Sampler {
       FrozenTrial trial,
       Map<String, Object> attributes) {
     int d = x[0].length;
-    List<double[]> starts = new ArrayList<>();
     double[] warm = previousTheta(history, role, d + 2, trial.number());
-    starts.add(GaussianProcess.defaultTheta(d));
-    if (warm != null) {
-      starts.add(warm);
+    GaussianProcess model;
+    if (warm != null && trial.number() % FULL_REFIT_EVERY != 0) {
+      // The previous trial's optimum is close: a few iterations from there suffice.
+      model = GaussianProcess.fit(x, y, List.of(warm), WARM_ITERATIONS);
+    } else {
+      List<double[]> starts = new ArrayList<>();
+      starts.add(GaussianProcess.defaultTheta(d));
+      if (warm != null) {
+        starts.add(warm);
+      }
+      model = GaussianProcess.fit(x, y, starts, fitIterations);
     }
-    GaussianProcess model = GaussianProcess.fit(x, y, starts, fitIterations);
     List<Double> theta = new ArrayList<>();
     for (double v : model.theta()) {
       theta.add(v);
