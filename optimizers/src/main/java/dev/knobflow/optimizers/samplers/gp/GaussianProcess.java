@@ -263,6 +263,11 @@ public final class GaussianProcess {
     return new GaussianProcess(xs, ys, theta);
   }
 
+  /** The fitting objective, exposed to this package's tests for gradient checks. */
+  static Lbfgs.Objective likelihoodForTests(double[][] x, double[] y) {
+    return new Likelihood(x, y);
+  }
+
   /** Negative penalised log marginal likelihood over the unbounded parametrisation. */
   private static final class Likelihood implements Lbfgs.Objective {
     private final double[][] x;
