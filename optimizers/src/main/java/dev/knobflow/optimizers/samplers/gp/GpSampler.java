@@ -54,9 +54,9 @@ public final class GpSampler implements Sampler {
   private static final String FALLBACK_ATTR = "gp_fallback";
 
   /** Every this many trials the hyperparameters are refitted from the default start as well. */
-  private static final int FULL_REFIT_EVERY = 10;
+  private static final int FULL_REFIT_EVERY = 25;
 
-  private static final int WARM_ITERATIONS = 8;
+  private static final int WARM_ITERATIONS = 4;
 
   private final long seed;
   private final int startupTrials;
