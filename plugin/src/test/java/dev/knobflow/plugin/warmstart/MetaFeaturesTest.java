@@ -46,6 +46,9 @@ class MetaFeaturesTest {
     assertEquals(1.0, m.imbalanceRatio(), 0.0);
     assertEquals(0.0, m.missingFraction(), 0.0);
     assertEquals(0.0, m.categoricalFraction(), 0.0);
+    // Population g1 / g2 of the four columns, computed independently in Python from the same file.
+    assertEquals(0.25039550946588857, m.meanAbsSkewness(), 1e-12);
+    assertEquals(-0.7810487307582664, m.meanKurtosis(), 1e-12);
   }
 
   @Test
