@@ -11,11 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the real {@code ./knobflow} launcher. Tests run before {@code package} builds the shaded
- * jar, so this is skipped on a clean build and proves the launcher on later ones; the in-process
- * tests are the main proof of the CLI.
+ * Runs the real {@code ./knobflow} launcher. An integration test (failsafe): it runs after {@code
+ * package} has built the shaded jar, so {@code ./mvnw verify} always exercises it.
  */
-class LauncherScriptTest {
+class LauncherScriptIT {
 
   @Test
   void launcherRunsTheShadedJar() throws Exception {

@@ -1,0 +1,138 @@
+package dev.knobflow.plugin.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.knobflow.plugin.testing.MlflowTestServer;
+import dev.knobflow.plugin.tracking.MlflowConnection;
+import dev.knobflow.plugin.tracking.MlflowTags;
+import dev.knobflow.plugin.tracking.MlflowTracking;
+import dev.knobflow.plugin.tracking.RunRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mlflow run . -e tune --env-manager local} with the repository's MLproject, against the
+ * test server: the run mlflow creates is the study's parent run and each trial a child run. Runs
+ * under failsafe, after {@code package} built {@code plugin/target/knobflow.jar}.
+ */
+@Tag("mlflow")
+class MlprojectIT {
+
+  @TempDir Path dir;
+
+  static Path repoRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isRegularFile(p.resolve("MLproject"))) {
+      p = p.getParent();
+    }
+    assumeTrue(p != null, "no MLproject above " + Path.of("").toAbsolutePath());
+    return p;
+  }
+
+  @Test
+  void mlflowRunTunesAStudyUnderTheRunItCreated() throws Exception {
+    Path repo = repoRoot();
+    assumeTrue(
+        Files.isRegularFile(repo.resolve("plugin/target/knobflow.jar")),
+        "plugin/target/knobflow.jar is missing: run ./mvnw verify (failsafe runs this after"
+            + " package)");
+    MlflowTestServer server = MlflowTestServer.shared();
+    Path mlflow = repo.resolve("target/mlflow-venv/bin/mlflow");
+    assumeTrue(Files.isExecutable(mlflow), "no mlflow at " + mlflow);
+
+    Files.writeString(
+        dir.resolve("objective.py"),
+        """
+        import json, sys
+        x, y = float(sys.argv[1]), int(sys.argv[2])
+        for step in range(3):
+            print(json.dumps({"step": step, "loss": (x - 1) ** 2 + y + 1.0 / (step + 1)}))
+        print(json.dumps({"loss": (x - 1) ** 2 + y, "size": y * 2.0}))
+        """);
+    String study = "mlproject-" + UUID.randomUUID().toString().substring(0, 8);
+    Path config = dir.resolve("study.yaml");
+    Files.writeString(
+        config,
+        "name: "
+            + study
+            + "\nstorage: memory\nseed: 5\n"
+            + "objectives: [{name: loss, direction: minimize}]\n"
+            + "space:\n  x: {type: float, low: 0, high: 2}\n  y: {type: int, low: 0, high: 3}\n"
+            + "trials: 3\n"
+            + "objective: {command: [python3, objective.py, \"{x}\", \"{y}\"]}\n");
+    String experiment = "mlproject-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                mlflow.toString(),
+                "run",
+                ".",
+                "-e",
+                "tune",
+                "--env-manager",
+                "local",
+                "--experiment-name",
+                experiment,
+                "-P",
+                "config=" + config)
+            .directory(repo.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("mlflow-run.log").toFile());
+    pb.environment().put("MLFLOW_TRACKING_URI", server.trackingUri());
+    pb.environment().remove("MLFLOW_RUN_ID");
+    Process p = pb.start();
+    boolean done = p.waitFor(5, TimeUnit.MINUTES);
+    String log = Files.readString(dir.resolve("mlflow-run.log"), StandardCharsets.UTF_8);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertTrue(done, "mlflow run did not finish:\n" + log);
+    assertEquals(0, p.exitValue(), log);
+
+    try (MlflowTracking tracking = MlflowTracking.open(MlflowConnection.of(server.trackingUri()))) {
+      String experimentId = tracking.runs().findExperimentId(experiment).orElseThrow();
+      List<RunRecord> all = tracking.runs().searchRuns(List.of(experimentId), "");
+      List<RunRecord> top =
+          all.stream().filter(r -> !r.tags().containsKey(MlflowTags.PARENT_RUN_ID)).toList();
+      assertEquals(1, top.size(), "one run made by mlflow run: " + all);
+      RunRecord parent = top.get(0);
+      assertEquals("PROJECT", parent.tags().get("mlflow.source.type"), parent.tags().toString());
+      assertEquals(study, parent.tags().get(KnobflowTags.STUDY));
+      assertEquals("FINISHED", parent.status());
+      assertEquals(3.0, parent.metrics().get("trials_complete"));
+      assertTrue(parent.metrics().containsKey("best_loss"), parent.metrics().toString());
+
+      List<RunRecord> children =
+          all.stream()
+              .filter(r -> parent.runId().equals(r.tags().get(MlflowTags.PARENT_RUN_ID)))
+              .toList();
+      assertEquals(
+          Set.of("0", "1", "2"),
+          children.stream().map(r -> r.tags().get(KnobflowTags.TRIAL)).collect(Collectors.toSet()));
+      for (RunRecord child : children) {
+        assertEquals("FINISHED", child.status());
+        double x = Double.parseDouble(child.params().get("x"));
+        long y = Long.parseLong(child.params().get("y"));
+        assertEquals((x - 1) * (x - 1) + y, child.metrics().get("loss"), 1e-9);
+        assertEquals(y * 2.0, child.metrics().get("size"), 1e-9);
+        assertEquals(
+            3,
+            tracking.runs().metricHistory(child.runId(), "loss").stream()
+                .map(m -> m.step())
+                .distinct()
+                .count());
+      }
+    }
+  }
+}
