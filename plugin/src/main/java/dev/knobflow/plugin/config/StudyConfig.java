@@ -2,6 +2,7 @@ package dev.knobflow.plugin.config;
 
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.plugin.energy.EnergyConfig;
 import dev.knobflow.plugin.objective.MetricConstraint;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.OptionalLong;
  * @param constraints bounds on reported metrics
  * @param baseDirectory the study file's directory: the command objective's working directory and
  *     the base of relative journal paths
+ * @param energy energy measuring, carbon intensity and measured objectives
  */
 public record StudyConfig(
     String name,
@@ -40,7 +42,8 @@ public record StudyConfig(
     int parallelism,
     ObjectiveSpec objective,
     List<MetricConstraint> constraints,
-    Path baseDirectory) {
+    Path baseDirectory,
+    EnergyConfig energy) {
 
   public StudyConfig {
     objectives = List.copyOf(objectives);
@@ -48,6 +51,55 @@ public record StudyConfig(
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
+    java.util.Objects.requireNonNull(energy, "energy");
+  }
+
+  /** A study with the default energy settings (measure when possible, nothing measured). */
+  public StudyConfig(
+      String name,
+      StorageSpec storage,
+      OptionalLong seed,
+      List<Objective> objectives,
+      SearchSpace space,
+      SamplerSpec sampler,
+      OptionalInt trials,
+      Optional<Duration> timeout,
+      int parallelism,
+      ObjectiveSpec objective,
+      List<MetricConstraint> constraints,
+      Path baseDirectory) {
+    this(
+        name,
+        storage,
+        seed,
+        objectives,
+        space,
+        sampler,
+        trials,
+        timeout,
+        parallelism,
+        objective,
+        constraints,
+        baseDirectory,
+        EnergyConfig.defaults());
+  }
+
+  /** The same study with other energy settings. */
+  public StudyConfig withEnergy(EnergyConfig other) {
+    return new StudyConfig(
+        name,
+        storage,
+        seed,
+        objectives,
+        space,
+        sampler,
+        trials,
+        timeout,
+        parallelism,
+        objective,
+        constraints,
+        baseDirectory,
+        other);
   }
 
   /** The same study with another number of trials. */
@@ -64,7 +116,8 @@ public record StudyConfig(
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        energy);
   }
 
   /** The same study with another parallelism. */
@@ -81,7 +134,8 @@ public record StudyConfig(
         n,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        energy);
   }
 
   /** The same study in another storage. */
@@ -98,7 +152,8 @@ public record StudyConfig(
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        energy);
   }
 
   /** The same study with another timeout. */
@@ -115,6 +170,7 @@ public record StudyConfig(
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        energy);
   }
 }

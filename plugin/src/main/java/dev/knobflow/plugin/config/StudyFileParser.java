@@ -12,6 +12,7 @@ import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.distributions.IntDistribution;
 import dev.knobflow.optimizers.distributions.InvalidDistributionException;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.plugin.energy.EnergyConfig;
 import dev.knobflow.plugin.objective.ArgumentTemplate;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.MetricConstraint;
@@ -51,12 +52,14 @@ public final class StudyFileParser {
           "timeout",
           "parallelism",
           "objective",
-          "constraints");
+          "constraints",
+          "energy",
+          "carbon");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
   private static final List<String> CATEGORICAL_KEYS = List.of("type", "choices");
-  private static final List<String> OBJECTIVE_KEYS = List.of("name", "direction");
+  private static final List<String> OBJECTIVE_KEYS = List.of("name", "direction", "source");
   private static final List<String> COMMAND_OBJECTIVE_KEYS =
       List.of("command", "class", "timeout", "env");
   private static final List<String> CONSTRAINT_KEYS = List.of("metric", "max", "min");
@@ -148,6 +151,7 @@ public final class StudyFileParser {
     SamplerSpec sampler = sampler(top, space);
     ObjectiveSpec objective = objective(top, space);
     List<MetricConstraint> constraints = constraints(top);
+    EnergyConfig energy = EnergySection.parse(top, baseDirectory);
 
     if (!top.has("trials") && timeout.isEmpty()) {
       boolean finite =
@@ -174,7 +178,8 @@ public final class StudyFileParser {
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        energy);
   }
 
   private static Object readYaml(String yaml, String source) {
