@@ -3,16 +3,23 @@ package dev.knobflow.plugin.energy;
 import dev.knobflow.greenmetrics.PowerDetection;
 import dev.knobflow.greenmetrics.PowerSources;
 import dev.knobflow.greenmetrics.energy.EnergyMeter;
+import dev.knobflow.greenmetrics.power.Device;
 import dev.knobflow.greenmetrics.power.PowerSource;
 import dev.knobflow.greenmetrics.power.PowerSourceException;
+import dev.knobflow.greenmetrics.power.Subscription;
 import dev.knobflow.optimizers.ObjectiveFunction;
 import dev.knobflow.optimizers.Trial;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnergySession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EnergySession.class);
+
+  /** How long the start waits for the first sample of every device. */
+  static final Duration FIRST_SAMPLE_WAIT = Duration.ofSeconds(5);
 
   private final EnergyConfig config;
   private final List<PowerSource> sources;
@@ -79,6 +89,7 @@ public final class EnergySession implements AutoCloseable {
     try {
       EnergyMeter meter = EnergyMeter.of(sources);
       DeviceSlots slots = DeviceSlots.assign(meter.devices(), parallelism);
+      awaitFirstSamples(sources, FIRST_SAMPLE_WAIT);
       LOG.info("energy: measuring with\n{}", detection.summary());
       if (sources.stream().anyMatch(s -> s.name().equals("constant"))) {
         LOG.warn(
@@ -104,6 +115,41 @@ public final class EnergySession implements AutoCloseable {
     } catch (RuntimeException e) {
       sources.forEach(PowerSource::close);
       throw e;
+    }
+  }
+
+  /**
+   * Waits until every device has a sample, so the first trial is covered from its start (a freshly
+   * started nvidia-smi takes a moment to print its first row).
+   */
+  private static void awaitFirstSamples(List<PowerSource> sources, Duration max) {
+    List<Subscription> subscriptions = new ArrayList<>();
+    int devices = sources.stream().mapToInt(s -> s.devices().size()).sum();
+    CountDownLatch latch = new CountDownLatch(devices);
+    try {
+      for (PowerSource s : sources) {
+        for (Device d : s.devices()) {
+          AtomicBoolean seen = new AtomicBoolean();
+          subscriptions.add(
+              s.subscribe(
+                  d,
+                  sample -> {
+                    if (seen.compareAndSet(false, true)) {
+                      latch.countDown();
+                    }
+                  }));
+        }
+      }
+      if (!latch.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn(
+            "energy: not every device had a power sample after {} ms; early trials may be only"
+                + " partly covered (see energy_coverage)",
+            max.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      subscriptions.forEach(Subscription::close);
     }
   }
 
