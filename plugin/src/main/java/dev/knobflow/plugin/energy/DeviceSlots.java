@@ -3,6 +3,7 @@ package dev.knobflow.plugin.energy;
 import dev.knobflow.greenmetrics.power.Device;
 import dev.knobflow.greenmetrics.power.DeviceKind;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,12 +67,18 @@ public final class DeviceSlots {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
-    List<Device> gpus = devices.stream().filter(d -> d.kind() == DeviceKind.GPU).toList();
-    List<Device> others = devices.stream().filter(d -> d.kind() != DeviceKind.GPU).toList();
-    Slot everything = new Slot(0, devices, cudaVisible(gpus), parallelism > 1);
+    Comparator<Device> byIndex = Comparator.comparingInt(Device::index).thenComparing(Device::id);
+    List<Device> gpus =
+        devices.stream().filter(d -> d.kind() == DeviceKind.GPU).sorted(byIndex).toList();
+    List<Device> others =
+        devices.stream().filter(d -> d.kind() != DeviceKind.GPU).sorted(byIndex).toList();
+    List<Device> sorted = new ArrayList<>(gpus);
+    sorted.addAll(others);
+    Slot everything = new Slot(0, sorted, Optional.empty(), parallelism > 1);
     if (parallelism == 1 || gpus.size() < parallelism) {
       // One slot for all: a trial beyond the pool never waits, it shares.
-      return new DeviceSlots(List.of(), withoutCuda(everything));
+      // A single slot keeps CUDA_VISIBLE_DEVICES as the user set it: nothing is divided.
+      return new DeviceSlots(List.of(), everything);
     }
     List<Slot> slots = new ArrayList<>();
     for (int s = 0; s < parallelism; s++) {
@@ -83,12 +90,7 @@ public final class DeviceSlots {
       own.addAll(others);
       slots.add(new Slot(s, own, cuda, !others.isEmpty()));
     }
-    return new DeviceSlots(slots, new Slot(-1, devices, Optional.empty(), true));
-  }
-
-  private static Slot withoutCuda(Slot s) {
-    // A single slot keeps CUDA_VISIBLE_DEVICES as the user set it: nothing is divided.
-    return new Slot(s.index(), s.devices(), Optional.empty(), s.shared());
+    return new DeviceSlots(slots, new Slot(-1, sorted, Optional.empty(), true));
   }
 
   private static Optional<String> cudaVisible(List<Device> gpus) {
