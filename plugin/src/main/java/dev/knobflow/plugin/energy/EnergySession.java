@@ -105,7 +105,8 @@ public final class EnergySession implements AutoCloseable {
               ? ""
               : "; the default, set carbon: {country: DEU} or {intensity_g_per_kwh: 350}");
       Set<String> names = new HashSet<>();
-      sources.forEach(s -> names.add(s.name()));
+      sources.forEach(
+          s -> names.add(s.name().equals("constant") ? "constant power (an estimate)" : s.name()));
       return new EnergySession(
           config,
           sources,
