@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.config.StorageSpec;
 import dev.knobflow.plugin.config.Suggestions;
+import dev.knobflow.plugin.energy.EnergyTotals;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -89,6 +90,7 @@ final class ShowCommand implements Callable<Integer> {
       out.println("Storage:    " + existing.describe());
       out.println(
           "Trials:     " + trials.size() + " (" + StudyReport.countsByState(report.counts()) + ")");
+      EnergyTotals.of(trials).ifPresent(t -> out.println("Energy:     " + t.describe()));
       out.println();
       if (!trials.isEmpty()) {
         report.printTrials(out);

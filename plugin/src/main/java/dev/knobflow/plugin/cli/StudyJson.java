@@ -41,6 +41,7 @@ final class StudyJson {
     }
     ArrayNode pareto = root.putArray("pareto_front");
     front.forEach(t -> pareto.add(t.number()));
+    root.set("totals", EnergyJson.totals(JSON, trials));
     try {
       return JSON.writeValueAsString(root);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

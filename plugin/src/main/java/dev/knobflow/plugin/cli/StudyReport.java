@@ -52,6 +52,8 @@ final class StudyReport {
     List<String> header = new ArrayList<>(List.of("", "#", "state"));
     objectives.forEach(o -> header.add(o.name()));
     header.addAll(params);
+    List<String> energy = EnergyColumns.of(objectives, trials);
+    header.addAll(energy);
     header.add("duration");
     header.add("note");
     TextTable table = new TextTable(header);
@@ -66,6 +68,7 @@ final class StudyReport {
       for (String p : params) {
         row.add(t.params().containsKey(p) ? Formats.value(t.params().get(p)) : "");
       }
+      energy.forEach(m -> row.add(EnergyColumns.cell(t, m)));
       row.add(t.duration().map(Formats::duration).orElse(""));
       row.add(note(t));
       table.add(row);

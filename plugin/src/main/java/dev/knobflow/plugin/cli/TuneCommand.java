@@ -8,6 +8,7 @@ import dev.knobflow.plugin.config.Durations;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;
 import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.energy.EnergyTotals;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
 import dev.knobflow.plugin.mlflow.StudyTracking;
 import java.io.PrintWriter;
@@ -131,7 +132,7 @@ final class TuneCommand implements Callable<Integer> {
         }
       }
       progress.close();
-      printSummary(out, runner.study(), summary, storageText);
+      printSummary(out, runner.study(), summary, storageText, runner.energy().status());
       runner.advisor().ifPresent(advisor -> AdvisorSummary.print(out, advisor));
       if (interrupted.get()) {
         return INTERRUPTED;
@@ -189,7 +190,11 @@ final class TuneCommand implements Callable<Integer> {
   }
 
   private static void printSummary(
-      PrintWriter out, Study study, OptimizeSummary summary, String storageText) {
+      PrintWriter out,
+      Study study,
+      OptimizeSummary summary,
+      String storageText,
+      String energyStatus) {
     List<FrozenTrial> trials = study.trials();
     StudyReport report = new StudyReport(study.objectives(), trials);
     out.println();
@@ -236,6 +241,11 @@ final class TuneCommand implements Callable<Integer> {
               + (front.get(0).isFeasible() ? "" : " (none met the constraints: least violating)"));
       report.printFront(out);
     }
+    out.println(
+        "Energy: "
+            + EnergyTotals.of(trials)
+                .map(t -> t.describe() + " (" + energyStatus + ")")
+                .orElse("not measured: " + energyStatus));
     out.println("Storage: " + storageText);
     if (storageText.startsWith("journal:")) {
       out.println("Show it: knobflow show " + study.name() + " --storage " + storageText);

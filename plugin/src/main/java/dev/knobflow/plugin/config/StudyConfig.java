@@ -3,10 +3,12 @@ package dev.knobflow.plugin.config;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.plugin.advice.AdvisorSpec;
+import dev.knobflow.plugin.energy.EnergyConfig;
 import dev.knobflow.plugin.objective.MetricConstraint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -29,6 +31,7 @@ import java.util.OptionalLong;
  * @param baseDirectory the study file's directory: the command objective's working directory and
  *     the base of relative journal paths
  * @param advisor the {@code advisor:} block (curve diagnostics and advice), if any
+ * @param energy energy measuring, carbon intensity and measured objectives
  */
 public record StudyConfig(
     String name,
@@ -43,7 +46,8 @@ public record StudyConfig(
     ObjectiveSpec objective,
     List<MetricConstraint> constraints,
     Path baseDirectory,
-    Optional<AdvisorSpec> advisor) {
+    Optional<AdvisorSpec> advisor,
+    EnergyConfig energy) {
 
   public StudyConfig {
     objectives = List.copyOf(objectives);
@@ -52,9 +56,10 @@ public record StudyConfig(
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
     advisor = advisor == null ? Optional.empty() : advisor;
+    Objects.requireNonNull(energy, "energy");
   }
 
-  /** A study without an advisor block. */
+  /** A study without an advisor block and with the default energy settings. */
   public StudyConfig(
       String name,
       StorageSpec storage,
@@ -81,96 +86,61 @@ public record StudyConfig(
         objective,
         constraints,
         baseDirectory,
-        Optional.empty());
+        Optional.empty(),
+        EnergyConfig.defaults());
   }
 
   /** The same study with another advisor block (empty for none). */
   public StudyConfig withAdvisor(Optional<AdvisorSpec> other) {
-    return new StudyConfig(
-        name,
-        storage,
-        seed,
-        objectives,
-        space,
-        sampler,
-        trials,
-        timeout,
-        parallelism,
-        objective,
-        constraints,
-        baseDirectory,
-        other);
+    return copy(trials, timeout, parallelism, storage, other, energy);
+  }
+
+  /** The same study with other energy settings. */
+  public StudyConfig withEnergy(EnergyConfig other) {
+    return copy(trials, timeout, parallelism, storage, advisor, other);
   }
 
   /** The same study with another number of trials. */
   public StudyConfig withTrials(int n) {
-    return new StudyConfig(
-        name,
-        storage,
-        seed,
-        objectives,
-        space,
-        sampler,
-        OptionalInt.of(n),
-        timeout,
-        parallelism,
-        objective,
-        constraints,
-        baseDirectory,
-        advisor);
+    return copy(OptionalInt.of(n), timeout, parallelism, storage, advisor, energy);
   }
 
   /** The same study with another parallelism. */
   public StudyConfig withParallelism(int n) {
-    return new StudyConfig(
-        name,
-        storage,
-        seed,
-        objectives,
-        space,
-        sampler,
-        trials,
-        timeout,
-        n,
-        objective,
-        constraints,
-        baseDirectory,
-        advisor);
+    return copy(trials, timeout, n, storage, advisor, energy);
   }
 
   /** The same study in another storage. */
   public StudyConfig withStorage(StorageSpec other) {
-    return new StudyConfig(
-        name,
-        other,
-        seed,
-        objectives,
-        space,
-        sampler,
-        trials,
-        timeout,
-        parallelism,
-        objective,
-        constraints,
-        baseDirectory,
-        advisor);
+    return copy(trials, timeout, parallelism, other, advisor, energy);
   }
 
   /** The same study with another timeout. */
   public StudyConfig withTimeout(Duration other) {
+    return copy(trials, Optional.of(other), parallelism, storage, advisor, energy);
+  }
+
+  private StudyConfig copy(
+      OptionalInt newTrials,
+      Optional<Duration> newTimeout,
+      int newParallelism,
+      StorageSpec newStorage,
+      Optional<AdvisorSpec> newAdvisor,
+      EnergyConfig newEnergy) {
     return new StudyConfig(
         name,
-        storage,
+        newStorage,
         seed,
         objectives,
         space,
         sampler,
-        trials,
-        Optional.of(other),
-        parallelism,
+        newTrials,
+        newTimeout,
+        newParallelism,
         objective,
         constraints,
         baseDirectory,
-        advisor);
+        newAdvisor,
+        newEnergy);
   }
 }

@@ -13,6 +13,7 @@ import dev.knobflow.optimizers.distributions.IntDistribution;
 import dev.knobflow.optimizers.distributions.InvalidDistributionException;
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.plugin.advice.AdvisorSpec;
+import dev.knobflow.plugin.energy.EnergyConfig;
 import dev.knobflow.plugin.objective.ArgumentTemplate;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.MetricConstraint;
@@ -56,12 +57,14 @@ public final class StudyFileParser {
           "tracking",
           "dataset",
           "warm_start",
-          AdvisorSection.KEY);
+          AdvisorSection.KEY,
+          "energy",
+          "carbon");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
   private static final List<String> CATEGORICAL_KEYS = List.of("type", "choices");
-  private static final List<String> OBJECTIVE_KEYS = List.of("name", "direction");
+  private static final List<String> OBJECTIVE_KEYS = List.of("name", "direction", "source");
   private static final List<String> COMMAND_OBJECTIVE_KEYS =
       List.of("command", "class", "timeout", "env");
   private static final List<String> CONSTRAINT_KEYS = List.of("metric", "max", "min");
@@ -154,6 +157,7 @@ public final class StudyFileParser {
     ObjectiveSpec objective = objective(top, space);
     List<MetricConstraint> constraints = constraints(top);
     Optional<AdvisorSpec> advisor = AdvisorSection.parse(top, space);
+    EnergyConfig energy = EnergySection.parse(top, baseDirectory);
 
     if (!top.has("trials") && timeout.isEmpty()) {
       boolean finite =
@@ -181,7 +185,8 @@ public final class StudyFileParser {
         objective,
         constraints,
         baseDirectory,
-        advisor);
+        advisor,
+        energy);
   }
 
   private static Object readYaml(String yaml, String source) {

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.config;
 
+import dev.knobflow.greenmetrics.power.PowerSourceException;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.ObjectiveFunction;
@@ -12,6 +13,7 @@ import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.advice.AdvisorSupport;
 import dev.knobflow.plugin.advice.LocalReportSink;
 import dev.knobflow.plugin.advice.ReportSink;
+import dev.knobflow.plugin.energy.EnergySession;
 import dev.knobflow.plugin.objective.ClassObjectives;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.ConstrainedObjective;
@@ -53,18 +55,27 @@ public final class StudyRunner implements AutoCloseable {
   private final Study study;
   private final OptimizeOptions options;
   private final AdvisorSupport advisor;
+  private final EnergySession energy;
 
   private StudyRunner(Builder b) {
     this.config = b.config;
-    this.objective = objective(b);
+    this.energy = energy(config);
+    try {
+      this.objective = objective(b, energy);
+    } catch (RuntimeException e) {
+      energy.close();
+      throw e;
+    }
     StudyStorage opened;
     try {
       opened = config.storage().open();
     } catch (UnsupportedOperationException e) {
       closeQuietly(objective);
+      energy.close();
       throw StudyFileException.of("study '" + config.name() + "'", "storage", e.getMessage());
     } catch (RuntimeException e) {
       closeQuietly(objective);
+      energy.close();
       throw e;
     }
     this.storage = opened;
@@ -86,6 +97,7 @@ public final class StudyRunner implements AutoCloseable {
     } catch (RuntimeException e) {
       closeQuietly(objective);
       storage.close();
+      energy.close();
       throw e;
     }
     OptimizeOptions o =
@@ -105,13 +117,31 @@ public final class StudyRunner implements AutoCloseable {
     return new Builder(config);
   }
 
-  private static ObjectiveFunction objective(Builder b) {
+  /**
+   * Starts the power sources; a study with a measured objective and no power source is a bad input
+   * (exit code 2), reported at the first measured objective.
+   */
+  private static EnergySession energy(StudyConfig config) {
+    try {
+      return EnergySession.start(config.energy(), config.parallelism(), System.getenv());
+    } catch (PowerSourceException e) {
+      List<String> names = config.objectives().stream().map(Objective::name).toList();
+      int first = names.indexOf(config.energy().measuredObjectives().get(0));
+      throw StudyFileException.of(
+          "study '" + config.name() + "'", "objectives[" + first + "].source", e.getMessage());
+    }
+  }
+
+  private static ObjectiveFunction objective(Builder b, EnergySession energy) {
     StudyConfig config = b.config;
     List<String> names = config.objectives().stream().map(Objective::name).toList();
+    // The command reports every objective but the measured ones, which the meter fills in.
+    List<String> reported = names.stream().filter(n -> !config.energy().isMeasured(n)).toList();
     ObjectiveFunction base;
     if (config.objective() instanceof ObjectiveSpec.Command c) {
       base =
-          CommandObjective.builder(c.command(), names)
+          CommandObjective.builder(c.command(), reported)
+              .environmentFor(energy::environmentFor)
               .workingDirectory(config.baseDirectory())
               .timeout(c.timeout().orElse(null))
               .environment(c.env())
@@ -127,6 +157,7 @@ public final class StudyRunner implements AutoCloseable {
     } else {
       throw new IllegalArgumentException("objective: unsupported " + config.objective());
     }
+    base = energy.wrap(base, names);
     return config.constraints().isEmpty()
         ? base
         : new ConstrainedObjective(base, names, config.constraints());
@@ -163,6 +194,11 @@ public final class StudyRunner implements AutoCloseable {
     return objective;
   }
 
+  /** The energy measuring of this run (its status says whether trials are metered). */
+  public EnergySession energy() {
+    return energy;
+  }
+
   /** The trials, timeout and parallelism of a {@link #run()}. */
   public OptimizeOptions options() {
     return options;
@@ -188,6 +224,7 @@ public final class StudyRunner implements AutoCloseable {
   public void close() {
     closeQuietly(objective);
     storage.close();
+    energy.close();
   }
 
   private static void closeQuietly(ObjectiveFunction f) {

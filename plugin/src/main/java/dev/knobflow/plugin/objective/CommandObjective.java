@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
   private final Duration timeout;
   private final Duration killGrace;
   private final Map<String, String> environment;
+  private final Function<Trial, Map<String, String>> trialEnvironment;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
@@ -87,6 +89,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     this.timeout = b.timeout;
     this.killGrace = b.killGrace;
     this.environment = Map.copyOf(b.environment);
+    this.trialEnvironment = b.trialEnvironment;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -114,6 +117,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     List<String> argv = arguments(trial);
     ProcessBuilder pb = new ProcessBuilder(argv).directory(workingDirectory.toFile());
     pb.environment().putAll(environment);
+    pb.environment().putAll(trialEnvironment.apply(trial));
     pb.environment().put("KNOBFLOW_PARAMS", JSON.writeValueAsString(trial.params()));
     pb.environment().put("KNOBFLOW_TRIAL_NUMBER", Integer.toString(trial.number()));
     pb.environment().put("KNOBFLOW_STUDY", trial.studyName());
@@ -447,6 +451,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     private Duration timeout;
     private Duration killGrace = Duration.ofSeconds(5);
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private Function<Trial, Map<String, String>> trialEnvironment = t -> Map.of();
 
     private Builder(List<String> command, List<String> objectiveNames) {
       if (command.isEmpty()) {
@@ -480,6 +485,15 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     /** Extra environment variables. */
     public Builder environment(Map<String, String> env) {
       this.environment.putAll(env);
+      return this;
+    }
+
+    /**
+     * Extra environment variables computed per trial (e.g. {@code CUDA_VISIBLE_DEVICES} for the
+     * GPUs the trial's worker slot owns); applied after {@link #environment(Map)}.
+     */
+    public Builder environmentFor(Function<Trial, Map<String, String>> perTrial) {
+      this.trialEnvironment = Objects.requireNonNull(perTrial, "perTrial");
       return this;
     }
 

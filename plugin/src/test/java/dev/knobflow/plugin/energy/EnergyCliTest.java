@@ -1,0 +1,241 @@
+package dev.knobflow.plugin.energy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knobflow.greenmetrics.carbon.CarbonIntensity;
+import dev.knobflow.plugin.cli.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Energy through the CLI, in-process, with a fake nvidia-smi replaying constant power. */
+class EnergyCliTest {
+
+  /**
+   * Sleeps 0.5 s, then reports score = x and which GPU it was given (1 for GPU 0's UUID, 2 for GPU
+   * 1's, 0 when CUDA_VISIBLE_DEVICES is unset).
+   */
+  private static final String SCRIPT =
+      """
+      #!/bin/bash
+      sleep 0.5
+      case "$CUDA_VISIBLE_DEVICES" in
+        %s) gpu=1 ;;
+        %s) gpu=2 ;;
+        *) gpu=0 ;;
+      esac
+      echo "{\\"score\\": $1, \\"gpu_seen\\": $gpu}"
+      """
+          .formatted(FakeNvidiaSmi.GPU0_UUID, FakeNvidiaSmi.GPU1_UUID);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Joules of 300 W for one second, in Wh. */
+  private static final double WH_PER_SECOND_AT_300W = 300.0 / 3600.0;
+
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path study(String objectives, String energy, int trials, int parallelism)
+      throws IOException {
+    Files.writeString(dir.resolve("objective.sh"), SCRIPT);
+    String yaml =
+        """
+        name: green
+        storage: journal:journal.jsonl
+        seed: 1
+        objectives:
+        %s
+        space:
+          x: {type: int, low: 1, high: 9}
+        trials: %d
+        parallelism: %d
+        %s
+        objective:
+          command: [bash, objective.sh, "{x}"]
+        """
+            .formatted(objectives, trials, parallelism, energy);
+    Path file = dir.resolve("study.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private JsonNode showJson() throws IOException {
+    Run show =
+        cli(
+            "show",
+            "green",
+            "--storage",
+            "journal:" + dir.resolve("journal.jsonl"),
+            "--format",
+            "json");
+    assertEquals(0, show.exit(), show.err());
+    return JSON.readTree(show.out());
+  }
+
+  @Test
+  void measuredEnergyObjectiveIsFilledInOnEveryTrialFromNvidiaSmi() throws IOException {
+    Path smi = FakeNvidiaSmi.install(dir, FakeNvidiaSmi.TWO_GPUS);
+    Path file =
+        study(
+            """
+              - {name: score, direction: maximize}
+              - {name: energy_wh, direction: minimize, source: measured}
+            """,
+            """
+            energy: {nvidia_smi: {executable: %s, interval: 100ms, gpus: [0]}, rapl: false}
+            carbon: {intensity_g_per_kwh: 400}
+            """
+                .formatted(smi),
+            3,
+            1);
+
+    Run tune = cli("tune", file.toString());
+
+    assertEquals(0, tune.exit(), tune.err());
+    assertTrue(tune.out().contains("Energy: "), tune.out());
+    assertTrue(tune.out().contains("measured by nvidia-smi"), tune.out());
+    JsonNode shown = showJson();
+    double sumWh = 0;
+    double sumCo2 = 0;
+    assertEquals(3, shown.get("trials").size());
+    for (JsonNode t : shown.get("trials")) {
+      assertEquals("COMPLETE", t.get("state").asText(), t.toString());
+      double wh = t.get("values").get("energy_wh").asDouble();
+      JsonNode m = t.get("metrics");
+      // 300 W over a trial of a 0.5 s sleep plus bash start-up: 0.5 s .. 3 s worth of energy.
+      assertTrue(
+          wh > 0.45 * WH_PER_SECOND_AT_300W && wh < 3.0 * WH_PER_SECOND_AT_300W, "energy_wh " + wh);
+      assertEquals(300.0, m.get("avg_power_w").asDouble(), 3.0);
+      assertEquals(300.0, m.get("peak_power_w").asDouble(), 3.0);
+      assertEquals(wh, m.get("energy_wh").asDouble(), 1e-12);
+      assertEquals(wh, m.get("gpu_0_energy_wh").asDouble(), 1e-12);
+      assertFalse(m.has("gpu_1_energy_wh"), "only GPU 0 is selected");
+      assertTrue(m.get("energy_coverage").asDouble() > 0.9, m.toString());
+      assertEquals(wh / 1000 * 400, m.get("co2_g").asDouble(), 1e-12);
+      assertEquals(0, m.get("gpu_seen").asInt(), "parallelism 1 leaves CUDA_VISIBLE_DEVICES alone");
+      sumWh += wh;
+      sumCo2 += m.get("co2_g").asDouble();
+    }
+    assertEquals(sumWh, shown.get("totals").get("energy_wh").asDouble(), 1e-12);
+    assertEquals(sumCo2, shown.get("totals").get("co2_g").asDouble(), 1e-12);
+    assertEquals(3, shown.get("totals").get("energy_trials").asInt());
+
+    Run table = cli("show", "green", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    assertTrue(table.out().contains("Energy:     "), table.out());
+    assertTrue(table.out().contains("over 3 trials"), table.out());
+    assertTrue(table.out().contains("co2_g"), "per-trial CO2 column:\n" + table.out());
+  }
+
+  @Test
+  void parallelTrialsGetTheirOwnGpuAndOnlyItsEnergy() throws IOException {
+    Path smi = FakeNvidiaSmi.install(dir, FakeNvidiaSmi.TWO_GPUS);
+    Path file =
+        study(
+            "  - {name: score, direction: maximize}",
+            "energy: {nvidia_smi: {executable: %s, interval: 100ms}, rapl: false}".formatted(smi),
+            4,
+            2);
+
+    Run tune = cli("tune", file.toString());
+
+    assertEquals(0, tune.exit(), tune.err());
+    for (JsonNode t : showJson().get("trials")) {
+      JsonNode m = t.get("metrics");
+      int gpu = m.get("gpu_seen").asInt();
+      assertTrue(gpu == 1 || gpu == 2, "each trial gets one GPU in CUDA_VISIBLE_DEVICES: " + m);
+      String own = "gpu_" + (gpu - 1) + "_energy_wh";
+      String other = "gpu_" + (2 - gpu) + "_energy_wh";
+      assertTrue(m.has(own) && !m.has(other), m.toString());
+      assertEquals(gpu == 1 ? 300.0 : 100.0, m.get("avg_power_w").asDouble(), 3.0);
+      assertFalse(t.get("user_attrs").get("energy").get("shared").asBoolean());
+    }
+  }
+
+  @Test
+  void constantPowerWithoutMeasuredObjectiveGivesEnergyMetrics() throws IOException {
+    Path file =
+        study(
+            "  - {name: score, direction: maximize}",
+            """
+            energy: {nvidia_smi: false, rapl: false, constant_watts: {"cpu:0": 65}}
+            carbon: {country: FRA}
+            """,
+            2,
+            1);
+
+    Run tune = cli("tune", file.toString());
+
+    assertEquals(0, tune.exit(), tune.err());
+    for (JsonNode t : showJson().get("trials")) {
+      JsonNode m = t.get("metrics");
+      assertEquals(65.0, m.get("avg_power_w").asDouble(), 0.5);
+      double wh = m.get("energy_wh").asDouble();
+      assertEquals(wh, m.get("cpu_0_energy_wh").asDouble(), 1e-12);
+      double fra = CarbonIntensity.forCountry("FRA").gramsPerKwh();
+      assertEquals(wh / 1000 * fra, m.get("co2_g").asDouble(), 1e-12);
+    }
+  }
+
+  @Test
+  void withoutAnyPowerSourceTrialsHaveNoEnergyMetricsAndTheSummarySaysSo() throws IOException {
+    Path file =
+        study(
+            "  - {name: score, direction: maximize}",
+            "energy: {nvidia_smi: false, rapl: false}",
+            1,
+            1);
+
+    Run tune = cli("tune", file.toString());
+
+    assertEquals(0, tune.exit(), tune.err());
+    assertTrue(tune.out().contains("Energy: not measured: unavailable"), tune.out());
+    JsonNode shown = showJson();
+    JsonNode m = shown.get("trials").get(0).get("metrics");
+    assertFalse(m.has("energy_wh"), "unavailable is absent, never zero: " + m);
+    assertTrue(shown.get("totals").get("energy_wh").isNull());
+  }
+
+  @Test
+  void measuredObjectiveWithoutPowerSourceFailsAtStartListingWhatWasTried() throws IOException {
+    Path file =
+        study(
+            """
+              - {name: score, direction: maximize}
+              - {name: co2_g, direction: minimize, source: measured}
+            """,
+            "energy: {nvidia_smi: {executable: ./no-such-nvidia-smi}, rapl: false}",
+            1,
+            1);
+
+    Run tune = cli("tune", file.toString());
+
+    assertEquals(2, tune.exit(), tune.out());
+    assertTrue(tune.err().contains("objectives[1].source"), tune.err());
+    assertTrue(tune.err().contains("No power source is available"), tune.err());
+    assertTrue(tune.err().contains("nvidia-smi: unavailable"), tune.err());
+    assertTrue(tune.err().contains("intel-rapl: unavailable, disabled"), tune.err());
+    assertTrue(tune.err().contains("constant: unavailable"), tune.err());
+    assertFalse(Files.exists(dir.resolve("journal.jsonl")), "no trial ran");
+  }
+}
