@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the given module (and what it needs) and prints a classpath with its classes, test classes
-# and dependencies, for running benchmark sources with the java source launcher.
+# Builds the given module (and what it needs) and prints a classpath with the project's own classes
+# and test classes (from target/, never stale SNAPSHOT jars from ~/.m2) and the external dependencies,
+# for running benchmark sources with the java source launcher.
 # Usage: CP=$(bench/lib/java-classpath.sh optimizers)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -8,5 +9,10 @@ MODULE="$1"
 cd "$ROOT"
 ./mvnw -B -q -pl "$MODULE" -am -DskipTests -Dspotless.check.skip=true test-compile >&2
 CP_FILE="$ROOT/$MODULE/target/bench-classpath.txt"
-./mvnw -B -q -pl "$MODULE" dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
-echo "$ROOT/$MODULE/target/classes:$ROOT/$MODULE/target/test-classes:$(cat "$CP_FILE")"
+./mvnw -B -q -pl "$MODULE" dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
+  -Dmdep.includeScope=test -Dmdep.excludeGroupIds=dev.knobflow >&2
+OWN=""
+for m in optimizers green-metrics llm-advisor plugin examples; do
+  OWN="$OWN$ROOT/$m/target/classes:$ROOT/$m/target/test-classes:"
+done
+echo "$OWN$(cat "$CP_FILE")"
