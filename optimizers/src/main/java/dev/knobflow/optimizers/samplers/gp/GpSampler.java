@@ -1,0 +1,748 @@
+package dev.knobflow.optimizers.samplers.gp;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.samplers.SearchSpaces;
+import dev.knobflow.optimizers.samplers.Seeds;
+import dev.knobflow.optimizers.samplers.SobolSampler;
+import dev.knobflow.optimizers.samplers.parzen.ParzenDimension;
+import dev.knobflow.optimizers.samplers.parzen.UnitEncoding;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hipparchus.random.SobolSequenceGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gaussian-process Bayesian optimisation: a Matern 5/2 ARD Gaussian process per objective (and per
+ * constraint) on the normalised, log-aware space, hyperparameters by maximum marginal likelihood,
+ * and an acquisition function maximised over Sobol and random candidates followed by a coordinate
+ * search from the best few.
+ *
+ * <ul>
+ *   <li>One objective: log expected improvement (default), UCB or probability of improvement.
+ *   <li>Two or three objectives: exact expected hypervolume improvement (in log space) over a box
+ *       decomposition of the non-dominated region.
+ *   <li>More objectives: ParEGO, a random augmented Chebyshev scalarisation per trial, with log EI.
+ *   <li>Constraints (feasible when {@code <= 0}): the acquisition is multiplied by each constraint
+ *       GP's probability of feasibility.
+ *   <li>Other workers' running trials: kriging believer (their predicted values are added as
+ *       observations).
+ * </ul>
+ *
+ * <p>The first trials (10 by default) follow a scrambled Sobol sequence. Bad input never escapes:
+ * values of {@code -Infinity}, identical targets or inputs, or any numerical failure make the
+ * sampler fall back to random sampling for that trial, with the reason logged and stored as the
+ * trial's {@code gp_fallback} system attribute. Fitted hyperparameters are stored on each trial
+ * ({@code gp_theta_*}) and warm-start the next fit, so the sampler remains derived from storage.
+ */
+public final class GpSampler implements Sampler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GpSampler.class);
+  private static final String THETA_PREFIX = "gp_theta_";
+  private static final String FALLBACK_ATTR = "gp_fallback";
+
+  /** Every this many trials the hyperparameters are refitted from the default start as well. */
+  private static final int FULL_REFIT_EVERY = 10;
+
+  private static final int WARM_ITERATIONS = 8;
+
+  private final long seed;
+  private final int startupTrials;
+  private final GpAcquisition acquisition;
+  private final double kappa;
+  private final int candidates;
+  private final int fitIterations;
+  private final SobolSampler startup;
+  private final Map<String, Map<String, Object>> attributesByTrial = new ConcurrentHashMap<>();
+
+  private GpSampler(Builder b) {
+    this.seed = b.seed;
+    this.startupTrials = b.startupTrials;
+    this.acquisition = b.acquisition;
+    this.kappa = b.kappa;
+    this.candidates = b.candidates;
+    this.fitIterations = b.fitIterations;
+    this.startup = SobolSampler.seeded(b.seed);
+  }
+
+  /** A builder with the defaults and a fresh seed. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A GP sampler with the defaults and a fixed seed. */
+  public static GpSampler seeded(long seed) {
+    return builder().seed(seed).build();
+  }
+
+  @Override
+  public Map<String, Distribution> relativeSearchSpace(StudyView study, FrozenTrial trial) {
+    return SearchSpaces.declaredOrIntersection(study);
+  }
+
+  @Override
+  public Map<String, Object> sampleRelative(
+      StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
+    if (space.isEmpty()) {
+      return Map.of();
+    }
+    List<FrozenTrial> complete = new ArrayList<>();
+    for (FrozenTrial t : study.trials(EnumSet.of(TrialState.COMPLETE))) {
+      if (hasAll(t, space) && t.values().size() == study.objectives().size()) {
+        complete.add(t);
+      }
+    }
+    if (complete.size() < startupTrials) {
+      return startup.sampleRelative(study, trial, space);
+    }
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    try {
+      Map<String, Object> sample = sampleWithModel(study, trial, space, complete, attributes);
+      remember(study, trial, attributes);
+      return sample;
+    } catch (Fallback e) {
+      return fallBack(study, trial, space, e.getMessage());
+    } catch (RuntimeException e) {
+      return fallBack(study, trial, space, "numerical failure: " + e);
+    }
+  }
+
+  private Map<String, Object> fallBack(
+      StudyView study, FrozenTrial trial, Map<String, Distribution> space, String reason) {
+    LOG.warn(
+        "GP sampler: trial {} of study '{}' sampled at random: {}",
+        trial.number(),
+        study.name(),
+        reason);
+    remember(study, trial, Map.of(FALLBACK_ATTR, reason));
+    Map<String, Object> sample = new LinkedHashMap<>();
+    for (Map.Entry<String, Distribution> e : space.entrySet()) {
+      sample.put(e.getKey(), sampleIndependent(study, trial, e.getKey(), e.getValue()));
+    }
+    return sample;
+  }
+
+  private void remember(StudyView study, FrozenTrial trial, Map<String, Object> attributes) {
+    attributesByTrial.put(study.name() + "#" + trial.number(), attributes);
+  }
+
+  @Override
+  public Map<String, Object> trialAttributes(
+      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
+    Map<String, Object> attributes = attributesByTrial.remove(study.name() + "#" + trial.number());
+    return attributes == null ? Map.of() : attributes;
+  }
+
+  @Override
+  public Object sampleIndependent(
+      StudyView study, FrozenTrial trial, String name, Distribution distribution) {
+    return distribution.fromUnit(Seeds.forParam(seed, trial.number(), name).nextDouble());
+  }
+
+  /** A reason to sample at random instead of from the model. */
+  static final class Fallback extends RuntimeException {
+    Fallback(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private Map<String, Object> sampleWithModel(
+      StudyView study,
+      FrozenTrial trial,
+      Map<String, Distribution> space,
+      List<FrozenTrial> complete,
+      Map<String, Object> attributes) {
+    SpaceFeatures features = new SpaceFeatures(space);
+    int n = complete.size();
+    double[][] x = new double[n][];
+    boolean distinct = false;
+    for (int i = 0; i < n; i++) {
+      x[i] = features.features(coordinates(complete.get(i), features));
+      distinct |= i > 0 && !Arrays.equals(x[i], x[0]);
+    }
+    if (!distinct) {
+      throw new Fallback("all observed trials have the same parameters");
+    }
+    List<FrozenTrial> pendingTrials = new ArrayList<>();
+    for (FrozenTrial t : study.trials(EnumSet.of(TrialState.RUNNING))) {
+      if (t.number() != trial.number() && hasAll(t, space)) {
+        pendingTrials.add(t);
+      }
+    }
+    double[][] pending = new double[pendingTrials.size()][];
+    for (int i = 0; i < pending.length; i++) {
+      pending[i] = features.features(coordinates(pendingTrials.get(i), features));
+    }
+    List<FrozenTrial> history = study.trials();
+    List<Objective> objectives = study.objectives();
+    int m = objectives.size();
+    double[][] losses = losses(complete, objectives);
+    boolean[] feasible = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      feasible[i] = complete.get(i).isFeasible();
+    }
+    SplittableRandom random = Seeds.forTrial(Seeds.mix(seed, 0x6770L), trial.number());
+
+    // Constraint models.
+    int constraintCount = complete.get(0).constraints().size();
+    List<GaussianProcess> constraintModels = new ArrayList<>();
+    double[] thresholds = new double[constraintCount];
+    for (int c = 0; c < constraintCount; c++) {
+      double[] values = new double[n];
+      for (int i = 0; i < n; i++) {
+        List<Double> cs = complete.get(i).constraints();
+        values[i] = c < cs.size() ? cs.get(c) : Double.NaN;
+      }
+      Standardised s = Standardised.of(values, "constraint " + c);
+      if (s == null) {
+        continue; // constant constraint: nothing to learn, feasibility is the same everywhere
+      }
+      thresholds[constraintModels.size()] = (0 - s.mean) / s.sd;
+      constraintModels.add(fitModel(x, s.values, pending, history, "con" + c, trial, attributes));
+    }
+
+    Scorer scorer;
+    if (m == 1 || m > 3) {
+      double[] target = m == 1 ? column(losses, 0) : parego(losses, random);
+      Standardised s = Standardised.of(target, "objective");
+      if (s == null) {
+        throw new Fallback("all observed objective values are equal");
+      }
+      GaussianProcess model =
+          fitModel(x, s.values, pending, history, m == 1 ? "obj0" : "parego", trial, attributes);
+      double best = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        if (feasible[i]) {
+          best = Math.min(best, s.values[i]);
+        }
+      }
+      scorer = singleObjectiveScorer(model, best);
+    } else {
+      List<GaussianProcess> models = new ArrayList<>();
+      double[][] standardised = new double[n][m];
+      for (int j = 0; j < m; j++) {
+        Standardised s = Standardised.of(column(losses, j), "objective " + j);
+        double[] values = s == null ? new double[n] : s.values;
+        for (int i = 0; i < n; i++) {
+          standardised[i][j] = values[i];
+        }
+        models.add(
+            s == null ? null : fitModel(x, values, pending, history, "obj" + j, trial, attributes));
+      }
+      scorer = hypervolumeScorer(models, standardised, feasible);
+    }
+    Scorer constrained = withFeasibility(scorer, constraintModels, thresholds);
+    double[] best = optimiseAcquisition(features, constrained, complete, random);
+    Map<String, Object> sample = new LinkedHashMap<>();
+    for (int i = 0; i < features.parameterCount(); i++) {
+      sample.put(
+          features.names.get(i), UnitEncoding.decode(features.distributions.get(i), best[i]));
+    }
+    return sample;
+  }
+
+  /** Scores candidate feature vectors; larger is better. */
+  interface Scorer {
+    double[] score(double[][] points);
+  }
+
+  private Scorer singleObjectiveScorer(GaussianProcess model, double best) {
+    return points -> {
+      double[] mean = new double[points.length];
+      double[] var = new double[points.length];
+      model.predict(points, mean, var);
+      double[] out = new double[points.length];
+      for (int i = 0; i < points.length; i++) {
+        double sd = Math.sqrt(var[i]);
+        if (acquisition == GpAcquisition.UCB) {
+          out[i] = Acquisitions.upperConfidenceBound(mean[i], sd, kappa);
+        } else if (best == Double.POSITIVE_INFINITY) {
+          out[i] = 0; // nothing feasible yet: feasibility alone decides
+        } else if (acquisition == GpAcquisition.PI) {
+          out[i] = Acquisitions.logProbabilityOfImprovement(mean[i], sd, best);
+        } else {
+          out[i] = Acquisitions.logExpectedImprovement(mean[i], sd, best);
+        }
+      }
+      return out;
+    };
+  }
+
+  private static Scorer hypervolumeScorer(
+      List<GaussianProcess> models, double[][] standardised, boolean[] feasible) {
+    int m = models.size();
+    List<double[]> front = new ArrayList<>();
+    double[] worst = new double[m];
+    double[] ideal = new double[m];
+    Arrays.fill(worst, Double.NEGATIVE_INFINITY);
+    Arrays.fill(ideal, Double.POSITIVE_INFINITY);
+    for (int i = 0; i < standardised.length; i++) {
+      for (int j = 0; j < m; j++) {
+        worst[j] = Math.max(worst[j], standardised[i][j]);
+        ideal[j] = Math.min(ideal[j], standardised[i][j]);
+      }
+      if (feasible[i]) {
+        front.add(standardised[i]);
+      }
+    }
+    double[] reference = new double[m];
+    for (int j = 0; j < m; j++) {
+      reference[j] = worst[j] + 0.1 * Math.max(worst[j] - ideal[j], 1e-6);
+    }
+    HypervolumeBoxes boxes = HypervolumeBoxes.of(front.toArray(new double[0][]), reference);
+    return points -> {
+      int p = points.length;
+      double[][] mean = new double[m][p];
+      double[][] var = new double[m][p];
+      for (int j = 0; j < m; j++) {
+        if (models.get(j) != null) {
+          models.get(j).predict(points, mean[j], var[j]);
+        } else {
+          Arrays.fill(var[j], 1e-12);
+        }
+      }
+      double[] out = new double[p];
+      double[] mu = new double[m];
+      double[] sd = new double[m];
+      for (int i = 0; i < p; i++) {
+        for (int j = 0; j < m; j++) {
+          mu[j] = mean[j][i];
+          sd[j] = Math.sqrt(var[j][i]);
+        }
+        out[i] = boxes.logExpectedImprovement(mu, sd);
+        if (out[i] == Double.NEGATIVE_INFINITY) {
+          out[i] = -1e6; // no chance of improvement at all: still comparable
+        }
+      }
+      return out;
+    };
+  }
+
+  private static Scorer withFeasibility(
+      Scorer scorer, List<GaussianProcess> constraintModels, double[] thresholds) {
+    if (constraintModels.isEmpty()) {
+      return scorer;
+    }
+    return points -> {
+      double[] out = scorer.score(points);
+      double[] mean = new double[points.length];
+      double[] var = new double[points.length];
+      for (int c = 0; c < constraintModels.size(); c++) {
+        constraintModels.get(c).predict(points, mean, var);
+        for (int i = 0; i < points.length; i++) {
+          out[i] += Acquisitions.logProbabilityBelow(mean[i], Math.sqrt(var[i]), thresholds[c]);
+        }
+      }
+      return out;
+    };
+  }
+
+  private GaussianProcess fitModel(
+      double[][] x,
+      double[] y,
+      double[][] pending,
+      List<FrozenTrial> history,
+      String role,
+      FrozenTrial trial,
+      Map<String, Object> attributes) {
+    int d = x[0].length;
+    double[] warm = previousTheta(history, role, d + 2, trial.number());
+    GaussianProcess model;
+    if (warm != null && trial.number() % FULL_REFIT_EVERY != 0) {
+      // The previous trial's optimum is close: a few iterations from there suffice.
+      model = GaussianProcess.fit(x, y, List.of(warm), WARM_ITERATIONS);
+    } else {
+      List<double[]> starts = new ArrayList<>();
+      starts.add(GaussianProcess.defaultTheta(d));
+      if (warm != null) {
+        starts.add(warm);
+      }
+      model = GaussianProcess.fit(x, y, starts, fitIterations);
+    }
+    List<Double> theta = new ArrayList<>();
+    for (double v : model.theta()) {
+      theta.add(v);
+    }
+    attributes.put(THETA_PREFIX + role, theta);
+    return model.withBelievedPoints(pending);
+  }
+
+  private static double[] previousTheta(
+      List<FrozenTrial> history, String role, int length, int before) {
+    for (int i = history.size() - 1; i >= 0; i--) {
+      FrozenTrial t = history.get(i);
+      if (t.number() >= before) {
+        continue;
+      }
+      Object value = t.systemAttrs().get(THETA_PREFIX + role);
+      if (value instanceof List<?> list && list.size() == length) {
+        double[] theta = new double[length];
+        for (int j = 0; j < length; j++) {
+          if (!(list.get(j) instanceof Number num)) {
+            return null;
+          }
+          theta[j] = num.doubleValue();
+        }
+        return theta;
+      }
+    }
+    return null;
+  }
+
+  private double[] optimiseAcquisition(
+      SpaceFeatures features, Scorer scorer, List<FrozenTrial> complete, SplittableRandom random) {
+    int p = features.parameterCount();
+    List<double[]> pool = new ArrayList<>();
+    int sobolCount = candidates / 2;
+    SobolSequenceGenerator sobol = new SobolSequenceGenerator(Math.min(p, 1000));
+    double[] shift = new double[p];
+    for (int j = 0; j < p; j++) {
+      shift[j] = random.nextDouble();
+    }
+    sobol.skipTo(1 + random.nextInt(1 << 16));
+    for (int i = 0; i < sobolCount; i++) {
+      double[] u = sobol.nextVector();
+      double[] c = new double[p];
+      for (int j = 0; j < p; j++) {
+        double v = ((j < u.length ? u[j] : random.nextDouble()) + shift[j]) % 1.0;
+        c[j] = toCoordinate(features.dimensions.get(j), v);
+      }
+      pool.add(c);
+    }
+    for (int i = sobolCount; i < candidates; i++) {
+      double[] c = new double[p];
+      for (int j = 0; j < p; j++) {
+        c[j] = toCoordinate(features.dimensions.get(j), random.nextDouble());
+      }
+      pool.add(c);
+    }
+    // Perturbations of the best observed points (by acquisition) explore near good regions.
+    int observedCount = complete.size();
+    double[][] observed = new double[observedCount][];
+    for (int i = 0; i < observedCount; i++) {
+      observed[i] = coordinates(complete.get(i), features);
+    }
+    int[] topObserved = topIndices(score(scorer, features, observed), Math.min(5, observedCount));
+    for (int s = 0; s < candidates / 4; s++) {
+      double[] base = observed[topObserved[s % topObserved.length]];
+      double[] c = base.clone();
+      double scale = 0.02 + 0.2 * random.nextDouble();
+      for (int j = 0; j < p; j++) {
+        ParzenDimension dim = features.dimensions.get(j);
+        if (dim.categorical()) {
+          if (random.nextDouble() < 1.0 / p) {
+            c[j] = random.nextInt(dim.cells());
+          }
+        } else {
+          c[j] = Math.min(1, Math.max(0, c[j] + scale * gaussian(random)));
+        }
+      }
+      pool.add(c);
+    }
+    double[][] points = pool.toArray(new double[0][]);
+    for (double[] c : points) {
+      features.snap(c);
+    }
+    double[] scores = score(scorer, features, points);
+    int[] top = topIndices(scores, Math.min(3, points.length));
+    double[] best = points[top[0]];
+    double bestScore = scores[top[0]];
+    for (int t : top) {
+      double[] local = points[t].clone();
+      double localScore = scores[t];
+      double step = 0.1;
+      for (int round = 0; round < 5; round++) {
+        List<double[]> neighbours = new ArrayList<>();
+        for (int j = 0; j < p; j++) {
+          ParzenDimension dim = features.dimensions.get(j);
+          if (dim.categorical()) {
+            for (int c = 0; c < dim.cells(); c++) {
+              if (c != (int) local[j]) {
+                double[] q = local.clone();
+                q[j] = c;
+                neighbours.add(q);
+              }
+            }
+          } else {
+            double delta = Math.max(step, dim.isDiscrete() ? 1.0 / dim.cells() : 0);
+            for (double sign : new double[] {-1, 1}) {
+              double[] q = local.clone();
+              q[j] = Math.min(1, Math.max(0, q[j] + sign * delta));
+              features.snap(q);
+              if (q[j] != local[j]) {
+                neighbours.add(q);
+              }
+            }
+          }
+        }
+        if (neighbours.isEmpty()) {
+          break;
+        }
+        double[][] nb = neighbours.toArray(new double[0][]);
+        double[] nbScores = score(scorer, features, nb);
+        int arg = topIndices(nbScores, 1)[0];
+        if (nbScores[arg] > localScore) {
+          local = nb[arg];
+          localScore = nbScores[arg];
+        } else {
+          step *= 0.4;
+        }
+      }
+      if (localScore > bestScore) {
+        bestScore = localScore;
+        best = local;
+      }
+    }
+    return best;
+  }
+
+  private static double toCoordinate(ParzenDimension dim, double u) {
+    return dim.categorical() ? Math.min(dim.cells() - 1, Math.floor(u * dim.cells())) : u;
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u1 = Math.max(1e-300, random.nextDouble());
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.nextDouble());
+  }
+
+  private static double[] score(Scorer scorer, SpaceFeatures features, double[][] coords) {
+    double[][] f = new double[coords.length][];
+    for (int i = 0; i < coords.length; i++) {
+      f[i] = features.features(coords[i]);
+    }
+    double[] s = scorer.score(f);
+    for (int i = 0; i < s.length; i++) {
+      if (Double.isNaN(s[i])) {
+        s[i] = Double.NEGATIVE_INFINITY;
+      }
+    }
+    return s;
+  }
+
+  private static int[] topIndices(double[] values, int k) {
+    Integer[] order = new Integer[values.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
+    int[] top = new int[Math.max(1, Math.min(k, values.length))];
+    for (int i = 0; i < top.length; i++) {
+      top[i] = order[i];
+    }
+    return top;
+  }
+
+  private static double[] coordinates(FrozenTrial t, SpaceFeatures features) {
+    double[] c = new double[features.parameterCount()];
+    for (int j = 0; j < c.length; j++) {
+      c[j] =
+          UnitEncoding.encode(features.distributions.get(j), t.params().get(features.names.get(j)));
+    }
+    features.snap(c);
+    return c;
+  }
+
+  private static boolean hasAll(FrozenTrial t, Map<String, Distribution> space) {
+    for (Map.Entry<String, Distribution> e : space.entrySet()) {
+      if (t.params().get(e.getKey()) == null
+          || !e.getValue().equals(t.distributions().get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Objective values in minimisation form; +Infinity becomes the worst finite value. */
+  static double[][] losses(List<FrozenTrial> trials, List<Objective> objectives) {
+    int n = trials.size();
+    int m = objectives.size();
+    double[][] out = new double[n][m];
+    for (int j = 0; j < m; j++) {
+      double worst = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        double v = objectives.get(j).direction().toMinimization(trials.get(i).values().get(j));
+        if (Double.isNaN(v) || v == Double.NEGATIVE_INFINITY) {
+          throw new Fallback(
+              "trial "
+                  + trials.get(i).number()
+                  + " has objective '"
+                  + objectives.get(j).name()
+                  + "' = "
+                  + trials.get(i).values().get(j)
+                  + ", which cannot be modelled");
+        }
+        out[i][j] = v;
+        if (Double.isFinite(v)) {
+          worst = Math.max(worst, v);
+        }
+      }
+      if (worst == Double.NEGATIVE_INFINITY) {
+        throw new Fallback("objective '" + objectives.get(j).name() + "' has no finite value");
+      }
+      for (int i = 0; i < n; i++) {
+        if (out[i][j] == Double.POSITIVE_INFINITY) {
+          out[i][j] = worst;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double[] column(double[][] values, int j) {
+    double[] c = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      c[i] = values[i][j];
+    }
+    return c;
+  }
+
+  /** ParEGO: a random augmented Chebyshev scalarisation of min-max normalised objectives. */
+  static double[] parego(double[][] losses, SplittableRandom random) {
+    int n = losses.length;
+    int m = losses[0].length;
+    double[] w = new double[m];
+    double sum = 0;
+    for (int j = 0; j < m; j++) {
+      w[j] = -Math.log(Math.max(1e-300, random.nextDouble()));
+      sum += w[j];
+    }
+    double[] lo = new double[m];
+    double[] hi = new double[m];
+    Arrays.fill(lo, Double.POSITIVE_INFINITY);
+    Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+    for (double[] row : losses) {
+      for (int j = 0; j < m; j++) {
+        lo[j] = Math.min(lo[j], row[j]);
+        hi[j] = Math.max(hi[j], row[j]);
+      }
+    }
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      double total = 0;
+      for (int j = 0; j < m; j++) {
+        double f = hi[j] > lo[j] ? (losses[i][j] - lo[j]) / (hi[j] - lo[j]) : 0;
+        double wf = w[j] / sum * f;
+        max = Math.max(max, wf);
+        total += wf;
+      }
+      out[i] = max + 0.05 * total;
+    }
+    return out;
+  }
+
+  /** Standardised values, or {@code null} when they are all equal. */
+  private record Standardised(double[] values, double mean, double sd) {
+    static Standardised of(double[] raw, String what) {
+      int n = raw.length;
+      double mean = 0;
+      for (double v : raw) {
+        if (!Double.isFinite(v)) {
+          throw new Fallback(what + " has a non-finite value " + v);
+        }
+        mean += v;
+      }
+      mean /= n;
+      double var = 0;
+      for (double v : raw) {
+        var += (v - mean) * (v - mean);
+      }
+      double sd = Math.sqrt(var / n);
+      if (!(sd > 1e-12 * Math.max(1.0, Math.abs(mean)))) {
+        return null;
+      }
+      double[] out = new double[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = (raw[i] - mean) / sd;
+      }
+      return new Standardised(out, mean, sd);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "gp(seed="
+        + seed
+        + ", acquisition="
+        + acquisition.name().toLowerCase(java.util.Locale.ROOT)
+        + (acquisition == GpAcquisition.UCB ? ", kappa=" + kappa : "")
+        + ")";
+  }
+
+  /** Options for {@link GpSampler}. */
+  public static final class Builder {
+    private long seed = Seeds.fresh();
+    private int startupTrials = 10;
+    private GpAcquisition acquisition = GpAcquisition.EI;
+    private double kappa = 2.0;
+    private int candidates = 512;
+    private int fitIterations = 40;
+
+    private Builder() {}
+
+    /** The seed of every random choice. */
+    public Builder seed(long value) {
+      this.seed = value;
+      return this;
+    }
+
+    /** Trials taken from a scrambled Sobol sequence before the model is used (default 10). */
+    public Builder startupTrials(int value) {
+      if (value < 2) {
+        throw new IllegalArgumentException("startupTrials must be >= 2, got " + value);
+      }
+      this.startupTrials = value;
+      return this;
+    }
+
+    /** The single-objective acquisition function (default EI). */
+    public Builder acquisition(GpAcquisition value) {
+      this.acquisition = Objects.requireNonNull(value, "acquisition");
+      return this;
+    }
+
+    /** UCB's exploration weight (default 2.0). */
+    public Builder kappa(double value) {
+      if (!(value >= 0) || Double.isInfinite(value)) {
+        throw new IllegalArgumentException("kappa must be a finite number >= 0, got " + value);
+      }
+      this.kappa = value;
+      return this;
+    }
+
+    /** Random and Sobol candidates scored per proposal before local refinement (default 512). */
+    public Builder candidates(int value) {
+      if (value < 8) {
+        throw new IllegalArgumentException("candidates must be >= 8, got " + value);
+      }
+      this.candidates = value;
+      return this;
+    }
+
+    /** L-BFGS iterations per hyperparameter start (default 40). */
+    public Builder fitIterations(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("fitIterations must be >= 1, got " + value);
+      }
+      this.fitIterations = value;
+      return this;
+    }
+
+    /** The sampler. */
+    public GpSampler build() {
+      return new GpSampler(this);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.knobflow.optimizers.samplers.gp;
+
+/**
+ * A small limited-memory BFGS minimiser with Armijo backtracking, for smooth unconstrained problems
+ * (bounded ones are reparametrised by the caller).
+ */
+final class Lbfgs {
+
+  /** A function value and its gradient. */
+  interface Objective {
+    /** Returns f(x) and writes the gradient into {@code gradient}; may return NaN or infinity. */
+    double evaluate(double[] x, double[] gradient);
+  }
+
+  private Lbfgs() {}
+
+  /**
+   * Minimises from {@code start} (updated in place to the best point found) and returns the value.
+   */
+  static double minimize(Objective f, double[] x, int maxIterations, int memory) {
+    int d = x.length;
+    double[] g = new double[d];
+    double fx = f.evaluate(x, g);
+    if (!Double.isFinite(fx)) {
+      return fx;
+    }
+    double[][] s = new double[memory][d];
+    double[][] y = new double[memory][d];
+    double[] rho = new double[memory];
+    int stored = 0;
+    int head = 0;
+    double[] direction = new double[d];
+    double[] alpha = new double[memory];
+    double[] xNew = new double[d];
+    double[] gNew = new double[d];
+    for (int iter = 0; iter < maxIterations; iter++) {
+      // Two-loop recursion for direction = -H g.
+      System.arraycopy(g, 0, direction, 0, d);
+      for (int k = 0; k < stored; k++) {
+        int i = Math.floorMod(head - 1 - k, memory);
+        alpha[i] = rho[i] * dot(s[i], direction);
+        axpy(-alpha[i], y[i], direction);
+      }
+      if (stored > 0) {
+        int last = Math.floorMod(head - 1, memory);
+        double gammaScale = dot(s[last], y[last]) / dot(y[last], y[last]);
+        scale(direction, gammaScale);
+      } else {
+        double norm = Math.sqrt(dot(g, g));
+        scale(direction, norm > 0 ? 1.0 / Math.max(1.0, norm) : 1.0);
+      }
+      for (int k = stored - 1; k >= 0; k--) {
+        int i = Math.floorMod(head - 1 - k, memory);
+        double beta = rho[i] * dot(y[i], direction);
+        axpy(alpha[i] - beta, s[i], direction);
+      }
+      scale(direction, -1.0);
+      double slope = dot(direction, g);
+      if (!(slope < 0)) {
+        // Not a descent direction: restart from steepest descent.
+        for (int j = 0; j < d; j++) {
+          direction[j] = -g[j];
+        }
+        slope = -dot(g, g);
+        stored = 0;
+      }
+      double step = 1.0;
+      double fNew = Double.NaN;
+      boolean accepted = false;
+      for (int ls = 0; ls < 20; ls++) {
+        for (int j = 0; j < d; j++) {
+          xNew[j] = x[j] + step * direction[j];
+        }
+        fNew = f.evaluate(xNew, gNew);
+        if (Double.isFinite(fNew) && fNew <= fx + 1e-4 * step * slope) {
+          accepted = true;
+          break;
+        }
+        step *= 0.5;
+      }
+      if (!accepted) {
+        break;
+      }
+      double[] sNext = s[head];
+      double[] yNext = y[head];
+      for (int j = 0; j < d; j++) {
+        sNext[j] = xNew[j] - x[j];
+        yNext[j] = gNew[j] - g[j];
+      }
+      double sy = dot(sNext, yNext);
+      if (sy > 1e-12) {
+        rho[head] = 1.0 / sy;
+        head = (head + 1) % memory;
+        stored = Math.min(stored + 1, memory);
+      }
+      double improvement = fx - fNew;
+      System.arraycopy(xNew, 0, x, 0, d);
+      System.arraycopy(gNew, 0, g, 0, d);
+      fx = fNew;
+      if (improvement < 1e-7 * Math.max(1.0, Math.abs(fx)) || Math.sqrt(dot(g, g)) < 1e-5) {
+        break;
+      }
+    }
+    return fx;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
+
+  private static void axpy(double a, double[] x, double[] y) {
+    for (int i = 0; i < x.length; i++) {
+      y[i] += a * x[i];
+    }
+  }
+
+  private static void scale(double[] x, double a) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] *= a;
+    }
+  }
+}

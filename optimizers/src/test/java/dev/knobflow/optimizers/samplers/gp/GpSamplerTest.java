@@ -1,0 +1,163 @@
+package dev.knobflow.optimizers.samplers.gp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.Trial;
+import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.CategoricalDistribution;
+import dev.knobflow.optimizers.distributions.FloatDistribution;
+import dev.knobflow.optimizers.distributions.IntDistribution;
+import dev.knobflow.optimizers.distributions.SearchSpace;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+class GpSamplerTest {
+
+  private static final SearchSpace SPACE =
+      SearchSpace.builder()
+          .add("x", FloatDistribution.of(-2, 2))
+          .add("lr", FloatDistribution.logOf(1e-4, 1))
+          .add("n", IntDistribution.of(1, 8))
+          .add("act", CategoricalDistribution.of("relu", "tanh"))
+          .build();
+
+  private static Study study(GpSampler sampler, Objective... objectives) {
+    return Study.builder("gp-test").objectives(objectives).space(SPACE).sampler(sampler).build();
+  }
+
+  private static double quality(Trial t) {
+    double x = ((Number) t.params().get("x")).doubleValue();
+    double lr = ((Number) t.params().get("lr")).doubleValue();
+    long n = ((Number) t.params().get("n")).longValue();
+    double act = "tanh".equals(t.params().get("act")) ? 0 : 0.5;
+    return (x - 0.5) * (x - 0.5) + Math.pow(Math.log10(lr) + 2, 2) + 0.1 * Math.abs(n - 5) + act;
+  }
+
+  private static Study run(GpSampler sampler, int trials, ToDoubleFunction<Trial> f) {
+    Study study = study(sampler, Objective.minimize("f"));
+    for (int i = 0; i < trials; i++) {
+      Trial t = study.ask();
+      study.tell(t, TrialResult.of(f.applyAsDouble(t)));
+    }
+    return study;
+  }
+
+  @Test
+  void findsTheOptimumOfAMixedSpaceAndStoresHyperparameters() {
+    Study study = run(GpSampler.seeded(1), 30, GpSamplerTest::quality);
+    double best = study.bestTrial().orElseThrow().value();
+    assertTrue(best < 0.15, "best after 30 trials: " + best);
+    FrozenTrial last = study.trials().get(29);
+    assertNotNull(last.systemAttrs().get("gp_theta_obj0"), "fitted hyperparameters stored");
+    assertNull(last.systemAttrs().get("gp_fallback"));
+    for (FrozenTrial t : study.trials()) {
+      for (var e : SPACE.distributions().entrySet()) {
+        assertTrue(e.getValue().contains(t.params().get(e.getKey())), "in bounds: " + t.params());
+      }
+    }
+  }
+
+  @Test
+  void sameSeedGivesSameProposals() {
+    Study a = run(GpSampler.seeded(4), 14, GpSamplerTest::quality);
+    Study b = run(GpSampler.seeded(4), 14, GpSamplerTest::quality);
+    for (int i = 0; i < 14; i++) {
+      assertEquals(a.trials().get(i).params(), b.trials().get(i).params());
+    }
+  }
+
+  @Test
+  void constantObjectiveFallsBackToRandomWithAReason() {
+    Study study = run(GpSampler.seeded(2), 13, t -> 1.0);
+    FrozenTrial last = study.trials().get(12);
+    assertEquals(TrialState.COMPLETE, last.state());
+    assertTrue(
+        String.valueOf(last.systemAttrs().get("gp_fallback")).contains("equal"),
+        "reason stored: " + last.systemAttrs());
+  }
+
+  @Test
+  void minusInfinityFallsBackAndPlusInfinityIsClippedToTheWorstValue() {
+    Study minus =
+        run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.NEGATIVE_INFINITY : quality(t));
+    assertTrue(
+        String.valueOf(minus.trials().get(11).systemAttrs().get("gp_fallback"))
+            .contains("Infinity"),
+        "reason stored: " + minus.trials().get(11).systemAttrs());
+    Study plus =
+        run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.POSITIVE_INFINITY : quality(t));
+    assertNull(plus.trials().get(11).systemAttrs().get("gp_fallback"), "+inf is modelled as worst");
+    assertNotNull(plus.trials().get(11).systemAttrs().get("gp_theta_obj0"));
+  }
+
+  @Test
+  void identicalParametersFallBackToRandom() {
+    Study study = study(GpSampler.seeded(5), Objective.minimize("f"));
+    Map<String, Object> fixed = Map.of("x", 0.0, "lr", 0.01, "n", 3L, "act", "relu");
+    for (int i = 0; i < 10; i++) {
+      study.enqueue(fixed);
+    }
+    for (int i = 0; i < 11; i++) {
+      Trial t = study.ask();
+      study.tell(t, TrialResult.of(quality(t) + 0.01 * i));
+    }
+    FrozenTrial last = study.trials().get(10);
+    assertTrue(
+        String.valueOf(last.systemAttrs().get("gp_fallback")).contains("same parameters"),
+        "reason stored: " + last.systemAttrs());
+  }
+
+  @Test
+  void pendingTrialsChangeTheProposal() {
+    Study study = run(GpSampler.seeded(6), 15, GpSamplerTest::quality);
+    Trial first = study.ask(); // stays RUNNING: the next proposal must account for it
+    Trial second = study.ask();
+    assertTrue(
+        !first.params().equals(second.params()), "a second worker does not repeat the first");
+  }
+
+  @Test
+  void multiObjectiveAndConstrainedStudiesRun() {
+    Study study = study(GpSampler.seeded(7), Objective.minimize("a"), Objective.minimize("b"));
+    for (int i = 0; i < 16; i++) {
+      Trial t = study.ask();
+      double x = ((Number) t.params().get("x")).doubleValue();
+      study.tell(t, TrialResult.of(x * x, (x - 1) * (x - 1)).withConstraints(x - 1.5));
+    }
+    FrozenTrial last = study.trials().get(15);
+    assertNotNull(last.systemAttrs().get("gp_theta_obj1"), "one GP per objective");
+    assertNotNull(last.systemAttrs().get("gp_theta_con0"), "one GP per constraint");
+    assertNull(last.systemAttrs().get("gp_fallback"));
+    Study many =
+        study(
+            GpSampler.seeded(8),
+            Objective.minimize("a"),
+            Objective.minimize("b"),
+            Objective.minimize("c"),
+            Objective.maximize("d"));
+    for (int i = 0; i < 12; i++) {
+      Trial t = many.ask();
+      double x = ((Number) t.params().get("x")).doubleValue();
+      many.tell(t, TrialResult.of(x, -x, x * x, Math.sin(x)));
+    }
+    assertNotNull(many.trials().get(11).systemAttrs().get("gp_theta_parego"), "ParEGO beyond 3");
+  }
+
+  @Test
+  void parEgoScalarisationIsARandomChebyshevOfNormalisedObjectives() {
+    double[][] losses = {{0, 10}, {1, 0}, {0.5, 5}};
+    double[] s = GpSampler.parego(losses, new java.util.SplittableRandom(1));
+    assertEquals(3, s.length);
+    for (double v : s) {
+      assertTrue(v >= 0 && v <= 1.05 + 1e-12, "normalised scalar in [0, 1.05]: " + v);
+    }
+  }
+}

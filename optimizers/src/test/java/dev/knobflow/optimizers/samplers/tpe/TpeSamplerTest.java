@@ -1,0 +1,158 @@
+package dev.knobflow.optimizers.samplers.tpe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.ObjectiveFunction;
+import dev.knobflow.optimizers.OptimizeOptions;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.CategoricalDistribution;
+import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.distributions.FloatDistribution;
+import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.samplers.Sampler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TpeSamplerTest {
+
+  private static double bestOfQuadratic(Sampler sampler) {
+    Study study = Study.builder("quadratic").sampler(sampler).build();
+    study.optimize(
+        ObjectiveFunction.scalar(
+            t -> {
+              double x = t.suggestFloat("x", -5, 5);
+              double y = t.suggestFloat("y", -5, 5);
+              return (x - 1.2) * (x - 1.2) + (y + 0.7) * (y + 0.7);
+            }),
+        OptimizeOptions.trials(60));
+    return study.bestTrial().orElseThrow().value();
+  }
+
+  @Test
+  void tpeBeatsRandomOnAQuadraticWithFixedSeeds() {
+    double[] tpe = new double[7];
+    double[] random = new double[7];
+    for (int seed = 0; seed < 7; seed++) {
+      tpe[seed] = bestOfQuadratic(TpeSampler.seeded(seed));
+      random[seed] = bestOfQuadratic(RandomSampler.seeded(seed));
+    }
+    Arrays.sort(tpe);
+    Arrays.sort(random);
+    // Medians over 7 seeds; TPE must be at least 3x closer to the optimum than random search.
+    assertTrue(tpe[3] * 3 < random[3], "TPE median " + tpe[3] + " vs random median " + random[3]);
+  }
+
+  @Test
+  void multivariateAndGroupedTpeAlsoImproveOnRandom() {
+    double[] mv = new double[5];
+    double[] random = new double[5];
+    for (int seed = 0; seed < 5; seed++) {
+      mv[seed] = bestOfQuadratic(TpeSampler.builder().seed(seed).multivariate(true).build());
+      random[seed] = bestOfQuadratic(RandomSampler.seeded(seed));
+    }
+    Arrays.sort(mv);
+    Arrays.sort(random);
+    assertTrue(mv[2] * 2 < random[2], "multivariate median " + mv[2] + " vs " + random[2]);
+  }
+
+  @Test
+  void conditionalSpaceIsSampledByGroupsWithoutErrors() {
+    Study study =
+        Study.builder("conditional")
+            .sampler(TpeSampler.builder().seed(3).group(true).build())
+            .build();
+    study.optimize(
+        ObjectiveFunction.scalar(
+            t -> {
+              String kind = (String) t.suggestCategorical("kind", List.of("a", "b"));
+              if (kind.equals("a")) {
+                double x = t.suggestFloat("ax", 0, 1);
+                return x * x;
+              }
+              double y = t.suggestFloat("by", 0, 1);
+              return 1 + y;
+            }),
+        OptimizeOptions.trials(40));
+    long a =
+        study.trials().stream().skip(20).filter(t -> "a".equals(t.params().get("kind"))).count();
+    assertTrue(a >= 14, "the better branch dominates later trials, got " + a + "/20");
+    assertTrue(study.bestTrial().orElseThrow().value() < 0.01);
+  }
+
+  @Test
+  void groupDecompositionSplitsByCoOccurrence() {
+    Map<String, Distribution> d = new LinkedHashMap<>();
+    d.put("kind", CategoricalDistribution.of("a", "b"));
+    d.put("ax", FloatDistribution.of(0, 1));
+    d.put("by", FloatDistribution.of(0, 1));
+    List<FrozenTrial> trials =
+        List.of(
+            TrialFixtures.trial(
+                0, TrialState.COMPLETE, List.of(1.0), Map.of("kind", "a", "ax", 0.1), d),
+            TrialFixtures.trial(
+                1, TrialState.COMPLETE, List.of(1.0), Map.of("kind", "b", "by", 0.1), d));
+    List<Map<String, Distribution>> groups = GroupDecomposition.of(trials);
+    assertEquals(3, groups.size());
+    assertTrue(groups.stream().anyMatch(g -> g.keySet().equals(java.util.Set.of("kind"))));
+    assertTrue(groups.stream().anyMatch(g -> g.keySet().equals(java.util.Set.of("ax"))));
+  }
+
+  private static List<FrozenTrial> completedQuadraticTrials(Map<String, Distribution> d, int n) {
+    List<FrozenTrial> trials = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(11);
+    for (int i = 0; i < n; i++) {
+      double x = r.nextDouble();
+      trials.add(
+          TrialFixtures.trial(
+              i, TrialState.COMPLETE, List.of((x - 0.3) * (x - 0.3)), Map.of("x", x), d));
+    }
+    return trials;
+  }
+
+  @Test
+  void constantLiarMovesProposalsAwayFromRunningTrials() {
+    Map<String, Distribution> d = Map.of("x", FloatDistribution.of(0, 1));
+    List<FrozenTrial> trials = completedQuadraticTrials(d, 20);
+    FrozenTrial asking = TrialFixtures.trial(30, TrialState.RUNNING, List.of(), Map.of(), d);
+    TpeSampler liar = TpeSampler.builder().seed(5).constantLiar(true).build();
+    TpeSampler honest = TpeSampler.builder().seed(5).constantLiar(false).build();
+    StudyView before = TrialFixtures.study(List.of(Objective.minimize("f")), trials);
+    double proposal = (double) liar.sampleRelative(before, asking, d).get("x");
+    assertEquals(proposal, (double) honest.sampleRelative(before, asking, d).get("x"));
+    // Several other workers are now evaluating points right at that proposal.
+    List<FrozenTrial> withRunning = new ArrayList<>(trials);
+    for (int i = 0; i < 5; i++) {
+      withRunning.add(
+          TrialFixtures.trial(20 + i, TrialState.RUNNING, List.of(), Map.of("x", proposal), d));
+    }
+    StudyView during = TrialFixtures.study(List.of(Objective.minimize("f")), withRunning);
+    double lied = (double) liar.sampleRelative(during, asking, d).get("x");
+    double ignored = (double) honest.sampleRelative(during, asking, d).get("x");
+    assertEquals(proposal, ignored, "without the liar, running trials change nothing");
+    assertNotEquals(proposal, lied, "with the liar the proposal moves");
+  }
+
+  @Test
+  void startupTrialsAreRandomAndProposalsAreDeterministic() {
+    Map<String, Distribution> d = Map.of("x", FloatDistribution.of(0, 1));
+    TpeSampler sampler = TpeSampler.seeded(9);
+    FrozenTrial asking = TrialFixtures.trial(5, TrialState.RUNNING, List.of(), Map.of(), d);
+    StudyView few =
+        TrialFixtures.study(List.of(Objective.minimize("f")), completedQuadraticTrials(d, 5));
+    assertTrue(sampler.sampleRelative(few, asking, d).isEmpty(), "random before 10 trials");
+    StudyView many =
+        TrialFixtures.study(List.of(Objective.minimize("f")), completedQuadraticTrials(d, 30));
+    assertEquals(sampler.sampleRelative(many, asking, d), sampler.sampleRelative(many, asking, d));
+  }
+}
