@@ -27,6 +27,7 @@ import java.util.OptionalLong;
  * @param constraints bounds on reported metrics
  * @param baseDirectory the study file's directory: the command objective's working directory and
  *     the base of relative journal paths
+ * @param scheduler the pruner or multi-fidelity scheduler ({@code none} by default)
  */
 public record StudyConfig(
     String name,
@@ -40,7 +41,8 @@ public record StudyConfig(
     int parallelism,
     ObjectiveSpec objective,
     List<MetricConstraint> constraints,
-    Path baseDirectory) {
+    Path baseDirectory,
+    SchedulerSpec scheduler) {
 
   public StudyConfig {
     objectives = List.copyOf(objectives);
@@ -48,6 +50,55 @@ public record StudyConfig(
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
+    java.util.Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /** A study without a scheduler. */
+  public StudyConfig(
+      String name,
+      StorageSpec storage,
+      OptionalLong seed,
+      List<Objective> objectives,
+      SearchSpace space,
+      SamplerSpec sampler,
+      OptionalInt trials,
+      Optional<Duration> timeout,
+      int parallelism,
+      ObjectiveSpec objective,
+      List<MetricConstraint> constraints,
+      Path baseDirectory) {
+    this(
+        name,
+        storage,
+        seed,
+        objectives,
+        space,
+        sampler,
+        trials,
+        timeout,
+        parallelism,
+        objective,
+        constraints,
+        baseDirectory,
+        SchedulerSpec.none());
+  }
+
+  /** The same study with another scheduler. */
+  public StudyConfig withScheduler(SchedulerSpec other) {
+    return new StudyConfig(
+        name,
+        storage,
+        seed,
+        objectives,
+        space,
+        sampler,
+        trials,
+        timeout,
+        parallelism,
+        objective,
+        constraints,
+        baseDirectory,
+        other);
   }
 
   /** The same study with another number of trials. */
@@ -64,7 +115,8 @@ public record StudyConfig(
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        scheduler);
   }
 
   /** The same study with another parallelism. */
@@ -81,7 +133,8 @@ public record StudyConfig(
         n,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        scheduler);
   }
 
   /** The same study in another storage. */
@@ -98,7 +151,8 @@ public record StudyConfig(
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        scheduler);
   }
 
   /** The same study with another timeout. */
@@ -115,6 +169,7 @@ public record StudyConfig(
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        scheduler);
   }
 }

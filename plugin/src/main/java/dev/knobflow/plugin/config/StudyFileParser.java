@@ -51,7 +51,8 @@ public final class StudyFileParser {
           "timeout",
           "parallelism",
           "objective",
-          "constraints");
+          "constraints",
+          "scheduler");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
@@ -146,6 +147,8 @@ public final class StudyFileParser {
     int parallelism =
         top.integerAtLeast("parallelism", 1).map(p -> (int) Math.min(1024, p)).orElse(1);
     SamplerSpec sampler = sampler(top, space);
+    SchedulerSpec scheduler = SchedulerSection.parse(top, objectives.size());
+    sampler = SchedulerSection.reconcile(top, sampler, top.has("sampler"), scheduler);
     ObjectiveSpec objective = objective(top, space);
     List<MetricConstraint> constraints = constraints(top);
 
@@ -174,7 +177,8 @@ public final class StudyFileParser {
         parallelism,
         objective,
         constraints,
-        baseDirectory);
+        baseDirectory,
+        scheduler);
   }
 
   private static Object readYaml(String yaml, String source) {
@@ -374,7 +378,7 @@ public final class StudyFileParser {
 
   private SamplerSpec sampler(Section top, SearchSpace space) {
     if (!top.has("sampler")) {
-      return SamplerSpec.random();
+      return SamplerSpec.auto();
     }
     Object raw = top.raw("sampler");
     if (raw instanceof String s) {
