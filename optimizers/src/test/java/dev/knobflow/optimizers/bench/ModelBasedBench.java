@@ -61,12 +61,13 @@ public final class ModelBasedBench {
             w.newLine();
             w.flush();
             System.err.printf(
-                "knobflow %-8s %-12s seed %d: %.1f ms/trial (cpu %.1f)%n",
+                "knobflow %-8s %-12s seed %d: %.1f ms/trial (cpu %.1f, last 20 trials %.1f)%n",
                 samplerName,
                 problem.name(),
                 seed,
                 (double) row.get("ms_per_trial"),
-                (double) row.get("cpu_ms_per_trial"));
+                (double) row.get("cpu_ms_per_trial"),
+                (double) row.get("cpu_ms_last_20_trials"));
           }
         }
       }
@@ -102,12 +103,17 @@ public final class ModelBasedBench {
             .build();
     long samplerNanos = 0;
     long samplerCpuNanos = 0;
+    long lastTwentyCpuNanos = 0;
     for (int t = 0; t < n; t++) {
       long start = System.nanoTime();
       long cpuStart = THREADS.getCurrentThreadCpuTime();
       var trial = study.ask();
       samplerNanos += System.nanoTime() - start;
-      samplerCpuNanos += THREADS.getCurrentThreadCpuTime() - cpuStart;
+      long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      samplerCpuNanos += cpu;
+      if (t >= n - 20) {
+        lastTwentyCpuNanos += cpu;
+      }
       double[] x = new double[problem.dimension()];
       for (int i = 0; i < x.length; i++) {
         x[i] = ((Number) trial.params().get("x" + i)).doubleValue();
@@ -126,6 +132,7 @@ public final class ModelBasedBench {
     row.put("trials", n);
     row.put("ms_per_trial", samplerNanos / 1e6 / n);
     row.put("cpu_ms_per_trial", samplerCpuNanos / 1e6 / n);
+    row.put("cpu_ms_last_20_trials", lastTwentyCpuNanos / 1e6 / Math.min(20, n));
     row.put("values", values);
     return row;
   }

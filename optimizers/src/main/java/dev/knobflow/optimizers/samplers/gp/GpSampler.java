@@ -5,6 +5,7 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.pareto.Hypervolume;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -54,9 +55,12 @@ public final class GpSampler implements Sampler {
   private static final String FALLBACK_ATTR = "gp_fallback";
 
   /** Every this many trials the hyperparameters are refitted from the default start as well. */
-  private static final int FULL_REFIT_EVERY = 10;
+  private static final int FULL_REFIT_EVERY = 25;
 
-  private static final int WARM_ITERATIONS = 8;
+  private static final int WARM_ITERATIONS = 4;
+
+  /** The most front points (by hypervolume contribution) in a 3-objective box decomposition. */
+  private static final int MAX_3D_FRONT = 30;
 
   private final long seed;
   private final int startupTrials;
@@ -301,7 +305,18 @@ public final class GpSampler implements Sampler {
     for (int j = 0; j < m; j++) {
       reference[j] = worst[j] + 0.1 * Math.max(worst[j] - ideal[j], 1e-6);
     }
-    HypervolumeBoxes boxes = HypervolumeBoxes.of(front.toArray(new double[0][]), reference);
+    double[][] frontPoints = front.toArray(new double[0][]);
+    if (m == 3 && frontPoints.length > MAX_3D_FRONT) {
+      // The 3-D decomposition has O(k^2) boxes: keep the points that contribute most hypervolume.
+      double[] contributions = Hypervolume.contributions(frontPoints, reference);
+      int[] keep = topIndices(contributions, MAX_3D_FRONT);
+      double[][] kept = new double[keep.length][];
+      for (int i = 0; i < keep.length; i++) {
+        kept[i] = frontPoints[keep[i]];
+      }
+      frontPoints = kept;
+    }
+    HypervolumeBoxes boxes = HypervolumeBoxes.of(frontPoints, reference);
     return points -> {
       int p = points.length;
       double[][] mean = new double[m][p];
