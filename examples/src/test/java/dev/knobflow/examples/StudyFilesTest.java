@@ -39,12 +39,27 @@ class StudyFilesTest {
   void xgboostStudyNamesALoadableObjectiveClassThatReturnsItsObjectives() throws Exception {
     JsonNode study = read("xgboost/study.yaml");
     assertEquals("xgb-demo", study.path("name").asText());
-    assertEquals(List.of(XgbObjective.ACCURACY, XgbObjective.LATENCY_MS), objectiveNames(study));
+    assertEquals(
+        List.of(XgbObjective.ACCURACY, XgbObjective.LATENCY_MS, XgbObjective.MODEL_SIZE_BYTES),
+        objectiveNames(study));
     assertEquals("journal:.knobflow/journal.jsonl", study.path("storage").asText());
     String className = study.path("objective").path("class").asText();
     // What the CLI does: load the class by name and call its public no-arg constructor.
     Object objective = Class.forName(className).getConstructor().newInstance();
     assertInstanceOf(ObjectiveFunction.class, objective);
+  }
+
+  @Test
+  void hyperbandStudyUsesBoostingRoundsAsTheBudget() throws Exception {
+    JsonNode study = read("xgboost/study-hyperband.yaml");
+    assertEquals(List.of(XgbObjective.ACCURACY, XgbObjective.LATENCY_MS), objectiveNames(study));
+    JsonNode scheduler = study.path("scheduler");
+    assertEquals("hyperband", scheduler.path("type").asText());
+    assertEquals(10, scheduler.path("min_budget").asInt());
+    assertEquals(270, scheduler.path("max_budget").asInt());
+    // One Hyperband cycle for 10..270 with eta 3: 40 + 17 + 8 + 4 trials.
+    assertEquals(69, study.path("trials").asInt());
+    assertEquals(XgbObjective.class.getName(), study.path("objective").path("class").asText());
   }
 
   @Test

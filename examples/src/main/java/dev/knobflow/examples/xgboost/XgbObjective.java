@@ -6,9 +6,15 @@ import dev.knobflow.examples.data.Splits;
 import dev.knobflow.examples.data.Table;
 import dev.knobflow.examples.metrics.BinaryClassificationMetrics;
 import dev.knobflow.examples.metrics.Latency;
+import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.ObjectiveFunction;
 import dev.knobflow.optimizers.Trial;
 import dev.knobflow.optimizers.TrialResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +24,8 @@ import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tunes XGBoost4J binary classification (by default on the bundled Breast Cancer Wisconsin data):
@@ -33,7 +41,12 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * </ul>
  *
  * <p>Values are named, so a study may take any of them as objectives and keeps the rest as metrics.
- * When a scheduler grants the trial a budget, the budget is the number of boosting rounds.
+ * When a scheduler grants the trial a budget, the budget is the number of boosting rounds, and the
+ * trial keeps its boosters as its checkpoint ({@code trial.checkpoint()}): a promoted child loads
+ * its parent's boosters and trains only the missing rounds (XGBoost's continue-training form of
+ * {@code XGBoost.train}); {@value #ROUNDS_TRAINED} says how many rounds this trial trained, and the
+ * model attribute {@value #ROUNDS_HISTORY_ATTR} lists the round counts of its lineage ({@code
+ * 10,30,90}).
  *
  * <p>The public no-arg constructor reads {@link XgbConfig#fromEnvironment()}, so the CLI can load
  * the class by name. Instances are thread-safe: the data is prepared once and never changed.
@@ -57,6 +70,14 @@ public final class XgbObjective implements ObjectiveFunction {
 
   /** The saved model's size in bytes. */
   public static final String MODEL_SIZE_BYTES = "model_size_bytes";
+
+  /** Boosting rounds this trial trained itself (fewer than its budget when it continued). */
+  public static final String ROUNDS_TRAINED = "rounds_trained";
+
+  /** Booster attribute: the round counts after each trial of a lineage, comma-separated. */
+  public static final String ROUNDS_HISTORY_ATTR = "knobflow_rounds";
+
+  private static final Logger LOG = LoggerFactory.getLogger(XgbObjective.class);
 
   private final XgbConfig config;
   private final List<PreparedFold> folds;
@@ -120,21 +141,31 @@ public final class XgbObjective implements ObjectiveFunction {
   public TrialResult evaluate(Trial trial) throws XGBoostError {
     XgbParams params = XgbParams.suggest(trial);
     int rounds = roundsFor(trial);
+    boolean multiFidelity = trial.budget().isPresent();
+    List<byte[]> resumed = multiFidelity ? resume(trial) : List.of();
     Map<String, Object> boosterParams = params.boosterParams(config.modelSeed());
     double accuracy = 0;
     double logLoss = 0;
     double auc = 0;
     double trainMillis = 0;
     double modelBytes = 0;
+    double roundsTrained = 0;
     double[] latencies = new double[folds.size()];
+    List<byte[]> boosters = new ArrayList<>();
     for (int f = 0; f < folds.size(); f++) {
-      FoldResult r = evaluateFold(folds.get(f), boosterParams, rounds);
+      byte[] start = resumed.isEmpty() ? null : resumed.get(f);
+      FoldResult r = evaluateFold(folds.get(f), boosterParams, rounds, start, multiFidelity);
       accuracy += r.metrics().accuracy();
       logLoss += r.metrics().logLoss();
       auc += r.metrics().auc();
       trainMillis += r.trainMillis();
       modelBytes += r.modelBytes();
+      roundsTrained += r.roundsTrained();
       latencies[f] = r.latencyMillis();
+      boosters.add(r.booster());
+    }
+    if (multiFidelity) {
+      save(trial, boosters);
     }
     int n = folds.size();
     Map<String, Double> values = new LinkedHashMap<>();
@@ -144,7 +175,60 @@ public final class XgbObjective implements ObjectiveFunction {
     values.put(AUC, auc / n);
     values.put(TRAIN_TIME_MS, trainMillis / n);
     values.put(MODEL_SIZE_BYTES, modelBytes / n);
+    values.put(ROUNDS_TRAINED, roundsTrained / n);
     return TrialResult.ofNamed(values);
+  }
+
+  /** The boosters of this trial's own or nearest ancestor's checkpoint, one per fold, if usable. */
+  private List<byte[]> resume(Trial trial) {
+    var saved = trial.checkpoint().load();
+    if (saved.isEmpty()) {
+      return List.of();
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved.get()))) {
+      int count = in.readInt();
+      if (count != folds.size()) {
+        LOG.warn(
+            "trial {}: the checkpoint holds {} boosters but there are {} folds; training from"
+                + " scratch",
+            trial.number(),
+            count,
+            folds.size());
+        return List.of();
+      }
+      List<byte[]> out = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        out.add(in.readNBytes(in.readInt()));
+      }
+      return out;
+    } catch (IOException e) {
+      LOG.warn("trial {}: unreadable checkpoint ({}); training from scratch", trial.number(), e);
+      return List.of();
+    }
+  }
+
+  /** Saves the boosters (one per fold) as the trial's checkpoint, if they fit. */
+  private static void save(Trial trial, List<byte[]> boosters) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(boosters.size());
+      for (byte[] b : boosters) {
+        out.writeInt(b.length);
+        out.write(b);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode the boosters: " + e, e);
+    }
+    if (bytes.size() > Checkpoint.MAX_BYTES) {
+      LOG.warn(
+          "trial {}: boosters of {} bytes exceed the checkpoint limit of {}; a promoted child will"
+              + " train from scratch",
+          trial.number(),
+          bytes.size(),
+          Checkpoint.MAX_BYTES);
+      return;
+    }
+    trial.checkpoint().save(bytes.toByteArray());
   }
 
   private int roundsFor(Trial trial) {
@@ -154,15 +238,28 @@ public final class XgbObjective implements ObjectiveFunction {
         : config.rounds();
   }
 
-  private FoldResult evaluateFold(PreparedFold fold, Map<String, Object> params, int rounds)
+  private FoldResult evaluateFold(
+      PreparedFold fold, Map<String, Object> params, int rounds, byte[] start, boolean keep)
       throws XGBoostError {
     DMatrix train = new DMatrix(fold.trainX(), fold.trainRows(), fold.columns(), Float.NaN);
     Booster booster = null;
     try {
       train.setLabel(fold.trainY());
-      long start = System.nanoTime();
-      booster = XGBoost.train(train, params, rounds, new HashMap<>(), null, null);
-      double trainMillis = (System.nanoTime() - start) / 1e6;
+      long begin = System.nanoTime();
+      booster = continued(start, rounds);
+      int done = booster == null ? 0 : booster.getNumBoostedRound();
+      if (booster == null) {
+        booster = XGBoost.train(train, params, rounds, new HashMap<>(), null, null);
+      } else if (rounds > done) {
+        // Continue-training form: trains rounds - done more rounds on the loaded booster.
+        booster =
+            XGBoost.train(
+                train, params, rounds - done, new HashMap<>(), null, null, null, 0, booster);
+      }
+      double trainMillis = (System.nanoTime() - begin) / 1e6;
+      String history = booster.getAttr(ROUNDS_HISTORY_ATTR);
+      booster.setAttr(
+          ROUNDS_HISTORY_ATTR, (history == null || done == 0 ? "" : history + ",") + rounds);
 
       float[] probabilities = column0(predict(booster, fold.validX(), fold.validRows(), fold));
       BinaryClassificationMetrics metrics =
@@ -181,13 +278,31 @@ public final class XgbObjective implements ObjectiveFunction {
       }
       // Scale to 1,000 rows so the figure keeps its meaning if latency-rows is changed.
       latencyMillis *= 1000.0 / fold.latencyRows();
-      int modelBytes = booster.toByteArray("ubj").length;
-      return new FoldResult(metrics, trainMillis, latencyMillis, modelBytes);
+      byte[] saved = booster.toByteArray("ubj");
+      return new FoldResult(
+          metrics, trainMillis, latencyMillis, saved.length, rounds - done, keep ? saved : null);
     } finally {
       if (booster != null) {
         booster.dispose();
       }
       train.dispose();
+    }
+  }
+
+  /** The saved booster to continue, or null to start over (none, or it already has more rounds). */
+  private static Booster continued(byte[] start, int rounds) throws XGBoostError {
+    if (start == null) {
+      return null;
+    }
+    try {
+      Booster loaded = XGBoost.loadModel(start);
+      if (loaded.getNumBoostedRound() > rounds) {
+        loaded.dispose();
+        return null;
+      }
+      return loaded;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the saved booster: " + e, e);
     }
   }
 
@@ -209,7 +324,9 @@ public final class XgbObjective implements ObjectiveFunction {
       BinaryClassificationMetrics metrics,
       double trainMillis,
       double latencyMillis,
-      int modelBytes) {}
+      int modelBytes,
+      int roundsTrained,
+      byte[] booster) {}
 
   /** One split's data in the dense float layout XGBoost takes, prepared once. */
   private record PreparedFold(

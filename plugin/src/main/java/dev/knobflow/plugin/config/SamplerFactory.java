@@ -20,7 +20,8 @@ import java.util.OptionalLong;
 
 /**
  * The sampler types a study file may name, by {@code sampler.type}. {@link #standard()} knows
- * {@code random}, {@code grid} and {@code sobol}; new samplers are added here, each with its own
+ * {@code random}, {@code grid}, {@code sobol}, {@code nsga2}, {@code tpe}, {@code gp}, {@code auto}
+ * and {@code bohb} (see {@link ModelSamplerTypes}); new samplers are added here, each with its own
  * keys and validation.
  */
 public final class SamplerFactory {
@@ -35,7 +36,12 @@ public final class SamplerFactory {
     return new SamplerFactory(Map.of())
         .with(new RandomType())
         .with(new GridType())
-        .with(new SobolType());
+        .with(new SobolType())
+        .with(new ModelSamplerTypes.Nsga2Type())
+        .with(new ModelSamplerTypes.TpeType())
+        .with(new ModelSamplerTypes.GpType())
+        .with(new ModelSamplerTypes.AutoType())
+        .with(new ModelSamplerTypes.BohbType());
   }
 
   /** A factory that also knows {@code type} (replacing one of the same name). */

@@ -17,7 +17,12 @@ public record SamplerSpec(String type, Map<String, Object> settings) {
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /** The random sampler, the default. */
+  /** The automatic sampler ({@code AutoSampler}), the default when a study file names none. */
+  public static SamplerSpec auto() {
+    return new SamplerSpec("auto", Map.of());
+  }
+
+  /** The random sampler. */
   public static SamplerSpec random() {
     return new SamplerSpec("random", Map.of());
   }

@@ -32,6 +32,7 @@ import java.util.OptionalLong;
  *     the base of relative journal paths
  * @param advisor the {@code advisor:} block (curve diagnostics and advice), if any
  * @param energy energy measuring, carbon intensity and measured objectives
+ * @param scheduler the pruner or multi-fidelity scheduler ({@code none} by default)
  */
 public record StudyConfig(
     String name,
@@ -47,7 +48,8 @@ public record StudyConfig(
     List<MetricConstraint> constraints,
     Path baseDirectory,
     Optional<AdvisorSpec> advisor,
-    EnergyConfig energy) {
+    EnergyConfig energy,
+    SchedulerSpec scheduler) {
 
   public StudyConfig {
     objectives = List.copyOf(objectives);
@@ -57,9 +59,10 @@ public record StudyConfig(
     }
     advisor = advisor == null ? Optional.empty() : advisor;
     Objects.requireNonNull(energy, "energy");
+    Objects.requireNonNull(scheduler, "scheduler");
   }
 
-  /** A study without an advisor block and with the default energy settings. */
+  /** A study without an advisor block or scheduler, with the default energy settings. */
   public StudyConfig(
       String name,
       StorageSpec storage,
@@ -87,37 +90,43 @@ public record StudyConfig(
         constraints,
         baseDirectory,
         Optional.empty(),
-        EnergyConfig.defaults());
+        EnergyConfig.defaults(),
+        SchedulerSpec.none());
   }
 
   /** The same study with another advisor block (empty for none). */
   public StudyConfig withAdvisor(Optional<AdvisorSpec> other) {
-    return copy(trials, timeout, parallelism, storage, other, energy);
+    return copy(trials, timeout, parallelism, storage, other, energy, scheduler);
+  }
+
+  /** The same study with another scheduler. */
+  public StudyConfig withScheduler(SchedulerSpec other) {
+    return copy(trials, timeout, parallelism, storage, advisor, energy, other);
   }
 
   /** The same study with other energy settings. */
   public StudyConfig withEnergy(EnergyConfig other) {
-    return copy(trials, timeout, parallelism, storage, advisor, other);
+    return copy(trials, timeout, parallelism, storage, advisor, other, scheduler);
   }
 
   /** The same study with another number of trials. */
   public StudyConfig withTrials(int n) {
-    return copy(OptionalInt.of(n), timeout, parallelism, storage, advisor, energy);
+    return copy(OptionalInt.of(n), timeout, parallelism, storage, advisor, energy, scheduler);
   }
 
   /** The same study with another parallelism. */
   public StudyConfig withParallelism(int n) {
-    return copy(trials, timeout, n, storage, advisor, energy);
+    return copy(trials, timeout, n, storage, advisor, energy, scheduler);
   }
 
   /** The same study in another storage. */
   public StudyConfig withStorage(StorageSpec other) {
-    return copy(trials, timeout, parallelism, other, advisor, energy);
+    return copy(trials, timeout, parallelism, other, advisor, energy, scheduler);
   }
 
   /** The same study with another timeout. */
   public StudyConfig withTimeout(Duration other) {
-    return copy(trials, Optional.of(other), parallelism, storage, advisor, energy);
+    return copy(trials, Optional.of(other), parallelism, storage, advisor, energy, scheduler);
   }
 
   private StudyConfig copy(
@@ -126,7 +135,8 @@ public record StudyConfig(
       int newParallelism,
       StorageSpec newStorage,
       Optional<AdvisorSpec> newAdvisor,
-      EnergyConfig newEnergy) {
+      EnergyConfig newEnergy,
+      SchedulerSpec newScheduler) {
     return new StudyConfig(
         name,
         newStorage,
@@ -141,6 +151,7 @@ public record StudyConfig(
         constraints,
         baseDirectory,
         newAdvisor,
-        newEnergy);
+        newEnergy,
+        newScheduler);
   }
 }

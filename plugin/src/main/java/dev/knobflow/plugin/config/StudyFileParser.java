@@ -59,7 +59,8 @@ public final class StudyFileParser {
           "warm_start",
           AdvisorSection.KEY,
           "energy",
-          "carbon");
+          "carbon",
+          "scheduler");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
@@ -154,6 +155,8 @@ public final class StudyFileParser {
     int parallelism =
         top.integerAtLeast("parallelism", 1).map(p -> (int) Math.min(1024, p)).orElse(1);
     SamplerSpec sampler = sampler(top, space);
+    SchedulerSpec scheduler = SchedulerSection.parse(top, objectives.size());
+    sampler = SchedulerSection.reconcile(top, sampler, top.has("sampler"), scheduler);
     ObjectiveSpec objective = objective(top, space);
     List<MetricConstraint> constraints = constraints(top);
     Optional<AdvisorSpec> advisor = AdvisorSection.parse(top, space);
@@ -186,7 +189,8 @@ public final class StudyFileParser {
         constraints,
         baseDirectory,
         advisor,
-        energy);
+        energy,
+        scheduler);
   }
 
   private static Object readYaml(String yaml, String source) {
@@ -386,7 +390,7 @@ public final class StudyFileParser {
 
   private SamplerSpec sampler(Section top, SearchSpace space) {
     if (!top.has("sampler")) {
-      return SamplerSpec.random();
+      return SamplerSpec.auto();
     }
     Object raw = top.raw("sampler");
     if (raw instanceof String s) {

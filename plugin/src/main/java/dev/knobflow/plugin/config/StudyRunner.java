@@ -80,12 +80,14 @@ public final class StudyRunner implements AutoCloseable {
     }
     this.storage = opened;
     try {
-      Sampler sampler = b.samplers.create(config.sampler(), config.space(), config.seed());
+      SchedulerSection.Pair pair = SchedulerSection.build(config, b.samplers);
+      Sampler sampler = pair.sampler();
       Study.Builder sb =
           Study.builder(config.name())
               .objectives(config.objectives())
               .storage(storage)
               .sampler(sampler)
+              .scheduler(pair.scheduler())
               .space(config.space());
       config.seed().ifPresent(sb::seed);
       b.listeners.forEach(sb::listener);

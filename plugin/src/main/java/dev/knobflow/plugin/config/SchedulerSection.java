@@ -1,0 +1,347 @@
+package dev.knobflow.plugin.config;
+
+import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.schedulers.Scheduler;
+import dev.knobflow.optimizers.schedulers.bohb.Bohb;
+import dev.knobflow.optimizers.schedulers.bohb.BohbSettings;
+import dev.knobflow.optimizers.schedulers.hyperband.BracketScheduler;
+import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
+import dev.knobflow.optimizers.schedulers.pruners.PatientPruner;
+import dev.knobflow.optimizers.schedulers.pruners.PercentilePruner;
+import dev.knobflow.optimizers.schedulers.pruners.PruningWindow;
+import dev.knobflow.optimizers.schedulers.pruners.ThresholdPruner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads, validates and builds the study file's {@code scheduler} section:
+ *
+ * <pre>{@code
+ * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, eta: 3}
+ * scheduler: {type: median, startup_trials: 5, warmup_steps: 2}
+ * }</pre>
+ *
+ * <p>Pruners ({@code median}, {@code percentile}, {@code threshold}, {@code patient}) stop a trial
+ * on its reported steps; bracket schedulers ({@code successive_halving}, {@code hyperband}, {@code
+ * asha}, {@code bohb}) grant each trial a budget and promote the best to larger ones.
+ *
+ * <p><b>BOHB rule.</b> BOHB is a sampler and a scheduler that share their budgets. {@code
+ * scheduler: {type: bohb, ...}} implies {@code sampler: {type: bohb}} when the file has no {@code
+ * sampler}, and rejects any other sampler; {@code sampler: {type: bohb}} requires {@code scheduler:
+ * {type: bohb, ...}}. The budgets live in the scheduler section, the KDE settings in the sampler
+ * section.
+ */
+public final class SchedulerSection {
+
+  /** The scheduler types, in documentation order. */
+  public static final List<String> TYPES =
+      List.of(
+          "none",
+          "median",
+          "percentile",
+          "threshold",
+          "patient",
+          "successive_halving",
+          "hyperband",
+          "asha",
+          "bohb");
+
+  private static final List<String> PRUNERS = List.of("median", "percentile", "threshold");
+  private static final List<String> SINGLE_OBJECTIVE = List.of("median", "percentile", "patient");
+  private static final List<String> WINDOW_KEYS =
+      List.of("startup_trials", "warmup_steps", "interval_steps");
+  private static final List<String> BUDGET_KEYS = List.of("min_budget", "max_budget", "eta");
+
+  private SchedulerSection() {}
+
+  /** The keys a scheduler type accepts besides {@code type}. */
+  static List<String> keysOf(String type) {
+    List<String> keys = new ArrayList<>();
+    switch (type) {
+      case "median" -> keys.addAll(WINDOW_KEYS);
+      case "percentile" -> {
+        keys.add("percentile");
+        keys.addAll(WINDOW_KEYS);
+      }
+      case "threshold" -> {
+        keys.add("lower");
+        keys.add("upper");
+        keys.addAll(WINDOW_KEYS);
+      }
+      case "patient" -> keys.addAll(List.of("patience", "min_delta", "wrapped"));
+      case "successive_halving", "hyperband", "asha", "bohb" -> keys.addAll(BUDGET_KEYS);
+      default -> {}
+    }
+    return keys;
+  }
+
+  /**
+   * Reads {@code scheduler} from the top level of a study file; absent means {@link
+   * SchedulerSpec#none()}. Problems are recorded with their paths.
+   *
+   * @param objectiveCount how many objectives the study has (pruners that follow one value need 1)
+   */
+  public static SchedulerSpec parse(Section top, int objectiveCount) {
+    if (!top.has("scheduler")) {
+      return SchedulerSpec.none();
+    }
+    Optional<Section> section = sectionOf(top.raw("scheduler"), "scheduler", top.problems());
+    if (section.isEmpty()) {
+      return SchedulerSpec.none();
+    }
+    return parseSection(section.get(), TYPES, objectiveCount).orElse(SchedulerSpec.none());
+  }
+
+  /**
+   * Applies the BOHB rule to the sampler the file names ({@code samplerGiven}) or the default.
+   *
+   * @return the sampler to use: {@code bohb} when the scheduler is BOHB and no sampler was given
+   */
+  public static SamplerSpec reconcile(
+      Section top, SamplerSpec sampler, boolean samplerGiven, SchedulerSpec scheduler) {
+    boolean bohbSampler = "bohb".equals(sampler.type());
+    if (scheduler.isBohb() && !samplerGiven) {
+      return new SamplerSpec("bohb", Map.of());
+    }
+    if (scheduler.isBohb() && !bohbSampler) {
+      top.problems()
+          .add(
+              "sampler.type",
+              "the bohb scheduler brings its own sampler; remove sampler or set sampler.type: bohb"
+                  + " (for another sampler with the same brackets use scheduler.type: hyperband),"
+                  + " got '"
+                  + sampler.type()
+                  + "'");
+    } else if (bohbSampler && !scheduler.isBohb()) {
+      top.problems()
+          .add(
+              top.has("scheduler") ? "scheduler.type" : "scheduler",
+              "sampler.type bohb needs its budgets: scheduler: {type: bohb, min_budget: ...,"
+                  + " max_budget: ...}"
+                  + (top.has("scheduler") ? ", got '" + scheduler.type() + "'" : ""));
+    }
+    return sampler;
+  }
+
+  private static Optional<Section> sectionOf(Object raw, String path, Problems problems) {
+    if (raw instanceof String s) {
+      // Shorthand: scheduler: median
+      Map<String, Object> asMap = new LinkedHashMap<>();
+      asMap.put("type", s);
+      raw = asMap;
+    }
+    return Section.of(raw, path, problems);
+  }
+
+  private static Optional<SchedulerSpec> parseSection(
+      Section s, List<String> allowedTypes, int objectiveCount) {
+    String allowed = String.join(", ", allowedTypes);
+    if (!s.require("type", "one of " + allowed)) {
+      return Optional.empty();
+    }
+    String type = s.string("type").orElse("");
+    if (!allowedTypes.contains(type)) {
+      s.problem(
+          "type",
+          "unknown scheduler '"
+              + type
+              + "'; allowed: "
+              + allowed
+              + Suggestions.hint(type, allowedTypes));
+      return Optional.empty();
+    }
+    List<String> keys = new ArrayList<>(List.of("type"));
+    keys.addAll(keysOf(type));
+    s.allowOnly(keys);
+    int before = s.problems().size();
+    if (SINGLE_OBJECTIVE.contains(type) && objectiveCount > 1) {
+      s.problem(
+          "type",
+          "the "
+              + type
+              + " pruner follows one value per step, but the study has "
+              + objectiveCount
+              + " objectives; use threshold, successive_halving, hyperband, asha or bohb (they"
+              + " rank several objectives by Pareto fronts)");
+    }
+    Map<String, Object> settings = new LinkedHashMap<>(s.asMap());
+    settings.remove("type");
+    validate(s, type, objectiveCount, settings);
+    SchedulerSpec spec = new SchedulerSpec(type, settings);
+    if (s.problems().size() == before && !spec.isBohb()) {
+      // The engine's own rules as a last line; its messages already name scheduler.<key>.
+      try {
+        create(spec);
+      } catch (IllegalArgumentException e) {
+        s.problems().add(s.path(), e.getMessage());
+      }
+    }
+    return Optional.of(spec);
+  }
+
+  private static void validate(
+      Section s, String type, int objectiveCount, Map<String, Object> settings) {
+    if (WINDOW_KEYS.stream().anyMatch(keysOf(type)::contains)) {
+      s.integerAtLeast("startup_trials", 0);
+      s.integerAtLeast("warmup_steps", 0);
+      s.integerAtLeast("interval_steps", 1);
+    }
+    switch (type) {
+      case "percentile" -> {
+        if (s.require("percentile", "a number in [0, 100], e.g. percentile: 25")) {
+          ModelSamplerTypes.numberIn(s, "percentile", 0, 100);
+        }
+      }
+      case "threshold" -> {
+        Optional<Double> lower = s.number("lower");
+        Optional<Double> upper = s.number("upper");
+        if (lower.isPresent() && upper.isPresent() && lower.get() > upper.get()) {
+          s.problem(
+              "lower",
+              "must not be above scheduler.upper (" + upper.get() + "), got " + lower.get());
+        }
+      }
+      case "patient" -> {
+        if (s.require("patience", "the steps without improvement to allow, e.g. patience: 3")) {
+          s.integerAtLeast("patience", 0);
+        }
+        ModelSamplerTypes.numberAtLeast(s, "min_delta", 0);
+        s.section("wrapped")
+            .flatMap(w -> parseSection(w, PRUNERS, objectiveCount))
+            .ifPresent(w -> settings.put("wrapped", w));
+      }
+      case "successive_halving", "hyperband", "asha", "bohb" -> {
+        boolean hasMin = s.require("min_budget", "the smallest budget, e.g. min_budget: 10");
+        boolean hasMax = s.require("max_budget", "the largest budget, e.g. max_budget: 270");
+        Optional<Double> min = hasMin ? s.number("min_budget") : Optional.empty();
+        Optional<Double> max = hasMax ? s.number("max_budget") : Optional.empty();
+        if (min.isPresent() && !(min.get() > 0)) {
+          s.problem("min_budget", "must be above 0, got " + min.get());
+        } else if (min.isPresent() && max.isPresent() && min.get() >= max.get()) {
+          s.problem(
+              "min_budget",
+              "must be below scheduler.max_budget (" + max.get() + "), got " + min.get());
+        }
+        s.number("eta")
+            .filter(e -> e < 2)
+            .ifPresent(e -> s.problem("eta", "must be at least 2, got " + e));
+      }
+      default -> {}
+    }
+  }
+
+  /**
+   * Builds a validated scheduler spec (not BOHB, see {@link #bohb}).
+   *
+   * @throws IllegalArgumentException with the engine's message if a setting is out of range
+   */
+  public static Scheduler create(SchedulerSpec spec) {
+    Map<String, Object> s = spec.settings();
+    return switch (spec.type()) {
+      case "none" -> Scheduler.none();
+      case "median" -> PercentilePruner.median().withWindow(window(s, PruningWindow.defaults()));
+      case "percentile" ->
+          PercentilePruner.of(number(s, "percentile", 50))
+              .withWindow(window(s, PruningWindow.defaults()));
+      case "threshold" ->
+          ThresholdPruner.of(number(s, "lower", Double.NaN), number(s, "upper", Double.NaN))
+              .withWindow(window(s, PruningWindow.always()));
+      case "patient" -> {
+        int patience = (int) number(s, "patience", 0);
+        double minDelta = number(s, "min_delta", 0);
+        yield s.get("wrapped") instanceof SchedulerSpec wrapped
+            ? PatientPruner.wrapping(create(wrapped), patience, minDelta)
+            : minDelta == 0 ? PatientPruner.of(patience) : unwrappedWithDelta(patience, minDelta);
+      }
+      case "successive_halving" -> BracketScheduler.successiveHalving(budgets(s));
+      case "hyperband" -> BracketScheduler.hyperband(budgets(s));
+      case "asha" -> BracketScheduler.asha(budgets(s));
+      case "bohb" ->
+          throw new IllegalArgumentException(
+              "scheduler.type: bohb is built with its sampler; use SchedulerSection.bohb");
+      default ->
+          throw new IllegalArgumentException(
+              "scheduler.type: unknown scheduler '"
+                  + spec.type()
+                  + "'; allowed: "
+                  + String.join(", ", TYPES));
+    };
+  }
+
+  // PatientPruner.of takes no min_delta; wrapping a pruner that always prunes is the same rule.
+  private static Scheduler unwrappedWithDelta(int patience, double minDelta) {
+    return PatientPruner.wrapping(ALWAYS_PRUNE, patience, minDelta);
+  }
+
+  private static final Scheduler ALWAYS_PRUNE =
+      new Scheduler() {
+        @Override
+        public boolean shouldPrune(
+            dev.knobflow.optimizers.StudyView study, dev.knobflow.optimizers.FrozenTrial trial) {
+          return true;
+        }
+
+        @Override
+        public String describe() {
+          return "prune";
+        }
+      };
+
+  /**
+   * Builds BOHB's sampler and scheduler from the scheduler's budgets and the sampler's KDE
+   * settings.
+   */
+  public static Bohb bohb(SchedulerSpec scheduler, SamplerSpec sampler, OptionalLong seed) {
+    Map<String, Object> k = sampler.settings();
+    BohbSettings defaults =
+        BohbSettings.of(budgets(scheduler.settings()), ModelSamplerTypes.seedOf(seed));
+    BohbSettings settings =
+        new BohbSettings(
+            defaults.budgets(),
+            defaults.seed(),
+            (int) number(k, "min_points_in_model", defaults.minPointsInModel()),
+            number(k, "top_fraction", defaults.topFraction()),
+            (int) number(k, "candidates", defaults.candidates()),
+            number(k, "random_fraction", defaults.randomFraction()),
+            number(k, "bandwidth_factor", defaults.bandwidthFactor()),
+            number(k, "min_bandwidth", defaults.minBandwidth()));
+    return Bohb.create(settings);
+  }
+
+  /** The sampler and scheduler of a study file's sections. */
+  public record Pair(Sampler sampler, Scheduler scheduler) {}
+
+  /** The sampler and scheduler of a validated study: BOHB's pair, or each on its own. */
+  public static Pair build(StudyConfig config, SamplerFactory samplers) {
+    if (config.scheduler().isBohb()) {
+      Bohb bohb = bohb(config.scheduler(), config.sampler(), config.seed());
+      return new Pair(bohb.sampler(), bohb.scheduler());
+    }
+    return new Pair(
+        samplers.create(config.sampler(), config.space(), config.seed()),
+        create(config.scheduler()));
+  }
+
+  private static BudgetSettings budgets(Map<String, Object> s) {
+    return new BudgetSettings(
+        number(s, "min_budget", Double.NaN),
+        number(s, "max_budget", Double.NaN),
+        number(s, "eta", BudgetSettings.DEFAULT_ETA));
+  }
+
+  private static PruningWindow window(Map<String, Object> s, PruningWindow defaults) {
+    return new PruningWindow(
+        (int) number(s, "startup_trials", defaults.startupTrials()),
+        (long) number(s, "warmup_steps", defaults.warmupSteps()),
+        (long) number(s, "interval_steps", defaults.intervalSteps()));
+  }
+
+  private static double number(Map<String, Object> s, String key, double fallback) {
+    Object v = s.get(key);
+    return v == null ? fallback : Section.asNumber(v).orElse(fallback);
+  }
+}

@@ -1,0 +1,244 @@
+package dev.knobflow.plugin.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knobflow.optimizers.Checkpoint;
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.samplers.nsga2.NsgaIISampler;
+import dev.knobflow.optimizers.storage.JournalStorage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The study file's sampler and scheduler sections, end to end through the in-process CLI on bash
+ * command objectives, checked against what the journal holds afterwards.
+ */
+class CliSamplersAndSchedulersTest {
+
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path study(String script, String yaml) throws IOException {
+    Files.writeString(dir.resolve("objective.sh"), script);
+    Path f = dir.resolve("study.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private List<FrozenTrial> trials(String name) {
+    try (JournalStorage journal = JournalStorage.open(dir.resolve("journal.jsonl"))) {
+      return journal.trials(name);
+    }
+  }
+
+  private static int intAttr(FrozenTrial t, String key) {
+    return ((Number) t.systemAttrs().get(key)).intValue();
+  }
+
+  @Test
+  void aMedianPrunedCommandIsStoppedWithSigtermAndEndsPrunedWithItsLastValues() throws Exception {
+    // Ten steps of a constant loss, 0.1 s apart; TERM writes a marker and exits.
+    String script =
+        """
+        #!/bin/bash
+        x=$1
+        trap 'echo term > term-$KNOBFLOW_TRIAL_NUMBER; exit 143' TERM
+        for s in 0 1 2 3 4 5 6 7 8 9; do
+          echo "{\\"step\\": $s, \\"loss\\": $x}"
+          sleep 0.1 & wait $!
+        done
+        echo "{\\"loss\\": $x}"
+        """;
+    Path file =
+        study(
+            script,
+            """
+            name: pruning
+            storage: journal:journal.jsonl
+            objectives: [{name: loss, direction: minimize}]
+            space: {x: {type: int, low: 1, high: 9}}
+            sampler: {type: grid, values: {x: [1, 2, 5, 9]}}
+            scheduler: {type: median, startup_trials: 2}
+            trials: 4
+            objective: {command: [bash, objective.sh, "{x}"]}
+            """);
+    Run tune = cli("tune", file.toString());
+    assertEquals(0, tune.exit(), tune.out() + tune.err());
+
+    Map<Object, FrozenTrial> byX =
+        trials("pruning").stream().collect(Collectors.toMap(t -> t.params().get("x"), t -> t));
+    assertEquals(TrialState.COMPLETE, byX.get(1L).state());
+    assertEquals(TrialState.COMPLETE, byX.get(2L).state());
+    for (long x : new long[] {5, 9}) {
+      FrozenTrial t = byX.get(x);
+      assertEquals(TrialState.PRUNED, t.state(), t.toString());
+      assertEquals(List.of((double) x), t.values(), "the last reported values are kept");
+      assertTrue(t.intermediateValues().lastKey() < 9, "stopped early: " + t.intermediateValues());
+      assertTrue(
+          Files.exists(dir.resolve("term-" + t.number())),
+          "the pruned command got SIGTERM (trial " + t.number() + ")");
+    }
+  }
+
+  @Test
+  void hyperbandThroughTheCliGrantsBracketBudgetsAndPromotesChildren() throws Exception {
+    // loss = x + 1 / budget; the budget comes as {budget} and as KNOBFLOW_BUDGET.
+    String script =
+        """
+        #!/bin/bash
+        [ "$2" = "$KNOBFLOW_BUDGET" ] || { echo "budget mismatch: $2 vs $KNOBFLOW_BUDGET" >&2; exit 4; }
+        awk -v x="$1" -v b="$2" 'BEGIN { printf "{\\"loss\\": %.10f}\\n", x + 1 / b }'
+        """;
+    Path file =
+        study(
+            script,
+            """
+            name: hb
+            storage: journal:journal.jsonl
+            seed: 3
+            objectives: [{name: loss, direction: minimize}]
+            space: {x: {type: float, low: 0, high: 1}}
+            sampler: random
+            scheduler: {type: hyperband, min_budget: 1, max_budget: 9}
+            trials: 13
+            objective: {command: [bash, objective.sh, "{x}", "{budget}"]}
+            """);
+    Run tune = cli("tune", file.toString());
+    assertEquals(0, tune.exit(), tune.out() + tune.err());
+
+    // 1..9 with eta 3: the first bracket starts 9 at budget 1, keeps 3 at 3 and 1 at 9.
+    List<FrozenTrial> all = trials("hb");
+    assertEquals(13, all.size());
+    all.forEach(t -> assertEquals(TrialState.COMPLETE, t.state(), t.toString()));
+    for (int i = 0; i < 9; i++) {
+      assertEquals(1.0, all.get(i).budget(), 0.0, "trial " + i);
+    }
+    List<FrozenTrial> rung0 = all.subList(0, 9);
+    List<FrozenTrial> rung1 = all.subList(9, 12);
+    for (FrozenTrial child : rung1) {
+      assertEquals(3.0, child.budget(), 0.0);
+      int parent = intAttr(child, Checkpoint.PARENT_ATTR);
+      assertTrue(parent < 9, "promoted from rung 0: " + parent);
+      assertEquals(all.get(parent).params(), child.params(), "a child continues its parent");
+    }
+    // The promoted three are rung 0's best three.
+    List<Integer> best3 =
+        rung0.stream()
+            .sorted((a, b) -> Double.compare(a.values().get(0), b.values().get(0)))
+            .limit(3)
+            .map(FrozenTrial::number)
+            .sorted()
+            .toList();
+    List<Integer> parents =
+        rung1.stream().map(t -> intAttr(t, Checkpoint.PARENT_ATTR)).sorted().toList();
+    assertEquals(best3, parents);
+    FrozenTrial top = all.get(12);
+    assertEquals(9.0, top.budget(), 0.0);
+    assertTrue(rung1.stream().anyMatch(t -> t.number() == intAttr(top, Checkpoint.PARENT_ATTR)));
+
+    Run show = cli("show", "hb", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    assertEquals(0, show.exit(), show.err());
+    assertTrue(show.out().contains("Pareto front"), show.out());
+  }
+
+  @Test
+  void nsga2ThroughTheCliStoresGenerationsAndParents() throws Exception {
+    String script =
+        """
+        #!/bin/bash
+        awk -v x="$1" -v y="$2" 'BEGIN { printf "{\\"f1\\": %.10f, \\"f2\\": %.10f}\\n", x, (1 - x) + y }'
+        """;
+    Path file =
+        study(
+            script,
+            """
+            name: moo
+            storage: journal:journal.jsonl
+            seed: 11
+            objectives: [{name: f1, direction: minimize}, {name: f2, direction: minimize}]
+            space:
+              x: {type: float, low: 0, high: 1}
+              y: {type: float, low: 0, high: 1}
+            sampler: {type: nsga2, population_size: 4}
+            trials: 12
+            objective: {command: [bash, objective.sh, "{x}", "{y}"]}
+            """);
+    Run tune = cli("tune", file.toString());
+    assertEquals(0, tune.exit(), tune.out() + tune.err());
+    List<FrozenTrial> all = trials("moo");
+    assertEquals(12, all.size());
+    for (FrozenTrial t : all) {
+      assertEquals(t.number() / 4, intAttr(t, NsgaIISampler.GENERATION_ATTR), t.toString());
+      Object parents = t.systemAttrs().get(NsgaIISampler.PARENTS_ATTR);
+      if (t.number() >= 4) {
+        assertEquals(2, ((List<?>) parents).size(), "bred from two parents: " + t);
+      }
+    }
+    Run show = cli("show", "moo", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    assertEquals(0, show.exit(), show.err());
+    assertTrue(show.out().contains("sorted by f1, best first"), show.out());
+  }
+
+  @Test
+  void withoutASamplerTheAutoSamplerRunsAndLogsItsPick() throws Exception {
+    String script =
+        """
+        #!/bin/bash
+        awk -v x="$1" 'BEGIN { printf "{\\"loss\\": %.10f}\\n", (x - 0.3) ^ 2 }'
+        """;
+    Path file =
+        study(
+            script,
+            """
+            name: auto
+            storage: journal:journal.jsonl
+            seed: 5
+            objectives: [{name: loss, direction: minimize}]
+            space: {x: {type: float, low: 0, high: 1}}
+            trials: 3
+            objective: {command: [bash, objective.sh, "{x}"]}
+            """);
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    Run tune;
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      tune = cli("tune", file.toString());
+    } finally {
+      System.setErr(original);
+    }
+    String logs = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(0, tune.exit(), tune.out() + tune.err() + logs);
+    assertTrue(logs.contains("study 'auto': trial 0 uses gp because"), logs);
+    List<FrozenTrial> all = trials("auto");
+    assertEquals(3, all.size());
+    all.forEach(t -> assertEquals("gp", t.systemAttrs().get("auto_sampler"), t.toString()));
+    assertFalse(all.stream().anyMatch(t -> t.state() != TrialState.COMPLETE));
+  }
+}
