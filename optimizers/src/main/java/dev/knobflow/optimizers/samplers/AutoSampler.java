@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *       study has several objectives;
  *   <li>TPE with grouped joint kernels when the space is conditional (no declared space, and the
  *       finished trials do not all have the same parameters);
+ *   <li>multi-objective TPE when the study has 3 or more objectives: the GP's expected hypervolume
+ *       improvement is approximate and slow there (on DTLZ2 at 200 trials TPE reached 0.68 of the
+ *       optimal hypervolume against the GP's 0.56, at a tenth of the sampler time);
  *   <li>TPE (multivariate) from trial number {@code gpTrials} on (default 200): a GP's cost grows
  *       with the cube of the trials and TPE keeps up;
  *   <li>TPE (multivariate) when the space has more than {@code maxGpDimensions} parameters (default
@@ -90,6 +93,10 @@ public final class AutoSampler implements Sampler {
     if (isConditional(study)) {
       return new Choice(
           "tpe-group", "the space is conditional (trials differ in their parameters)");
+    }
+    if (study.objectives().size() >= 3) {
+      return new Choice(
+          "tpe", study.objectives().size() + " objectives: TPE beats the GP's approximate EHVI");
     }
     if (trial.number() >= gpTrials) {
       return new Choice("tpe", "trial " + trial.number() + " is past the GP phase of " + gpTrials);

@@ -55,6 +55,30 @@ class AutoSamplerTest {
   }
 
   @Test
+  void tpeForThreeOrMoreObjectivesAndGpForTwo() {
+    AutoSampler auto = AutoSampler.seeded(1);
+    Study three =
+        Study.builder("three")
+            .objectives(
+                dev.knobflow.optimizers.Objective.maximize("a"),
+                dev.knobflow.optimizers.Objective.minimize("b"),
+                dev.knobflow.optimizers.Objective.minimize("c"))
+            .space(floats(5))
+            .sampler(auto)
+            .build();
+    assertEquals("tpe", choiceFor(auto, three, 0));
+    Study two =
+        Study.builder("two")
+            .objectives(
+                dev.knobflow.optimizers.Objective.maximize("a"),
+                dev.knobflow.optimizers.Objective.minimize("b"))
+            .space(floats(5))
+            .sampler(auto)
+            .build();
+    assertEquals("gp", choiceFor(auto, two, 0));
+  }
+
+  @Test
   void tpeForManyDimensionsOrMostlyCategoricalSpaces() {
     AutoSampler auto = AutoSampler.seeded(1);
     Study wide = Study.builder("wide").space(floats(21)).sampler(auto).build();
