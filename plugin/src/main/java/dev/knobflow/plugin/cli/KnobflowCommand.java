@@ -12,7 +12,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Multi-objective hyperparameter optimisation from YAML study files.",
-    subcommands = {TuneCommand.class, StudiesCommand.class, ShowCommand.class},
+    subcommands = {
+      TuneCommand.class,
+      StudiesCommand.class,
+      ShowCommand.class,
+      WorkerCommand.class,
+      ResumeCommand.class
+    },
     footer = {
       "",
       "Exit codes: 0 ok, 1 failure (e.g. every trial failed), 2 bad input (usage, invalid study"

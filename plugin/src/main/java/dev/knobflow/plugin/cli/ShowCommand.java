@@ -41,7 +41,9 @@ final class ShowCommand implements Callable<Integer> {
       names = "--storage",
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
-      description = "journal:<path> (relative to the working directory); default ${DEFAULT-VALUE}.")
+      description =
+          "journal:<path> (relative to the working directory), mlflow (MLFLOW_TRACKING_URI) or"
+              + " mlflow:<uri>; default ${DEFAULT-VALUE}.")
   String storage;
 
   @Option(

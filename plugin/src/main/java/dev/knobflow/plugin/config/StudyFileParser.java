@@ -51,7 +51,8 @@ public final class StudyFileParser {
           "timeout",
           "parallelism",
           "objective",
-          "constraints");
+          "constraints",
+          "tracking");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
@@ -207,8 +208,8 @@ public final class StudyFileParser {
     }
     try {
       StorageSpec spec = StorageSpec.parse(text.get(), baseDirectory);
-      if (spec instanceof StorageSpec.Mlflow) {
-        top.problem("storage", StorageSpec.Mlflow.NOT_AVAILABLE);
+      if (spec instanceof StorageSpec.Mlflow m) {
+        return TrackingSection.apply(top, m);
       }
       return spec;
     } catch (IllegalArgumentException e) {

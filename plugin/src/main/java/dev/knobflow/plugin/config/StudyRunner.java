@@ -54,7 +54,7 @@ public final class StudyRunner implements AutoCloseable {
     StudyStorage opened;
     try {
       opened = config.storage().open();
-    } catch (UnsupportedOperationException e) {
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
       closeQuietly(objective);
       throw StudyFileException.of("study '" + config.name() + "'", "storage", e.getMessage());
     } catch (RuntimeException e) {
@@ -84,7 +84,8 @@ public final class StudyRunner implements AutoCloseable {
     if (config.timeout().isPresent()) {
       o = o.withTimeout(config.timeout().get());
     }
-    if (config.storage() instanceof StorageSpec.Journal) {
+    if (config.storage() instanceof StorageSpec.Journal
+        || config.storage() instanceof StorageSpec.Mlflow) {
       o = o.withHeartbeat(HEARTBEAT, STALE_AFTER);
     }
     this.options = o;
