@@ -83,7 +83,7 @@ final class ShowCommand implements Callable<Integer> {
       }
       out.println("Study:      " + study.name());
       out.println("Objectives: " + StudyReport.objectives(study.objectives()));
-      study.attrs().forEach((k, v) -> out.println(String.format("%-11s %s", k + ":", v)));
+      study.attrs().forEach((k, v) -> out.println(String.format("%-11s %s", k + ":", attr(k, v))));
       out.println("Storage:    " + existing.describe());
       out.println(
           "Trials:     " + trials.size() + " (" + StudyReport.countsByState(report.counts()) + ")");
@@ -108,5 +108,13 @@ final class ShowCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  /** The stored study file is shown by size, not printed whole. */
+  private static Object attr(String key, Object value) {
+    if (key.equals(StudyDefinitions.STUDY_FILE) && value instanceof String text) {
+      return "(stored, " + text.lines().count() + " lines)";
+    }
+    return value;
   }
 }
