@@ -23,7 +23,7 @@ final class JoinOptions {
       paramLabel = "NAME",
       description =
           "For mlflow storage: the experiment holding the study; default MLFLOW_EXPERIMENT_NAME,"
-              + " else knobflow.")
+              + " else the study's name.")
   String experiment;
 
   @Option(

@@ -41,6 +41,8 @@ final class JoinRun {
         throw new BadInputException("--experiment applies to the mlflow storage only");
       }
       storage = mlflow.withExperiment(join.experiment);
+    } else if (storage instanceof StorageSpec.Mlflow mlflow) {
+      storage = mlflow.forStudy(join.name);
     }
     Path dir = join.dir != null ? join.dir : Path.of("").toAbsolutePath();
     StudyDefinitions.Joined joined = StudyDefinitions.load(storage, join.name, dir);

@@ -59,6 +59,9 @@ final class ShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     StorageSpec existing = StorageOption.existing(storage);
+    if (existing instanceof StorageSpec.Mlflow m) {
+      existing = m.forStudy(name);
+    }
     try (StudyStorage store = existing.open()) {
       Optional<StudyRecord> found = store.findStudy(name);
       if (found.isEmpty()) {

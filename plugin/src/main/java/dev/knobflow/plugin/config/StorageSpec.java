@@ -58,7 +58,8 @@ public sealed interface StorageSpec {
    *
    * @param trackingUri the server, or empty for {@code MLFLOW_TRACKING_URI}
    * @param experiment the experiment holding the studies, or empty for {@code
-   *     MLFLOW_EXPERIMENT_NAME} (default {@value MlflowStudyStorage#DEFAULT_EXPERIMENT})
+   *     MLFLOW_EXPERIMENT_NAME}, else the study's name when a study is known ({@link #forStudy}),
+   *     else {@value MlflowStudyStorage#DEFAULT_EXPERIMENT}
    */
   record Mlflow(String trackingUri, String experiment) implements StorageSpec {
 
@@ -88,6 +89,19 @@ public sealed interface StorageSpec {
       }
       String fromEnv = env.get(ENV_EXPERIMENT);
       return fromEnv == null || fromEnv.isBlank() ? MlflowStudyStorage.DEFAULT_EXPERIMENT : fromEnv;
+    }
+
+    /**
+     * The storage for study {@code study}: without an explicit experiment, the experiment named by
+     * {@code MLFLOW_EXPERIMENT_NAME}, else the one named after the study (as the tracking listener
+     * does).
+     */
+    public Mlflow forStudy(String study) {
+      if (!experiment.isEmpty()) {
+        return this;
+      }
+      String fromEnv = System.getenv(ENV_EXPERIMENT);
+      return withExperiment(fromEnv == null || fromEnv.isBlank() ? study : fromEnv);
     }
 
     /** The same server with another experiment. */

@@ -53,7 +53,10 @@ public final class StudyRunner implements AutoCloseable {
     this.objective = objective(b);
     StudyStorage opened;
     try {
-      opened = config.storage().open();
+      opened =
+          config.storage() instanceof StorageSpec.Mlflow m
+              ? m.forStudy(config.name()).open()
+              : config.storage().open();
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       closeQuietly(objective);
       throw StudyFileException.of("study '" + config.name() + "'", "storage", e.getMessage());

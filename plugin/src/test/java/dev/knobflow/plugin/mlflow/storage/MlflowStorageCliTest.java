@@ -65,22 +65,13 @@ class MlflowStorageCliTest {
 
     String storage = "mlflow:" + uri;
     Run worker =
-        cli(
-            "worker",
-            name,
-            "--storage",
-            storage,
-            "--experiment",
-            MlflowStudyStorage.DEFAULT_EXPERIMENT,
-            "--trials",
-            "2",
-            "--dir",
-            dir.toString());
+        cli("worker", name, "--storage", storage, "--trials", "2", "--dir", dir.toString());
     assertEquals(0, worker.exit(), worker.out() + worker.err());
     assertTrue(worker.out().contains("now has 5 trials"), worker.out());
 
     // The last tune aimed for 3 finished trials: nothing remains for resume.
-    Run resume = cli("resume", name, "--storage", storage, "--dir", dir.toString());
+    Run resume =
+        cli("resume", name, "--storage", storage, "--experiment", name, "--dir", dir.toString());
     assertEquals(0, resume.exit(), resume.out() + resume.err());
     assertTrue(resume.out().contains("nothing to run"), resume.out());
 
@@ -96,5 +87,10 @@ class MlflowStorageCliTest {
       assertEquals(x * x, t.at("/values/loss").asDouble(), 0.0, t.toString());
     }
     assertEquals(Set.of(0, 1, 2, 3, 4), numbers);
+    // Without an experiment in the file, the study goes to the experiment named after it.
+    try (MlflowStudyStorage direct =
+        MlflowStudyStorage.open(dev.knobflow.plugin.tracking.MlflowConnection.of(uri), name)) {
+      assertEquals(5, direct.trials(name).size());
+    }
   }
 }
