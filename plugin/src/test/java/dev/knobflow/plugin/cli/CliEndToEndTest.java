@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.cli;
 
+import static dev.knobflow.plugin.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,15 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.plugin.objective.Processes;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs the CLI in-process on study files with a bash command objective. */
 class CliEndToEndTest {
@@ -64,18 +62,6 @@ class CliEndToEndTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   private Path studyFile(String yaml) throws IOException {
     Files.writeString(dir.resolve("objective.sh"), SCRIPT);
     Path f = dir.resolve("study.yaml");
@@ -86,7 +72,7 @@ class CliEndToEndTest {
   @Test
   void tuneThenShowJsonThenStudiesOnTheJournal() throws Exception {
     Path file = studyFile(STUDY);
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
     assertEquals(0, tune.exit(), tune.out() + tune.err());
     assertTrue(tune.out().contains("stopped: sampler exhausted"), tune.out());
     assertTrue(tune.out().contains("COMPLETE 2, FAIL 6"), tune.out());
@@ -94,7 +80,7 @@ class CliEndToEndTest {
     assertTrue(Files.isRegularFile(journal), "the journal resolves against the study file's dir");
     assertTrue(tune.out().contains("Storage: journal:" + journal), tune.out());
 
-    Run show = cli("show", "e2e", "--storage", "journal:" + journal, "--format", "json");
+    CliRun show = cli("show", "e2e", "--storage", "journal:" + journal, "--format", "json");
     assertEquals(0, show.exit(), show.err());
     JsonNode root = JSON.readTree(show.out());
     assertEquals("e2e", root.at("/study/name").asText());
@@ -155,18 +141,18 @@ class CliEndToEndTest {
     final int best = feasibleOk;
     assertEquals(List.of(best), numbers(root.get("pareto_front")));
 
-    Run table = cli("show", "e2e", "--storage", "journal:" + journal);
+    CliRun table = cli("show", "e2e", "--storage", "journal:" + journal);
     assertEquals(0, table.exit(), table.err());
     assertTrue(table.out().contains("score (maximize), cost (minimize)"), table.out());
     assertTrue(table.out().lines().anyMatch(l -> l.startsWith("*  " + best + " ")), table.out());
 
-    Run studies = cli("studies", "--storage", "journal:" + journal);
+    CliRun studies = cli("studies", "--storage", "journal:" + journal);
     assertEquals(0, studies.exit(), studies.err());
     assertTrue(studies.out().contains("e2e"), studies.out());
     assertTrue(studies.out().contains("COMPLETE 2, FAIL 6"), studies.out());
 
     // Running again adds nothing: the grid in the journal is exhausted.
-    Run again = cli("tune", file.toString());
+    CliRun again = cli("tune", file.toString());
     assertEquals(0, again.exit(), again.err());
     assertTrue(again.out().contains("Done: 0 trials"), again.out());
   }
@@ -178,7 +164,7 @@ class CliEndToEndTest {
             STUDY
                 .replace("{type: grid, values: {x: [1, 2]}}", "{type: random}")
                 .replace("[ok, fail, slow, missing]", "[ok]"));
-    Run tune = cli("tune", file.toString(), "--trials", "3", "--storage", "memory");
+    CliRun tune = cli("tune", file.toString(), "--trials", "3", "--storage", "memory");
     assertEquals(0, tune.exit(), tune.err());
     assertTrue(tune.out().contains("Done: 3 trials"), tune.out());
     assertTrue(tune.out().contains("Storage: memory"), tune.out());
@@ -196,7 +182,7 @@ class CliEndToEndTest {
                 .replace(
                     "{type: grid, values: {x: [1, 2]}}",
                     "{type: grid, values: {x: [1], mode: [ok]}}"));
-    Run tune = cli("tune", file.toString(), "--storage", "memory");
+    CliRun tune = cli("tune", file.toString(), "--storage", "memory");
     assertEquals(1, tune.exit(), tune.out() + tune.err());
     assertTrue(tune.out().contains("did not report the metric 'energy_wh'"), tune.out());
     assertTrue(tune.out().contains("cost, memory_mb"), "it lists what was reported: " + tune.out());
@@ -207,7 +193,7 @@ class CliEndToEndTest {
     Path file =
         studyFile(
             STUDY.replace("high: 3", "high: 0").replace("direction: minimize", "direction: less"));
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
     assertEquals(2, tune.exit());
     assertTrue(tune.err().contains("space.x.low: must be less than high"), tune.err());
     assertTrue(tune.err().contains("objectives[1].direction"), tune.err());
@@ -218,16 +204,17 @@ class CliEndToEndTest {
   void usageErrorsAndUnknownStudiesExitTwo() throws Exception {
     assertEquals(2, cli("tune").exit());
     assertEquals(2, cli("tune", "x.yaml", "--trails", "3").exit());
-    Run missing = cli("tune", dir.resolve("nope.yaml").toString());
+    CliRun missing = cli("tune", dir.resolve("nope.yaml").toString());
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("no such file"), missing.err());
 
     Path file = studyFile(STUDY);
     assertEquals(0, cli("tune", file.toString(), "--trials", "1").exit());
-    Run unknown = cli("show", "e2f", "--storage", "journal:" + dir.resolve("runs/journal.jsonl"));
+    CliRun unknown =
+        cli("show", "e2f", "--storage", "journal:" + dir.resolve("runs/journal.jsonl"));
     assertEquals(2, unknown.exit());
     assertTrue(unknown.err().contains("did you mean 'e2e'?"), unknown.err());
-    Run noJournal = cli("show", "e2e", "--storage", "journal:" + dir.resolve("none.jsonl"));
+    CliRun noJournal = cli("show", "e2e", "--storage", "journal:" + dir.resolve("none.jsonl"));
     assertEquals(2, noJournal.exit());
     assertTrue(noJournal.err().contains("no journal at"), noJournal.err());
   }
@@ -240,11 +227,11 @@ class CliEndToEndTest {
             new String[] {"tune", "--help"},
             new String[] {"show", "--help"},
             new String[] {"studies", "--help"})) {
-      Run r = cli(args);
+      CliRun r = cli(args);
       assertEquals(0, r.exit(), String.join(" ", args));
       assertTrue(r.out().contains("Usage: knobflow"), r.out());
     }
-    Run version = cli("--version");
+    CliRun version = cli("--version");
     assertEquals(0, version.exit());
     assertTrue(version.out().startsWith("knobflow "), version.out());
   }

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.cli;
 
+import static dev.knobflow.plugin.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +13,6 @@ import dev.knobflow.optimizers.storage.JournalStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The study file's sampler and scheduler sections, end to end through the in-process CLI on bash
@@ -31,18 +29,6 @@ import picocli.CommandLine;
 class CliSamplersAndSchedulersTest {
 
   @TempDir Path dir;
-
-  record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   private Path study(String script, String yaml) throws IOException {
     Files.writeString(dir.resolve("objective.sh"), script);
@@ -88,7 +74,7 @@ class CliSamplersAndSchedulersTest {
             trials: 4
             objective: {command: [bash, objective.sh, "{x}"]}
             """);
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
     assertEquals(0, tune.exit(), tune.out() + tune.err());
 
     Map<Object, FrozenTrial> byX =
@@ -129,7 +115,7 @@ class CliSamplersAndSchedulersTest {
             trials: 13
             objective: {command: [bash, objective.sh, "{x}", "{budget}"]}
             """);
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
     assertEquals(0, tune.exit(), tune.out() + tune.err());
 
     // 1..9 with eta 3: the first bracket starts 9 at budget 1, keeps 3 at 3 and 1 at 9.
@@ -162,7 +148,7 @@ class CliSamplersAndSchedulersTest {
     assertEquals(9.0, top.budget(), 0.0);
     assertTrue(rung1.stream().anyMatch(t -> t.number() == intAttr(top, Checkpoint.PARENT_ATTR)));
 
-    Run show = cli("show", "hb", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    CliRun show = cli("show", "hb", "--storage", "journal:" + dir.resolve("journal.jsonl"));
     assertEquals(0, show.exit(), show.err());
     assertTrue(show.out().contains("Pareto front"), show.out());
   }
@@ -189,7 +175,7 @@ class CliSamplersAndSchedulersTest {
             trials: 12
             objective: {command: [bash, objective.sh, "{x}", "{y}"]}
             """);
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
     assertEquals(0, tune.exit(), tune.out() + tune.err());
     List<FrozenTrial> all = trials("moo");
     assertEquals(12, all.size());
@@ -200,7 +186,7 @@ class CliSamplersAndSchedulersTest {
         assertEquals(2, ((List<?>) parents).size(), "bred from two parents: " + t);
       }
     }
-    Run show = cli("show", "moo", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    CliRun show = cli("show", "moo", "--storage", "journal:" + dir.resolve("journal.jsonl"));
     assertEquals(0, show.exit(), show.err());
     assertTrue(show.out().contains("sorted by f1, best first"), show.out());
   }
@@ -226,7 +212,7 @@ class CliSamplersAndSchedulersTest {
             """);
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    Run tune;
+    CliRun tune;
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       tune = cli("tune", file.toString());

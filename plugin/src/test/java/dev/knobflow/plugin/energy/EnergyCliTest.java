@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.energy;
 
+import static dev.knobflow.plugin.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.greenmetrics.carbon.CarbonIntensity;
-import dev.knobflow.plugin.cli.Main;
+import dev.knobflow.plugin.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Energy through the CLI, in-process, with a fake nvidia-smi replaying constant power. */
 class EnergyCliTest {
@@ -44,18 +42,6 @@ class EnergyCliTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   private Path study(String objectives, String energy, int trials, int parallelism)
       throws IOException {
     Files.writeString(dir.resolve("objective.sh"), SCRIPT);
@@ -81,7 +67,7 @@ class EnergyCliTest {
   }
 
   private JsonNode showJson() throws IOException {
-    Run show =
+    CliRun show =
         cli(
             "show",
             "green",
@@ -110,7 +96,7 @@ class EnergyCliTest {
             3,
             1);
 
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
 
     assertEquals(0, tune.exit(), tune.err());
     assertTrue(tune.out().contains("Energy: "), tune.out());
@@ -141,7 +127,7 @@ class EnergyCliTest {
     assertEquals(sumCo2, shown.get("totals").get("co2_g").asDouble(), 1e-12);
     assertEquals(3, shown.get("totals").get("energy_trials").asInt());
 
-    Run table = cli("show", "green", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    CliRun table = cli("show", "green", "--storage", "journal:" + dir.resolve("journal.jsonl"));
     assertTrue(table.out().contains("Energy:     "), table.out());
     assertTrue(table.out().contains("over 3 trials"), table.out());
     assertTrue(table.out().contains("co2_g"), "per-trial CO2 column:\n" + table.out());
@@ -157,7 +143,7 @@ class EnergyCliTest {
             4,
             2);
 
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
 
     assertEquals(0, tune.exit(), tune.err());
     for (JsonNode t : showJson().get("trials")) {
@@ -184,7 +170,7 @@ class EnergyCliTest {
             2,
             1);
 
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
 
     assertEquals(0, tune.exit(), tune.err());
     for (JsonNode t : showJson().get("trials")) {
@@ -206,7 +192,7 @@ class EnergyCliTest {
             1,
             1);
 
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
 
     assertEquals(0, tune.exit(), tune.err());
     assertTrue(tune.out().contains("Energy: not measured: unavailable"), tune.out());
@@ -228,7 +214,7 @@ class EnergyCliTest {
             1,
             1);
 
-    Run tune = cli("tune", file.toString());
+    CliRun tune = cli("tune", file.toString());
 
     assertEquals(2, tune.exit(), tune.out());
     assertTrue(tune.err().contains("objectives[1].source"), tune.err());
