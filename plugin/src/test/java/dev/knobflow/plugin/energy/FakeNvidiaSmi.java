@@ -9,7 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * An executable {@code nvidia-smi} stand-in bound to one fixture: the green-metrics module's {@code
- * fake_nvidia_smi.py} (copied into these test resources), replaying constant power.
+ * fake_nvidia_smi.py}, run from that module's test resources (one copy of the replay script), with
+ * this module's own fixtures.
  */
 public final class FakeNvidiaSmi {
   /** GPU 0 draws 300 W, GPU 1 100 W. */
@@ -22,7 +23,7 @@ public final class FakeNvidiaSmi {
 
   /** Writes {@code dir/nvidia-smi} that replays {@code nvidia-smi/<fixture>.json}. */
   public static Path install(Path dir, String fixture) throws IOException {
-    Path script = resource("fake_nvidia_smi.py");
+    Path script = replayScript();
     Path json = resource(fixture + ".json");
     Path state = Files.createDirectories(dir.resolve("state"));
     Path wrapper = dir.resolve("nvidia-smi");
@@ -37,6 +38,19 @@ public final class FakeNvidiaSmi {
             + "' \"$@\"\n");
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
     return wrapper;
+  }
+
+  private static Path replayScript() {
+    Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    Path script =
+        module
+            .toAbsolutePath()
+            .getParent()
+            .resolve("green-metrics/src/test/resources/nvidia-smi/fake_nvidia_smi.py");
+    if (!Files.isRegularFile(script)) {
+      throw new IllegalStateException("the fake nvidia-smi replay script is missing: " + script);
+    }
+    return script;
   }
 
   private static Path resource(String name) {
