@@ -6,12 +6,14 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.energy.EnergyTotals;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -23,12 +25,14 @@ import java.util.stream.Collectors;
  * @param objectives the objectives
  * @param counts trials by state
  * @param best the best trial (single objective) or the Pareto front, in number order
+ * @param energy the study's measured energy and CO2 totals, if any trial was metered
  */
 record StudySummary(
     String study,
     List<Objective> objectives,
     Map<TrialState, Long> counts,
-    List<FrozenTrial> best) {
+    List<FrozenTrial> best,
+    Optional<EnergyTotals> energy) {
 
   /** Summarises {@code view} as it is now. */
   static StudySummary of(StudyView view) {
@@ -43,7 +47,7 @@ record StudySummary(
     } else {
       best = nonDominated(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
     }
-    return new StudySummary(view.name(), view.objectives(), counts, best);
+    return new StudySummary(view.name(), view.objectives(), counts, best, EnergyTotals.of(trials));
   }
 
   /** Metrics for the parent run: counts by state, best values or the front's size. */
@@ -65,6 +69,11 @@ record StudySummary(
     } else {
       m.put("pareto_front_size", (double) best.size());
     }
+    energy.ifPresent(
+        e -> {
+          m.put("total_energy_wh", e.energyWh());
+          m.put("total_co2_g", e.co2Grams());
+        });
     return m;
   }
 
@@ -99,6 +108,7 @@ record StudySummary(
                     .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining(", ")))
         .append("\n\n");
+    energy.ifPresent(e -> md.append("Energy: ").append(e.describe()).append("\n\n"));
     if (best.isEmpty()) {
       md.append("No trial completed yet.\n");
     } else if (objectives.size() == 1) {

@@ -1,0 +1,36 @@
+package dev.knobflow.plugin.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.TrialResult;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StudySummaryTest {
+
+  @Test
+  void parentRunGetsTheStudysEnergyAndCarbonTotals() {
+    Study study = Study.builder("green").objectives(Objective.maximize("accuracy")).build();
+    study.tell(
+        study.ask(), TrialResult.of(0.9).withMetrics(Map.of("energy_wh", 0.5, "co2_g", 0.2)));
+    study.tell(
+        study.ask(), TrialResult.of(0.8).withMetrics(Map.of("energy_wh", 1.5, "co2_g", 0.6)));
+    StudySummary summary = StudySummary.of(study);
+    assertEquals(2.0, summary.metrics().get("total_energy_wh"), 1e-12);
+    assertEquals(0.8, summary.metrics().get("total_co2_g"), 1e-12);
+    assertTrue(summary.markdown().contains("Energy: 2.000 Wh, 0.8000 g CO2e over 2 trials"));
+  }
+
+  @Test
+  void studiesWithoutEnergyHaveNoTotals() {
+    Study study = Study.builder("plain").objectives(Objective.maximize("accuracy")).build();
+    study.tell(study.ask(), TrialResult.of(0.9));
+    StudySummary summary = StudySummary.of(study);
+    assertFalse(summary.metrics().containsKey("total_energy_wh"));
+    assertFalse(summary.markdown().contains("Energy:"));
+  }
+}
