@@ -5,13 +5,16 @@ import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
 import dev.knobflow.plugin.config.StudyFileParser;
-import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.mlflow.MlflowSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The entry point for Java users: tune a study described by a YAML study file, exactly as {@code
- * knobflow tune} does.
+ * knobflow tune} does, including MLflow tracking ({@code tracking:} or {@code
+ * MLFLOW_TRACKING_URI}), dataset meta-features ({@code dataset:}), warm start ({@code warm_start:})
+ * and the advisor's reports on the tracked runs (wired by {@link TuneSession}).
  *
  * <pre>{@code
  * TuneResult result = Knobflow.tune(Path.of("study.yaml"));
@@ -23,33 +26,55 @@ public final class Knobflow {
   private Knobflow() {}
 
   /**
-   * Reads and validates a study file.
+   * Reads and validates a study file, its {@code tracking}, {@code dataset} and {@code warm_start}
+   * sections included.
    *
    * @throws StudyFileException listing every problem in the file
    */
   public static StudyConfig load(Path studyFile) {
-    return StudyFileParser.standard().parse(studyFile);
+    StudyConfig config = StudyFileParser.standard().parse(studyFile);
+    MlflowSettings.read(studyFile, config.name(), System.getenv());
+    return config;
   }
 
   /**
-   * Runs the study a study file describes and returns what happened.
+   * Runs the study a study file describes and returns what happened. Tracks it in MLflow when the
+   * file's {@code tracking:} section or {@code MLFLOW_TRACKING_URI} says so.
    *
    * @throws StudyFileException if the file is invalid
+   * @throws dev.knobflow.plugin.tracking.MlflowTrackingException when the tracking server cannot be
+   *     reached
    */
   public static TuneResult tune(Path studyFile) {
-    return tune(load(studyFile));
+    StudyConfig config = load(studyFile);
+    Map<String, String> env = System.getenv();
+    return tune(config, MlflowSettings.read(studyFile, config.name(), env), env);
   }
 
-  /** Runs a study configuration and returns what happened. */
+  /**
+   * Runs a study configuration and returns what happened. Without a study file there are no {@code
+   * tracking}/{@code dataset}/{@code warm_start} sections: it is tracked only when {@code
+   * MLFLOW_TRACKING_URI} is set.
+   */
   public static TuneResult tune(StudyConfig config) {
-    try (StudyRunner runner = StudyRunner.builder(config).build()) {
-      OptimizeSummary summary = runner.run();
+    Map<String, String> env = System.getenv();
+    return tune(
+        config,
+        MlflowSettings.from(Map.of(), config.baseDirectory(), config.name(), env, config.name()),
+        env);
+  }
+
+  /** Runs a study configuration with these MLflow settings and environment variables. */
+  public static TuneResult tune(
+      StudyConfig config, MlflowSettings settings, Map<String, String> env) {
+    try (TuneSession session = TuneSession.open(config, settings, env, builder -> {})) {
+      OptimizeSummary summary = session.run();
       return new TuneResult(
           config.name(),
           config.storage().describe(),
           summary,
-          runner.study().trials(),
-          runner.study().paretoFront());
+          session.study().trials(),
+          session.study().paretoFront());
     }
   }
 

@@ -5,7 +5,7 @@ import dev.knobflow.advisor.report.Consultation;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.plugin.tracking.MlflowArtifacts;
-import dev.knobflow.plugin.tracking.MlflowWriter;
+import dev.knobflow.plugin.tracking.RunDescriptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -14,25 +14,38 @@ import java.util.Optional;
 /**
  * Logs reports to MLflow: each consultation's Markdown and JSON as artifacts of the trial's run,
  * {@code advisor/summary.md} on the study's parent run, and a plain summary (at most 8,000
- * characters) as the description ({@code mlflow.note.content}) of the trial's run and of the
- * study's run. A trial or study without a known run is skipped.
+ * characters) as the "Advisor" part ({@link #ADVISOR_PART}) of the description ({@code
+ * mlflow.note.content}) of the trial's run and of the study's run. The description is shared
+ * through {@link RunDescriptions}, so the tracking listener's study summary stays in it, first. A
+ * trial or study without a known run is skipped.
  */
 public final class MlflowReportSink implements ReportSink {
 
+  /** The advisor's place in a run's description: after the tracking summary. */
+  public static final RunDescriptions.Part ADVISOR_PART =
+      new RunDescriptions.Part("knobflow.advisor", 100);
+
+  /** The heading of the advisor's part of a description. */
+  public static final String HEADING = "## Advisor";
+
   private final MlflowArtifacts artifacts;
-  private final MlflowWriter writer;
+  private final RunDescriptions descriptions;
   private final TrackingRunIds runs;
 
-  private MlflowReportSink(MlflowArtifacts artifacts, MlflowWriter writer, TrackingRunIds runs) {
+  private MlflowReportSink(
+      MlflowArtifacts artifacts, RunDescriptions descriptions, TrackingRunIds runs) {
     this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
-    this.writer = Objects.requireNonNull(writer, "writer");
+    this.descriptions = Objects.requireNonNull(descriptions, "descriptions");
     this.runs = Objects.requireNonNull(runs, "runs");
   }
 
-  /** Reports through {@code artifacts} and {@code writer} to the runs {@code runs} names. */
+  /**
+   * Reports through {@code artifacts} and {@code descriptions} to the runs {@code runs} names. Use
+   * the tracking listener's {@code descriptions()} so both parts of a description are kept.
+   */
   public static MlflowReportSink of(
-      MlflowArtifacts artifacts, MlflowWriter writer, TrackingRunIds runs) {
-    return new MlflowReportSink(artifacts, writer, runs);
+      MlflowArtifacts artifacts, RunDescriptions descriptions, TrackingRunIds runs) {
+    return new MlflowReportSink(artifacts, descriptions, runs);
   }
 
   @Override
@@ -45,7 +58,7 @@ public final class MlflowReportSink implements ReportSink {
     Consultation c = report.consultation();
     artifacts.uploadBytes(run.get(), c.markdownArtifactPath(), utf8(report.markdown()));
     artifacts.uploadBytes(run.get(), c.jsonArtifactPath(), utf8(report.json()));
-    writer.setDescription(run.get(), AdviceReport.plainSummary(consultations(trialReports)));
+    descriptions.put(run.get(), ADVISOR_PART, section(consultations(trialReports)));
   }
 
   @Override
@@ -57,12 +70,17 @@ public final class MlflowReportSink implements ReportSink {
     List<Consultation> all = consultations(reports);
     artifacts.uploadBytes(
         run.get(), "advisor/summary.md", utf8(AdviceReport.studySummaryMarkdown(all)));
-    writer.setDescription(run.get(), AdviceReport.plainSummary(all));
+    descriptions.put(run.get(), ADVISOR_PART, section(all));
   }
 
   @Override
   public String describe() {
     return "MLflow run artifacts (advisor/)";
+  }
+
+  /** The heading and the plain summary (itself at most 8,000 characters). */
+  static String section(List<Consultation> consultations) {
+    return HEADING + "\n\n" + AdviceReport.plainSummary(consultations);
   }
 
   private static List<Consultation> consultations(List<AdvisorReport> reports) {

@@ -4,13 +4,13 @@ import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.TuneSession;
 import dev.knobflow.plugin.config.Durations;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;
 import dev.knobflow.plugin.config.StudyRunner;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
-import dev.knobflow.plugin.mlflow.StudyTracking;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,20 +95,18 @@ final class TuneCommand implements Callable<Integer> {
     }
     AtomicBoolean interrupted = new AtomicBoolean();
     try (TuneProgress progress = progress(config, total, out);
-        StudyTracking tracking = StudyTracking.open(config, mlflowSettings, System.getenv());
-        StudyRunner runner =
-            tracking.attach(StudyRunner.builder(config).listener(progress)).build()) {
-      tracking.prepare(runner.study());
+        TuneSession session =
+            TuneSession.open(config, mlflowSettings, System.getenv(), b -> b.listener(progress))) {
+      StudyRunner runner = session.runner();
       if (!output.quiet) {
-        tracking.describe().ifPresent(out::println);
+        session.tracking().describe().ifPresent(out::println);
         out.flush();
       }
       Thread hook =
           new Thread(
               () -> {
                 interrupted.set(true);
-                List<FrozenTrial> failed = runner.interrupt("interrupted (Ctrl-C)");
-                tracking.interrupted(runner.study());
+                List<FrozenTrial> failed = session.interrupt("interrupted (Ctrl-C)");
                 PrintWriter err = spec.commandLine().getErr();
                 err.println();
                 err.println(

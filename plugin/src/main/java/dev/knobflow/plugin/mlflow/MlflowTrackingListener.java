@@ -11,6 +11,7 @@ import dev.knobflow.plugin.tracking.MlflowRuns;
 import dev.knobflow.plugin.tracking.MlflowTracking;
 import dev.knobflow.plugin.tracking.MlflowTrackingException;
 import dev.knobflow.plugin.tracking.MlflowWriter;
+import dev.knobflow.plugin.tracking.RunDescriptions;
 import dev.knobflow.plugin.tracking.RunOutcome;
 import dev.knobflow.plugin.tracking.RunRecord;
 import java.time.Duration;
@@ -54,8 +55,13 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   /** The single-objective metric name when the study's only objective has no name of its own. */
   public static final String DEFAULT_METRIC = "value";
 
+  /** The study summary's place in the parent run's description: first. */
+  public static final RunDescriptions.Part SUMMARY_PART =
+      new RunDescriptions.Part("knobflow.summary", 0);
+
   private final MlflowRuns runs;
   private final MlflowWriter writer;
+  private final RunDescriptions descriptions;
   private final String studyName;
   private final List<Objective> objectives;
   private final String experimentId;
@@ -71,6 +77,8 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   private MlflowTrackingListener(Builder b) {
     this.runs = b.tracking.runs();
     this.writer = b.tracking.writer();
+    this.descriptions =
+        b.descriptions != null ? b.descriptions : RunDescriptions.over(b.tracking.writer());
     this.studyName = b.studyName;
     this.objectives = b.objectives;
     this.flushTimeout = b.flushTimeout;
@@ -132,6 +140,26 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   /** The experiment holding the study's runs. */
   public String experimentId() {
     return experimentId;
+  }
+
+  /**
+   * The child run of trial {@code trialNumber}. {@link #trialStarted} creates it before the trial
+   * reports anything; a trial not seen yet gets its run now (the same one later callbacks use).
+   */
+  public String runIdFor(int trialNumber) {
+    if (trialNumber < 0) {
+      throw new IllegalArgumentException("trialNumber must be >= 0, got " + trialNumber);
+    }
+    return runFor(trialNumber).runId();
+  }
+
+  /**
+   * The run descriptions this listener writes its study summary through ({@link #SUMMARY_PART});
+   * others who describe the same runs (the advisor) must use this instance so that the parts are
+   * combined rather than overwritten.
+   */
+  public RunDescriptions descriptions() {
+    return descriptions;
   }
 
   /**
@@ -205,7 +233,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     StudySummary summary = StudySummary.of(study);
     writer.logMetrics(parentRunId, summary.metrics(), 0);
     writer.setTags(parentRunId, summary.tags());
-    writer.setDescription(parentRunId, summary.markdown());
+    descriptions.put(parentRunId, SUMMARY_PART, summary.markdown());
     writer.terminate(parentRunId, outcome);
     writer.flush(flushTimeout);
   }
@@ -310,8 +338,12 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   }
 
   private TrialRun runFor(FrozenTrial trial) {
+    return runFor(trial.number());
+  }
+
+  private TrialRun runFor(int trialNumber) {
     return trialRuns.computeIfAbsent(
-        trial.number(),
+        trialNumber,
         n -> {
           Map<String, String> tags = new LinkedHashMap<>();
           tags.put(KnobflowTags.STUDY, studyName);
@@ -380,6 +412,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     private String version = KnobflowVersion.current();
     private Map<String, Double> metaFeatures = Map.of();
     private Duration flushTimeout = Duration.ofSeconds(60);
+    private RunDescriptions descriptions;
 
     private Builder(MlflowTracking tracking, String studyName, List<Objective> objectives) {
       this.tracking = Objects.requireNonNull(tracking, "tracking");
@@ -446,6 +479,15 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     /** How long {@link #close()} and the study's end wait for writes; default 60s. */
     public Builder flushTimeout(Duration timeout) {
       this.flushTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Shares run descriptions with other writers of the same connection; default a new instance
+     * over the tracking's writer.
+     */
+    public Builder descriptions(RunDescriptions shared) {
+      this.descriptions = Objects.requireNonNull(shared, "shared");
       return this;
     }
 

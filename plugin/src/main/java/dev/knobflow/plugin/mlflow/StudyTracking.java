@@ -1,7 +1,10 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.plugin.advice.MlflowReportSink;
+import dev.knobflow.plugin.advice.TrackingRunIds;
 import dev.knobflow.plugin.config.SamplerSpec;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
@@ -141,12 +144,34 @@ public final class StudyTracking implements AutoCloseable {
             + tracking.connection().trackingUri());
   }
 
-  /** Adds the tracking listener to {@code builder} when tracking is enabled. */
+  /**
+   * When tracking is enabled, adds the tracking listener to {@code builder}, and an {@link
+   * MlflowReportSink} for the advisor (used when the study file has an {@code advisor:} block): its
+   * reports become artifacts of the trial runs and the parent run, and its summary joins the
+   * tracking summary in the runs' descriptions.
+   */
   public StudyRunner.Builder attach(StudyRunner.Builder builder) {
     if (listener != null) {
       builder.listener(listener);
+      builder.advisorReports(
+          MlflowReportSink.of(tracking.artifacts(), listener.descriptions(), runIds(listener)));
     }
     return builder;
+  }
+
+  /** The listener's runs, for the advisor: trial runs are created on demand. */
+  private static TrackingRunIds runIds(MlflowTrackingListener listener) {
+    return new TrackingRunIds() {
+      @Override
+      public Optional<String> studyRun(StudyView study) {
+        return Optional.of(listener.parentRunId());
+      }
+
+      @Override
+      public Optional<String> trialRun(StudyView study, FrozenTrial trial) {
+        return Optional.of(listener.runIdFor(trial.number()));
+      }
+    };
   }
 
   /**
