@@ -178,7 +178,10 @@ class NvidiaSmiSourceTest {
       }
       DeviceEnergy e = m.stop().device("gpu:0").orElseThrow();
       assertEquals(412.0, e.averageWatts(), 1e-6);
-      assertTrue(e.coverage() > 0.3 && e.coverage() <= 1.0, "coverage " + e.coverage());
+      // The restart gap is uncovered; how long it lasts depends on how fast the machine starts a
+      // new sampler process, so only require that samples from both runs count.
+      assertTrue(e.coverage() > 0.1 && e.coverage() < 1.0, "coverage " + e.coverage());
+      assertTrue(e.sampleCount() > 8, "more samples than the first run gave: " + e.sampleCount());
       assertTrue(source.failure().isEmpty());
       assertTrue(source.isSamplerAlive());
     }
