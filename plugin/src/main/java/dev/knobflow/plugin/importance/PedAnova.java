@@ -22,9 +22,9 @@ import java.util.Map;
  * whose good values crowd into a small region does. The divergences are normalised to sum 1.
  *
  * <p>Densities are 1-D estimates on a grid of cells over [0, 1]: a histogram over the choices for
- * categorical parameters and discrete ones with few values, otherwise a Gaussian kernel density
- * (Scott's bandwidth) with each kernel truncated to [0, 1], so that evenly spread values give a
- * flat density up to the edges. No model is fitted, so it is fast and deterministic.
+ * categorical parameters, otherwise a Gaussian kernel density (Scott's bandwidth) with each kernel
+ * truncated to [0, 1], so that evenly spread values give a flat density up to the edges. No model
+ * is fitted, so it is fast and deterministic.
  */
 public final class PedAnova {
 
@@ -118,12 +118,12 @@ public final class PedAnova {
     return shared;
   }
 
-  /** Cells for a histogram (categorical or few discrete values), or 0 for a kernel density. */
+  /**
+   * Cells for a histogram (categorical: choices have no order), or 0 for a kernel density (numbers,
+   * discrete ones too: a histogram over many values would see sparseness as importance).
+   */
   private static int histogramCells(Distribution dist) {
-    if (dist instanceof CategoricalDistribution) {
-      return (int) dist.size();
-    }
-    return dist.size() > 0 && dist.size() <= GRID ? (int) dist.size() : 0;
+    return dist instanceof CategoricalDistribution ? (int) dist.size() : 0;
   }
 
   /** Cell probabilities with one pseudo-observation spread evenly, so no cell is empty. */
