@@ -15,11 +15,11 @@ import java.util.Map;
  * intermediate values, every 5th trial pruned, every 7th failed (after a diverging value), a
  * constraint that some trials violate, and energy metrics.
  */
-final class ReportFixtures {
+public final class ReportFixtures {
 
   private ReportFixtures() {}
 
-  static List<Objective> objectives(int count) {
+  public static List<Objective> objectives(int count) {
     return switch (count) {
       case 1 -> List.of(Objective.minimize("loss"));
       case 2 -> List.of(Objective.maximize("accuracy"), Objective.minimize("energy_wh"));
@@ -32,11 +32,11 @@ final class ReportFixtures {
     };
   }
 
-  static Study study(String name, int objectiveCount, int trials) {
+  public static Study study(String name, int objectiveCount, int trials) {
     return study(name, objectiveCount, trials, InMemoryStorage.create());
   }
 
-  static Study study(String name, int objectiveCount, int trials, StudyStorage storage) {
+  public static Study study(String name, int objectiveCount, int trials, StudyStorage storage) {
     Study study =
         Study.builder(name)
             .objectives(objectives(objectiveCount))
