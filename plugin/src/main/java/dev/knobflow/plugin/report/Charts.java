@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -36,6 +38,7 @@ public final class Charts {
   static final Color PRUNED = new Color(255, 127, 14);
   static final Color FAILED = new Color(214, 39, 40);
 
+  private static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(1.2f);
   private static final int WIDTH = 800;
   private static final int HEIGHT = 560;
   private static final int MAX_PAIRS = 15;
@@ -174,15 +177,16 @@ public final class Charts {
     }
     XYChart chart = scatter("Parallel coordinates", "", "normalised value");
     chart.getStyler().setLegendVisible(false);
-    chart.getStyler().setXAxisMin(-0.2);
-    chart.getStyler().setXAxisMax(axes.size() - 0.8);
-    chart.getStyler().setYAxisMin(-0.02);
+    chart.getStyler().setXAxisMin(-0.3);
+    chart.getStyler().setXAxisMax(axes.size() - 0.7);
+    chart.getStyler().setYAxisMin(-0.1);
     chart.getStyler().setYAxisMax(1.02);
-    chart.setCustomXAxisTickLabelsFormatter(
-        x -> {
-          long i = Math.round(x);
-          return Math.abs(x - i) < 1e-6 && i >= 0 && i < axes.size() ? axes.get((int) i) : "";
-        });
+    chart.getStyler().setXAxisTicksVisible(false);
+    // One vertical axis per parameter or objective, named below it.
+    for (int i = 0; i < axes.size(); i++) {
+      chart.addAnnotation(new AnnotationLine(i, true, false));
+      chart.addAnnotation(new AnnotationText(axes.get(i), i, -0.05, false));
+    }
     double[] xs = new double[axes.size()];
     for (int i = 0; i < xs.length; i++) {
       xs[i] = i;
@@ -218,6 +222,7 @@ public final class Charts {
       }
       XYSeries s = chart.addSeries("trial " + t.number(), xs, ys);
       s.setMarker(SeriesMarkers.NONE);
+      s.setLineStyle(SOLID);
       Color color;
       if (data.isMultiObjective()) {
         color = pareto.isParetoOptimal(i) ? PARETO : new Color(150, 150, 150, 90);
@@ -288,6 +293,7 @@ public final class Charts {
       XYSeries s = chart.addSeries(name, steps, values);
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       s.setMarker(SeriesMarkers.NONE);
+      s.setLineStyle(SOLID);
       s.setLineColor(color);
       s.setShowInLegend(false);
       if (kind != 0) {
