@@ -76,9 +76,17 @@ final class ReportCommand implements Callable<Integer> {
     if (noMlflow || uri == null || uri.isBlank()) {
       return 0;
     }
-    String experiment = env.getOrDefault(MlflowSettings.ENV_EXPERIMENT_NAME, name);
+    // `mlflow run` passes the experiment's id; otherwise the study's default experiment name.
+    String experimentId = env.get("MLFLOW_EXPERIMENT_ID");
+    String experiment =
+        experimentId != null && !experimentId.isBlank()
+            ? "id " + experimentId
+            : env.getOrDefault(MlflowSettings.ENV_EXPERIMENT_NAME, name);
     try (MlflowTracking tracking = MlflowTracking.open(MlflowConnection.fromEnvironment(env))) {
-      Optional<String> run = ReportUpload.toStudyRun(tracking, experiment, name, dir);
+      Optional<String> run =
+          experimentId != null && !experimentId.isBlank()
+              ? ReportUpload.toStudyRunInExperiment(tracking, experimentId, name, dir)
+              : ReportUpload.toStudyRun(tracking, experiment, name, dir);
       stdout.println(
           run.map(id -> "MLflow: logged under " + ReportUpload.ARTIFACT_DIR + "/ of run " + id)
               .orElse(

@@ -26,13 +26,22 @@ public final class ReportUpload {
    */
   public static Optional<String> toStudyRun(
       MlflowTracking tracking, String experimentName, String study, Path dir) {
-    if (study.contains("'")) {
-      throw new IllegalArgumentException(
-          "study name must not contain ' to be found on MLflow: " + study);
-    }
     Optional<String> experiment = tracking.runs().findExperimentId(experimentName);
     if (experiment.isEmpty()) {
       return Optional.empty();
+    }
+    return toStudyRunInExperiment(tracking, experiment.get(), study, dir);
+  }
+
+  /**
+   * As {@link #toStudyRun}, in the experiment with id {@code experimentId} (what {@code mlflow run}
+   * passes as {@code MLFLOW_EXPERIMENT_ID}).
+   */
+  public static Optional<String> toStudyRunInExperiment(
+      MlflowTracking tracking, String experimentId, String study, Path dir) {
+    if (study.contains("'")) {
+      throw new IllegalArgumentException(
+          "study name must not contain ' to be found on MLflow: " + study);
     }
     String filter =
         "tags.`"
@@ -45,7 +54,7 @@ public final class ReportUpload {
             + KnobflowTags.RUN_TYPE_STUDY
             + "'";
     Optional<RunRecord> run =
-        tracking.runs().searchRuns(List.of(experiment.get()), filter).stream()
+        tracking.runs().searchRuns(List.of(experimentId), filter).stream()
             .max(Comparator.comparingLong(RunRecord::startTime));
     run.ifPresent(r -> tracking.artifacts().uploadDirectory(r.runId(), dir, ARTIFACT_DIR));
     return run.map(RunRecord::runId);
