@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.Distribution;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ public final class PedAnova {
       for (int i = 0; i < all.length; i++) {
         all[i] = dist.toUnit(usable.get(i).params().get(p.getKey()));
       }
-      double[] best = java.util.Arrays.copyOf(all, local);
+      double[] best = Arrays.copyOf(all, local);
       int cells = histogramCells(dist);
       double[] global = cells > 0 ? histogram(all, cells) : kernelDensity(all);
       double[] top = cells > 0 ? histogram(best, cells) : kernelDensity(best);

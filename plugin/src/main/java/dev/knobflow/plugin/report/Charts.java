@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.report;
 
+import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
@@ -7,15 +8,18 @@ import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.plugin.energy.EnergyMetrics;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import dev.knobflow.plugin.importance.Importances;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntToDoubleFunction;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -26,6 +30,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Builds a study's charts with XChart and renders them as PNG, headless. */
@@ -38,7 +43,7 @@ public final class Charts {
   static final Color PRUNED = new Color(255, 127, 14);
   static final Color FAILED = new Color(214, 39, 40);
 
-  private static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(1.2f);
+  private static final BasicStroke SOLID = new BasicStroke(1.2f);
   private static final int WIDTH = 800;
   private static final int HEIGHT = 560;
   private static final int MAX_PAIRS = 15;
@@ -198,16 +203,16 @@ public final class Charts {
     }
     double firstRange = hi[0] - lo[0];
     Objective first = data.objectives().get(0);
-    java.util.function.IntToDoubleFunction goodness =
+    IntToDoubleFunction goodness =
         i -> {
           double v = trials.get(i).values().get(0);
           double u = firstRange > 0 ? (v - lo[0]) / firstRange : 0.5;
-          return first.direction() == dev.knobflow.optimizers.Direction.MINIMIZE ? 1 - u : u;
+          return first.direction() == Direction.MINIMIZE ? 1 - u : u;
         };
     if (data.isMultiObjective()) {
-      order.sort(java.util.Comparator.comparing(pareto::isParetoOptimal));
+      order.sort(Comparator.comparing(pareto::isParetoOptimal));
     } else {
-      order.sort(java.util.Comparator.comparingDouble(goodness::applyAsDouble));
+      order.sort(Comparator.comparingDouble(goodness::applyAsDouble));
     }
     for (int i : order) {
       FrozenTrial t = trials.get(i);
@@ -372,8 +377,7 @@ public final class Charts {
   static Optional<Integer> accuracyObjective(List<Objective> objectives) {
     for (int j = 0; j < objectives.size(); j++) {
       Objective o = objectives.get(j);
-      if (o.direction() == dev.knobflow.optimizers.Direction.MAXIMIZE
-          && !EnergyMetrics.isEnergyMetric(o.name())) {
+      if (o.direction() == Direction.MAXIMIZE && !EnergyMetrics.isEnergyMetric(o.name())) {
         return Optional.of(j);
       }
     }
@@ -412,11 +416,7 @@ public final class Charts {
   }
 
   private static void addPoints(
-      XYChart chart,
-      String name,
-      List<Double>[] xy,
-      org.knowm.xchart.style.markers.Marker marker,
-      Color color) {
+      XYChart chart, String name, List<Double>[] xy, Marker marker, Color color) {
     if (xy[0].isEmpty()) {
       return;
     }

@@ -1,9 +1,11 @@
 package dev.knobflow.plugin.report;
 
 import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.SpaceOverrides;
 import dev.knobflow.plugin.importance.Importances;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Renders a self-contained HTML report: no external file, style or script. */
@@ -30,7 +32,7 @@ final class HtmlReport {
     item(h, "Objectives", facts.objectivesLine());
     item(h, "Trials", facts.countsLine());
     for (Map.Entry<String, Object> e : data.attrs().entrySet()) {
-      if (!e.getKey().equals(dev.knobflow.optimizers.SpaceOverrides.STUDY_ATTR)) {
+      if (!e.getKey().equals(SpaceOverrides.STUDY_ATTR)) {
         item(h, e.getKey(), String.valueOf(e.getValue()));
       }
     }
@@ -70,7 +72,7 @@ final class HtmlReport {
         importances.forEach(
             i ->
                 h.append("<td>")
-                    .append(String.format(java.util.Locale.ROOT, "%.3f", i.of(p)))
+                    .append(String.format(Locale.ROOT, "%.3f", i.of(p)))
                     .append("</td>"));
         h.append("</tr>\n");
       }
