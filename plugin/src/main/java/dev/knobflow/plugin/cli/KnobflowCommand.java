@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
       ShowCommand.class,
       MetaFeaturesCommand.class,
       WorkerCommand.class,
-      ResumeCommand.class
+      ResumeCommand.class,
+      ReportCommand.class,
+      ImportanceCommand.class
     },
     footer = {
       "",

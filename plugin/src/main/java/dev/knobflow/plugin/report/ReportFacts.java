@@ -1,0 +1,116 @@
+package dev.knobflow.plugin.report;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.SpaceOverride;
+import dev.knobflow.optimizers.SpaceOverrides;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.energy.EnergyTotals;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The numbers and tables both report formats show, computed once. */
+final class ReportFacts {
+
+  final StudyData data;
+  final ParetoAnalysis pareto;
+  final Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
+  final Optional<EnergyTotals> energy;
+  final List<FrozenTrial> best;
+  final List<String> params;
+  final List<String> advice = new ArrayList<>();
+
+  ReportFacts(StudyData data) {
+    this.data = data;
+    this.pareto = ParetoAnalysis.of(data);
+    for (TrialState s : TrialState.values()) {
+      counts.put(s, 0);
+    }
+    data.trials().forEach(t -> counts.merge(t.state(), 1, Integer::sum));
+    this.energy = EnergyTotals.of(data.trials());
+    this.best = data.isMultiObjective() ? pareto.front() : bestSingle(data, pareto);
+    LinkedHashSet<String> names = new LinkedHashSet<>();
+    best.forEach(t -> names.addAll(t.params().keySet()));
+    this.params = List.copyOf(names);
+    for (SpaceOverride o : SpaceOverrides.fromStudyAttrs(data.attrs()).byParam().values()) {
+      Map<String, Object> cause = o.cause();
+      advice.add(
+          o.param()
+              + " narrowed to ["
+              + o.low()
+              + ", "
+              + o.high()
+              + "]"
+              + (cause.isEmpty()
+                  ? ""
+                  : " after trial "
+                      + cause.getOrDefault("trial", "?")
+                      + ", step "
+                      + cause.getOrDefault("step", "?")
+                      + " ("
+                      + cause.getOrDefault("diagnosis", "?")
+                      + "): "
+                      + cause.getOrDefault("summary", "")));
+    }
+  }
+
+  private static List<FrozenTrial> bestSingle(StudyData data, ParetoAnalysis pareto) {
+    Objective o = data.objectives().get(0);
+    return pareto.trials().stream()
+        .filter(FrozenTrial::isFeasible)
+        .min(Comparator.comparingDouble(t -> o.direction().toMinimization(t.values().get(0))))
+        .map(List::of)
+        .orElse(List.of());
+  }
+
+  String countsLine() {
+    List<String> parts = new ArrayList<>();
+    counts.forEach(
+        (s, n) -> {
+          if (n > 0) {
+            parts.add(n + " " + s.name().toLowerCase(Locale.ROOT));
+          }
+        });
+    return data.trials().size()
+        + " trials"
+        + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
+  }
+
+  String objectivesLine() {
+    return String.join(
+        ", ",
+        data.objectives().stream().map(o -> o.name() + " (" + o.direction().id() + ")").toList());
+  }
+
+  String bestHeading() {
+    return data.isMultiObjective()
+        ? "Pareto front ("
+            + best.size()
+            + " trial"
+            + (best.size() == 1 ? "" : "s")
+            + ", sorted by "
+            + data.objectives().get(0).name()
+            + ")"
+        : "Best trial";
+  }
+
+  static String number(double v) {
+    if (!Double.isFinite(v)) {
+      return String.valueOf(v);
+    }
+    return String.format(Locale.ROOT, "%.6g", v)
+        .replaceAll("(\\.\\d*?)0+(e|$)", "$1$2")
+        .replace(".e", "e")
+        .replaceAll("\\.$", "");
+  }
+
+  static String value(Object v) {
+    return v instanceof Double d ? number(d) : v instanceof Float f ? number(f) : String.valueOf(v);
+  }
+}

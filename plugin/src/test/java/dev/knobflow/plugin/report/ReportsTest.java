@@ -1,0 +1,120 @@
+package dev.knobflow.plugin.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.SpaceOverride;
+import dev.knobflow.optimizers.SpaceOverrides;
+import dev.knobflow.optimizers.Study;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportsTest {
+
+  @Test
+  void htmlEmbedsEveryChartAndListsEveryParetoTrial() {
+    Study study = ReportFixtures.study("html", 2, 40);
+    Report report = Reports.render(StudyData.of(study));
+    String html = report.html();
+    Matcher images =
+        Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+    int count = 0;
+    while (images.find()) {
+      byte[] png = Base64.getDecoder().decode(images.group(1));
+      assertEquals((byte) 0x89, png[0]);
+      assertEquals('P', png[1]);
+      count++;
+    }
+    assertEquals(report.charts().size(), count);
+    assertTrue(count >= 6);
+    List<FrozenTrial> front = study.paretoFront();
+    assertFalse(front.isEmpty());
+    assertEquals(front.size(), html.split("class=\"pareto-row\"", -1).length - 1);
+    for (FrozenTrial t : front) {
+      assertTrue(
+          html.contains("<tr class=\"pareto-row\"><td>" + t.number() + "</td>"),
+          "missing Pareto trial " + t.number());
+    }
+    assertFalse(html.contains("src=\"http"), "must be self-contained");
+    assertTrue(html.contains("Carbon cost"));
+    assertTrue(html.contains("Parameter importance"));
+    assertTrue(
+        html.matches("(?s).*\\d+ trials \\(\\d+ complete, \\d+ pruned, \\d+ fail\\).*"), "counts");
+  }
+
+  @Test
+  void singleObjectiveReportShowsTheBestTrialsParams() {
+    Study study = ReportFixtures.study("best", 1, 30);
+    FrozenTrial best = study.bestTrial().orElseThrow();
+    Report report = Reports.render(StudyData.of(study));
+    assertTrue(report.html().contains("<h2>Best trial</h2>"));
+    assertTrue(report.html().contains("<tr class=\"pareto-row\"><td>" + best.number() + "</td>"));
+    assertTrue(report.html().contains(">" + best.params().get("booster") + "<"));
+    assertTrue(report.markdown().contains("| " + best.number() + " |"));
+  }
+
+  @Test
+  void advisorSpaceOverridesAppearInBothFormats() {
+    Study study = ReportFixtures.study("advised", 1, 20);
+    SpaceOverrides overrides =
+        SpaceOverrides.none()
+            .with(
+                new SpaceOverride(
+                    "lr",
+                    1e-4,
+                    1e-2,
+                    Map.of(
+                        "trial",
+                        3,
+                        "step",
+                        4,
+                        "diagnosis",
+                        "diverging",
+                        "summary",
+                        "lr too high")));
+    StudyData data =
+        new StudyData(
+            study.name(),
+            study.objectives(),
+            study.trials(),
+            Map.of(SpaceOverrides.STUDY_ATTR, overrides.toAttrValue()));
+    Report report = Reports.render(data);
+    assertTrue(report.html().contains("<h2>Advisor</h2>"));
+    assertTrue(
+        report.html().contains("lr narrowed to [1.0E-4, 0.01] after trial 3"), report.html());
+    assertTrue(report.markdown().contains("diverging"));
+  }
+
+  @Test
+  void writeProducesHtmlMarkdownAndThePngs(@TempDir Path dir) throws Exception {
+    Study study = ReportFixtures.study("files", 3, 30);
+    List<Path> files = Reports.write(study, dir.resolve("out"));
+    assertTrue(Files.isRegularFile(dir.resolve("out/report.html")));
+    String md = Files.readString(dir.resolve("out/summary.md"));
+    assertTrue(md.startsWith("# Study files"));
+    assertTrue(md.contains("![Hypervolume history](history.png)"));
+    long pngs = files.stream().filter(f -> f.toString().endsWith(".png")).count();
+    assertTrue(pngs >= 6, files.toString());
+    for (Path f : files) {
+      assertTrue(Files.size(f) > 500, f.toString());
+    }
+  }
+
+  @Test
+  void aStudyWithoutCompletedTrialsStillGetsAReport() {
+    Study study = ReportFixtures.study("empty", 2, 0);
+    Report report = Reports.render(StudyData.of(study));
+    assertTrue(report.html().contains("No feasible trial completed yet."));
+    assertTrue(report.charts().isEmpty());
+    assertTrue(report.importances().isEmpty());
+  }
+}
