@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
       TuneCommand.class,
       StudiesCommand.class,
       ShowCommand.class,
-      MetaFeaturesCommand.class
+      MetaFeaturesCommand.class,
+      WorkerCommand.class,
+      ResumeCommand.class
     },
     footer = {
       "",

@@ -43,7 +43,9 @@ final class ShowCommand implements Callable<Integer> {
       names = "--storage",
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
-      description = "journal:<path> (relative to the working directory); default ${DEFAULT-VALUE}.")
+      description =
+          "journal:<path> (relative to the working directory), mlflow (MLFLOW_TRACKING_URI) or"
+              + " mlflow:<uri>; default ${DEFAULT-VALUE}.")
   String storage;
 
   @Option(
@@ -59,6 +61,9 @@ final class ShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     StorageSpec existing = StorageOption.existing(storage);
+    if (existing instanceof StorageSpec.Mlflow m) {
+      existing = m.forStudy(name);
+    }
     try (StudyStorage store = existing.open()) {
       Optional<StudyRecord> found = store.findStudy(name);
       if (found.isEmpty()) {
@@ -85,7 +90,10 @@ final class ShowCommand implements Callable<Integer> {
       out.println("Objectives: " + StudyReport.objectives(study.objectives()));
       study.attrs().entrySet().stream()
           .filter(e -> !e.getKey().equals(SpaceOverrides.STUDY_ATTR))
-          .forEach(e -> out.println(String.format("%-11s %s", e.getKey() + ":", e.getValue())));
+          .forEach(
+              e ->
+                  out.println(
+                      String.format("%-11s %s", e.getKey() + ":", attr(e.getKey(), e.getValue()))));
       AdvisorSummary.printOverrides(out, study.attrs());
       out.println("Storage:    " + existing.describe());
       out.println(
@@ -112,5 +120,13 @@ final class ShowCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  /** The stored study file is shown by size, not printed whole. */
+  private static Object attr(String key, Object value) {
+    if (key.equals(StudyDefinitions.STUDY_FILE) && value instanceof String text) {
+      return "(stored, " + text.lines().count() + " lines)";
+    }
+    return value;
   }
 }

@@ -24,7 +24,7 @@ final class StorageOption {
   /**
    * A storage to read from: it must already exist.
    *
-   * @throws BadInputException for memory, mlflow, or a journal file that is not there
+   * @throws BadInputException for memory, or a journal file that is not there
    */
   static StorageSpec existing(String text) {
     StorageSpec spec = parse(text);
@@ -32,9 +32,6 @@ final class StorageOption {
       throw new BadInputException(
           "--storage memory keeps nothing between runs; name the journal the study was tuned in,"
               + " e.g. --storage journal:path/to/journal.jsonl");
-    }
-    if (spec instanceof StorageSpec.Mlflow) {
-      throw new BadInputException("--storage: " + StorageSpec.Mlflow.NOT_AVAILABLE);
     }
     if (spec instanceof StorageSpec.Journal j && !Files.isRegularFile(j.path())) {
       throw new BadInputException(

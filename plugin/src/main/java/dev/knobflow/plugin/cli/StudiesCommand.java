@@ -30,7 +30,9 @@ final class StudiesCommand implements Callable<Integer> {
       names = "--storage",
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
-      description = "journal:<path> (relative to the working directory); default ${DEFAULT-VALUE}.")
+      description =
+          "journal:<path> (relative to the working directory), mlflow (MLFLOW_TRACKING_URI) or"
+              + " mlflow:<uri>; default ${DEFAULT-VALUE}.")
   String storage;
 
   @Mixin OutputOptions output;

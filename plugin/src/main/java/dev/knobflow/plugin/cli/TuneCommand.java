@@ -59,7 +59,8 @@ final class TuneCommand implements Callable<Integer> {
       names = "--storage",
       paramLabel = "STORAGE",
       description =
-          "memory or journal:<path> (relative to the working directory); overrides the file's"
+          "memory, journal:<path> (relative to the working directory), mlflow or mlflow:<uri>;"
+              + " overrides the file's"
               + " storage.")
   String storage;
 
@@ -121,6 +122,7 @@ final class TuneCommand implements Callable<Integer> {
               },
               "knobflow-interrupt");
       Runtime.getRuntime().addShutdownHook(hook);
+      StudyDefinitions.record(runner, studyFile);
       OptimizeSummary summary;
       try {
         summary = runner.run();
@@ -181,10 +183,6 @@ final class TuneCommand implements Callable<Integer> {
     }
     if (storage != null) {
       c = c.withStorage(StorageOption.parse(storage));
-      if (c.storage() instanceof dev.knobflow.plugin.config.StorageSpec.Mlflow) {
-        throw new BadInputException(
-            "--storage: " + dev.knobflow.plugin.config.StorageSpec.Mlflow.NOT_AVAILABLE);
-      }
     }
     return c;
   }

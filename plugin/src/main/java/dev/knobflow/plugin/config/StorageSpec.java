@@ -3,7 +3,10 @@ package dev.knobflow.plugin.config;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.plugin.mlflow.storage.MlflowStudyStorage;
+import dev.knobflow.plugin.tracking.MlflowConnection;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Where a study lives, as written in a study file or on the command line: {@code memory}, {@code
@@ -50,25 +53,74 @@ public sealed interface StorageSpec {
   }
 
   /**
-   * An MLflow tracking server. Recognised so that files written for it read correctly, but not
-   * available in this build: {@link #open()} says so.
+   * An MLflow tracking server (see docs/mlflow-storage.md): the study run and its trial runs are
+   * the state, so workers on several machines can share a study.
+   *
+   * @param trackingUri the server, or empty for {@code MLFLOW_TRACKING_URI}
+   * @param experiment the experiment holding the studies, or empty for {@code
+   *     MLFLOW_EXPERIMENT_NAME}, else the study's name when a study is known ({@link #forStudy}),
+   *     else {@value MlflowStudyStorage#DEFAULT_EXPERIMENT}
    */
-  record Mlflow(String trackingUri) implements StorageSpec {
-    /** Why it cannot be used yet. */
-    public static final String NOT_AVAILABLE =
-        "the mlflow storage is recognised but not available yet in this version of Knobflow; use"
-            + " journal:<path> (the default) or memory";
+  record Mlflow(String trackingUri, String experiment) implements StorageSpec {
+
+    /** The server from the environment, the default experiment. */
+    public Mlflow(String trackingUri) {
+      this(trackingUri, "");
+    }
 
     @Override
     public StudyStorage open() {
-      throw new UnsupportedOperationException(NOT_AVAILABLE);
+      Map<String, String> env = System.getenv();
+      String uri = trackingUri.isEmpty() ? env.getOrDefault(ENV_URI, "") : trackingUri;
+      if (uri.isBlank()) {
+        throw new IllegalArgumentException(
+            "the mlflow storage needs a tracking server: set "
+                + ENV_URI
+                + ", write tracking: {uri: http://host:5000} in the study file, or use"
+                + " mlflow:http://host:5000");
+      }
+      return MlflowStudyStorage.open(MlflowConnection.of(uri, env), experimentName(env));
+    }
+
+    /** The experiment name in effect. */
+    public String experimentName(Map<String, String> env) {
+      if (!experiment.isEmpty()) {
+        return experiment;
+      }
+      String fromEnv = env.get(ENV_EXPERIMENT);
+      return fromEnv == null || fromEnv.isBlank() ? MlflowStudyStorage.DEFAULT_EXPERIMENT : fromEnv;
+    }
+
+    /**
+     * The storage for study {@code study}: without an explicit experiment, the experiment named by
+     * {@code MLFLOW_EXPERIMENT_NAME}, else the one named after the study (as the tracking listener
+     * does).
+     */
+    public Mlflow forStudy(String study) {
+      if (!experiment.isEmpty()) {
+        return this;
+      }
+      String fromEnv = System.getenv(ENV_EXPERIMENT);
+      return withExperiment(fromEnv == null || fromEnv.isBlank() ? study : fromEnv);
+    }
+
+    /** The same server with another experiment. */
+    public Mlflow withExperiment(String name) {
+      return new Mlflow(trackingUri, name);
     }
 
     @Override
     public String describe() {
-      return trackingUri.isEmpty() ? "mlflow" : "mlflow:" + trackingUri;
+      String where = trackingUri.isEmpty() ? "mlflow" : "mlflow:" + trackingUri;
+      return experiment.isEmpty() ? where : where + " (experiment " + experiment + ")";
     }
   }
+
+  /** Where the mlflow storage finds the server when the study file does not say. */
+  String ENV_URI = "MLFLOW_TRACKING_URI";
+
+  /** Where the mlflow storage finds the experiment when the study file does not say. */
+  String ENV_EXPERIMENT = "MLFLOW_EXPERIMENT_NAME";
 
   /** The default: the journal at {@value #DEFAULT_JOURNAL} under {@code baseDirectory}. */
   static StorageSpec defaultFor(Path baseDirectory) {

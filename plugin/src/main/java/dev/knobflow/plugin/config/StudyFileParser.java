@@ -219,8 +219,8 @@ public final class StudyFileParser {
     }
     try {
       StorageSpec spec = StorageSpec.parse(text.get(), baseDirectory);
-      if (spec instanceof StorageSpec.Mlflow) {
-        top.problem("storage", StorageSpec.Mlflow.NOT_AVAILABLE);
+      if (spec instanceof StorageSpec.Mlflow m) {
+        return TrackingSection.apply(top, m);
       }
       return spec;
     } catch (IllegalArgumentException e) {

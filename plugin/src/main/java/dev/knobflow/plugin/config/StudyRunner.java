@@ -68,8 +68,11 @@ public final class StudyRunner implements AutoCloseable {
     }
     StudyStorage opened;
     try {
-      opened = config.storage().open();
-    } catch (UnsupportedOperationException e) {
+      opened =
+          config.storage() instanceof StorageSpec.Mlflow m
+              ? m.forStudy(config.name()).open()
+              : config.storage().open();
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
       closeQuietly(objective);
       energy.close();
       throw StudyFileException.of("study '" + config.name() + "'", "storage", e.getMessage());
@@ -106,7 +109,8 @@ public final class StudyRunner implements AutoCloseable {
     if (config.timeout().isPresent()) {
       o = o.withTimeout(config.timeout().get());
     }
-    if (config.storage() instanceof StorageSpec.Journal) {
+    if (config.storage() instanceof StorageSpec.Journal
+        || config.storage() instanceof StorageSpec.Mlflow) {
       o = o.withHeartbeat(HEARTBEAT, STALE_AFTER);
     }
     this.options = o;

@@ -195,7 +195,7 @@ class StudyFileParserTest {
   }
 
   @Test
-  void storageStringsAreParsedAndMlflowIsHonestlyNotAvailableYet() {
+  void storageStringsAreParsedWithTheMlflowTrackingSection() {
     assertInstanceOf(
         StorageSpec.Memory.class,
         parse(VALID.replace("journal:.knobflow/journal.jsonl", "memory")).storage());
@@ -205,10 +205,27 @@ class StudyFileParserTest {
     assertEquals(
         new StorageSpec.Journal(BASE.resolve(".knobflow/journal.jsonl")),
         parse(VALID.replace("storage: journal:.knobflow/journal.jsonl\n", "")).storage());
+    assertEquals(
+        new StorageSpec.Mlflow("", ""),
+        parse(VALID.replace("journal:.knobflow/journal.jsonl", "mlflow")).storage());
+    assertEquals(
+        new StorageSpec.Mlflow("http://h:5000", "exp"),
+        parse(
+                VALID.replace("journal:.knobflow/journal.jsonl", "mlflow")
+                    + "tracking: {uri: 'http://h:5000', experiment: exp}\n")
+            .storage());
     assertProblem(
-        problems(VALID.replace("journal:.knobflow/journal.jsonl", "mlflow")),
-        "storage",
-        "not available yet");
+        problems(
+            VALID.replace("journal:.knobflow/journal.jsonl", "mlflow")
+                + "tracking: {uri: 'file:/tmp', experment: x}\n"),
+        "tracking.uri",
+        "http:// or https://");
+    assertProblem(
+        problems(
+            VALID.replace("journal:.knobflow/journal.jsonl", "mlflow")
+                + "tracking: {uri: 'http://h:5000', experment: x}\n"),
+        "tracking.experment",
+        "did you mean 'experiment'");
     assertProblem(
         problems(VALID.replace("journal:.knobflow/journal.jsonl", "jornal:x")),
         "storage",

@@ -1,0 +1,49 @@
+package dev.knobflow.plugin.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** What {@code worker} and {@code resume} share: the study, its storage and how much to run. */
+final class JoinOptions {
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The study's name.")
+  String name;
+
+  @Option(
+      names = "--storage",
+      paramLabel = "STORAGE",
+      required = true,
+      description =
+          "Where the study is: mlflow (MLFLOW_TRACKING_URI), mlflow:<uri> or journal:<path>.")
+  String storage;
+
+  @Option(
+      names = "--experiment",
+      paramLabel = "NAME",
+      description =
+          "For mlflow storage: the experiment holding the study; default MLFLOW_EXPERIMENT_NAME,"
+              + " else the study's name.")
+  String experiment;
+
+  @Option(
+      names = "--trials",
+      paramLabel = "N",
+      description =
+          "Trials to run here; default: what the last tune aimed for minus the finished trials.")
+  Integer trials;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      description = "Trials evaluated at once; default the study file's.")
+  Integer parallelism;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "Directory the study file's relative paths (the command's files) resolve against;"
+              + " default the working directory.")
+  Path dir;
+}

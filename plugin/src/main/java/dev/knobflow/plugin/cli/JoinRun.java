@@ -1,0 +1,115 @@
+package dev.knobflow.plugin.cli;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.OptimizeSummary;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.config.StorageSpec;
+import dev.knobflow.plugin.config.StudyConfig;
+import dev.knobflow.plugin.config.StudyRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** Runs trials of an existing study from its stored definition ({@code worker}, {@code resume}). */
+final class JoinRun {
+
+  private JoinRun() {}
+
+  /**
+   * @param staleAfter for {@code resume}: RUNNING trials without a heartbeat for this long are
+   *     failed first; {@code null} for {@code worker}
+   */
+  static int run(
+      CommandSpec spec, JoinOptions join, OutputOptions output, Duration staleAfter, String verb) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (join.trials != null && join.trials < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--trials must be at least 1, got " + join.trials);
+    }
+    if (join.parallelism != null && join.parallelism < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--parallelism must be at least 1, got " + join.parallelism);
+    }
+    StorageSpec storage = StorageOption.existing(join.storage);
+    if (join.experiment != null) {
+      if (!(storage instanceof StorageSpec.Mlflow mlflow)) {
+        throw new BadInputException("--experiment applies to the mlflow storage only");
+      }
+      storage = mlflow.withExperiment(join.experiment);
+    } else if (storage instanceof StorageSpec.Mlflow mlflow) {
+      storage = mlflow.forStudy(join.name);
+    }
+    Path dir = join.dir != null ? join.dir : Path.of("").toAbsolutePath();
+    StudyDefinitions.Joined joined = StudyDefinitions.load(storage, join.name, dir);
+    StudyConfig config = joined.config();
+    if (join.parallelism != null) {
+      config = config.withParallelism(join.parallelism);
+    }
+    int trials;
+    if (join.trials != null) {
+      trials = join.trials;
+    } else if (joined.remaining().isPresent()) {
+      trials = joined.remaining().getAsInt();
+    } else {
+      trials = config.trials().orElse(Integer.MAX_VALUE);
+    }
+    try (StudyRunner runner =
+        StudyRunner.builder(trials > 0 ? config.withTrials(trials) : config).build()) {
+      if (staleAfter != null) {
+        List<FrozenTrial> failed =
+            runner.study().storage().failStaleTrials(config.name(), staleAfter, Instant.now());
+        out.println(
+            "Marked "
+                + failed.size()
+                + " stale RUNNING trial"
+                + (failed.size() == 1 ? "" : "s")
+                + " FAIL (no heartbeat for "
+                + staleAfter
+                + ")");
+      }
+      if (trials == 0) {
+        out.println(
+            "Study '"
+                + config.name()
+                + "' has "
+                + joined.finished()
+                + " finished trials, as many as the last tune aimed for: nothing to run (pass"
+                + " --trials N to run more).");
+        out.flush();
+        return CommandLine.ExitCode.OK;
+      }
+      if (!output.quiet) {
+        out.println(
+            verb
+                + " study '"
+                + config.name()
+                + "' ("
+                + (trials < Integer.MAX_VALUE ? trials + " trials" : "until done")
+                + ", parallelism "
+                + config.parallelism()
+                + ") in "
+                + storage.describe());
+        out.flush();
+      }
+      OptimizeSummary summary = runner.run();
+      out.println(
+          "Done: "
+              + summary.finished()
+              + " trials ("
+              + StudyReport.countsByState(summary.trialsByState())
+              + "); study '"
+              + config.name()
+              + "' now has "
+              + runner.study().trials().size()
+              + " trials");
+      out.flush();
+      int completed = summary.trialsByState().getOrDefault(TrialState.COMPLETE, 0);
+      return summary.finished() > 0 && completed == 0 ? CommandLine.ExitCode.SOFTWARE : 0;
+    }
+  }
+}

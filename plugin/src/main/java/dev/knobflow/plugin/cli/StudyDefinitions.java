@@ -1,0 +1,107 @@
+package dev.knobflow.plugin.cli;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.storage.StudyRecord;
+import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.plugin.config.StorageSpec;
+import dev.knobflow.plugin.config.StudyConfig;
+import dev.knobflow.plugin.config.StudyFileException;
+import dev.knobflow.plugin.config.StudyFileParser;
+import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.config.Suggestions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * A study's definition kept in its storage, so that {@code worker} and {@code resume} can rebuild
+ * the objective, space and sampler: {@code tune} stores the study file's text and the trial count
+ * it aims for as study attributes.
+ */
+final class StudyDefinitions {
+
+  /** Study attribute: the study file's YAML text. */
+  static final String STUDY_FILE = "study_file";
+
+  /** Study attribute: how many finished trials the last {@code tune} aimed for in all. */
+  static final String TRIALS_TARGET = "trials_target";
+
+  private StudyDefinitions() {}
+
+  /** Stores the study file and the trial target; called by {@code tune} once the study exists. */
+  static void record(StudyRunner runner, Path studyFile) {
+    String text;
+    try {
+      text = Files.readString(studyFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + studyFile + " again", e);
+    }
+    StudyConfig config = runner.config();
+    StudyStorage storage = runner.study().storage();
+    storage.setStudyAttr(config.name(), STUDY_FILE, text);
+    if (config.trials().isPresent()) {
+      long finished = finished(runner.study().trials());
+      storage.setStudyAttr(config.name(), TRIALS_TARGET, finished + config.trials().getAsInt());
+    }
+  }
+
+  /** A study to join: its stored definition, in {@code spec}, with the remaining trial count. */
+  record Joined(StudyConfig config, int finished, OptionalInt remaining) {}
+
+  /**
+   * Loads the definition of study {@code name} from {@code spec}. Relative paths in it (the
+   * command's files) resolve against {@code directory}.
+   *
+   * @throws BadInputException if there is no such study or it has no stored definition
+   */
+  static Joined load(StorageSpec spec, String name, Path directory) {
+    try (StudyStorage store = spec.open()) {
+      StudyRecord study =
+          store
+              .findStudy(name)
+              .orElseThrow(
+                  () -> {
+                    List<String> names = store.studies().stream().map(StudyRecord::name).toList();
+                    return new BadInputException(
+                        "no study '"
+                            + name
+                            + "' in "
+                            + spec.describe()
+                            + Suggestions.hint(name, names)
+                            + (names.isEmpty()
+                                ? ""
+                                : " (studies: " + String.join(", ", names) + ")"));
+                  });
+      if (!(study.attrs().get(STUDY_FILE) instanceof String yaml)) {
+        throw new BadInputException(
+            "study '"
+                + name
+                + "' has no stored study file (only studies started by `knobflow tune` have one);"
+                + " run `knobflow tune STUDY.yaml --storage "
+                + spec.describe()
+                + "` instead");
+      }
+      StudyConfig config;
+      try {
+        config =
+            StudyFileParser.standard()
+                .parse(yaml, directory, "the study file stored with study '" + name + "'");
+      } catch (StudyFileException e) {
+        throw new BadInputException(e.getMessage());
+      }
+      int finished = finished(store.trials(name));
+      OptionalInt remaining = OptionalInt.empty();
+      if (study.attrs().get(TRIALS_TARGET) instanceof Number target) {
+        remaining = OptionalInt.of((int) Math.max(0, target.longValue() - finished));
+      }
+      return new Joined(config.withStorage(spec), finished, remaining);
+    }
+  }
+
+  private static int finished(List<FrozenTrial> trials) {
+    return (int) trials.stream().filter(t -> t.state().isFinished()).count();
+  }
+}

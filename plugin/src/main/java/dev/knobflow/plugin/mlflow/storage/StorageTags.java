@@ -1,0 +1,154 @@
+package dev.knobflow.plugin.mlflow.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The tag and metric keys the MLflow storage writes, and JSON values split over several tags when
+ * they exceed MLflow's 8,000-character tag limit.
+ */
+final class StorageTags {
+
+  static final String KIND = "knobflow.kind";
+  static final String KIND_STUDY = "study";
+  static final String KIND_TRIAL = "trial";
+  static final String STUDY = "knobflow.study";
+  static final String OBJECTIVES = "knobflow.objectives";
+  static final String STUDY_ATTR = "knobflow.attr.";
+
+  static final String INITIAL_STATE = "knobflow.initial_state";
+  static final String NUMBER = "knobflow.number";
+  static final String WORKER = "knobflow.worker";
+  static final String ABANDONED = "knobflow.abandoned";
+  static final String PARAM = "knobflow.param.";
+  static final String USER_ATTR = "knobflow.user.";
+  static final String SYSTEM_ATTR = "knobflow.sys.";
+  static final String BUDGET = "knobflow.budget";
+  static final String HEARTBEAT = "knobflow.heartbeat";
+  static final String REPORTS = "knobflow.reports";
+  static final String STATE = "knobflow.state";
+  static final String FAIL_REASON = "knobflow.fail_reason";
+  static final String FINISH = "knobflow.finish.";
+  static final String OUTCOME = "knobflow.outcome.";
+  static final String CLAIM = "knobflow.claim.";
+
+  /** Metric holding a trial run's numbering ticket (metrics can be range-filtered, tags not). */
+  static final String TICKET_METRIC = "knobflow.ticket";
+
+  /** Metric key prefix of intermediate values, followed by the objective's name. */
+  static final String INTERMEDIATE_METRIC = "intermediate/";
+
+  /** A lottery entry whose ticket is not chosen yet. */
+  static final String CHOOSING = "?";
+
+  private static final String CHUNK = "knobflow.chunk.";
+  private static final String CHUNKED = "chunks:";
+
+  /** Leaves room under MLflow's 8,000-character tag limit. */
+  static final int MAX_TAG_CHARS = 7_900;
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private StorageTags() {}
+
+  /** JSON text of a plain value (maps, lists, strings, numbers, booleans, null). */
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses JSON text. */
+  static JsonNode parse(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * The tags that store {@code value} as JSON under {@code key}: one tag when it fits, otherwise
+   * {@code key = "chunks:N"} plus {@code knobflow.chunk.<i>.<key>} for each piece.
+   */
+  static Map<String, String> jsonTags(String key, Object value) {
+    String text = json(value);
+    Map<String, String> tags = new LinkedHashMap<>();
+    if (text.length() <= MAX_TAG_CHARS) {
+      tags.put(key, text);
+      return tags;
+    }
+    int chunks = (text.length() + MAX_TAG_CHARS - 1) / MAX_TAG_CHARS;
+    for (int i = 0; i < chunks; i++) {
+      int from = i * MAX_TAG_CHARS;
+      tags.put(
+          CHUNK + i + "." + key,
+          text.substring(from, Math.min(text.length(), from + MAX_TAG_CHARS)));
+    }
+    // The marker last: a reader that sees it sees every chunk (the writer keeps a run's order).
+    tags.put(key, CHUNKED + chunks);
+    return tags;
+  }
+
+  /**
+   * Reads what {@link #jsonTags} wrote, or {@code null} when the key is absent.
+   *
+   * @throws IllegalArgumentException when a chunk is missing or the JSON is broken
+   */
+  static JsonNode readJson(Map<String, String> tags, String key) {
+    String value = tags.get(key);
+    if (value == null) {
+      return null;
+    }
+    if (value.startsWith(CHUNKED)) {
+      int chunks = Integer.parseInt(value.substring(CHUNKED.length()));
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < chunks; i++) {
+        String part = tags.get(CHUNK + i + "." + key);
+        if (part == null) {
+          throw new IllegalArgumentException("tag " + key + ": chunk " + i + " is missing");
+        }
+        text.append(part);
+      }
+      value = text.toString();
+    }
+    return parse(value);
+  }
+
+  /** The plain Java value of a JSON node (maps, lists, String, Boolean, Long, Double). */
+  static Object plain(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    if (node.isValueNode()) {
+      return dev.knobflow.optimizers.storage.DistributionJson.scalar(node);
+    }
+    return JSON.convertValue(node, Object.class);
+  }
+
+  /** Every tag key starting with {@code prefix}, with the prefix removed. */
+  static Map<String, String> withPrefix(Map<String, String> tags, String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    tags.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            out.put(k.substring(prefix.length()), v);
+          }
+        });
+    return out;
+  }
+
+  /** An MLflow search filter term: tag {@code key} equals {@code value}. */
+  static String tagEquals(String key, String value) {
+    if (value.contains("'")) {
+      throw new IllegalArgumentException(
+          "names stored in MLflow must not contain a single quote: " + value);
+    }
+    return "tags.`" + key + "` = '" + value + "'";
+  }
+}

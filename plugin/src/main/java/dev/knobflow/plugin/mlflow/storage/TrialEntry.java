@@ -1,0 +1,197 @@
+package dev.knobflow.plugin.mlflow.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.storage.DistributionJson;
+import dev.knobflow.optimizers.storage.TrialOutcome;
+import dev.knobflow.plugin.tracking.RunRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One trial as this process knows it: read from its MLflow run, or kept locally while this process
+ * runs it ({@link #owned}). Not thread-safe; {@link MlflowStudyStorage} guards it.
+ */
+final class TrialEntry {
+
+  final String runId;
+  final int number;
+  final long ticket;
+
+  /** This process runs the trial: its local state is the truth, the server only a copy. */
+  boolean owned;
+
+  /** Finished and fully read from the server (or finished here): never read again. */
+  boolean settled;
+
+  TrialState state;
+  List<Double> values = List.of();
+  final Map<String, Object> params = new LinkedHashMap<>();
+  final Map<String, Distribution> distributions = new LinkedHashMap<>();
+  TreeMap<Long, List<Double>> intermediate = new TreeMap<>();
+  int reportsRead;
+  List<Double> constraints = List.of();
+  final Map<String, Double> metrics = new LinkedHashMap<>();
+  final Map<String, Object> userAttrs = new LinkedHashMap<>();
+  final Map<String, Object> systemAttrs = new LinkedHashMap<>();
+  double budget = Double.NaN;
+  Instant started;
+  Instant completed;
+  Instant heartbeat;
+  String failReason;
+
+  TrialEntry(String runId, int number, long ticket, TrialState state) {
+    this.runId = runId;
+    this.number = number;
+    this.ticket = ticket;
+    this.state = state;
+  }
+
+  /** The trial number a run carries, if it has been numbered and not abandoned. */
+  static Optional<Integer> numberOf(RunRecord run) {
+    String n = run.tags().get(StorageTags.NUMBER);
+    if (n == null || run.tags().containsKey(StorageTags.ABANDONED)) {
+      return Optional.empty();
+    }
+    return Optional.of(Integer.parseInt(n));
+  }
+
+  /** A trial read entirely from its run (intermediate values are read separately). */
+  static TrialEntry fromRun(RunRecord run, int number) {
+    Double ticket = run.metrics().get(StorageTags.TICKET_METRIC);
+    TrialEntry e =
+        new TrialEntry(
+            run.runId(), number, ticket == null ? -1 : ticket.longValue(), TrialState.RUNNING);
+    e.readFrom(run);
+    return e;
+  }
+
+  /** Replaces everything but intermediate values with what the run holds. */
+  void readFrom(RunRecord run) {
+    Map<String, String> tags = run.tags();
+    params.clear();
+    distributions.clear();
+    StorageTags.withPrefix(tags, StorageTags.PARAM)
+        .keySet()
+        .forEach(
+            name -> {
+              JsonNode node = StorageTags.readJson(tags, StorageTags.PARAM + name);
+              Distribution d = DistributionJson.fromJson(node.path("distribution"));
+              distributions.put(name, d);
+              params.put(
+                  name,
+                  DistributionJson.canonicalValue(d, DistributionJson.scalar(node.path("value"))));
+            });
+    userAttrs.clear();
+    readAttrs(tags, StorageTags.USER_ATTR, userAttrs);
+    systemAttrs.clear();
+    readAttrs(tags, StorageTags.SYSTEM_ATTR, systemAttrs);
+    String b = tags.get(StorageTags.BUDGET);
+    budget = b == null ? Double.NaN : Double.parseDouble(b);
+    String hb = tags.get(StorageTags.HEARTBEAT);
+    heartbeat = hb == null ? null : Instant.ofEpochMilli(Long.parseLong(hb));
+
+    boolean waiting = TrialState.WAITING.name().equals(tags.get(StorageTags.INITIAL_STATE));
+    started = waiting ? null : Instant.ofEpochMilli(run.startTime());
+    state = TrialState.RUNNING;
+    if (waiting) {
+      Optional<TagLottery.Entry> claim = TagLottery.winner(tags, StorageTags.CLAIM);
+      if (claim.isPresent()) {
+        started = Instant.ofEpochMilli(claim.get().at());
+      } else {
+        state = TrialState.WAITING;
+      }
+    }
+    values = List.of();
+    constraints = List.of();
+    metrics.clear();
+    failReason = null;
+    completed = null;
+    Optional<TagLottery.Entry> finish = TagLottery.winner(tags, StorageTags.FINISH);
+    if (finish.isPresent()) {
+      JsonNode outcome = StorageTags.readJson(tags, StorageTags.OUTCOME + finish.get().id());
+      if (outcome != null) {
+        apply(outcomeOf(outcome));
+      }
+    }
+  }
+
+  /** Sets the finished state. */
+  void apply(TrialOutcome outcome) {
+    state = outcome.state();
+    values = outcome.values();
+    constraints = outcome.constraints();
+    metrics.putAll(outcome.metrics());
+    failReason = outcome.reason();
+    completed = outcome.at();
+    if (started == null) {
+      started = outcome.at();
+    }
+  }
+
+  private static void readAttrs(Map<String, String> tags, String prefix, Map<String, Object> out) {
+    StorageTags.withPrefix(tags, prefix)
+        .keySet()
+        .forEach(key -> out.put(key, StorageTags.plain(StorageTags.readJson(tags, prefix + key))));
+  }
+
+  /** The JSON form of an outcome, as stored in {@code knobflow.outcome.<id>}. */
+  static Map<String, Object> outcomeJson(TrialOutcome outcome) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("state", outcome.state().name());
+    map.put("values", outcome.values());
+    map.put("constraints", outcome.constraints());
+    map.put("metrics", outcome.metrics());
+    map.put("reason", outcome.reason());
+    map.put("at", outcome.at().toEpochMilli());
+    return map;
+  }
+
+  static TrialOutcome outcomeOf(JsonNode node) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    node.path("metrics")
+        .properties()
+        .forEach(e -> metrics.put(e.getKey(), DistributionJson.number(e.getValue())));
+    return new TrialOutcome(
+        TrialState.valueOf(node.path("state").asText()),
+        doubles(node.path("values")),
+        doubles(node.path("constraints")),
+        metrics,
+        node.hasNonNull("reason") ? node.get("reason").asText() : null,
+        Instant.ofEpochMilli(node.path("at").asLong()));
+  }
+
+  private static List<Double> doubles(JsonNode array) {
+    List<Double> out = new ArrayList<>(array.size());
+    for (JsonNode v : array) {
+      out.add(DistributionJson.number(v));
+    }
+    return out;
+  }
+
+  FrozenTrial snapshot() {
+    return new FrozenTrial(
+        number,
+        state,
+        values,
+        params,
+        distributions,
+        intermediate,
+        constraints,
+        metrics,
+        userAttrs,
+        systemAttrs,
+        budget,
+        started,
+        completed,
+        heartbeat,
+        failReason);
+  }
+}

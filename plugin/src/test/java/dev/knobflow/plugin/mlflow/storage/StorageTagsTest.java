@@ -1,0 +1,62 @@
+package dev.knobflow.plugin.mlflow.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StorageTagsTest {
+
+  @Test
+  void smallValuesTakeOneTagAndLargeOnesAreChunkedUnderTheLimitWithTheMarkerLast() {
+    assertEquals(Map.of("k", "{\"a\":1}"), StorageTags.jsonTags("k", Map.of("a", 1)));
+    String big = "é".repeat(20_000);
+    Map<String, String> tags = StorageTags.jsonTags("knobflow.user.notes", big);
+    assertEquals(4, tags.size(), "3 chunks of at most 7,900 characters and the marker");
+    tags.values().forEach(v -> assertTrue(v.length() <= StorageTags.MAX_TAG_CHARS));
+    List<String> keys = new ArrayList<>(tags.keySet());
+    assertEquals("knobflow.user.notes", keys.get(keys.size() - 1));
+    assertEquals(big, StorageTags.plain(StorageTags.readJson(tags, "knobflow.user.notes")));
+    // Chunks do not look like attributes of the prefix.
+    assertEquals(
+        List.of("notes"), List.copyOf(StorageTags.withPrefix(tags, "knobflow.user.").keySet()));
+  }
+
+  @Test
+  void aMissingChunkIsAnErrorNotASilentlyShortValue() {
+    Map<String, String> tags = new HashMap<>(StorageTags.jsonTags("k", "x".repeat(10_000)));
+    tags.remove("knobflow.chunk.1.k");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StorageTags.readJson(tags, "k"));
+    assertTrue(e.getMessage().contains("chunk 1 is missing"), e.getMessage());
+  }
+
+  @Test
+  void filterValuesWithQuotesAreRefused() {
+    assertEquals("tags.`a.b` = 'x'", StorageTags.tagEquals("a.b", "x"));
+    assertThrows(IllegalArgumentException.class, () -> StorageTags.tagEquals("a", "it's"));
+  }
+
+  @Test
+  void theSmallestTicketWinsTiesGoToTheSmallerIdAndChoosersOrAbandonedEntriesNeverWin() {
+    Map<String, String> tags = new HashMap<>();
+    tags.put("p.b", "{\"ticket\":3,\"at\":10}");
+    tags.put("p.a", "{\"ticket\":3,\"at\":20}");
+    tags.put("p.c", "{\"ticket\":4,\"at\":5}");
+    tags.put("p.d", StorageTags.CHOOSING);
+    tags.put("p.e", TagLottery.ABANDONED);
+    tags.put("other.z", "{\"ticket\":0,\"at\":1}");
+    Optional<TagLottery.Entry> winner = TagLottery.winner(tags, "p.");
+    assertEquals("a", winner.orElseThrow().id());
+    assertEquals(20, winner.get().at());
+    assertEquals(java.util.Set.of("d"), TagLottery.choosing(tags, "p.", "x"));
+    assertEquals(java.util.Set.of(), TagLottery.choosing(tags, "p.", "d"));
+    assertTrue(TagLottery.winner(Map.of("p.d", StorageTags.CHOOSING), "p.").isEmpty());
+  }
+}
