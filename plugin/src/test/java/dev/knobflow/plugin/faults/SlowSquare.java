@@ -1,0 +1,16 @@
+package dev.knobflow.plugin.faults;
+
+import dev.knobflow.optimizers.ObjectiveFunction;
+import dev.knobflow.optimizers.Trial;
+import dev.knobflow.optimizers.TrialResult;
+
+/** A class objective for crash tests: {@code x^2} after 40 ms, so a kill lands mid-trial often. */
+public final class SlowSquare implements ObjectiveFunction {
+
+  @Override
+  public TrialResult evaluate(Trial trial) throws Exception {
+    double x = trial.suggestFloat("x", -5, 5);
+    Thread.sleep(40);
+    return TrialResult.of(x * x);
+  }
+}
