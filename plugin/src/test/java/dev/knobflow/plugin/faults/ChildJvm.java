@@ -44,10 +44,17 @@ final class ChildJvm implements AutoCloseable {
   }
 
   static ChildJvm start(Class<?> mainClass, Path logFile, String... args) throws IOException {
+    return start(List.of(), mainClass, logFile, args);
+  }
+
+  /** Starts {@code mainClass} with extra JVM options (e.g. {@code -Dkey=value}) first. */
+  static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, Path logFile, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
+    command.addAll(jvmOptions);
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add(mainClass.getName());
     command.addAll(List.of(args));

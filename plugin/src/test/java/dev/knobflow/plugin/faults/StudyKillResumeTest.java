@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -45,9 +46,11 @@ class StudyKillResumeTest {
                 TreeMap::new));
   }
 
-  @Test
-  void resumeAfterKillKeepsEveryCompletedTrialAndRunsOnlyWhatIsMissing(@TempDir Path dir)
-      throws Exception {
+  /**
+   * Runs {@code knobflow tune} (12 trials) in its own JVM and kills it with SIGKILL inside trial 4,
+   * after trials 0..3 are COMPLETE.
+   */
+  private static Path tuneAndKillInsideTrialFour(Path dir) throws Exception {
     Path journal = dir.resolve("journal.jsonl");
     Path studyFile = dir.resolve("study.yaml");
     Files.writeString(
@@ -63,25 +66,56 @@ class StudyKillResumeTest {
         objective: {class: dev.knobflow.plugin.faults.SlowSquare}
         """);
     try (ChildJvm tune =
-        ChildJvm.start(Main.class, dir.resolve("tune.log"), "tune", studyFile.toString())) {
+        ChildJvm.start(
+            List.of("-Dfaults.hangAtTrial=4"),
+            Main.class,
+            dir.resolve("tune.log"),
+            "tune",
+            studyFile.toString())) {
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < end
-          && (!Files.exists(journal) || complete(trials(journal)).size() < 4)) {
+      while (System.nanoTime() < end && !hangingInTrialFour(journal)) {
         Thread.sleep(10);
       }
       tune.kill();
     }
-    Map<Integer, Done> before = complete(trials(journal));
-    assertTrue(before.size() >= 4 && before.size() < 12, "killed mid-study: " + before.keySet());
+    return journal;
+  }
 
-    StringWriter out = new StringWriter();
+  private static boolean hangingInTrialFour(Path journal) {
+    if (!Files.exists(journal)) {
+      return false;
+    }
+    try (JournalStorage storage = JournalStorage.open(journal)) {
+      if (storage.findStudy(STUDY).isEmpty()) {
+        return false; // tune has not created it yet
+      }
+      List<FrozenTrial> trials = storage.trials(STUDY);
+      return trials.size() == 5 && trials.get(4).params().containsKey("x");
+    }
+  }
+
+  private static int resume(Path journal, StringWriter out, String... extra) {
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(out));
-    int code =
-        cli.execute(
-            "resume", STUDY, "--storage", "journal:" + journal, "--stale-after", "0s", "-q");
-    assertEquals(0, code, out.toString());
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("resume", STUDY, "--storage", "journal:" + journal, "--stale-after", "0s"));
+    args.addAll(List.of(extra));
+    return cli.execute(args.toArray(String[]::new));
+  }
+
+  @Test
+  void resumeAfterKillKeepsEveryCompletedTrialAndRunsOnlyWhatIsMissing(@TempDir Path dir)
+      throws Exception {
+    Path journal = tuneAndKillInsideTrialFour(dir);
+    List<FrozenTrial> killed = trials(journal);
+    Map<Integer, Done> before = complete(killed);
+    assertEquals(Set.of(0, 1, 2, 3), before.keySet(), "killed inside trial 4");
+    assertEquals(TrialState.RUNNING, killed.get(4).state());
+
+    StringWriter out = new StringWriter();
+    assertEquals(0, resume(journal, out, "-q"), out.toString());
 
     List<FrozenTrial> after = trials(journal);
     Map<Integer, Done> completeAfter = complete(after);
@@ -91,11 +125,27 @@ class StudyKillResumeTest {
     assertEquals(12, completeAfter.size(), "exactly the 12 trials tune aimed for: " + out);
     assertEquals(
         after.size(), after.stream().map(FrozenTrial::number).distinct().count(), "unique numbers");
-    assertTrue(
-        after.stream().noneMatch(t -> t.state() == TrialState.RUNNING),
-        "the trial the kill interrupted is finished (FAIL), not left RUNNING");
-    long failed = after.stream().filter(t -> t.state() == TrialState.FAIL).count();
-    assertTrue(failed <= 1, "at most the one interrupted trial failed: " + failed);
-    assertEquals(12 + failed, after.size(), "nothing run twice, nothing extra");
+    assertEquals(TrialState.FAIL, after.get(4).state(), "the interrupted trial");
+    assertEquals(13, after.size(), "12 COMPLETE + the interrupted one; nothing run twice");
+  }
+
+  @Test
+  void resumeWithRequeueStaleRunsTheInterruptedTrialsParametersAgain(@TempDir Path dir)
+      throws Exception {
+    Path journal = tuneAndKillInsideTrialFour(dir);
+    Object interruptedX = trials(journal).get(4).params().get("x");
+
+    StringWriter out = new StringWriter();
+    assertEquals(0, resume(journal, out, "--requeue-stale"), out.toString());
+    assertTrue(out.toString().contains("re-queued as trial 5"), out.toString());
+
+    List<FrozenTrial> after = trials(journal);
+    assertEquals(TrialState.FAIL, after.get(4).state());
+    FrozenTrial repeat = after.get(5);
+    assertEquals(4, ((Number) repeat.systemAttrs().get("requeued_from")).intValue());
+    assertEquals(TrialState.COMPLETE, repeat.state());
+    assertEquals(interruptedX, repeat.params().get("x"));
+    assertEquals(12, complete(after).size());
+    assertEquals(13, after.size());
   }
 }
