@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.config.StorageSpec;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.recovery.StaleTrialRecovery;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,20 @@ final class JoinRun {
    */
   static int run(
       CommandSpec spec, JoinOptions join, OutputOptions output, Duration staleAfter, String verb) {
+    return run(spec, join, output, staleAfter, false, verb);
+  }
+
+  /**
+   * @param requeueStale with {@code staleAfter}: queue each stale trial's parameters again ({@link
+   *     StaleTrialRecovery})
+   */
+  static int run(
+      CommandSpec spec,
+      JoinOptions join,
+      OutputOptions output,
+      Duration staleAfter,
+      boolean requeueStale,
+      String verb) {
     PrintWriter out = spec.commandLine().getOut();
     if (join.trials != null && join.trials < 1) {
       throw new ParameterException(
@@ -60,7 +75,21 @@ final class JoinRun {
     }
     try (StudyRunner runner =
         StudyRunner.builder(trials > 0 ? config.withTrials(trials) : config).build()) {
-      if (staleAfter != null) {
+      if (staleAfter != null && requeueStale) {
+        List<StaleTrialRecovery.Requeued> requeued =
+            StaleTrialRecovery.failAndRequeue(runner.study(), staleAfter, Instant.now());
+        for (StaleTrialRecovery.Requeued r : requeued) {
+          out.println(
+              "Trial "
+                  + r.staleTrial()
+                  + " had no heartbeat for "
+                  + staleAfter
+                  + ": marked FAIL and re-queued as trial "
+                  + r.queuedTrial()
+                  + " "
+                  + r.params());
+        }
+      } else if (staleAfter != null) {
         List<FrozenTrial> failed =
             runner.study().storage().failStaleTrials(config.name(), staleAfter, Instant.now());
         out.println(

@@ -33,6 +33,13 @@ final class ResumeCommand implements Callable<Integer> {
               + " RUNNING trial (only when no worker is running). Default ${DEFAULT-VALUE}.")
   String staleAfter;
 
+  @Option(
+      names = "--requeue-stale",
+      description =
+          "Queue each stale trial's parameters again (a new trial with system attribute"
+              + " requeued_from) instead of only failing it.")
+  boolean requeueStale;
+
   @Mixin OutputOptions output;
 
   @Override
@@ -43,6 +50,6 @@ final class ResumeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--stale-after " + e.getMessage());
     }
-    return JoinRun.run(spec, join, output, grace, "Resuming");
+    return JoinRun.run(spec, join, output, grace, requeueStale, "Resuming");
   }
 }
