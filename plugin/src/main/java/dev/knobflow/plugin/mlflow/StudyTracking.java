@@ -145,6 +145,13 @@ public final class StudyTracking implements AutoCloseable {
   public StudyRunner.Builder attach(StudyRunner.Builder builder) {
     if (listener != null) {
       builder.listener(listener);
+      builder.priorObservations(
+          MlflowWarmStartPriors.compute(
+              tracking.runs(),
+              listener.experimentId(),
+              settings.warmStart(),
+              metaFeatures,
+              builder.config()));
     }
     return builder;
   }
@@ -160,7 +167,7 @@ public final class StudyTracking implements AutoCloseable {
       return Optional.empty();
     }
     listener.catchUp(study);
-    if (settings.warmStart().isEmpty()) {
+    if (settings.warmStart().isEmpty() || !settings.warmStart().get().use().enqueues()) {
       return Optional.empty();
     }
     if (!study.trials().isEmpty()) {
