@@ -10,6 +10,7 @@ import dev.knobflow.optimizers.samplers.nsga2.NsgaIISampler;
 import dev.knobflow.optimizers.samplers.tpe.TpeSampler;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,15 +59,19 @@ public final class AutoSampler implements Sampler {
   private final TpeSampler groupedTpe;
   private final Sampler nsga2;
   private final Map<String, String> lastLogged = new ConcurrentHashMap<>();
+  private final List<PriorObservation> priors;
 
   private AutoSampler(Builder b) {
     this.seed = b.seed;
     this.gpTrials = b.gpTrials;
     this.maxGpDimensions = b.maxGpDimensions;
     this.nsga2PopulationSize = b.nsga2PopulationSize;
-    this.gp = GpSampler.seeded(b.seed);
-    this.tpe = TpeSampler.builder().seed(b.seed).multivariate(true).build();
-    this.groupedTpe = TpeSampler.builder().seed(b.seed).group(true).build();
+    this.priors = b.priors;
+    this.gp = GpSampler.builder().seed(b.seed).priorObservations(b.priors).build();
+    this.tpe =
+        TpeSampler.builder().seed(b.seed).multivariate(true).priorObservations(b.priors).build();
+    this.groupedTpe =
+        TpeSampler.builder().seed(b.seed).group(true).priorObservations(b.priors).build();
     this.nsga2 =
         b.nsga2PopulationSize > 0
             ? NsgaIISampler.builder().populationSize(b.nsga2PopulationSize).seed(b.seed).build()
@@ -76,6 +81,11 @@ public final class AutoSampler implements Sampler {
   /** A builder with the defaults and a fresh seed. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The prior observations handed to the GP and TPE delegates (NSGA-II ignores them). */
+  public List<PriorObservation> priors() {
+    return priors;
   }
 
   /** The automatic sampler with the defaults and a fixed seed. */
@@ -192,6 +202,7 @@ public final class AutoSampler implements Sampler {
         + ", gpTrials="
         + gpTrials
         + (nsga2 != null ? ", nsga2Population=" + nsga2PopulationSize : "")
+        + (priors.isEmpty() ? "" : ", " + priors.size() + " priors")
         + ")";
   }
 
@@ -201,6 +212,7 @@ public final class AutoSampler implements Sampler {
     private int gpTrials = 200;
     private int maxGpDimensions = 20;
     private int nsga2PopulationSize;
+    private List<PriorObservation> priors = List.of();
 
     private Builder() {}
 
@@ -235,6 +247,16 @@ public final class AutoSampler implements Sampler {
             "nsga2PopulationSize must be 0 (off) or at least 4, got " + value);
       }
       this.nsga2PopulationSize = value;
+      return this;
+    }
+
+    /**
+     * Observations made outside the study handed to the GP and TPE delegates (see {@link
+     * GpSampler.Builder#priorObservations}, {@link TpeSampler.Builder#priorObservations}); NSGA-II
+     * ignores them.
+     */
+    public Builder priorObservations(List<PriorObservation> value) {
+      this.priors = List.copyOf(java.util.Objects.requireNonNull(value, "priorObservations"));
       return this;
     }
 

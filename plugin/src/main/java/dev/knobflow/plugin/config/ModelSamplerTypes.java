@@ -2,6 +2,7 @@ package dev.knobflow.plugin.config;
 
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.samplers.AutoSampler;
+import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.samplers.gp.GpAcquisition;
@@ -133,8 +134,20 @@ final class ModelSamplerTypes {
 
     @Override
     public Sampler create(SamplerSpec spec, SearchSpace space, OptionalLong seed) {
+      return create(spec, space, seed, List.of());
+    }
+
+    @Override
+    public boolean acceptsPriors() {
+      return true;
+    }
+
+    @Override
+    public Sampler create(
+        SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
       Map<String, Object> s = spec.settings();
       TpeSampler.Builder b = TpeSampler.builder().seed(seedOf(seed));
+      b.priorObservations(priors);
       integer(s, "n_startup_trials").ifPresent(b::startupTrials);
       integer(s, "n_ei_candidates").ifPresent(b::eiCandidates);
       bool(s, "multivariate").ifPresent(b::multivariate);
@@ -183,8 +196,20 @@ final class ModelSamplerTypes {
 
     @Override
     public Sampler create(SamplerSpec spec, SearchSpace space, OptionalLong seed) {
+      return create(spec, space, seed, List.of());
+    }
+
+    @Override
+    public boolean acceptsPriors() {
+      return true;
+    }
+
+    @Override
+    public Sampler create(
+        SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
       Map<String, Object> s = spec.settings();
       GpSampler.Builder b = GpSampler.builder().seed(seedOf(seed));
+      b.priorObservations(priors);
       Optional.ofNullable(s.get("acquisition"))
           .map(a -> GpAcquisition.valueOf(String.valueOf(a).toUpperCase(Locale.ROOT)))
           .ifPresent(b::acquisition);
@@ -223,8 +248,20 @@ final class ModelSamplerTypes {
 
     @Override
     public Sampler create(SamplerSpec spec, SearchSpace space, OptionalLong seed) {
+      return create(spec, space, seed, List.of());
+    }
+
+    @Override
+    public boolean acceptsPriors() {
+      return true;
+    }
+
+    @Override
+    public Sampler create(
+        SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
       Map<String, Object> s = spec.settings();
       AutoSampler.Builder b = AutoSampler.builder().seed(seedOf(seed));
+      b.priorObservations(priors);
       integer(s, "gp_trials").ifPresent(b::gpTrials);
       integer(s, "max_gp_dimensions").ifPresent(b::maxGpDimensions);
       integer(s, "nsga2_population_size").ifPresent(b::nsga2PopulationSize);

@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.distributions.IntDistribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.samplers.GridSampler;
+import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SobolSampler;
@@ -25,6 +26,8 @@ import java.util.OptionalLong;
  * keys and validation.
  */
 public final class SamplerFactory {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SamplerFactory.class);
   private final Map<String, SamplerType> types;
 
   private SamplerFactory(Map<String, SamplerType> types) {
@@ -77,6 +80,29 @@ public final class SamplerFactory {
                             + "'; allowed: "
                             + String.join(", ", names())));
     return type.create(spec, space, seed);
+  }
+
+  /**
+   * Builds the sampler of a validated spec with prior observations (warm start {@code use: prior});
+   * a type that cannot use them (random, grid, sobol, nsga2) gets none, which is logged.
+   *
+   * @throws IllegalArgumentException if the type is unknown
+   */
+  public Sampler create(
+      SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
+    if (priors.isEmpty()) {
+      return create(spec, space, seed);
+    }
+    SamplerType type = type(spec.type()).orElse(null);
+    if (type == null || !type.acceptsPriors()) {
+      LOG.info(
+          "sampler '{}' cannot use prior observations; {} warm-start priors ignored",
+          spec.type(),
+          priors.size());
+      return create(spec, space, seed);
+    }
+    LOG.info("sampler '{}': {} warm-start prior observations", spec.type(), priors.size());
+    return type.create(spec, space, seed, priors);
   }
 
   /** Uniform random sampling, independent per parameter. */

@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.config;
 
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.Sampler;
 import java.util.List;
 import java.util.OptionalLong;
@@ -32,6 +33,20 @@ public interface SamplerType {
    * @param seed the study's seed, if any
    */
   Sampler create(SamplerSpec spec, SearchSpace space, OptionalLong seed);
+
+  /** Whether {@link #create(SamplerSpec, SearchSpace, OptionalLong, List)} uses the priors. */
+  default boolean acceptsPriors() {
+    return false;
+  }
+
+  /**
+   * Builds the sampler with prior observations (warm start); types that cannot use them ignore them
+   * (see {@link #acceptsPriors()}).
+   */
+  default Sampler create(
+      SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
+    return create(spec, space, seed);
+  }
 
   /**
    * Whether the sampler can run out of points (a grid), so that a study file may omit {@code

@@ -36,6 +36,8 @@ import java.util.OptionalLong;
  * section.
  */
 public final class SchedulerSection {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SchedulerSection.class);
 
   /** The scheduler types, in documentation order. */
   public static final List<String> TYPES =
@@ -317,12 +319,23 @@ public final class SchedulerSection {
 
   /** The sampler and scheduler of a validated study: BOHB's pair, or each on its own. */
   public static Pair build(StudyConfig config, SamplerFactory samplers) {
+    return build(config, samplers, List.of());
+  }
+
+  /** As {@link #build(StudyConfig, SamplerFactory)}, the sampler given prior observations. */
+  public static Pair build(
+      StudyConfig config,
+      SamplerFactory samplers,
+      List<dev.knobflow.optimizers.samplers.PriorObservation> priors) {
     if (config.scheduler().isBohb()) {
       Bohb bohb = bohb(config.scheduler(), config.sampler(), config.seed());
+      if (!priors.isEmpty()) {
+        LOG.info("sampler 'bohb' cannot use prior observations; {} priors ignored", priors.size());
+      }
       return new Pair(bohb.sampler(), bohb.scheduler());
     }
     return new Pair(
-        samplers.create(config.sampler(), config.space(), config.seed()),
+        samplers.create(config.sampler(), config.space(), config.seed(), priors),
         create(config.scheduler()));
   }
 

@@ -83,7 +83,7 @@ public final class StudyRunner implements AutoCloseable {
     }
     this.storage = opened;
     try {
-      SchedulerSection.Pair pair = SchedulerSection.build(config, b.samplers);
+      SchedulerSection.Pair pair = SchedulerSection.build(config, b.samplers, b.priors);
       Sampler sampler = pair.sampler();
       Study.Builder sb =
           Study.builder(config.name())
@@ -249,6 +249,7 @@ public final class StudyRunner implements AutoCloseable {
     private final List<StudyListener> listeners = new ArrayList<>();
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
     private SamplerFactory samplers = SamplerFactory.standard();
+    private List<dev.knobflow.optimizers.samplers.PriorObservation> priors = List.of();
     private Duration killGrace = Duration.ofSeconds(5);
     private Function<String, String> environment = System::getenv;
     private final List<ReportSink> reportSinks = new ArrayList<>();
@@ -272,6 +273,20 @@ public final class StudyRunner implements AutoCloseable {
     /** The sampler types; default {@link SamplerFactory#standard()}. */
     public Builder samplers(SamplerFactory factory) {
       this.samplers = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** The study configuration being prepared. */
+    public StudyConfig config() {
+      return config;
+    }
+
+    /**
+     * Prior observations handed to a model-based sampler (warm start {@code use: prior}); samplers
+     * that cannot use them ignore them (logged). Default none.
+     */
+    public Builder priorObservations(List<dev.knobflow.optimizers.samplers.PriorObservation> p) {
+      this.priors = List.copyOf(p);
       return this;
     }
 

@@ -46,7 +46,7 @@ public record MlflowSettings(
   private static final List<String> TRACKING_KEYS = List.of("uri", "experiment");
   private static final List<String> DATASET_KEYS = List.of("path", "target");
   private static final List<String> WARM_START_KEYS =
-      List.of("from", "k", "per_study", "experiments");
+      List.of("from", "k", "per_study", "experiments", "use");
 
   /** No tracking, no dataset, no warm start. */
   public static MlflowSettings none() {
@@ -82,10 +82,18 @@ public record MlflowSettings(
    * @param neighbours how many nearest past studies give configurations ({@code k})
    * @param perStudy the most configurations taken from one study
    * @param experiments where to look (names); empty: the tracking experiment
+   * @param use enqueue the configurations, hand them to the sampler as priors, or both
    */
-  public record WarmStartSpec(int neighbours, int perStudy, List<String> experiments) {
+  public record WarmStartSpec(
+      int neighbours, int perStudy, List<String> experiments, WarmStartUse use) {
     public WarmStartSpec {
       experiments = List.copyOf(experiments);
+      Objects.requireNonNull(use, "use");
+    }
+
+    /** Warm start that enqueues (the default {@code use}). */
+    public WarmStartSpec(int neighbours, int perStudy, List<String> experiments) {
+      this(neighbours, perStudy, experiments, WarmStartUse.ENQUEUE);
     }
   }
 
@@ -239,7 +247,17 @@ public record MlflowSettings(
             .add("warm_start.experiments[" + i + "]", "must be an experiment name, got " + item);
       }
     }
-    return Optional.of(new WarmStartSpec(k, perStudy, experiments));
+    WarmStartUse use = WarmStartUse.ENQUEUE;
+    Optional<String> useText = w.string("use");
+    if (useText.isPresent()) {
+      List<String> allowed = List.of("enqueue", "prior", "both");
+      if (allowed.contains(useText.get())) {
+        use = WarmStartUse.valueOf(useText.get().toUpperCase(java.util.Locale.ROOT));
+      } else {
+        w.problem("use", "must be one of enqueue, prior, both, got '" + useText.get() + "'");
+      }
+    }
+    return Optional.of(new WarmStartSpec(k, perStudy, experiments, use));
   }
 
   private static String blankToNull(String s) {

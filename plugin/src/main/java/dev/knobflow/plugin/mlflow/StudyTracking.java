@@ -155,6 +155,13 @@ public final class StudyTracking implements AutoCloseable {
       builder.listener(listener);
       builder.advisorReports(
           MlflowReportSink.of(tracking.artifacts(), listener.descriptions(), runIds(listener)));
+      builder.priorObservations(
+          MlflowWarmStartPriors.compute(
+              tracking.runs(),
+              listener.experimentId(),
+              settings.warmStart(),
+              metaFeatures,
+              builder.config()));
     }
     return builder;
   }
@@ -185,7 +192,7 @@ public final class StudyTracking implements AutoCloseable {
       return Optional.empty();
     }
     listener.catchUp(study);
-    if (settings.warmStart().isEmpty()) {
+    if (settings.warmStart().isEmpty() || !settings.warmStart().get().use().enqueues()) {
       return Optional.empty();
     }
     if (!study.trials().isEmpty()) {

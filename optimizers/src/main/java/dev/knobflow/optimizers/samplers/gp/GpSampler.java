@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.pareto.Hypervolume;
+import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -69,6 +70,7 @@ public final class GpSampler implements Sampler {
   private final int candidates;
   private final int fitIterations;
   private final SobolSampler startup;
+  private final List<PriorObservation> priors;
   private final Map<String, Map<String, Object>> attributesByTrial = new ConcurrentHashMap<>();
 
   private GpSampler(Builder b) {
@@ -79,6 +81,7 @@ public final class GpSampler implements Sampler {
     this.candidates = b.candidates;
     this.fitIterations = b.fitIterations;
     this.startup = SobolSampler.seeded(b.seed);
+    this.priors = b.priors;
   }
 
   /** A builder with the defaults and a fresh seed. */
@@ -89,6 +92,11 @@ public final class GpSampler implements Sampler {
   /** A GP sampler with the defaults and a fixed seed. */
   public static GpSampler seeded(long seed) {
     return builder().seed(seed).build();
+  }
+
+  /** The prior observations added to the model's training points (empty by default). */
+  public List<PriorObservation> priors() {
+    return priors;
   }
 
   @Override
@@ -111,6 +119,7 @@ public final class GpSampler implements Sampler {
     if (complete.size() < startupTrials) {
       return startup.sampleRelative(study, trial, space);
     }
+    complete.addAll(fittingPriors(study, space, complete));
     Map<String, Object> attributes = new LinkedHashMap<>();
     try {
       Map<String, Object> sample = sampleWithModel(study, trial, space, complete, attributes);
@@ -121,6 +130,24 @@ public final class GpSampler implements Sampler {
     } catch (RuntimeException e) {
       return fallBack(study, trial, space, "numerical failure: " + e);
     }
+  }
+
+  /**
+   * The priors that give every parameter of {@code space}, as training points after the real
+   * trials. None when the real trials carry constraints: a prior has no constraint values to model.
+   */
+  private List<FrozenTrial> fittingPriors(
+      StudyView study, Map<String, Distribution> space, List<FrozenTrial> complete) {
+    if (priors.isEmpty() || !complete.get(0).constraints().isEmpty()) {
+      return List.of();
+    }
+    List<FrozenTrial> out = new ArrayList<>();
+    for (FrozenTrial prior : PriorObservation.asTrials(priors, space, study.objectives().size())) {
+      if (hasAll(prior, space)) {
+        out.add(prior);
+      }
+    }
+    return out;
   }
 
   private Map<String, Object> fallBack(
@@ -693,6 +720,7 @@ public final class GpSampler implements Sampler {
         + ", acquisition="
         + acquisition.name().toLowerCase(java.util.Locale.ROOT)
         + (acquisition == GpAcquisition.UCB ? ", kappa=" + kappa : "")
+        + (priors.isEmpty() ? "" : ", " + priors.size() + " priors")
         + ")";
   }
 
@@ -704,6 +732,7 @@ public final class GpSampler implements Sampler {
     private double kappa = 2.0;
     private int candidates = 512;
     private int fitIterations = 40;
+    private List<PriorObservation> priors = List.of();
 
     private Builder() {}
 
@@ -752,6 +781,18 @@ public final class GpSampler implements Sampler {
         throw new IllegalArgumentException("fitIterations must be >= 1, got " + value);
       }
       this.fitIterations = value;
+      return this;
+    }
+
+    /**
+     * Observations made outside the study (e.g. past studies' trials) added to the training points
+     * once the start-up trials are done, standardised with the real trials' values; values in the
+     * study's objective order and directions. Only priors that give every parameter of the search
+     * space with a value its distribution contains are used, and none when the trials carry
+     * constraints. Priors do not count as start-up trials and never appear in storage.
+     */
+    public Builder priorObservations(List<PriorObservation> value) {
+      this.priors = List.copyOf(Objects.requireNonNull(value, "priorObservations"));
       return this;
     }
 

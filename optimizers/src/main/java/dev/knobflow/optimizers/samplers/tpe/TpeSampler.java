@@ -4,6 +4,7 @@ import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -49,6 +50,7 @@ public final class TpeSampler implements Sampler {
   private final ParzenSettings settings;
   private final boolean group;
   private final boolean constantLiar;
+  private final List<PriorObservation> priors;
 
   private TpeSampler(Builder b) {
     this.seed = b.seed;
@@ -59,6 +61,7 @@ public final class TpeSampler implements Sampler {
     this.settings = b.settings.withMultivariate(b.multivariate || b.group);
     this.group = b.group;
     this.constantLiar = b.constantLiar;
+    this.priors = b.priors;
   }
 
   /** A builder with Optuna's defaults and a fresh seed. */
@@ -74,6 +77,11 @@ public final class TpeSampler implements Sampler {
   /** The seed. */
   public long seed() {
     return seed;
+  }
+
+  /** The prior observations added to the trials the model is fitted on (empty by default). */
+  public List<PriorObservation> priors() {
+    return priors;
   }
 
   @Override
@@ -168,6 +176,12 @@ public final class TpeSampler implements Sampler {
         relevant.add(t);
       }
     }
+    // Priors join the split like completed trials (oldest, so ramped weights favour recent trials).
+    for (FrozenTrial prior : PriorObservation.asTrials(priors, space, study.objectives().size())) {
+      if (hasAll(prior, space)) {
+        relevant.add(prior);
+      }
+    }
     List<String> names = new ArrayList<>(space.keySet());
     SplittableRandom random =
         Seeds.forParam(seed, trial.number(), "tpe:" + String.join(",", names));
@@ -228,6 +242,7 @@ public final class TpeSampler implements Sampler {
         + (settings.multivariate() ? ", multivariate" : "")
         + (group ? ", group" : "")
         + (constantLiar ? ", constant liar" : "")
+        + (priors.isEmpty() ? "" : ", " + priors.size() + " priors")
         + ")";
   }
 
@@ -242,6 +257,7 @@ public final class TpeSampler implements Sampler {
     private boolean multivariate;
     private boolean group;
     private boolean constantLiar = true;
+    private List<PriorObservation> priors = List.of();
 
     private Builder() {}
 
@@ -308,6 +324,18 @@ public final class TpeSampler implements Sampler {
     /** Whether other workers' running trials count as bad observations (default true). */
     public Builder constantLiar(boolean value) {
       this.constantLiar = value;
+      return this;
+    }
+
+    /**
+     * Observations made outside the study (e.g. past studies' trials) that join the good/bad split
+     * like completed trials once the start-up trials are done; values in the study's objective
+     * order and directions. Parameters outside the relative search space are ignored; a prior with
+     * none of the modelled parameters, or without one finite value per objective, is skipped.
+     * Priors do not count as start-up trials and never appear in storage.
+     */
+    public Builder priorObservations(List<PriorObservation> value) {
+      this.priors = List.copyOf(java.util.Objects.requireNonNull(value, "priorObservations"));
       return this;
     }
 

@@ -1,0 +1,218 @@
+package dev.knobflow.optimizers.samplers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.Trial;
+import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.CategoricalDistribution;
+import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.distributions.FloatDistribution;
+import dev.knobflow.optimizers.distributions.IntDistribution;
+import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.gp.GpSampler;
+import dev.knobflow.optimizers.samplers.tpe.TpeSampler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.Test;
+
+class PriorObservationTest {
+
+  private static final double[] OPTIMUM = {3, -2, 1, -4};
+
+  private static final SearchSpace SPACE =
+      SearchSpace.builder()
+          .add("x0", FloatDistribution.of(-5, 5))
+          .add("x1", FloatDistribution.of(-5, 5))
+          .add("x2", FloatDistribution.of(-5, 5))
+          .add("x3", FloatDistribution.of(-5, 5))
+          .build();
+
+  private static double bowl(double... x) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += (x[i] - OPTIMUM[i]) * (x[i] - OPTIMUM[i]);
+    }
+    return s;
+  }
+
+  private static double bowl(Map<String, Object> params) {
+    double[] x = new double[OPTIMUM.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = ((Number) params.get("x" + i)).doubleValue();
+    }
+    return bowl(x);
+  }
+
+  private static PriorObservation prior(double... x) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    for (int i = 0; i < x.length; i++) {
+      params.put("x" + i, x[i]);
+    }
+    return PriorObservation.of(params, bowl(x));
+  }
+
+  /** Three observations close to the optimum and five far from it, with their true values. */
+  private static final List<PriorObservation> PRIORS =
+      List.of(
+          prior(3.2, -1.8, 1.1, -3.8),
+          prior(2.8, -2.1, 0.8, -4.2),
+          prior(3.1, -2.3, 1.3, -3.9),
+          prior(-4, 4, 0, 0),
+          prior(-3, -4, 4, 2),
+          prior(4.5, 4.5, -4, 4),
+          prior(-1, 1, -2, -1),
+          prior(0, 0, 0, 0));
+
+  private static final double NEAR = 2.0;
+
+  /** Trials among the first five after the 10 start-up trials within sqrt(NEAR) of the optimum. */
+  private static int nearOptimum(Sampler sampler) {
+    Study study =
+        Study.builder("priors")
+            .objectives(Objective.minimize("f"))
+            .space(SPACE)
+            .sampler(sampler)
+            .build();
+    int near = 0;
+    for (int i = 0; i < 15; i++) {
+      Trial t = study.ask();
+      double value = bowl(t.params());
+      study.tell(t, TrialResult.of(value));
+      if (i >= 10 && value < NEAR) {
+        near++;
+      }
+    }
+    assertEquals(15, study.trials().size(), "priors are never stored as trials");
+    assertTrue(study.bestTrial().orElseThrow().number() >= 0);
+    return near;
+  }
+
+  private static int[] hitsOverSeeds(LongFunction<Sampler> sampler) {
+    int[] hits = new int[8];
+    for (int seed = 0; seed < hits.length; seed++) {
+      hits[seed] = nearOptimum(sampler.apply(seed + 1));
+    }
+    return hits;
+  }
+
+  private static int sum(int[] values) {
+    int s = 0;
+    for (int v : values) {
+      s += v;
+    }
+    return s;
+  }
+
+  @Test
+  void tpeWithPriorsNearTheOptimumProposesNearItMoreOften() {
+    int without = sum(hitsOverSeeds(seed -> TpeSampler.builder().seed(seed).build()));
+    int with =
+        sum(
+            hitsOverSeeds(
+                seed -> TpeSampler.builder().seed(seed).priorObservations(PRIORS).build()));
+    System.out.println("TPE near-optimum proposals (of 40): without " + without + ", with " + with);
+    assertTrue(with >= without + 8, "with priors " + with + ", without " + without);
+  }
+
+  @Test
+  void gpWithPriorsNearTheOptimumProposesNearItMoreOften() {
+    int without = sum(hitsOverSeeds(seed -> GpSampler.builder().seed(seed).build()));
+    int with =
+        sum(
+            hitsOverSeeds(
+                seed -> GpSampler.builder().seed(seed).priorObservations(PRIORS).build()));
+    System.out.println("GP near-optimum proposals (of 40): without " + without + ", with " + with);
+    assertTrue(with >= without + 8, "with priors " + with + ", without " + without);
+  }
+
+  @Test
+  void autoSamplerHandsPriorsToItsDelegates() {
+    AutoSampler auto = AutoSampler.builder().seed(1).priorObservations(PRIORS).build();
+    assertEquals(PRIORS, auto.priors());
+    assertTrue(auto.describe().contains("8 priors"), auto.describe());
+    int with =
+        sum(
+            hitsOverSeeds(
+                seed -> AutoSampler.builder().seed(seed).priorObservations(PRIORS).build()));
+    int without = sum(hitsOverSeeds(seed -> AutoSampler.builder().seed(seed).build()));
+    assertTrue(with >= without + 8, "with priors " + with + ", without " + without);
+  }
+
+  @Test
+  void priorsWithUnknownParamsOutOfRangeValuesOrWrongValueCountsAreSkipped() {
+    Map<String, Distribution> space = new LinkedHashMap<>();
+    space.put("x", FloatDistribution.of(0, 1));
+    space.put("n", IntDistribution.of(1, 4));
+    space.put("act", CategoricalDistribution.of("relu", "tanh"));
+    List<PriorObservation> priors = new ArrayList<>();
+    priors.add(PriorObservation.of(Map.of("x", 0.5, "n", 2, "act", "relu"), 1.0)); // fits
+    priors.add(PriorObservation.of(Map.of("x", 7.0, "n", 3, "unknown", 1), 2.0)); // x out
+    priors.add(PriorObservation.of(Map.of("unknown", 1, "act", "gelu"), 3.0)); // nothing fits
+    priors.add(PriorObservation.of(Map.of("x", 0.5), 1.0, 2.0)); // two values, one objective
+    priors.add(PriorObservation.of(Map.of("x", 0.5), Double.NaN)); // not finite
+    priors.add(PriorObservation.of(Map.of("n", 2.5), 1.0)); // not an int
+    List<FrozenTrial> trials = PriorObservation.asTrials(priors, space, 1);
+    assertEquals(2, trials.size());
+    FrozenTrial full = trials.get(0);
+    assertEquals(Map.of("x", 0.5, "n", 2, "act", "relu"), full.params());
+    assertEquals(TrialState.COMPLETE, full.state());
+    assertEquals(List.of(1.0), full.values());
+    assertTrue(full.number() < 0, "priors are numbered before every real trial");
+    FrozenTrial partial = trials.get(1);
+    assertEquals(Map.of("n", 3), partial.params(), "out-of-range x and unknown param dropped");
+    assertEquals(Map.of("n", space.get("n")), partial.distributions());
+    assertTrue(trials.get(0).number() < partial.number());
+  }
+
+  @Test
+  void priorsThatDoNotFitAreIgnoredBySamplers() {
+    // Every prior is outside the space: the sampler proposes exactly what it does without priors.
+    List<PriorObservation> misfits =
+        List.of(
+            PriorObservation.of(Map.of("x0", 50.0, "x1", 50.0, "x2", -9.0, "x3", 6.0), 0.0),
+            PriorObservation.of(Map.of("z", 1.0), 0.0));
+    for (long seed = 1; seed <= 2; seed++) {
+      Study a = study(TpeSampler.builder().seed(seed).priorObservations(misfits).build());
+      Study b = study(TpeSampler.builder().seed(seed).build());
+      Study c = study(GpSampler.builder().seed(seed).priorObservations(misfits).build());
+      Study d = study(GpSampler.builder().seed(seed).build());
+      for (int i = 0; i < 13; i++) {
+        assertEquals(a.trials().get(i).params(), b.trials().get(i).params());
+        assertEquals(c.trials().get(i).params(), d.trials().get(i).params());
+      }
+    }
+  }
+
+  private static Study study(Sampler sampler) {
+    Study study =
+        Study.builder("misfit")
+            .objectives(Objective.minimize("f"))
+            .space(SPACE)
+            .sampler(sampler)
+            .build();
+    for (int i = 0; i < 13; i++) {
+      Trial t = study.ask();
+      study.tell(t, TrialResult.of(bowl(t.params())));
+    }
+    return study;
+  }
+
+  @Test
+  void priorsAreCopiedAndCheckedForNull() {
+    Map<String, Object> params = new LinkedHashMap<>(Map.of("x", 1.0));
+    PriorObservation p = PriorObservation.of(params, 1.0);
+    params.put("y", 2.0);
+    assertEquals(Map.of("x", 1.0), p.params());
+    assertThrows(NullPointerException.class, () -> new PriorObservation(null, List.of()));
+    assertThrows(NullPointerException.class, () -> TpeSampler.builder().priorObservations(null));
+  }
+}
