@@ -62,7 +62,7 @@ final class ImportanceCommand implements Callable<Integer> {
     if (!(gamma > 0 && gamma < 1)) {
       throw new BadInputException("--gamma must be in (0, 1), got " + gamma);
     }
-    StudyData data = StoredStudy.load(storage, name);
+    StudyData data = StoredStudy.load(storage, name).data();
     List<String> names = data.objectives().stream().map(Objective::name).toList();
     List<Integer> indices = new ArrayList<>();
     if (objective == null) {

@@ -59,7 +59,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
-    StudyData data = StoredStudy.load(storage, name);
+    StudyData data = StoredStudy.load(storage, name).data();
     Path dir = out != null ? out : Path.of("knobflow-report-" + name);
     List<Path> files = Reports.write(data, dir);
     stdout.println(

@@ -3,13 +3,9 @@ package dev.knobflow.plugin.cli;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.SpaceOverrides;
 import dev.knobflow.optimizers.storage.StudyRecord;
-import dev.knobflow.optimizers.storage.StudyStorage;
-import dev.knobflow.plugin.config.StorageSpec;
-import dev.knobflow.plugin.config.Suggestions;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,66 +56,48 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    StorageSpec existing = StorageOption.existing(storage);
-    if (existing instanceof StorageSpec.Mlflow m) {
-      existing = m.forStudy(name);
-    }
-    try (StudyStorage store = existing.open()) {
-      Optional<StudyRecord> found = store.findStudy(name);
-      if (found.isEmpty()) {
-        List<String> names = store.studies().stream().map(StudyRecord::name).toList();
-        throw new BadInputException(
-            "no study '"
-                + name
-                + "' in "
-                + existing.describe()
-                + Suggestions.hint(name, names)
-                + (names.isEmpty()
-                    ? " (it holds no studies)"
-                    : " (studies: " + String.join(", ", names) + ")"));
-      }
-      StudyRecord study = found.get();
-      List<FrozenTrial> trials = store.trials(name);
-      StudyReport report = new StudyReport(study.objectives(), trials);
-      if (format == Format.json) {
-        out.println(StudyJson.of(study, trials, report.front()));
-        out.flush();
-        return 0;
-      }
-      out.println("Study:      " + study.name());
-      out.println("Objectives: " + StudyReport.objectives(study.objectives()));
-      study.attrs().entrySet().stream()
-          .filter(e -> !e.getKey().equals(SpaceOverrides.STUDY_ATTR))
-          .forEach(
-              e ->
-                  out.println(
-                      String.format("%-11s %s", e.getKey() + ":", attr(e.getKey(), e.getValue()))));
-      AdvisorSummary.printOverrides(out, study.attrs());
-      out.println("Storage:    " + existing.describe());
-      out.println(
-          "Trials:     " + trials.size() + " (" + StudyReport.countsByState(report.counts()) + ")");
-      EnergyTotals.of(trials).ifPresent(t -> out.println("Energy:     " + t.describe()));
-      out.println();
-      if (!trials.isEmpty()) {
-        report.printTrials(out);
-        out.println();
-      }
-      if (report.front().isEmpty()) {
-        out.println("No trial completed yet.");
-      } else {
-        out.println(
-            "Pareto front (* above): "
-                + report.front().size()
-                + " trial"
-                + (report.front().size() == 1 ? "" : "s")
-                + ", sorted by "
-                + study.objectives().get(0).name()
-                + ", best first");
-        report.printFront(out);
-      }
+    StoredStudy stored = StoredStudy.load(storage, name);
+    StudyRecord study = stored.study();
+    List<FrozenTrial> trials = stored.trials();
+    StudyReport report = new StudyReport(study.objectives(), trials);
+    if (format == Format.json) {
+      out.println(StudyJson.of(study, trials, report.front()));
       out.flush();
       return 0;
     }
+    out.println("Study:      " + study.name());
+    out.println("Objectives: " + StudyReport.objectives(study.objectives()));
+    study.attrs().entrySet().stream()
+        .filter(e -> !e.getKey().equals(SpaceOverrides.STUDY_ATTR))
+        .forEach(
+            e ->
+                out.println(
+                    String.format("%-11s %s", e.getKey() + ":", attr(e.getKey(), e.getValue()))));
+    AdvisorSummary.printOverrides(out, study.attrs());
+    out.println("Storage:    " + stored.storage());
+    out.println(
+        "Trials:     " + trials.size() + " (" + StudyReport.countsByState(report.counts()) + ")");
+    EnergyTotals.of(trials).ifPresent(t -> out.println("Energy:     " + t.describe()));
+    out.println();
+    if (!trials.isEmpty()) {
+      report.printTrials(out);
+      out.println();
+    }
+    if (report.front().isEmpty()) {
+      out.println("No trial completed yet.");
+    } else {
+      out.println(
+          "Pareto front (* above): "
+              + report.front().size()
+              + " trial"
+              + (report.front().size() == 1 ? "" : "s")
+              + ", sorted by "
+              + study.objectives().get(0).name()
+              + ", best first");
+      report.printFront(out);
+    }
+    out.flush();
+    return 0;
   }
 
   /** The stored study file is shown by size, not printed whole. */

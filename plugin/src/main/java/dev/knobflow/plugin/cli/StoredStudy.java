@@ -9,18 +9,26 @@ import dev.knobflow.plugin.report.StudyData;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads one study and its trials from a {@code --storage} for the read-only commands. */
-final class StoredStudy {
-
-  private StoredStudy() {}
+/**
+ * One study and its trials, read from a {@code --storage} for the read-only commands ({@code show},
+ * {@code report}, {@code importance}).
+ *
+ * @param study the study as stored
+ * @param trials its trials in number order
+ * @param storage a description of the storage it was read from
+ */
+record StoredStudy(StudyRecord study, List<FrozenTrial> trials, String storage) {
 
   /**
    * The study {@code name} in the existing storage {@code storage}.
    *
    * @throws BadInputException if the storage or the study does not exist
    */
-  static StudyData load(String storage, String name) {
+  static StoredStudy load(String storage, String name) {
     StorageSpec existing = StorageOption.existing(storage);
+    if (existing instanceof StorageSpec.Mlflow m) {
+      existing = m.forStudy(name);
+    }
     try (StudyStorage store = existing.open()) {
       Optional<StudyRecord> found = store.findStudy(name);
       if (found.isEmpty()) {
@@ -35,8 +43,12 @@ final class StoredStudy {
                     ? " (it holds no studies)"
                     : " (studies: " + String.join(", ", names) + ")"));
       }
-      List<FrozenTrial> trials = store.trials(name);
-      return StudyData.of(found.get(), trials);
+      return new StoredStudy(found.get(), store.trials(name), existing.describe());
     }
+  }
+
+  /** The study as the report and importance code takes it. */
+  StudyData data() {
+    return StudyData.of(study, trials);
   }
 }
