@@ -100,7 +100,7 @@ final class ModelSamplerTypes {
   }
 
   /** TPE / MOTPE with Optuna's option names. */
-  static final class TpeType implements SamplerType {
+  static final class TpeType implements PriorAwareSamplerType {
     @Override
     public String name() {
       return "tpe";
@@ -133,16 +133,6 @@ final class ModelSamplerTypes {
     }
 
     @Override
-    public Sampler create(SamplerSpec spec, SearchSpace space, OptionalLong seed) {
-      return create(spec, space, seed, List.of());
-    }
-
-    @Override
-    public boolean acceptsPriors() {
-      return true;
-    }
-
-    @Override
     public Sampler create(
         SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
       Map<String, Object> s = spec.settings();
@@ -160,7 +150,7 @@ final class ModelSamplerTypes {
   }
 
   /** Gaussian-process Bayesian optimisation (EJML). */
-  static final class GpType implements SamplerType {
+  static final class GpType implements PriorAwareSamplerType {
     private static final List<String> ACQUISITIONS = List.of("ei", "ucb", "pi");
 
     @Override
@@ -195,16 +185,6 @@ final class ModelSamplerTypes {
     }
 
     @Override
-    public Sampler create(SamplerSpec spec, SearchSpace space, OptionalLong seed) {
-      return create(spec, space, seed, List.of());
-    }
-
-    @Override
-    public boolean acceptsPriors() {
-      return true;
-    }
-
-    @Override
     public Sampler create(
         SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
       Map<String, Object> s = spec.settings();
@@ -222,7 +202,7 @@ final class ModelSamplerTypes {
   }
 
   /** The automatic default: GP, TPE or NSGA-II by the study's shape (logged when it changes). */
-  static final class AutoType implements SamplerType {
+  static final class AutoType implements PriorAwareSamplerType {
     @Override
     public String name() {
       return "auto";
@@ -244,16 +224,6 @@ final class ModelSamplerTypes {
               v ->
                   section.problem(
                       "nsga2_population_size", "must be 0 (off) or at least 4, got " + v));
-    }
-
-    @Override
-    public Sampler create(SamplerSpec spec, SearchSpace space, OptionalLong seed) {
-      return create(spec, space, seed, List.of());
-    }
-
-    @Override
-    public boolean acceptsPriors() {
-      return true;
     }
 
     @Override
