@@ -113,18 +113,7 @@ final class StudyState {
 
   void setParam(String study, int number, String name, Distribution distribution, Object value) {
     MutableTrial t = running(study, number);
-    Distribution known = t.distributions.get(name);
-    if (known != null && !known.equals(distribution)) {
-      throw new IllegalArgumentException(
-          "parameter '"
-              + name
-              + "' of trial "
-              + number
-              + " was suggested with "
-              + known
-              + " and cannot change to "
-              + distribution);
-    }
+    StorageRules.requireSameDistribution(number, name, t.distributions.get(name), distribution);
     t.distributions.put(name, distribution);
     t.params.put(name, value);
     t.changed();

@@ -8,6 +8,7 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.storage.DistributionJson;
 import dev.knobflow.optimizers.storage.StorageException;
+import dev.knobflow.optimizers.storage.StorageRules;
 import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
@@ -341,18 +342,7 @@ public final class MlflowStudyStorage implements StudyStorage {
   public synchronized void setParam(
       String study, int number, String name, Distribution distribution, Object value) {
     TrialEntry e = unfinished(study, number);
-    Distribution known = e.distributions.get(name);
-    if (known != null && !known.equals(distribution)) {
-      throw new IllegalArgumentException(
-          "parameter '"
-              + name
-              + "' of trial "
-              + number
-              + " was suggested with "
-              + known
-              + " and cannot change to "
-              + distribution);
-    }
+    StorageRules.requireSameDistribution(number, name, e.distributions.get(name), distribution);
     Object canonical = DistributionJson.canonicalValue(distribution, value);
     boolean first = !e.params.containsKey(name);
     e.distributions.put(name, distribution);
