@@ -37,7 +37,8 @@ class DjlStudyFileTest {
         c.objectives().stream().map(o -> o.name()).toList());
     assertEquals(List.of(MlpTuning.ENERGY_WH), c.energy().measuredObjectives());
     assertEquals(Map.of(Device.cpuPackage(0), 65.0), Map.copyOf(c.energy().constantWatts()));
-    assertEquals(AdvisorMode.APPLY, c.advisor().orElseThrow().mode());
+    assertEquals(AdvisorMode.REPORT, c.advisor().orElseThrow().mode());
+    assertEquals(1, c.constraints().size());
     assertTrue(c.scheduler().isBohb(), String.valueOf(c.scheduler()));
     assertEquals(1.0, ((Number) c.scheduler().settings().get("min_budget")).doubleValue());
     assertEquals(27.0, ((Number) c.scheduler().settings().get("max_budget")).doubleValue());
