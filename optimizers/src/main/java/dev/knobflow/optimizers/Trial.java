@@ -60,6 +60,14 @@ public final class Trial {
     return number;
   }
 
+  /**
+   * The study's objectives, in the order {@link #report} takes their values: an objective that
+   * knows several named per-step values reports the ones the study asks for.
+   */
+  public List<Objective> objectives() {
+    return study.objectives();
+  }
+
   /** The study's name. */
   public String studyName() {
     return study.name();

@@ -221,6 +221,16 @@ class StudyTest {
   }
 
   @Test
+  void aTrialListsTheStudysObjectivesInReportOrder() {
+    Study study = study("order", Objective.maximize("accuracy"), Objective.minimize("latency_ms"));
+    Trial trial = study.ask();
+    assertEquals(
+        List.of("accuracy", "latency_ms"),
+        trial.objectives().stream().map(Objective::name).toList());
+    assertEquals(Direction.MINIMIZE, trial.objectives().get(1).direction());
+  }
+
+  @Test
   void reportsMustMoveForwardAndMatchTheObjectiveCount() {
     Study study = study("reports", Objective.maximize("a"), Objective.minimize("b"));
     Trial trial = study.ask();

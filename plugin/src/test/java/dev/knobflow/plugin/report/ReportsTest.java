@@ -95,6 +95,26 @@ class ReportsTest {
   }
 
   @Test
+  void aMultiLineStudyAttributeIsFoldedWithItsLineBreaksKept() {
+    Study study = ReportFixtures.study("folded", 1, 5);
+    String studyFile = "name: folded\n# a <comment>\nseed: 42\n";
+    StudyData data =
+        new StudyData(
+            study.name(),
+            study.objectives(),
+            study.trials(),
+            Map.of("study_file", studyFile, "seed", "42"));
+    String html = Reports.render(data).html();
+    assertTrue(
+        html.contains(
+            "<li><details><summary><b>study_file:</b> 3 lines</summary><pre>name: folded\n"
+                + "# a &lt;comment&gt;\nseed: 42\n</pre></details></li>"),
+        html);
+    assertTrue(html.contains("<li><b>seed:</b> 42</li>"), "a short value stays inline");
+    assertTrue(html.contains("<div class=\"charts\">"), "charts share a grid");
+  }
+
+  @Test
   void writeProducesHtmlMarkdownAndThePngs(@TempDir Path dir) throws Exception {
     Study study = ReportFixtures.study("files", 3, 30);
     List<Path> files = Reports.write(study, dir.resolve("out"));
