@@ -88,6 +88,13 @@ def write_svg(path):
             parts.append(f'<text x="{sx(b):.1f}" y="{top + ph + 15}" text-anchor="middle">{b / R:g}</text>')
         parts.append(f'<text x="{x0 + pw / 2}" y="{top + ph + 30}" text-anchor="middle">cumulative budget'
                      f' (units of R = {R})</text>')
+        target = median_at("optuna-tpe-hyperband", n, total * R)
+        parts.append(f'<line x1="{x0}" y1="{sy(target):.1f}" x2="{x0 + pw}" y2="{sy(target):.1f}"'
+                     f' stroke="black" stroke-dasharray="4,3"/>')
+        parts.append(f'<line x1="{sx(total * R / 2):.1f}" y1="{top}" x2="{sx(total * R / 2):.1f}"'
+                     f' y2="{top + ph}" stroke="black" stroke-dasharray="4,3"/>')
+        parts.append(f'<text x="{x0 + pw - 4}" y="{top + 14}" text-anchor="end">dashed: Optuna\'s final'
+                     f' median {target:.2f}, half the budget ({total / 2:g} R)</text>')
         for m in methods:
             pts = " ".join(f"{sx(b):.1f},{sy(v):.1f}" for b, v in zip(grid, curves[m]) if v != float("inf"))
             parts.append(f'<polyline fill="none" stroke="{colours[m]}" stroke-width="1.8" points="{pts}"/>')
