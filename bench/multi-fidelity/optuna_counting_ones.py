@@ -42,7 +42,10 @@ def run(n, seed, total):
         if state["spent"] >= total:
             study.stop()
 
+    # A fixed study name: HyperbandPruner assigns brackets by a hash of the study name and trial
+    # number, and the default name is a random UUID, so without it a run is not reproducible.
     study = optuna.create_study(
+        study_name=f"counting-ones-{n}-{seed}",
         sampler=optuna.samplers.TPESampler(seed=seed),
         pruner=optuna.pruners.HyperbandPruner(min_resource=MIN, max_resource=MAX, reduction_factor=ETA),
     )

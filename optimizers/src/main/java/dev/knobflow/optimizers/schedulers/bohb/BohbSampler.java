@@ -26,9 +26,13 @@ import java.util.TreeMap;
  * model proposes it. A budget has a model once it has more than {@code minPointsInModel} (default:
  * dimensions + 1) finished observations and both its good ({@code max(minPoints, topFraction * n)}
  * best, ranked by {@link RungRanking}, so Pareto rank and crowding for several objectives) and bad
- * sets hold more points than there are dimensions. The proposal is the best of {@code candidates}
- * draws from the good KDE widened by {@code bandwidthFactor}, by the ratio of the good to the bad
- * density. Without a model the configuration is random.
+ * sets hold more points than there are dimensions (HpBandSter's rule, whichever {@link BohbModel}).
+ * The proposal is the best of {@code candidates} draws from the good KDE (continuous coordinates
+ * widened by {@code bandwidthFactor}, categoricals kept with probability {@code 1 - bw}, else
+ * uniform), by the ratio of the good to the bad density. The {@link BohbModel#FACTORIZED} model
+ * (default) fits on the best {@code max(2, topFraction * n)} and scores coordinate by coordinate;
+ * {@link BohbModel#HPBANDSTER} is HpBandSter's joint model. Without a model the configuration is
+ * random.
  *
  * <p>Continuations of a promoted configuration (trials with fixed parameters) are not sampled. The
  * trials' budgets come from the matching Hyperband scheduler; see {@link Bohb}.
@@ -72,7 +76,7 @@ public final class BohbSampler implements Sampler {
     List<FrozenTrial> ranked = RungRanking.order(observed, study.objectives());
     int n = ranked.size();
     int minPoints = minPoints(space);
-    int goodCount = Math.max(minPoints, (int) Math.floor(settings.topFraction() * n));
+    int goodCount = Math.max(goodFloor(minPoints), (int) Math.floor(settings.topFraction() * n));
     double[][] good = encode(ranked.subList(0, goodCount), names, space);
     double[][] bad =
         encode(
@@ -80,7 +84,13 @@ public final class BohbSampler implements Sampler {
             names,
             space);
     KdePair model =
-        KdePair.fit(dims, good, bad, settings.bandwidthFactor(), settings.minBandwidth());
+        KdePair.fit(
+            dims,
+            good,
+            bad,
+            settings.bandwidthFactor(),
+            settings.minBandwidth(),
+            settings.model() == BohbModel.FACTORIZED);
     double[] x = model.propose(random, settings.candidates());
     Map<String, Object> sample = new LinkedHashMap<>();
     for (int j = 0; j < names.size(); j++) {
@@ -130,6 +140,13 @@ public final class BohbSampler implements Sampler {
     return OptionalDouble.empty();
   }
 
+  /**
+   * The fewest good points: HpBandSter's {@code minPointsInModel}, or 2 for the factorised model.
+   */
+  private int goodFloor(int minPoints) {
+    return settings.model() == BohbModel.FACTORIZED ? Math.min(2, minPoints) : minPoints;
+  }
+
   private int badCount(int n, int minPoints) {
     return Math.max(minPoints, (int) Math.floor((1 - settings.topFraction()) * n));
   }
@@ -174,6 +191,9 @@ public final class BohbSampler implements Sampler {
 
   @Override
   public String describe() {
-    return "bohb(seed=" + settings.seed() + ")";
+    return "bohb(seed="
+        + settings.seed()
+        + (settings.model() == BohbModel.HPBANDSTER ? ", hpbandster" : "")
+        + ")";
   }
 }

@@ -4,7 +4,7 @@ import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
 import java.util.Objects;
 
 /**
- * BOHB's settings; the defaults are HpBandSter's.
+ * BOHB's settings; the defaults are HpBandSter's except the {@link BohbModel#FACTORIZED} model.
  *
  * @param budgets the Hyperband budgets and eta
  * @param seed the seed of every random choice (per trial, see {@code Seeds})
@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param randomFraction the fraction of new configurations sampled at random (1/3)
  * @param bandwidthFactor how much the good KDE is widened for drawing candidates (3)
  * @param minBandwidth the smallest bandwidth of any coordinate (1e-3)
+ * @param model how the good and bad densities are built and compared ({@link BohbModel#FACTORIZED};
+ *     {@link BohbModel#HPBANDSTER} for HpBandSter's joint KDEs)
  */
 public record BohbSettings(
     BudgetSettings budgets,
@@ -24,10 +26,12 @@ public record BohbSettings(
     int candidates,
     double randomFraction,
     double bandwidthFactor,
-    double minBandwidth) {
+    double minBandwidth,
+    BohbModel model) {
 
   public BohbSettings {
     Objects.requireNonNull(budgets, "budgets");
+    Objects.requireNonNull(model, "bohb.model");
     if (minPointsInModel < 0) {
       throw new IllegalArgumentException(
           "bohb.min_points_in_model must be >= 0 (0: dimensions + 1), got " + minPointsInModel);
@@ -52,9 +56,50 @@ public record BohbSettings(
     }
   }
 
-  /** HpBandSter's defaults for these budgets and seed. */
+  /** Settings with the default {@link BohbModel#FACTORIZED} model. */
+  public BohbSettings(
+      BudgetSettings budgets,
+      long seed,
+      int minPointsInModel,
+      double topFraction,
+      int candidates,
+      double randomFraction,
+      double bandwidthFactor,
+      double minBandwidth) {
+    this(
+        budgets,
+        seed,
+        minPointsInModel,
+        topFraction,
+        candidates,
+        randomFraction,
+        bandwidthFactor,
+        minBandwidth,
+        BohbModel.FACTORIZED);
+  }
+
+  /** HpBandSter's defaults for these budgets and seed, with the factorised model. */
   public static BohbSettings of(BudgetSettings budgets, long seed) {
     return new BohbSettings(budgets, seed, 0, 0.15, 64, 1.0 / 3, 3, 1e-3);
+  }
+
+  /** HpBandSter's defaults and model ({@link BohbModel#HPBANDSTER}). */
+  public static BohbSettings hpBandSter(BudgetSettings budgets, long seed) {
+    return of(budgets, seed).withModel(BohbModel.HPBANDSTER);
+  }
+
+  /** These settings with another model. */
+  public BohbSettings withModel(BohbModel value) {
+    return new BohbSettings(
+        budgets,
+        seed,
+        minPointsInModel,
+        topFraction,
+        candidates,
+        randomFraction,
+        bandwidthFactor,
+        minBandwidth,
+        value);
   }
 
   /** These settings with another minimum number of points per model. */
@@ -67,7 +112,8 @@ public record BohbSettings(
         candidates,
         randomFraction,
         bandwidthFactor,
-        minBandwidth);
+        minBandwidth,
+        model);
   }
 
   /** These settings with another random fraction. */
@@ -80,6 +126,7 @@ public record BohbSettings(
         candidates,
         value,
         bandwidthFactor,
-        minBandwidth);
+        minBandwidth,
+        model);
   }
 }
