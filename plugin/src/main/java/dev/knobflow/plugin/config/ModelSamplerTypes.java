@@ -245,6 +245,9 @@ final class ModelSamplerTypes {
    * (checked by {@link SchedulerSection#parse}).
    */
   static final class BohbType implements SamplerType {
+    /** {@code factorized} (the default) or {@code hpbandster}, see {@code BohbModel}. */
+    static final List<String> BOHB_MODELS = List.of("factorized", "hpbandster");
+
     @Override
     public String name() {
       return "bohb";
@@ -258,7 +261,8 @@ final class ModelSamplerTypes {
           "candidates",
           "random_fraction",
           "bandwidth_factor",
-          "min_bandwidth");
+          "min_bandwidth",
+          "model");
     }
 
     @Override
@@ -275,6 +279,14 @@ final class ModelSamplerTypes {
           .number("min_bandwidth")
           .filter(v -> !(v > 0 && v < 1))
           .ifPresent(v -> section.problem("min_bandwidth", "must be in (0, 1), got " + v));
+      section
+          .string("model")
+          .filter(m -> !BOHB_MODELS.contains(m))
+          .ifPresent(
+              m ->
+                  section.problem(
+                      "model",
+                      "must be one of " + String.join(", ", BOHB_MODELS) + ", got '" + m + "'"));
     }
 
     @Override

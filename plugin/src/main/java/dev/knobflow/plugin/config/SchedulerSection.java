@@ -3,6 +3,7 @@ package dev.knobflow.plugin.config;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.schedulers.Scheduler;
 import dev.knobflow.optimizers.schedulers.bohb.Bohb;
+import dev.knobflow.optimizers.schedulers.bohb.BohbModel;
 import dev.knobflow.optimizers.schedulers.bohb.BohbSettings;
 import dev.knobflow.optimizers.schedulers.hyperband.BracketScheduler;
 import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
@@ -311,6 +312,9 @@ public final class SchedulerSection {
             number(k, "random_fraction", defaults.randomFraction()),
             number(k, "bandwidth_factor", defaults.bandwidthFactor()),
             number(k, "min_bandwidth", defaults.minBandwidth()));
+    if ("hpbandster".equals(k.get("model"))) {
+      settings = settings.withModel(BohbModel.HPBANDSTER);
+    }
     return Bohb.create(settings);
   }
 

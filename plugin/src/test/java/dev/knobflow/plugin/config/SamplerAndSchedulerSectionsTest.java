@@ -1,11 +1,13 @@
 package dev.knobflow.plugin.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knobflow.optimizers.samplers.AutoSampler;
+import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.gp.GpSampler;
 import dev.knobflow.optimizers.samplers.nsga2.NsgaIISampler;
 import dev.knobflow.optimizers.samplers.tpe.TpeSampler;
@@ -254,6 +256,21 @@ class SamplerAndSchedulerSectionsTest {
             "sampler: {type: bohb, random_fraction: 0.5, min_points_in_model: 4}",
             "scheduler: {type: bohb, min_budget: 9, max_budget: 243}");
     assertInstanceOf(BohbSampler.class, build(explicit).sampler());
+  }
+
+  @Test
+  void bohbModelIsFactorizedByDefaultAndHpBandSterOnRequest() {
+    String scheduler = "scheduler: {type: bohb, min_budget: 9, max_budget: 243}";
+    Sampler byDefault = build(parse(TWO, "", scheduler)).sampler();
+    assertFalse(byDefault.describe().contains("hpbandster"), byDefault.describe());
+    Sampler faithful =
+        build(parse(TWO, "sampler: {type: bohb, model: hpbandster}", scheduler)).sampler();
+    assertTrue(faithful.describe().contains("hpbandster"), faithful.describe());
+    assertProblem(
+        problems(TWO, "sampler: {type: bohb, model: joint}", scheduler),
+        "sampler.model",
+        "factorized, hpbandster",
+        "got 'joint'");
   }
 
   @Test
