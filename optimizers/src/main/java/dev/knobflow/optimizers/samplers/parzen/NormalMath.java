@@ -25,8 +25,18 @@ public final class NormalMath {
     return -0.5 * z * z - LOG_SQRT_2PI;
   }
 
+  /**
+   * From here on the CDF is exactly 1.0 in double precision: erfc(-z / sqrt 2) is computed as 2 - Q
+   * with Q below 1e-21, which rounds to 2.0. Returning 1.0 directly skips Erf's continued fraction
+   * (the costly part of TPE's kernel normalisers) without changing a single bit.
+   */
+  static final double CDF_IS_ONE_FROM = 10.0;
+
   /** The standard normal CDF. */
   public static double cdf(double z) {
+    if (z >= CDF_IS_ONE_FROM) {
+      return 1.0;
+    }
     return 0.5 * Erf.erfc(-z / SQRT2);
   }
 

@@ -2,7 +2,9 @@ package dev.knobflow.optimizers.samplers.parzen;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -40,6 +42,18 @@ public final class ParzenEstimator {
   private final double[][] sigma;
   private final double[][][] probabilities;
   private final double[][] logNormaliser;
+  private final double[][] logSigma;
+  private final double[][][] logProbabilities;
+
+  /**
+   * For each discrete coordinate, the kernels grouped by identical (centre, bandwidth): kernels
+   * fitted to repeated observations share them, so a cell's mass is computed once per group. {@code
+   * null} for other coordinates.
+   */
+  private final int[][] discreteGroupOf;
+
+  private final double[][] discreteGroupMu;
+  private final double[][] discreteGroupSigma;
 
   private ParzenEstimator(List<ParzenDimension> dimensions, List<Kernel> kernels) {
     this.dimensions = List.copyOf(dimensions);
@@ -62,6 +76,11 @@ public final class ParzenEstimator {
     sigma = new double[k][];
     probabilities = new double[k][][];
     logNormaliser = new double[k][d];
+    logSigma = new double[k][d];
+    logProbabilities = new double[k][][];
+    discreteGroupOf = new int[d][];
+    discreteGroupMu = new double[d][];
+    discreteGroupSigma = new double[d][];
     double running = 0;
     for (int i = 0; i < k; i++) {
       Kernel kernel = kernels.get(i);
@@ -71,6 +90,7 @@ public final class ParzenEstimator {
       mu[i] = kernel.mu().clone();
       sigma[i] = kernel.sigma().clone();
       probabilities[i] = new double[d][];
+      logProbabilities[i] = new double[d][];
       for (int j = 0; j < d; j++) {
         ParzenDimension dim = dimensions.get(j);
         if (dim.categorical()) {
@@ -85,6 +105,10 @@ public final class ParzenEstimator {
                     + j);
           }
           probabilities[i][j] = p.clone();
+          logProbabilities[i][j] = new double[p.length];
+          for (int c = 0; c < p.length; c++) {
+            logProbabilities[i][j][c] = Math.log(p[c]);
+          }
         } else {
           if (!(sigma[i][j] > 0)) {
             throw new IllegalArgumentException(
@@ -95,12 +119,59 @@ public final class ParzenEstimator {
                     + ": sigma must be positive, got "
                     + sigma[i][j]);
           }
-          logNormaliser[i][j] =
-              NormalMath.logMass(-mu[i][j] / sigma[i][j], (1 - mu[i][j]) / sigma[i][j]);
+          logSigma[i][j] = Math.log(sigma[i][j]);
         }
       }
     }
     cumulativeWeights[k - 1] = 1.0;
+    for (int j = 0; j < d; j++) {
+      ParzenDimension dim = dimensions.get(j);
+      if (dim.categorical()) {
+        continue;
+      }
+      if (dim.isDiscrete()) {
+        groupDiscreteKernels(j);
+        double[] groupNormaliser = new double[discreteGroupMu[j].length];
+        for (int g = 0; g < groupNormaliser.length; g++) {
+          groupNormaliser[g] = normaliser(discreteGroupMu[j][g], discreteGroupSigma[j][g]);
+        }
+        for (int i = 0; i < k; i++) {
+          logNormaliser[i][j] = groupNormaliser[discreteGroupOf[j][i]];
+        }
+      } else {
+        for (int i = 0; i < k; i++) {
+          logNormaliser[i][j] = normaliser(mu[i][j], sigma[i][j]);
+        }
+      }
+    }
+  }
+
+  /** Groups the kernels of discrete coordinate {@code j} by bit-identical (centre, bandwidth). */
+  private void groupDiscreteKernels(int j) {
+    int k = mu.length;
+    Map<List<Long>, Integer> groups = new HashMap<>();
+    int[] groupOf = new int[k];
+    double[] groupMu = new double[k];
+    double[] groupSigma = new double[k];
+    for (int i = 0; i < k; i++) {
+      List<Long> key =
+          List.of(Double.doubleToLongBits(mu[i][j]), Double.doubleToLongBits(sigma[i][j]));
+      Integer g = groups.get(key);
+      if (g == null) {
+        g = groups.size();
+        groups.put(key, g);
+        groupMu[g] = mu[i][j];
+        groupSigma[g] = sigma[i][j];
+      }
+      groupOf[i] = g;
+    }
+    discreteGroupOf[j] = groupOf;
+    discreteGroupMu[j] = Arrays.copyOf(groupMu, groups.size());
+    discreteGroupSigma[j] = Arrays.copyOf(groupSigma, groups.size());
+  }
+
+  private static double normaliser(double m, double s) {
+    return NormalMath.logMass(-m / s, (1 - m) / s);
   }
 
   /** An estimator with explicit kernels (their weights are normalised). */
@@ -320,12 +391,75 @@ public final class ParzenEstimator {
     return NormalMath.logSumExp(terms, 0, k);
   }
 
+  /**
+   * {@link #logPdf(double[])} of each point, bit for bit, computed faster for a batch: a discrete
+   * coordinate's cell mass is computed once per distinct value and group of identical kernels
+   * instead of once per point and kernel (TPE scores its candidates this way).
+   */
+  public double[] logPdf(double[][] points) {
+    int k = logWeights.length;
+    int d = dimensions.size();
+    int n = points.length;
+    // For each discrete coordinate: each point's index among the distinct values, and the
+    // kernel term per (kernel group, distinct value).
+    int[][] valueIndex = new int[d][];
+    double[][][] cellTerms = new double[d][][];
+    for (int j = 0; j < d; j++) {
+      ParzenDimension dim = dimensions.get(j);
+      if (dim.categorical() || !dim.isDiscrete()) {
+        continue;
+      }
+      Map<Long, Integer> distinct = new HashMap<>();
+      List<Double> values = new ArrayList<>();
+      valueIndex[j] = new int[n];
+      for (int p = 0; p < n; p++) {
+        double x = points[p][j];
+        Integer index = distinct.get(Double.doubleToLongBits(x));
+        if (index == null) {
+          index = values.size();
+          distinct.put(Double.doubleToLongBits(x), index);
+          values.add(x);
+        }
+        valueIndex[j][p] = index;
+      }
+      double h = dim.halfCell();
+      double[] groupMu = discreteGroupMu[j];
+      double[] groupSigma = discreteGroupSigma[j];
+      cellTerms[j] = new double[groupMu.length][values.size()];
+      for (int g = 0; g < groupMu.length; g++) {
+        double m = groupMu[g];
+        double s = groupSigma[g];
+        for (int v = 0; v < values.size(); v++) {
+          double x = values.get(v);
+          cellTerms[j][g][v] = NormalMath.logMass((x - h - m) / s, (x + h - m) / s);
+        }
+      }
+    }
+    double[] out = new double[n];
+    double[] terms = new double[k];
+    for (int p = 0; p < n; p++) {
+      double[] x = points[p];
+      for (int i = 0; i < k; i++) {
+        double lp = logWeights[i];
+        for (int j = 0; j < d && lp > Double.NEGATIVE_INFINITY; j++) {
+          if (cellTerms[j] != null) {
+            lp += cellTerms[j][discreteGroupOf[j][i]][valueIndex[j][p]] - logNormaliser[i][j];
+          } else {
+            lp += logKernel(i, j, x[j]);
+          }
+        }
+        terms[i] = lp;
+      }
+      out[p] = NormalMath.logSumExp(terms, 0, k);
+    }
+    return out;
+  }
+
   private double logKernel(int i, int j, double x) {
     ParzenDimension dim = dimensions.get(j);
     if (dim.categorical()) {
       int c = (int) Math.round(x);
-      double p = c >= 0 && c < dim.cells() ? probabilities[i][j][c] : 0.0;
-      return Math.log(p);
+      return c >= 0 && c < dim.cells() ? logProbabilities[i][j][c] : Double.NEGATIVE_INFINITY;
     }
     double m = mu[i][j];
     double s = sigma[i][j];
@@ -337,6 +471,6 @@ public final class ParzenEstimator {
       return Double.NEGATIVE_INFINITY;
     }
     double z = (x - m) / s;
-    return NormalMath.logPdf(z) - Math.log(s) - logNormaliser[i][j];
+    return NormalMath.logPdf(z) - logSigma[i][j] - logNormaliser[i][j];
   }
 }

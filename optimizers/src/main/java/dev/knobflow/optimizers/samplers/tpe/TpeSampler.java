@@ -110,14 +110,17 @@ public final class TpeSampler implements Sampler {
           Map<String, Distribution> part = new LinkedHashMap<>(g);
           part.keySet().retainAll(space.keySet());
           if (!part.isEmpty()) {
-            sample.putAll(sampleJointly(study, trial, trials, part));
+            sample.putAll(sampleJointly(study, trial, trials, part, new SplitMemo()));
           }
         }
       } else if (settings.multivariate()) {
-        sample.putAll(sampleJointly(study, trial, trials, space));
+        sample.putAll(sampleJointly(study, trial, trials, space, new SplitMemo()));
       } else {
+        // One TPE per parameter; parameters that the same trials have share one good/bad split.
+        SplitMemo memo = new SplitMemo();
         for (Map.Entry<String, Distribution> e : space.entrySet()) {
-          sample.putAll(sampleJointly(study, trial, trials, Map.of(e.getKey(), e.getValue())));
+          sample.putAll(
+              sampleJointly(study, trial, trials, Map.of(e.getKey(), e.getValue()), memo));
         }
       }
       return sample;
@@ -134,7 +137,12 @@ public final class TpeSampler implements Sampler {
     if (finishedCount(study) >= startupTrials) {
       try {
         Object value =
-            sampleJointly(study, trial, observed(study, trial), Map.of(name, distribution))
+            sampleJointly(
+                    study,
+                    trial,
+                    observed(study, trial),
+                    Map.of(name, distribution),
+                    new SplitMemo())
                 .get(name);
         if (value != null) {
           return value;
@@ -165,11 +173,41 @@ public final class TpeSampler implements Sampler {
     return out;
   }
 
+  /**
+   * The last split computed within one proposal, reused when the next parameter's relevant trials
+   * are the very same objects (the split depends on nothing else).
+   */
+  private static final class SplitMemo {
+    private List<FrozenTrial> relevant;
+    private TrialSplit split;
+
+    TrialSplit splitOf(List<FrozenTrial> trials, TpeSampler sampler, StudyView study) {
+      if (!sameObjects(relevant, trials)) {
+        relevant = trials;
+        split = TrialSplit.of(trials, study.objectives(), sampler.gamma, sampler.weights);
+      }
+      return split;
+    }
+
+    private static boolean sameObjects(List<FrozenTrial> a, List<FrozenTrial> b) {
+      if (a == null || a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i) != b.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   private Map<String, Object> sampleJointly(
       StudyView study,
       FrozenTrial trial,
       List<FrozenTrial> trials,
-      Map<String, Distribution> space) {
+      Map<String, Distribution> space,
+      SplitMemo memo) {
     List<FrozenTrial> relevant = new ArrayList<>();
     for (FrozenTrial t : trials) {
       if (hasAll(t, space)) {
@@ -189,7 +227,7 @@ public final class TpeSampler implements Sampler {
     for (String name : names) {
       dims.add(ParzenDimension.of(space.get(name)));
     }
-    TrialSplit split = TrialSplit.of(relevant, study.objectives(), gamma, weights);
+    TrialSplit split = memo.splitOf(relevant, this, study);
     ParzenEstimator good =
         ParzenEstimator.fit(
             dims, encode(split.below(), names, space), split.belowWeights(), settings);
@@ -197,10 +235,12 @@ public final class TpeSampler implements Sampler {
         ParzenEstimator.fit(
             dims, encode(split.above(), names, space), split.aboveWeights(), settings);
     double[][] candidates = good.sample(random, eiCandidates);
+    double[] goodLogPdf = good.logPdf(candidates);
+    double[] badLogPdf = bad.logPdf(candidates);
     int best = 0;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < candidates.length; i++) {
-      double score = good.logPdf(candidates[i]) - bad.logPdf(candidates[i]);
+      double score = goodLogPdf[i] - badLogPdf[i];
       if (score > bestScore) {
         bestScore = score;
         best = i;

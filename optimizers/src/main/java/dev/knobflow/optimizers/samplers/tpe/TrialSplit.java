@@ -71,9 +71,15 @@ public record TrialSplit(
       below.addAll(feasible);
       below.addAll(infeasible.subList(0, nBelow - feasible.size()));
     } else if (objectives.size() == 1) {
-      List<FrozenTrial> sorted = new ArrayList<>(feasible);
-      sorted.sort(Comparator.comparingDouble(t -> loss(t, objectives)[0]));
-      below.addAll(sorted.subList(0, nBelow));
+      // Keys computed once per trial, not per comparison; the same comparisons, so the same order.
+      List<Keyed> sorted = new ArrayList<>(feasible.size());
+      for (FrozenTrial t : feasible) {
+        sorted.add(new Keyed(loss(t, objectives)[0], t));
+      }
+      sorted.sort(Comparator.comparingDouble(Keyed::key));
+      for (Keyed k : sorted.subList(0, nBelow)) {
+        below.add(k.trial());
+      }
     } else {
       below.addAll(selectByRankAndHypervolume(feasible, objectives, nBelow));
     }
@@ -87,6 +93,8 @@ public record TrialSplit(
         objectives.size() > 1 ? hypervolumeWeights(below, objectives) : weights.apply(below.size());
     return new TrialSplit(below, belowWeights, above, weights.apply(above.size()));
   }
+
+  private record Keyed(double key, FrozenTrial trial) {}
 
   /** A trial's objective values in minimisation form. */
   static double[] loss(FrozenTrial t, List<Objective> objectives) {

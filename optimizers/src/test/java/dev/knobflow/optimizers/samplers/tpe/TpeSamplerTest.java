@@ -155,4 +155,47 @@ class TpeSamplerTest {
         TrialFixtures.study(List.of(Objective.minimize("f")), completedQuadraticTrials(d, 30));
     assertEquals(sampler.sampleRelative(many, asking, d), sampler.sampleRelative(many, asking, d));
   }
+
+  @Test
+  void univariateProposalSharesOneSplitAndStillEqualsEachParameterSampledOnItsOwn() {
+    // sampleRelative reuses the good/bad split across parameters; sampleIndependent computes it
+    // afresh for one parameter with the same seed stream, so both must propose the same values.
+    for (int m = 1; m <= 2; m++) {
+      int objectives = m;
+      Study study =
+          Study.builder("split-" + objectives)
+              .objectives(
+                  objectives == 1
+                      ? List.of(Objective.minimize("f"))
+                      : List.of(Objective.minimize("f"), Objective.minimize("g")))
+              .sampler(RandomSampler.seeded(3))
+              .build();
+      study.optimize(
+          t -> {
+            double x = t.suggestFloat("x", -5, 5);
+            long n = t.suggestInt("n", 1, 10);
+            String c = t.suggestCategorical("c", List.of("a", "b", "c"));
+            double lr = t.suggestFloat("lr", 1e-5, 1e-1, true);
+            double f = x * x + n + (c.equals("b") ? 0 : 1) + Math.abs(Math.log10(lr) + 3);
+            return dev.knobflow.optimizers.TrialResult.of(
+                objectives == 1 ? new double[] {f} : new double[] {f, (x - 2) * (x - 2) - n});
+          },
+          OptimizeOptions.trials(80));
+      TpeSampler tpe = TpeSampler.seeded(11);
+      Map<String, Distribution> space = tpe.relativeSearchSpace(study, null);
+      assertEquals(4, space.size());
+      for (int number = 80; number < 84; number++) {
+        FrozenTrial next =
+            TrialFixtures.trial(number, TrialState.RUNNING, List.of(), Map.of(), Map.of());
+        Map<String, Object> joint = tpe.sampleRelative(study, next, space);
+        assertEquals(space.keySet(), joint.keySet());
+        for (Map.Entry<String, Distribution> e : space.entrySet()) {
+          assertEquals(
+              tpe.sampleIndependent(study, next, e.getKey(), e.getValue()),
+              joint.get(e.getKey()),
+              e.getKey() + " of trial " + number + " with " + objectives + " objective(s)");
+        }
+      }
+    }
+  }
 }
