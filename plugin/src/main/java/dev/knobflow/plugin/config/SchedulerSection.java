@@ -7,6 +7,7 @@ import dev.knobflow.optimizers.schedulers.bohb.BohbModel;
 import dev.knobflow.optimizers.schedulers.bohb.BohbSettings;
 import dev.knobflow.optimizers.schedulers.hyperband.BracketScheduler;
 import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
+import dev.knobflow.optimizers.schedulers.hyperband.RungRanking;
 import dev.knobflow.optimizers.schedulers.pruners.PatientPruner;
 import dev.knobflow.optimizers.schedulers.pruners.PercentilePruner;
 import dev.knobflow.optimizers.schedulers.pruners.PruningWindow;
@@ -23,12 +24,15 @@ import java.util.OptionalLong;
  *
  * <pre>{@code
  * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, eta: 3}
+ * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, rank_by: accuracy}
  * scheduler: {type: median, startup_trials: 5, warmup_steps: 2}
  * }</pre>
  *
  * <p>Pruners ({@code median}, {@code percentile}, {@code threshold}, {@code patient}) stop a trial
  * on its reported steps; bracket schedulers ({@code successive_halving}, {@code hyperband}, {@code
- * asha}, {@code bohb}) grant each trial a budget and promote the best to larger ones.
+ * asha}, {@code bohb}) grant each trial a budget and promote the best to larger ones, ranking a
+ * rung by all objectives (Pareto rank and crowding) or, with {@code rank_by}, by one named
+ * objective.
  *
  * <p><b>BOHB rule.</b> BOHB is a sampler and a scheduler that share their budgets. {@code
  * scheduler: {type: bohb, ...}} implies {@code sampler: {type: bohb}} when the file has no {@code
@@ -57,7 +61,8 @@ public final class SchedulerSection {
   private static final List<String> SINGLE_OBJECTIVE = List.of("median", "percentile", "patient");
   private static final List<String> WINDOW_KEYS =
       List.of("startup_trials", "warmup_steps", "interval_steps");
-  private static final List<String> BUDGET_KEYS = List.of("min_budget", "max_budget", "eta");
+  private static final List<String> BUDGET_KEYS =
+      List.of("min_budget", "max_budget", "eta", "rank_by");
 
   private SchedulerSection() {}
 
@@ -89,6 +94,20 @@ public final class SchedulerSection {
    * @param objectiveCount how many objectives the study has (pruners that follow one value need 1)
    */
   public static SchedulerSpec parse(Section top, int objectiveCount) {
+    return parse(top, objectiveCount, List.of());
+  }
+
+  /**
+   * As {@link #parse(Section, int)}, also checking {@code rank_by} against the study's objectives.
+   *
+   * @param objectiveNames the study's objective names; empty when unknown (then {@code rank_by} is
+   *     checked when the scheduler is first used)
+   */
+  public static SchedulerSpec parse(Section top, List<String> objectiveNames) {
+    return parse(top, objectiveNames.size(), objectiveNames);
+  }
+
+  private static SchedulerSpec parse(Section top, int objectiveCount, List<String> objectiveNames) {
     if (!top.has("scheduler")) {
       return SchedulerSpec.none();
     }
@@ -96,7 +115,8 @@ public final class SchedulerSection {
     if (section.isEmpty()) {
       return SchedulerSpec.none();
     }
-    return parseSection(section.get(), TYPES, objectiveCount).orElse(SchedulerSpec.none());
+    return parseSection(section.get(), TYPES, objectiveCount, objectiveNames)
+        .orElse(SchedulerSpec.none());
   }
 
   /**
@@ -141,7 +161,7 @@ public final class SchedulerSection {
   }
 
   private static Optional<SchedulerSpec> parseSection(
-      Section s, List<String> allowedTypes, int objectiveCount) {
+      Section s, List<String> allowedTypes, int objectiveCount, List<String> objectiveNames) {
     String allowed = String.join(", ", allowedTypes);
     if (!s.require("type", "one of " + allowed)) {
       return Optional.empty();
@@ -173,7 +193,7 @@ public final class SchedulerSection {
     }
     Map<String, Object> settings = new LinkedHashMap<>(s.asMap());
     settings.remove("type");
-    validate(s, type, objectiveCount, settings);
+    validate(s, type, objectiveCount, objectiveNames, settings);
     SchedulerSpec spec = new SchedulerSpec(type, settings);
     if (s.problems().size() == before && !spec.isBohb()) {
       // The engine's own rules as a last line; its messages already name scheduler.<key>.
@@ -187,7 +207,11 @@ public final class SchedulerSection {
   }
 
   private static void validate(
-      Section s, String type, int objectiveCount, Map<String, Object> settings) {
+      Section s,
+      String type,
+      int objectiveCount,
+      List<String> objectiveNames,
+      Map<String, Object> settings) {
     if (WINDOW_KEYS.stream().anyMatch(keysOf(type)::contains)) {
       s.integerAtLeast("startup_trials", 0);
       s.integerAtLeast("warmup_steps", 0);
@@ -214,7 +238,7 @@ public final class SchedulerSection {
         }
         ModelSamplerTypes.numberAtLeast(s, "min_delta", 0);
         s.section("wrapped")
-            .flatMap(w -> parseSection(w, PRUNERS, objectiveCount))
+            .flatMap(w -> parseSection(w, PRUNERS, objectiveCount, objectiveNames))
             .ifPresent(w -> settings.put("wrapped", w));
       }
       case "successive_halving", "hyperband", "asha", "bohb" -> {
@@ -232,8 +256,40 @@ public final class SchedulerSection {
         s.number("eta")
             .filter(e -> e < 2)
             .ifPresent(e -> s.problem("eta", "must be at least 2, got " + e));
+        rankBy(s, objectiveNames);
       }
       default -> {}
+    }
+  }
+
+  /** Checks {@code rank_by}: one of the study's objective names (when they are known). */
+  private static void rankBy(Section s, List<String> objectiveNames) {
+    if (!s.has("rank_by")) {
+      return;
+    }
+    String allowed =
+        objectiveNames.isEmpty()
+            ? "one of the study's objective names"
+            : "one of the study's objectives: " + String.join(", ", objectiveNames);
+    Object raw = s.raw("rank_by");
+    if (!(raw instanceof String name) || name.isBlank()) {
+      s.problem(
+          "rank_by",
+          "must be "
+              + allowed
+              + " (leave it out to rank by all objectives), got "
+              + Section.describe(raw));
+      return;
+    }
+    if (!objectiveNames.isEmpty() && !objectiveNames.contains(name)) {
+      s.problem(
+          "rank_by",
+          "'"
+              + name
+              + "' is not an objective; must be "
+              + allowed
+              + " (leave it out to rank by all objectives)"
+              + Suggestions.hint(name, objectiveNames));
     }
   }
 
@@ -260,9 +316,10 @@ public final class SchedulerSection {
             ? PatientPruner.wrapping(create(wrapped), patience, minDelta)
             : minDelta == 0 ? PatientPruner.of(patience) : unwrappedWithDelta(patience, minDelta);
       }
-      case "successive_halving" -> BracketScheduler.successiveHalving(budgets(s));
-      case "hyperband" -> BracketScheduler.hyperband(budgets(s));
-      case "asha" -> BracketScheduler.asha(budgets(s));
+      case "successive_halving" ->
+          BracketScheduler.successiveHalving(budgets(s)).withRanking(ranking(s));
+      case "hyperband" -> BracketScheduler.hyperband(budgets(s)).withRanking(ranking(s));
+      case "asha" -> BracketScheduler.asha(budgets(s)).withRanking(ranking(s));
       case "bohb" ->
           throw new IllegalArgumentException(
               "scheduler.type: bohb is built with its sampler; use SchedulerSection.bohb");
@@ -315,7 +372,7 @@ public final class SchedulerSection {
     if ("hpbandster".equals(k.get("model"))) {
       settings = settings.withModel(BohbModel.HPBANDSTER);
     }
-    return Bohb.create(settings);
+    return Bohb.create(settings).withRanking(ranking(scheduler.settings()));
   }
 
   /** The sampler and scheduler of a study file's sections. */
@@ -348,6 +405,13 @@ public final class SchedulerSection {
         number(s, "min_budget", Double.NaN),
         number(s, "max_budget", Double.NaN),
         number(s, "eta", BudgetSettings.DEFAULT_ETA));
+  }
+
+  /** {@code rank_by}'s ranking: one named objective, or all objectives when absent. */
+  private static RungRanking ranking(Map<String, Object> s) {
+    return s.get("rank_by") instanceof String name
+        ? RungRanking.byObjective(name)
+        : RungRanking.allObjectives();
   }
 
   private static PruningWindow window(Map<String, Object> s, PruningWindow defaults) {

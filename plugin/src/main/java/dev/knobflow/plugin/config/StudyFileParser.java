@@ -155,7 +155,8 @@ public final class StudyFileParser {
     int parallelism =
         top.integerAtLeast("parallelism", 1).map(p -> (int) Math.min(1024, p)).orElse(1);
     SamplerSpec sampler = sampler(top, space);
-    SchedulerSpec scheduler = SchedulerSection.parse(top, objectives.size());
+    SchedulerSpec scheduler =
+        SchedulerSection.parse(top, objectives.stream().map(Objective::name).toList());
     sampler = SchedulerSection.reconcile(top, sampler, top.has("sampler"), scheduler);
     ObjectiveSpec objective = objective(top, space);
     List<MetricConstraint> constraints = constraints(top);

@@ -13,6 +13,7 @@ import dev.knobflow.optimizers.samplers.nsga2.NsgaIISampler;
 import dev.knobflow.optimizers.samplers.tpe.TpeSampler;
 import dev.knobflow.optimizers.schedulers.bohb.BohbSampler;
 import dev.knobflow.optimizers.schedulers.hyperband.BracketScheduler;
+import dev.knobflow.optimizers.schedulers.hyperband.RungRanking;
 import dev.knobflow.optimizers.schedulers.pruners.PatientPruner;
 import dev.knobflow.optimizers.schedulers.pruners.PercentilePruner;
 import dev.knobflow.optimizers.schedulers.pruners.ThresholdPruner;
@@ -230,6 +231,56 @@ class SamplerAndSchedulerSectionsTest {
         problems(ONE, "", "scheduler: {type: patient, patience: 1, wrapped: {type: asha}}"),
         "scheduler.wrapped.type",
         "median, percentile, threshold");
+  }
+
+  @Test
+  void rankByRanksBracketRungsByTheNamedObjectiveAndDefaultsToAllObjectives() {
+    for (String type : new String[] {"successive_halving", "hyperband", "asha"}) {
+      StudyConfig c =
+          parse(
+              TWO,
+              "",
+              "scheduler: {type: " + type + ", min_budget: 10, max_budget: 270, rank_by: cost}");
+      BracketScheduler s = assertInstanceOf(BracketScheduler.class, build(c).scheduler());
+      assertEquals(RungRanking.byObjective("cost"), s.ranking(), type);
+    }
+    BracketScheduler byDefault =
+        assertInstanceOf(
+            BracketScheduler.class,
+            build(parse(TWO, "", "scheduler: {type: hyperband, min_budget: 10, max_budget: 270}"))
+                .scheduler());
+    assertTrue(byDefault.ranking().isAllObjectives());
+
+    SchedulerSection.Pair bohb =
+        build(
+            parse(
+                TWO, "", "scheduler: {type: bohb, min_budget: 9, max_budget: 243, rank_by: loss}"));
+    assertEquals(
+        RungRanking.byObjective("loss"),
+        assertInstanceOf(BracketScheduler.class, bohb.scheduler()).ranking());
+    assertEquals(
+        RungRanking.byObjective("loss"),
+        assertInstanceOf(BohbSampler.class, bohb.sampler()).ranking());
+  }
+
+  @Test
+  void rankByAnUnknownObjectiveNamesThePathAndListsTheStudysObjectives() {
+    assertProblem(
+        problems(
+            TWO, "", "scheduler: {type: hyperband, min_budget: 1, max_budget: 9, rank_by: cots}"),
+        "scheduler.rank_by",
+        "'cots' is not an objective",
+        "loss, cost",
+        "did you mean 'cost'?");
+    assertProblem(
+        problems(TWO, "", "scheduler: {type: asha, min_budget: 1, max_budget: 9, rank_by: [loss]}"),
+        "scheduler.rank_by",
+        "loss, cost",
+        "a list");
+    assertProblem(
+        problems(ONE, "", "scheduler: {type: median, rank_by: loss}"),
+        "scheduler.rank_by",
+        "unknown key");
   }
 
   @Test

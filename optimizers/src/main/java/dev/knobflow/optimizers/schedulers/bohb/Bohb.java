@@ -2,6 +2,7 @@ package dev.knobflow.optimizers.schedulers.bohb;
 
 import dev.knobflow.optimizers.schedulers.hyperband.BracketScheduler;
 import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
+import dev.knobflow.optimizers.schedulers.hyperband.RungRanking;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,15 @@ public record Bohb(BohbSampler sampler, BracketScheduler scheduler) {
   /** BOHB with HpBandSter's defaults. */
   public static Bohb create(BudgetSettings budgets, long seed) {
     return create(BohbSettings.of(budgets, seed));
+  }
+
+  /**
+   * This BOHB with rungs, and the observations the KDEs are fitted on, ranked by {@code ranking}
+   * (default {@link RungRanking#allObjectives()}), e.g. {@code
+   * bohb.withRanking(RungRanking.byObjective("accuracy"))}.
+   */
+  public Bohb withRanking(RungRanking ranking) {
+    return new Bohb(sampler.withRanking(ranking), scheduler.withRanking(ranking));
   }
 
   /** BOHB with explicit settings. */

@@ -25,14 +25,14 @@ import java.util.TreeMap;
  * fraction {@code randomFraction} is sampled at random; otherwise the largest budget that has a
  * model proposes it. A budget has a model once it has more than {@code minPointsInModel} (default:
  * dimensions + 1) finished observations and both its good ({@code max(minPoints, topFraction * n)}
- * best, ranked by {@link RungRanking}, so Pareto rank and crowding for several objectives) and bad
- * sets hold more points than there are dimensions (HpBandSter's rule, whichever {@link BohbModel}).
- * The proposal is the best of {@code candidates} draws from the good KDE (continuous coordinates
- * widened by {@code bandwidthFactor}, categoricals kept with probability {@code 1 - bw}, else
- * uniform), by the ratio of the good to the bad density. The {@link BohbModel#FACTORIZED} model
- * (default) fits on the best {@code max(2, topFraction * n)} and scores coordinate by coordinate;
- * {@link BohbModel#HPBANDSTER} is HpBandSter's joint model. Without a model the configuration is
- * random.
+ * best, ranked by the scheduler's {@link RungRanking}: by default Pareto rank and crowding for
+ * several objectives, or one objective alone, see {@link Bohb#withRanking}) and bad sets hold more
+ * points than there are dimensions (HpBandSter's rule, whichever {@link BohbModel}). The proposal
+ * is the best of {@code candidates} draws from the good KDE (continuous coordinates widened by
+ * {@code bandwidthFactor}, categoricals kept with probability {@code 1 - bw}, else uniform), by the
+ * ratio of the good to the bad density. The {@link BohbModel#FACTORIZED} model (default) fits on
+ * the best {@code max(2, topFraction * n)} and scores coordinate by coordinate; {@link
+ * BohbModel#HPBANDSTER} is HpBandSter's joint model. Without a model the configuration is random.
  *
  * <p>Continuations of a promoted configuration (trials with fixed parameters) are not sampled. The
  * trials' budgets come from the matching Hyperband scheduler; see {@link Bohb}.
@@ -43,9 +43,25 @@ public final class BohbSampler implements Sampler {
   public static final String MODEL_BUDGET_ATTR = "bohb.model_budget";
 
   private final BohbSettings settings;
+  private final RungRanking ranking;
 
   BohbSampler(BohbSettings settings) {
+    this(settings, RungRanking.allObjectives());
+  }
+
+  BohbSampler(BohbSettings settings, RungRanking ranking) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.ranking = Objects.requireNonNull(ranking, "scheduler.rank_by");
+  }
+
+  /** This sampler with observations ranked by {@code ranking} (see {@link Bohb#withRanking}). */
+  BohbSampler withRanking(RungRanking ranking) {
+    return new BohbSampler(settings, ranking);
+  }
+
+  /** How the observations of a budget are ranked into good and bad. */
+  public RungRanking ranking() {
+    return ranking;
   }
 
   @Override
@@ -73,7 +89,7 @@ public final class BohbSampler implements Sampler {
       return Map.of();
     }
     List<FrozenTrial> observed = observations(study, space).get(budget.getAsDouble());
-    List<FrozenTrial> ranked = RungRanking.order(observed, study.objectives());
+    List<FrozenTrial> ranked = ranking.rank(observed, study.objectives());
     int n = ranked.size();
     int minPoints = minPoints(space);
     int goodCount = Math.max(goodFloor(minPoints), (int) Math.floor(settings.topFraction() * n));

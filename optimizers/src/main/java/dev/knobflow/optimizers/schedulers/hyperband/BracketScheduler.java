@@ -43,8 +43,10 @@ import java.util.TreeMap;
  * 1/eta} of the results finished so far at its rung, and never waits: when nothing is promotable,
  * it starts a new configuration at the lowest rung.
  *
- * <p><b>Ranking.</b> {@link RungRanking}: by value for one objective; by non-dominated rank and
- * crowding distance for several.
+ * <p><b>Ranking.</b> {@link RungRanking}: by default by value for one objective and by
+ * non-dominated rank and crowding distance for several; {@link #withRankBy(String)} ranks rungs by
+ * one named objective alone (single-objective pruning of a multi-objective study). The objective is
+ * checked against the study's objectives on the first trial this scheduler is asked about.
  */
 public final class BracketScheduler implements Scheduler {
 
@@ -67,13 +69,24 @@ public final class BracketScheduler implements Scheduler {
   private final List<Bracket> cycle;
   private final boolean asynchronous;
   private final String kind;
+  private final RungRanking ranking;
 
   private BracketScheduler(
-      BudgetSettings settings, List<Bracket> cycle, boolean asynchronous, String kind) {
+      BudgetSettings settings,
+      List<Bracket> cycle,
+      boolean asynchronous,
+      String kind,
+      RungRanking ranking) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.cycle = List.copyOf(cycle);
     this.asynchronous = asynchronous;
     this.kind = kind;
+    this.ranking = Objects.requireNonNull(ranking, "scheduler.rank_by");
+  }
+
+  private BracketScheduler(
+      BudgetSettings settings, List<Bracket> cycle, boolean asynchronous, String kind) {
+    this(settings, cycle, asynchronous, kind, RungRanking.allObjectives());
   }
 
   /** Hyperband: the brackets {@code s_max .. 0} in turn, each synchronous successive halving. */
@@ -94,6 +107,27 @@ public final class BracketScheduler implements Scheduler {
   public static BracketScheduler asha(BudgetSettings settings) {
     return new BracketScheduler(
         settings, List.of(settings.bracket(settings.maxBracket())), true, "asha");
+  }
+
+  /**
+   * This scheduler with rungs ranked by {@code ranking}; the default is {@link
+   * RungRanking#allObjectives()}.
+   */
+  public BracketScheduler withRanking(RungRanking ranking) {
+    return new BracketScheduler(settings, cycle, asynchronous, kind, ranking);
+  }
+
+  /**
+   * This scheduler with rungs ranked by the objective named {@code objective} alone, in its
+   * direction ({@link RungRanking#byObjective(String)}).
+   */
+  public BracketScheduler withRankBy(String objective) {
+    return withRanking(RungRanking.byObjective(objective));
+  }
+
+  /** How rungs are ranked for promotion. */
+  public RungRanking ranking() {
+    return ranking;
   }
 
   /** The budget settings. */
@@ -119,11 +153,13 @@ public final class BracketScheduler implements Scheduler {
 
   @Override
   public Map<String, Object> creationAttributes(StudyView study) {
+    ranking.resolve(study.objectives()); // a bad rank_by fails on the first trial, not later
     return nextJob(Roles.of(study)).attributes();
   }
 
   @Override
   public Map<String, Object> trialAttributes(StudyView study, FrozenTrial trial) {
+    ranking.resolve(study.objectives());
     if (!trial.systemAttrs().containsKey(BRACKET_ATTR)) {
       // An enqueued trial, created without our attributes: a new configuration at rung 0.
       Roles roles = Roles.of(study);
@@ -166,6 +202,7 @@ public final class BracketScheduler implements Scheduler {
         + settings.maxBudget()
         + ", eta="
         + settings.eta()
+        + (ranking.isAllObjectives() ? "" : ", rank_by=" + ranking.describe())
         + ")";
   }
 
@@ -234,7 +271,7 @@ public final class BracketScheduler implements Scheduler {
     if (slots == 0) {
       return -1;
     }
-    List<FrozenTrial> ranked = RungRanking.order(finished, roles.objectives());
+    List<FrozenTrial> ranked = ranking.rank(finished, roles.objectives());
     for (int k = 0; k < Math.min(slots, ranked.size()); k++) {
       FrozenTrial candidate = ranked.get(k);
       if (candidate.state() == TrialState.FAIL || candidate.values().isEmpty()) {
