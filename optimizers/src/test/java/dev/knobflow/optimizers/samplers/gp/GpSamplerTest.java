@@ -160,4 +160,33 @@ class GpSamplerTest {
       assertTrue(v >= 0 && v <= 1.05 + 1e-12, "normalised scalar in [0, 1.05]: " + v);
     }
   }
+
+  @Test
+  void findsBraninsOptimumClosely() {
+    SearchSpace space =
+        SearchSpace.builder()
+            .add("x", FloatDistribution.of(-5, 10))
+            .add("y", FloatDistribution.of(0, 15))
+            .build();
+    Study study =
+        Study.builder("branin")
+            .objectives(Objective.minimize("f"))
+            .space(space)
+            .sampler(GpSampler.seeded(3))
+            .build();
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < 40; i++) {
+      Trial t = study.ask();
+      double x = ((Number) t.params().get("x")).doubleValue();
+      double y = ((Number) t.params().get("y")).doubleValue();
+      double b = 5.1 / (4 * Math.PI * Math.PI);
+      double c = 5 / Math.PI;
+      double v =
+          Math.pow(y - b * x * x + c * x - 6, 2) + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x) + 10;
+      best = Math.min(best, v);
+      study.tell(t, TrialResult.of(v));
+    }
+    // Global minimum 0.397887; 40 random trials typically end about 0.5 above it.
+    assertTrue(best - 0.397887 < 1e-3, "regret after 40 trials: " + (best - 0.397887));
+  }
 }
