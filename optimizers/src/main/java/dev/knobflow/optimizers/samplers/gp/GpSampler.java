@@ -69,6 +69,9 @@ public final class GpSampler implements Sampler {
   /** The most front points (by hypervolume contribution) in a 3-objective box decomposition. */
   private static final int MAX_3D_FRONT = 30;
 
+  /** The least improvement (standardised units) per objective that the EHVI credits. */
+  private static final double MIN_IMPROVEMENT = 0.01;
+
   /** Local searches of the acquisition per proposal, and how many start at observed points. */
   private static final int LOCAL_SEARCHES = 8;
 
@@ -321,11 +324,11 @@ public final class GpSampler implements Sampler {
         front.add(standardised[i]);
       }
     }
+    double[][] frontPoints = front.toArray(new double[0][]);
     double[] reference = new double[m];
     for (int j = 0; j < m; j++) {
       reference[j] = worst[j] + 0.1 * Math.max(worst[j] - ideal[j], 1e-6);
     }
-    double[][] frontPoints = front.toArray(new double[0][]);
     if (m == 3 && frontPoints.length > MAX_3D_FRONT) {
       // The 3-D decomposition has O(k^2) boxes: keep the points that contribute most hypervolume.
       double[] contributions = Hypervolume.contributions(frontPoints, reference);
@@ -336,7 +339,17 @@ public final class GpSampler implements Sampler {
       }
       frontPoints = kept;
     }
-    HypervolumeBoxes boxes = HypervolumeBoxes.of(frontPoints, reference);
+    // Only improvements by at least MIN_IMPROVEMENT (standardised units) count: the front is moved
+    // that much towards the ideal. Otherwise the noise-level uncertainty left at an observed
+    // extreme point of the front, times the tall box beyond it, outweighs real gaps in the front,
+    // and the search proposes copies of that extreme point again and again.
+    double[][] shifted = new double[frontPoints.length][m];
+    for (int i = 0; i < frontPoints.length; i++) {
+      for (int j = 0; j < m; j++) {
+        shifted[i][j] = frontPoints[i][j] - MIN_IMPROVEMENT;
+      }
+    }
+    HypervolumeBoxes boxes = HypervolumeBoxes.of(shifted, reference);
     double[] mu = new double[m];
     double[] sd = new double[m];
     return (mean, sds) -> {
