@@ -504,14 +504,15 @@ public final class GaussianProcess {
       }
       g[d] = 0.5 * traceWK;
       g[d + 1] = 0.5 * traceW * noise;
-      // Priors: -0.1 / l^2 per length scale (against very short length scales, which make every
-      // unexplored point look promising; long ones stay free, so that an objective can declare
-      // an input irrelevant); log signal ~ N(0, 1.5^2); noise ~ Gamma(1.1, 30) up to a constant.
+      // Priors: -0.1 (l^2 + 1/l^2) per length scale (mode at 1; very short length scales make
+      // every unexplored point look promising, very long ones declare an input irrelevant after
+      // a few flat observations); log signal ~ N(0, 1.5^2); noise ~ Gamma(1.1, 30) up to a
+      // constant.
       double logPrior = 0;
       for (int c = 0; c < d; c++) {
         double l2 = Math.exp(2 * theta[c]);
-        logPrior -= LENGTH_PRIOR / l2;
-        g[c] += 2 * LENGTH_PRIOR / l2;
+        logPrior -= LENGTH_PRIOR * (l2 + 1 / l2);
+        g[c] -= 2 * LENGTH_PRIOR * (l2 - 1 / l2);
       }
       logPrior -= 0.5 * (theta[d] / 1.5) * (theta[d] / 1.5);
       g[d] -= theta[d] / (1.5 * 1.5);
