@@ -69,6 +69,9 @@ public final class GpSampler implements Sampler {
   /** The most front points (by hypervolume contribution) in a 3-objective box decomposition. */
   private static final int MAX_3D_FRONT = 30;
 
+  /** Skewness of the losses above which their tail is log-compressed ({@link #tailWarped}). */
+  private static final double TAIL_SKEWNESS = 1.0;
+
   /** The least improvement (standardised units) per objective that the EHVI credits. */
   private static final double MIN_IMPROVEMENT = 0.01;
 
@@ -265,7 +268,7 @@ public final class GpSampler implements Sampler {
     AcquisitionSurface.Output output;
     if (m == 1 || m > 3) {
       double[] target = m == 1 ? column(losses, 0) : parego(losses, random);
-      Standardised s = Standardised.of(target, "objective");
+      Standardised s = Standardised.of(tailWarped(target), "objective");
       if (s == null) {
         throw new Fallback("all observed objective values are equal");
       }
@@ -281,7 +284,7 @@ public final class GpSampler implements Sampler {
     } else {
       double[][] standardised = new double[n][m];
       for (int j = 0; j < m; j++) {
-        Standardised s = Standardised.of(column(losses, j), "objective " + j);
+        Standardised s = Standardised.of(tailWarped(column(losses, j)), "objective " + j);
         double[] values = s == null ? new double[n] : s.values;
         for (int i = 0; i < n; i++) {
           standardised[i][j] = values[i];
@@ -759,6 +762,46 @@ public final class GpSampler implements Sampler {
         total += wf;
       }
       out[i] = max + 0.05 * total;
+    }
+    return out;
+  }
+
+  /**
+   * Losses with a heavy tail of bad values (sample skewness above {@link #TAIL_SKEWNESS}, as on
+   * Rosenbrock-like objectives spanning orders of magnitude) through {@code log(y - min + delta)}
+   * with {@code delta} the median's distance to the minimum: the order and the good end stay, the
+   * tail is compressed, so that a few huge values no longer dominate the standardised targets and
+   * the fitted length scales. Other losses unchanged.
+   */
+  static double[] tailWarped(double[] losses) {
+    int n = losses.length;
+    double mean = 0;
+    for (double v : losses) {
+      mean += v;
+    }
+    mean /= n;
+    double m2 = 0;
+    double m3 = 0;
+    for (double v : losses) {
+      double d = v - mean;
+      m2 += d * d;
+      m3 += d * d * d;
+    }
+    m2 /= n;
+    m3 /= n;
+    if (!(m2 > 0) || !(m3 / Math.pow(m2, 1.5) > TAIL_SKEWNESS)) {
+      return losses;
+    }
+    double[] sorted = losses.clone();
+    Arrays.sort(sorted);
+    double min = sorted[0];
+    double delta = sorted[n / 2] - min;
+    if (!(delta > 0)) {
+      return losses;
+    }
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.log(losses[i] - min + delta);
     }
     return out;
   }
