@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Gaussian-process Bayesian optimisation: a Matern 5/2 ARD Gaussian process per objective (and per
  * constraint) on the normalised, log-aware space, hyperparameters by maximum marginal likelihood,
- * and an acquisition function maximised over Sobol and random candidates followed by a coordinate
- * search from the best few.
+ * and an acquisition function maximised over Sobol and random candidates followed by local searches
+ * (bounded L-BFGS with the GP's gradients on continuous parameters, coordinate steps on discrete
+ * and categorical ones) from the best candidates and the best observed points.
  *
  * <ul>
  *   <li>One objective: log expected improvement (default), UCB or probability of improvement.
