@@ -187,7 +187,7 @@ public final class HypervolumeBoxes {
           continue;
         }
         double diff = logPsi[pairLower[j][p]] - logU;
-        terms[p] = diff >= 0 ? Double.NEGATIVE_INFINITY : logU + Math.log1p(-Math.exp(diff));
+        terms[p] = diff >= 0 ? Double.NEGATIVE_INFINITY : logU + FastNormal.log1mExp(diff);
       }
       pairTerms[j] = terms;
     }
@@ -214,7 +214,7 @@ public final class HypervolumeBoxes {
     if (diff >= 0) {
       return Double.NEGATIVE_INFINITY;
     }
-    return logU + Math.log1p(-Math.exp(diff));
+    return logU + FastNormal.log1mExp(diff);
   }
 
   @Override
