@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  *       study has several objectives;
  *   <li>TPE with grouped joint kernels when the space is conditional (no declared space, and the
  *       finished trials do not all have the same parameters);
- *   <li>multi-objective TPE when the study has 3 or more objectives: the GP's expected hypervolume
- *       improvement is approximate and slow there (on DTLZ2 at 200 trials TPE reached 0.68 of the
- *       optimal hypervolume against the GP's 0.56, at a tenth of the sampler time);
+ *   <li>multi-objective TPE with independent (univariate) kernels when the study has 3 or more
+ *       objectives: on DTLZ2 at 200 trials it reached a median hypervolume of 0.678 against the
+ *       GP's 0.632 (approximate EHVI over 30 front points, 10 to 50 times the sampler time) and
+ *       joint-kernel TPE's 0.598;
  *   <li>TPE (multivariate) from trial number {@code gpTrials} on (default 200): a GP's cost grows
  *       with the cube of the trials and TPE keeps up;
  *   <li>TPE (multivariate) when the space has more than {@code maxGpDimensions} parameters (default
@@ -57,6 +58,7 @@ public final class AutoSampler implements Sampler {
   private final GpSampler gp;
   private final TpeSampler tpe;
   private final TpeSampler groupedTpe;
+  private final TpeSampler independentTpe;
   private final Sampler nsga2;
   private final Map<String, String> lastLogged = new ConcurrentHashMap<>();
   private final List<PriorObservation> priors;
@@ -72,6 +74,7 @@ public final class AutoSampler implements Sampler {
         TpeSampler.builder().seed(b.seed).multivariate(true).priorObservations(b.priors).build();
     this.groupedTpe =
         TpeSampler.builder().seed(b.seed).group(true).priorObservations(b.priors).build();
+    this.independentTpe = TpeSampler.builder().seed(b.seed).priorObservations(b.priors).build();
     this.nsga2 =
         b.nsga2PopulationSize > 0
             ? NsgaIISampler.builder().populationSize(b.nsga2PopulationSize).seed(b.seed).build()
@@ -106,7 +109,9 @@ public final class AutoSampler implements Sampler {
     }
     if (study.objectives().size() >= 3) {
       return new Choice(
-          "tpe", study.objectives().size() + " objectives: TPE beats the GP's approximate EHVI");
+          "tpe-independent",
+          study.objectives().size()
+              + " objectives: independent TPE beats the GP's EHVI and joint-kernel TPE there");
     }
     if (trial.number() >= gpTrials) {
       return new Choice("tpe", "trial " + trial.number() + " is past the GP phase of " + gpTrials);
@@ -145,6 +150,7 @@ public final class AutoSampler implements Sampler {
       case "nsga2" -> nsga2;
       case "tpe-group" -> groupedTpe;
       case "tpe" -> tpe;
+      case "tpe-independent" -> independentTpe;
       default -> gp;
     };
   }

@@ -66,7 +66,7 @@ class AutoSamplerTest {
             .space(floats(5))
             .sampler(auto)
             .build();
-    assertEquals("tpe", choiceFor(auto, three, 0));
+    assertEquals("tpe-independent", choiceFor(auto, three, 0));
     Study two =
         Study.builder("two")
             .objectives(

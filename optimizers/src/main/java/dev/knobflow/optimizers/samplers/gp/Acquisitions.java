@@ -4,7 +4,8 @@ import dev.knobflow.optimizers.samplers.parzen.NormalMath;
 
 /**
  * Acquisition functions for minimisation, from a posterior mean and standard deviation. Larger is
- * better for every function here.
+ * better for every function here. The normal CDF behind them is a fast approximation with a
+ * relative error below 1.2e-7 (they rank candidates, hundreds of thousands per proposal).
  */
 public final class Acquisitions {
 
@@ -16,11 +17,11 @@ public final class Acquisitions {
    */
   public static double logH(double z) {
     if (z > -5) {
-      return Math.log(z * NormalMath.cdf(z) + NormalMath.pdf(z));
+      return Math.log(z * FastNormal.cdf(z) + NormalMath.pdf(z));
     }
     if (z > -12) {
       // h = phi(z) (1 + z Phi(z)/phi(z)), the ratio from log-space CDF and density.
-      double ratio = Math.exp(NormalMath.logCdf(z) - NormalMath.logPdf(z));
+      double ratio = Math.exp(FastNormal.logCdf(z) - NormalMath.logPdf(z));
       double factor = 1 + z * ratio;
       if (factor > 0) {
         return NormalMath.logPdf(z) + Math.log(factor);
@@ -43,7 +44,7 @@ public final class Acquisitions {
 
   /** log of the probability of improving on {@code best}. */
   public static double logProbabilityOfImprovement(double mean, double sd, double best) {
-    return NormalMath.logCdf((best - mean) / sd);
+    return FastNormal.logCdf((best - mean) / sd);
   }
 
   /** The negated lower confidence bound {@code kappa sd - mean} (UCB for minimisation). */
@@ -53,6 +54,6 @@ public final class Acquisitions {
 
   /** log of the probability that a normal value is {@code <= threshold}. */
   public static double logProbabilityBelow(double mean, double sd, double threshold) {
-    return NormalMath.logCdf((threshold - mean) / sd);
+    return FastNormal.logCdf((threshold - mean) / sd);
   }
 }

@@ -27,6 +27,7 @@ public final class GaussianProcess {
   static final double MIN_LOG_SIGNAL = Math.log(0.05);
   static final double MAX_LOG_SIGNAL = Math.log(20.0);
   static final double MIN_LOG_NOISE = Math.log(1e-6);
+  static final double LENGTH_PRIOR = 0.1;
   static final double MAX_LOG_NOISE = Math.log(1.0);
 
   private final double[][] x;
@@ -216,29 +217,134 @@ public final class GaussianProcess {
    */
   public void predict(double[][] points, double[] mean, double[] variance) {
     int n = x.length;
-    double[] k = new double[n];
-    for (int p = 0; p < points.length; p++) {
-      double m = 0;
-      for (int i = 0; i < n; i++) {
-        k[i] = kernel(points[p], x[i]);
-        m += k[i] * alpha[i];
+    double[] l = lower.data;
+    // Four points at a time: each row of L is read once for all four forward substitutions.
+    double[][] k = new double[4][n];
+    for (int start = 0; start < points.length; start += 4) {
+      int count = Math.min(4, points.length - start);
+      for (int q = 0; q < 4; q++) {
+        double[] kq = k[q];
+        if (q >= count) {
+          java.util.Arrays.fill(kq, 0);
+          continue;
+        }
+        double[] point = points[start + q];
+        double m = 0;
+        for (int i = 0; i < n; i++) {
+          kq[i] = kernel(point, x[i]);
+          m += kq[i] * alpha[i];
+        }
+        mean[start + q] = m;
       }
-      mean[p] = m;
       // v = L^-1 k by forward substitution; variance = k(x,x) - |v|^2.
-      double[] l = lower.data;
-      double sum = 0;
+      double[] k0 = k[0];
+      double[] k1 = k[1];
+      double[] k2 = k[2];
+      double[] k3 = k[3];
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
       for (int i = 0; i < n; i++) {
-        double v = k[i];
+        double v0 = k0[i];
+        double v1 = k1[i];
+        double v2 = k2[i];
+        double v3 = k3[i];
         int row = i * n;
         for (int j = 0; j < i; j++) {
-          v -= l[row + j] * k[j];
+          double lij = l[row + j];
+          v0 -= lij * k0[j];
+          v1 -= lij * k1[j];
+          v2 -= lij * k2[j];
+          v3 -= lij * k3[j];
         }
-        v /= l[row + i];
-        k[i] = v;
-        sum += v * v;
+        double diag = l[row + i];
+        v0 /= diag;
+        v1 /= diag;
+        v2 /= diag;
+        v3 /= diag;
+        k0[i] = v0;
+        k1[i] = v1;
+        k2[i] = v2;
+        k3[i] = v3;
+        s0 += v0 * v0;
+        s1 += v1 * v1;
+        s2 += v2 * v2;
+        s3 += v3 * v3;
       }
-      variance[p] = Math.max(signal - sum, 1e-12 * signal);
+      double[] sums = {s0, s1, s2, s3};
+      for (int q = 0; q < count; q++) {
+        variance[start + q] = Math.max(signal - sums[q], 1e-12 * signal);
+      }
     }
+  }
+
+  /**
+   * Posterior mean and variance at one point with their gradients with respect to the point's
+   * features (for gradient-based acquisition search).
+   *
+   * @param point the input
+   * @param meanGradient receives d mean / d point
+   * @param varianceGradient receives d variance / d point (zero where the variance is floored)
+   * @return {@code {mean, variance}}
+   */
+  double[] predictWithGradient(double[] point, double[] meanGradient, double[] varianceGradient) {
+    int n = x.length;
+    int d = point.length;
+    double[] k = new double[n];
+    double[][] dk = new double[n][d];
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+      double[] xi = x[i];
+      double r2 = 0;
+      for (int c = 0; c < d; c++) {
+        double diff = point[c] - xi[c];
+        r2 += diff * diff * inverseSquaredLengths[c];
+      }
+      double r = Math.sqrt(r2);
+      double e = Math.exp(-SQRT5 * r);
+      k[i] = signal * (1 + SQRT5 * r + 5.0 / 3.0 * r2) * e;
+      // d k / d r^2 = -(5/6) signal (1 + sqrt5 r) e^{-sqrt5 r}; d r^2 / d x_c = 2 diff_c / l_c^2.
+      double factor = -5.0 / 3.0 * signal * (1 + SQRT5 * r) * e;
+      for (int c = 0; c < d; c++) {
+        dk[i][c] = factor * (point[c] - xi[c]) * inverseSquaredLengths[c];
+      }
+      mean += k[i] * alpha[i];
+    }
+    java.util.Arrays.fill(meanGradient, 0);
+    java.util.Arrays.fill(varianceGradient, 0);
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        meanGradient[c] += alpha[i] * dk[i][c];
+      }
+    }
+    double[] v = k.clone();
+    TriangularSolver_DDRM.solveL(lower.data, v, n);
+    double sum = 0;
+    for (double vi : v) {
+      sum += vi * vi;
+    }
+    double variance = signal - sum;
+    if (variance <= 1e-12 * signal) {
+      return new double[] {mean, 1e-12 * signal};
+    }
+    // d variance / d x = -2 (K^-1 k)^T dk/dx.
+    TriangularSolver_DDRM.solveTranL(lower.data, v, n);
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        varianceGradient[c] -= 2 * v[i] * dk[i][c];
+      }
+    }
+    return new double[] {mean, variance};
+  }
+
+  /** The fitted length scale of each input. */
+  double[] lengthScales() {
+    double[] out = new double[inverseSquaredLengths.length];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = Math.exp(theta[c]);
+    }
+    return out;
   }
 
   /**
@@ -398,12 +504,15 @@ public final class GaussianProcess {
       }
       g[d] = 0.5 * traceWK;
       g[d + 1] = 0.5 * traceW * noise;
-      // Weak priors: log lengths ~ N(log 0.5, 1.5^2), log signal ~ N(0, 1.5^2), noise ~ Gamma-like.
+      // Priors: -0.1 (l^2 + 1/l^2) per length scale (mode at 1; very short length scales make
+      // every unexplored point look promising, very long ones declare an input irrelevant after
+      // a few flat observations); log signal ~ N(0, 1.5^2); noise ~ Gamma(1.1, 30) up to a
+      // constant.
       double logPrior = 0;
       for (int c = 0; c < d; c++) {
-        double z = (theta[c] - Math.log(0.5)) / 1.5;
-        logPrior -= 0.5 * z * z;
-        g[c] -= z / 1.5;
+        double l2 = Math.exp(2 * theta[c]);
+        logPrior -= LENGTH_PRIOR * (l2 + 1 / l2);
+        g[c] -= 2 * LENGTH_PRIOR * (l2 - 1 / l2);
       }
       logPrior -= 0.5 * (theta[d] / 1.5) * (theta[d] / 1.5);
       g[d] -= theta[d] / (1.5 * 1.5);

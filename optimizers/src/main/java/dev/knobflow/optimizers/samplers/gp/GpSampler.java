@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Gaussian-process Bayesian optimisation: a Matern 5/2 ARD Gaussian process per objective (and per
  * constraint) on the normalised, log-aware space, hyperparameters by maximum marginal likelihood,
- * and an acquisition function maximised over Sobol and random candidates followed by a coordinate
- * search from the best few.
+ * and an acquisition function maximised over Sobol and random candidates followed by local searches
+ * (bounded L-BFGS with the GP's gradients on continuous parameters, coordinate steps on discrete
+ * and categorical ones) from the best candidates and the best observed points.
  *
  * <ul>
  *   <li>One objective: log expected improvement (default), UCB or probability of improvement.
@@ -60,8 +61,28 @@ public final class GpSampler implements Sampler {
 
   private static final int WARM_ITERATIONS = 4;
 
+  /** Hyperparameters are refitted every {@code n / REFIT_GROWTH} trials for n training points. */
+  private static final int REFIT_GROWTH = 25;
+
+  /** No refit from the default start beyond this many training points (the warm chain goes on). */
+  private static final int FULL_REFIT_MAX = 100;
+
   /** The most front points (by hypervolume contribution) in a 3-objective box decomposition. */
   private static final int MAX_3D_FRONT = 30;
+
+  /** Skewness of the losses above which their tail is log-compressed ({@link #tailWarped}). */
+  private static final double TAIL_SKEWNESS = 1.0;
+
+  /** The least improvement (standardised units) per objective that the EHVI credits. */
+  private static final double MIN_IMPROVEMENT = 0.01;
+
+  /** Local searches of the acquisition per proposal, and how many start at observed points. */
+  private static final int LOCAL_SEARCHES = 8;
+
+  private static final int OBSERVED_STARTS = 2;
+
+  /** Bounded L-BFGS iterations per local search. */
+  private static final int LOCAL_ITERATIONS = 50;
 
   private final long seed;
   private final int startupTrials;
@@ -244,27 +265,27 @@ public final class GpSampler implements Sampler {
       constraintModels.add(fitModel(x, s.values, pending, history, "con" + c, trial, attributes));
     }
 
-    Scorer scorer;
+    List<GaussianProcess> models = new ArrayList<>();
+    AcquisitionSurface.Output output;
     if (m == 1 || m > 3) {
       double[] target = m == 1 ? column(losses, 0) : parego(losses, random);
-      Standardised s = Standardised.of(target, "objective");
+      Standardised s = Standardised.of(tailWarped(target), "objective");
       if (s == null) {
         throw new Fallback("all observed objective values are equal");
       }
-      GaussianProcess model =
-          fitModel(x, s.values, pending, history, m == 1 ? "obj0" : "parego", trial, attributes);
+      models.add(
+          fitModel(x, s.values, pending, history, m == 1 ? "obj0" : "parego", trial, attributes));
       double best = Double.POSITIVE_INFINITY;
       for (int i = 0; i < n; i++) {
         if (feasible[i]) {
           best = Math.min(best, s.values[i]);
         }
       }
-      scorer = singleObjectiveScorer(model, best);
+      output = AcquisitionSurface.singleObjective(acquisition, best, kappa);
     } else {
-      List<GaussianProcess> models = new ArrayList<>();
       double[][] standardised = new double[n][m];
       for (int j = 0; j < m; j++) {
-        Standardised s = Standardised.of(column(losses, j), "objective " + j);
+        Standardised s = Standardised.of(tailWarped(column(losses, j)), "objective " + j);
         double[] values = s == null ? new double[n] : s.values;
         for (int i = 0; i < n; i++) {
           standardised[i][j] = values[i];
@@ -272,10 +293,17 @@ public final class GpSampler implements Sampler {
         models.add(
             s == null ? null : fitModel(x, values, pending, history, "obj" + j, trial, attributes));
       }
-      scorer = hypervolumeScorer(models, standardised, feasible);
+      output = hypervolumeOutput(m, standardised, feasible);
     }
-    Scorer constrained = withFeasibility(scorer, constraintModels, thresholds);
-    double[] best = optimiseAcquisition(features, constrained, complete, random);
+    int objectiveModels = models.size();
+    models.addAll(constraintModels);
+    if (!constraintModels.isEmpty()) {
+      output =
+          AcquisitionSurface.withFeasibility(
+              output, objectiveModels, Arrays.copyOf(thresholds, constraintModels.size()));
+    }
+    AcquisitionSurface surface = new AcquisitionSurface(models, output);
+    double[] best = optimiseAcquisition(features, surface, complete, random);
     Map<String, Object> sample = new LinkedHashMap<>();
     for (int i = 0; i < features.parameterCount(); i++) {
       sample.put(
@@ -284,36 +312,8 @@ public final class GpSampler implements Sampler {
     return sample;
   }
 
-  /** Scores candidate feature vectors; larger is better. */
-  interface Scorer {
-    double[] score(double[][] points);
-  }
-
-  private Scorer singleObjectiveScorer(GaussianProcess model, double best) {
-    return points -> {
-      double[] mean = new double[points.length];
-      double[] var = new double[points.length];
-      model.predict(points, mean, var);
-      double[] out = new double[points.length];
-      for (int i = 0; i < points.length; i++) {
-        double sd = Math.sqrt(var[i]);
-        if (acquisition == GpAcquisition.UCB) {
-          out[i] = Acquisitions.upperConfidenceBound(mean[i], sd, kappa);
-        } else if (best == Double.POSITIVE_INFINITY) {
-          out[i] = 0; // nothing feasible yet: feasibility alone decides
-        } else if (acquisition == GpAcquisition.PI) {
-          out[i] = Acquisitions.logProbabilityOfImprovement(mean[i], sd, best);
-        } else {
-          out[i] = Acquisitions.logExpectedImprovement(mean[i], sd, best);
-        }
-      }
-      return out;
-    };
-  }
-
-  private static Scorer hypervolumeScorer(
-      List<GaussianProcess> models, double[][] standardised, boolean[] feasible) {
-    int m = models.size();
+  private static AcquisitionSurface.Output hypervolumeOutput(
+      int m, double[][] standardised, boolean[] feasible) {
     List<double[]> front = new ArrayList<>();
     double[] worst = new double[m];
     double[] ideal = new double[m];
@@ -328,11 +328,11 @@ public final class GpSampler implements Sampler {
         front.add(standardised[i]);
       }
     }
+    double[][] frontPoints = front.toArray(new double[0][]);
     double[] reference = new double[m];
     for (int j = 0; j < m; j++) {
       reference[j] = worst[j] + 0.1 * Math.max(worst[j] - ideal[j], 1e-6);
     }
-    double[][] frontPoints = front.toArray(new double[0][]);
     if (m == 3 && frontPoints.length > MAX_3D_FRONT) {
       // The 3-D decomposition has O(k^2) boxes: keep the points that contribute most hypervolume.
       double[] contributions = Hypervolume.contributions(frontPoints, reference);
@@ -343,51 +343,24 @@ public final class GpSampler implements Sampler {
       }
       frontPoints = kept;
     }
-    HypervolumeBoxes boxes = HypervolumeBoxes.of(frontPoints, reference);
-    return points -> {
-      int p = points.length;
-      double[][] mean = new double[m][p];
-      double[][] var = new double[m][p];
+    // Only improvements by at least MIN_IMPROVEMENT (standardised units) count: the front is moved
+    // that much towards the ideal. Otherwise the noise-level uncertainty left at an observed
+    // extreme point of the front, times the tall box beyond it, outweighs real gaps in the front,
+    // and the search proposes copies of that extreme point again and again.
+    double[][] shifted = new double[frontPoints.length][m];
+    for (int i = 0; i < frontPoints.length; i++) {
       for (int j = 0; j < m; j++) {
-        if (models.get(j) != null) {
-          models.get(j).predict(points, mean[j], var[j]);
-        } else {
-          Arrays.fill(var[j], 1e-12);
-        }
+        shifted[i][j] = frontPoints[i][j] - MIN_IMPROVEMENT;
       }
-      double[] out = new double[p];
-      double[] mu = new double[m];
-      double[] sd = new double[m];
-      for (int i = 0; i < p; i++) {
-        for (int j = 0; j < m; j++) {
-          mu[j] = mean[j][i];
-          sd[j] = Math.sqrt(var[j][i]);
-        }
-        out[i] = boxes.logExpectedImprovement(mu, sd);
-        if (out[i] == Double.NEGATIVE_INFINITY) {
-          out[i] = -1e6; // no chance of improvement at all: still comparable
-        }
-      }
-      return out;
-    };
-  }
-
-  private static Scorer withFeasibility(
-      Scorer scorer, List<GaussianProcess> constraintModels, double[] thresholds) {
-    if (constraintModels.isEmpty()) {
-      return scorer;
     }
-    return points -> {
-      double[] out = scorer.score(points);
-      double[] mean = new double[points.length];
-      double[] var = new double[points.length];
-      for (int c = 0; c < constraintModels.size(); c++) {
-        constraintModels.get(c).predict(points, mean, var);
-        for (int i = 0; i < points.length; i++) {
-          out[i] += Acquisitions.logProbabilityBelow(mean[i], Math.sqrt(var[i]), thresholds[c]);
-        }
-      }
-      return out;
+    HypervolumeBoxes boxes = HypervolumeBoxes.of(shifted, reference);
+    double[] mu = new double[m];
+    double[] sd = new double[m];
+    return (mean, sds) -> {
+      System.arraycopy(mean, 0, mu, 0, m);
+      System.arraycopy(sds, 0, sd, 0, m);
+      double v = boxes.logExpectedImprovement(mu, sd);
+      return v == Double.NEGATIVE_INFINITY ? -1e6 : v; // no chance of improvement: comparable
     };
   }
 
@@ -402,7 +375,12 @@ public final class GpSampler implements Sampler {
     int d = x[0].length;
     double[] warm = previousTheta(history, role, d + 2, trial.number());
     GaussianProcess model;
-    if (warm != null && trial.number() % FULL_REFIT_EVERY != 0) {
+    int n = x.length;
+    if (warm != null && trial.number() % Math.max(1, n / REFIT_GROWTH) != 0) {
+      // Hyperparameters move little once there are many points; a fit costs O(n^3) per iteration,
+      // so they are refitted every n / REFIT_GROWTH trials and reused in between.
+      model = GaussianProcess.withTheta(x, y, warm);
+    } else if (warm != null && (trial.number() % FULL_REFIT_EVERY != 0 || n > FULL_REFIT_MAX)) {
       // The previous trial's optimum is close: a few iterations from there suffice.
       model = GaussianProcess.fit(x, y, List.of(warm), WARM_ITERATIONS);
     } else {
@@ -444,7 +422,10 @@ public final class GpSampler implements Sampler {
   }
 
   private double[] optimiseAcquisition(
-      SpaceFeatures features, Scorer scorer, List<FrozenTrial> complete, SplittableRandom random) {
+      SpaceFeatures features,
+      AcquisitionSurface surface,
+      List<FrozenTrial> complete,
+      SplittableRandom random) {
     int p = features.parameterCount();
     List<double[]> pool = new ArrayList<>();
     int sobolCount = candidates / 2;
@@ -476,7 +457,8 @@ public final class GpSampler implements Sampler {
     for (int i = 0; i < observedCount; i++) {
       observed[i] = coordinates(complete.get(i), features);
     }
-    int[] topObserved = topIndices(score(scorer, features, observed), Math.min(5, observedCount));
+    double[] observedScores = score(surface, features, observed);
+    int[] topObserved = topIndices(observedScores, Math.min(5, observedCount));
     for (int s = 0; s < candidates / 4; s++) {
       double[] base = observed[topObserved[s % topObserved.length]];
       double[] c = base.clone();
@@ -497,57 +479,162 @@ public final class GpSampler implements Sampler {
     for (double[] c : points) {
       features.snap(c);
     }
-    double[] scores = score(scorer, features, points);
-    int[] top = topIndices(scores, Math.min(3, points.length));
+    double[] scores = score(surface, features, points);
+    int[] top = topIndices(scores, 1);
     double[] best = points[top[0]];
     double bestScore = scores[top[0]];
-    for (int t : top) {
-      double[] local = points[t].clone();
-      double localScore = scores[t];
-      double step = 0.1;
-      for (int round = 0; round < 5; round++) {
-        List<double[]> neighbours = new ArrayList<>();
-        for (int j = 0; j < p; j++) {
-          ParzenDimension dim = features.dimensions.get(j);
-          if (dim.categorical()) {
-            for (int c = 0; c < dim.cells(); c++) {
-              if (c != (int) local[j]) {
-                double[] q = local.clone();
-                q[j] = c;
-                neighbours.add(q);
-              }
-            }
-          } else {
-            double delta = Math.max(step, dim.isDiscrete() ? 1.0 / dim.cells() : 0);
-            for (double sign : new double[] {-1, 1}) {
-              double[] q = local.clone();
-              q[j] = Math.min(1, Math.max(0, q[j] + sign * delta));
-              features.snap(q);
-              if (q[j] != local[j]) {
-                neighbours.add(q);
-              }
-            }
-          }
-        }
-        if (neighbours.isEmpty()) {
-          break;
-        }
-        double[][] nb = neighbours.toArray(new double[0][]);
-        double[] nbScores = score(scorer, features, nb);
-        int arg = topIndices(nbScores, 1)[0];
-        if (nbScores[arg] > localScore) {
-          local = nb[arg];
-          localScore = nbScores[arg];
-        } else {
-          step *= 0.4;
-        }
-      }
+    // Local searches from the best candidate, from candidates drawn with probability growing with
+    // their acquisition, and from the best observed points (the incumbent's neighbourhood).
+    List<double[]> starts = new ArrayList<>();
+    starts.add(points[top[0]]);
+    starts.addAll(
+        roulettePicks(points, scores, top[0], LOCAL_SEARCHES - 1 - OBSERVED_STARTS, random));
+    for (int i = 0; i < Math.min(OBSERVED_STARTS, topObserved.length); i++) {
+      starts.add(observed[topObserved[i]]);
+    }
+    double[] lengths = surface.typicalLengthScales(features.featureCount);
+    for (double[] start : starts) {
+      double[] local = start.clone();
+      double localScore = gradientSearch(features, surface, local, lengths);
+      localScore = Math.max(localScore, coordinateSearch(features, surface, local, localScore));
       if (localScore > bestScore) {
         bestScore = localScore;
         best = local;
       }
     }
     return best;
+  }
+
+  /** Up to {@code count} distinct points other than {@code skip}, drawn with weight exp(score). */
+  private static List<double[]> roulettePicks(
+      double[][] points, double[] scores, int skip, int count, SplittableRandom random) {
+    double max = scores[skip];
+    double[] weights = new double[points.length];
+    double total = 0;
+    for (int i = 0; i < points.length; i++) {
+      weights[i] = i == skip ? 0 : Math.exp(scores[i] - max);
+      total += Double.isFinite(weights[i]) ? weights[i] : 0;
+    }
+    List<double[]> out = new ArrayList<>();
+    for (int k = 0; k < count && total > 0; k++) {
+      double u = random.nextDouble() * total;
+      int chosen = -1;
+      for (int i = 0; i < points.length; i++) {
+        if (weights[i] > 0) {
+          chosen = i;
+          u -= weights[i];
+          if (u <= 0) {
+            break;
+          }
+        }
+      }
+      if (chosen < 0) {
+        break;
+      }
+      out.add(points[chosen]);
+      total -= weights[chosen];
+      weights[chosen] = 0;
+    }
+    return out;
+  }
+
+  /**
+   * Bounded L-BFGS on the acquisition over the continuous parameters of {@code coords} (updated in
+   * place), in coordinates divided by the model's length scales so that every direction has a
+   * similar curvature. Returns the acquisition at the result.
+   */
+  private static double gradientSearch(
+      SpaceFeatures features, AcquisitionSurface surface, double[] coords, double[] lengths) {
+    List<Integer> continuous = new ArrayList<>();
+    for (int j = 0; j < coords.length; j++) {
+      ParzenDimension dim = features.dimensions.get(j);
+      if (!dim.categorical() && !dim.isDiscrete()) {
+        continuous.add(j);
+      }
+    }
+    double[] feature = features.features(coords);
+    double[] gradient = new double[feature.length];
+    if (continuous.isEmpty()) {
+      return surface.valueWithGradient(feature, gradient);
+    }
+    int k = continuous.size();
+    int[] index = new int[k];
+    double[] scale = new double[k];
+    double[] z = new double[k];
+    double[] low = new double[k];
+    double[] high = new double[k];
+    for (int j = 0; j < k; j++) {
+      int param = continuous.get(j);
+      index[j] = features.featureIndex(param);
+      scale[j] = lengths[index[j]];
+      z[j] = coords[param] / scale[j];
+      high[j] = 1 / scale[j];
+    }
+    Lbfgs.Objective negative =
+        (zz, g) -> {
+          for (int j = 0; j < k; j++) {
+            feature[index[j]] = Math.min(1, Math.max(0, zz[j] * scale[j]));
+          }
+          double v = surface.valueWithGradient(feature, gradient);
+          for (int j = 0; j < k; j++) {
+            g[j] = -gradient[index[j]] * scale[j];
+          }
+          return -v;
+        };
+    double value = -Lbfgs.minimizeInBox(negative, z, low, high, LOCAL_ITERATIONS, 6);
+    for (int j = 0; j < k; j++) {
+      coords[continuous.get(j)] = Math.min(1, Math.max(0, z[j] * scale[j]));
+    }
+    return Double.isNaN(value) ? Double.NEGATIVE_INFINITY : value;
+  }
+
+  /**
+   * Coordinate search over the discrete and categorical parameters of {@code coords} (updated in
+   * place): each round moves to the best neighbour (one step in an ordered parameter or another
+   * choice of a categorical one). Returns the acquisition at the result.
+   */
+  private static double coordinateSearch(
+      SpaceFeatures features, AcquisitionSurface surface, double[] coords, double score) {
+    int p = coords.length;
+    double[] local = coords.clone();
+    double localScore = score;
+    for (int round = 0; round < 5; round++) {
+      List<double[]> neighbours = new ArrayList<>();
+      for (int j = 0; j < p; j++) {
+        ParzenDimension dim = features.dimensions.get(j);
+        if (dim.categorical()) {
+          for (int c = 0; c < dim.cells(); c++) {
+            if (c != (int) local[j]) {
+              double[] q = local.clone();
+              q[j] = c;
+              neighbours.add(q);
+            }
+          }
+        } else if (dim.isDiscrete()) {
+          for (double sign : new double[] {-1, 1}) {
+            double[] q = local.clone();
+            q[j] = Math.min(1, Math.max(0, q[j] + sign / dim.cells()));
+            features.snap(q);
+            if (q[j] != local[j]) {
+              neighbours.add(q);
+            }
+          }
+        }
+      }
+      if (neighbours.isEmpty()) {
+        break;
+      }
+      double[][] nb = neighbours.toArray(new double[0][]);
+      double[] nbScores = score(surface, features, nb);
+      int arg = topIndices(nbScores, 1)[0];
+      if (!(nbScores[arg] > localScore)) {
+        break;
+      }
+      local = nb[arg];
+      localScore = nbScores[arg];
+    }
+    System.arraycopy(local, 0, coords, 0, p);
+    return localScore;
   }
 
   private static double toCoordinate(ParzenDimension dim, double u) {
@@ -559,18 +646,13 @@ public final class GpSampler implements Sampler {
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.nextDouble());
   }
 
-  private static double[] score(Scorer scorer, SpaceFeatures features, double[][] coords) {
+  private static double[] score(
+      AcquisitionSurface surface, SpaceFeatures features, double[][] coords) {
     double[][] f = new double[coords.length][];
     for (int i = 0; i < coords.length; i++) {
       f[i] = features.features(coords[i]);
     }
-    double[] s = scorer.score(f);
-    for (int i = 0; i < s.length; i++) {
-      if (Double.isNaN(s[i])) {
-        s[i] = Double.NEGATIVE_INFINITY;
-      }
-    }
-    return s;
+    return surface.score(f);
   }
 
   private static int[] topIndices(double[] values, int k) {
@@ -681,6 +763,46 @@ public final class GpSampler implements Sampler {
         total += wf;
       }
       out[i] = max + 0.05 * total;
+    }
+    return out;
+  }
+
+  /**
+   * Losses with a heavy tail of bad values (sample skewness above {@link #TAIL_SKEWNESS}, as on
+   * Rosenbrock-like objectives spanning orders of magnitude) through {@code log(y - min + delta)}
+   * with {@code delta} the median's distance to the minimum: the order and the good end stay, the
+   * tail is compressed, so that a few huge values no longer dominate the standardised targets and
+   * the fitted length scales. Other losses unchanged.
+   */
+  static double[] tailWarped(double[] losses) {
+    int n = losses.length;
+    double mean = 0;
+    for (double v : losses) {
+      mean += v;
+    }
+    mean /= n;
+    double m2 = 0;
+    double m3 = 0;
+    for (double v : losses) {
+      double d = v - mean;
+      m2 += d * d;
+      m3 += d * d * d;
+    }
+    m2 /= n;
+    m3 /= n;
+    if (!(m2 > 0) || !(m3 / Math.pow(m2, 1.5) > TAIL_SKEWNESS)) {
+      return losses;
+    }
+    double[] sorted = losses.clone();
+    Arrays.sort(sorted);
+    double min = sorted[0];
+    double delta = sorted[n / 2] - min;
+    if (!(delta > 0)) {
+      return losses;
+    }
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = Math.log(losses[i] - min + delta);
     }
     return out;
   }

@@ -20,9 +20,56 @@ public final class HypervolumeBoxes {
   private final double[][] lower;
   private final double[][] upper;
 
+  /**
+   * The boxes share few distinct bounds: per objective, the distinct finite bound values, the
+   * distinct (lower, upper) pairs as indices into them (-1: no lower bound), and each box's pair.
+   * The expected improvement evaluates psi once per distinct value and the difference once per
+   * distinct pair instead of twice per box and objective.
+   */
+  private final double[][] values;
+
+  private final int[][] pairLower;
+  private final int[][] pairUpper;
+  private final int[][] boxPair;
+
   private HypervolumeBoxes(List<double[]> lower, List<double[]> upper) {
     this.lower = lower.toArray(new double[0][]);
     this.upper = upper.toArray(new double[0][]);
+    int m = this.lower.length == 0 ? 0 : this.lower[0].length;
+    int boxes = this.lower.length;
+    values = new double[m][];
+    pairLower = new int[m][];
+    pairUpper = new int[m][];
+    boxPair = new int[boxes][m];
+    for (int j = 0; j < m; j++) {
+      java.util.TreeSet<Double> distinct = new java.util.TreeSet<>();
+      for (int b = 0; b < boxes; b++) {
+        if (this.lower[b][j] != Double.NEGATIVE_INFINITY) {
+          distinct.add(this.lower[b][j]);
+        }
+        distinct.add(this.upper[b][j]);
+      }
+      values[j] = distinct.stream().mapToDouble(Double::doubleValue).toArray();
+      java.util.Map<Long, Integer> pairs = new java.util.HashMap<>();
+      List<int[]> pairList = new ArrayList<>();
+      for (int b = 0; b < boxes; b++) {
+        int lo =
+            this.lower[b][j] == Double.NEGATIVE_INFINITY
+                ? -1
+                : java.util.Arrays.binarySearch(values[j], this.lower[b][j]);
+        int hi = java.util.Arrays.binarySearch(values[j], this.upper[b][j]);
+        long key = ((long) (lo + 1) << 32) | hi;
+        Integer index = pairs.get(key);
+        if (index == null) {
+          index = pairList.size();
+          pairs.put(key, index);
+          pairList.add(new int[] {lo, hi});
+        }
+        boxPair[b][j] = index;
+      }
+      pairLower[j] = pairList.stream().mapToInt(p -> p[0]).toArray();
+      pairUpper[j] = pairList.stream().mapToInt(p -> p[1]).toArray();
+    }
   }
 
   /**
@@ -122,20 +169,38 @@ public final class HypervolumeBoxes {
   /** log E[hypervolume improvement] for independent normal predictions. */
   public double logExpectedImprovement(double[] mean, double[] sd) {
     int m = mean.length;
+    if (lower.length == 0) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    double[][] pairTerms = new double[m][];
+    for (int j = 0; j < m; j++) {
+      double logSd = Math.log(sd[j]);
+      double[] logPsi = new double[values[j].length];
+      for (int v = 0; v < logPsi.length; v++) {
+        logPsi[v] = logSd + Acquisitions.logH((values[j][v] - mean[j]) / sd[j]);
+      }
+      double[] terms = new double[pairLower[j].length];
+      for (int p = 0; p < terms.length; p++) {
+        double logU = logPsi[pairUpper[j][p]];
+        if (pairLower[j][p] < 0) {
+          terms[p] = logU;
+          continue;
+        }
+        double diff = logPsi[pairLower[j][p]] - logU;
+        terms[p] = diff >= 0 ? Double.NEGATIVE_INFINITY : logU + FastNormal.log1mExp(diff);
+      }
+      pairTerms[j] = terms;
+    }
     double[] terms = new double[lower.length];
     for (int b = 0; b < lower.length; b++) {
       double t = 0;
+      int[] pair = boxPair[b];
       for (int j = 0; j < m; j++) {
-        t += logPsiDifference(upper[b][j], lower[b][j], mean[j], sd[j]);
-        if (t == Double.NEGATIVE_INFINITY) {
-          break;
-        }
+        t += pairTerms[j][pair[j]];
       }
       terms[b] = t;
     }
-    return lower.length == 0
-        ? Double.NEGATIVE_INFINITY
-        : NormalMath.logSumExp(terms, 0, terms.length);
+    return NormalMath.logSumExp(terms, 0, terms.length);
   }
 
   /** log(psi(u) - psi(l)). */
@@ -149,7 +214,7 @@ public final class HypervolumeBoxes {
     if (diff >= 0) {
       return Double.NEGATIVE_INFINITY;
     }
-    return logU + Math.log1p(-Math.exp(diff));
+    return logU + FastNormal.log1mExp(diff);
   }
 
   @Override

@@ -104,6 +104,111 @@ final class Lbfgs {
     return fx;
   }
 
+  /**
+   * Minimises within the box {@code [low, high]} from {@code x} (inside the box; updated in place
+   * to the best point found) and returns the value. Projected L-BFGS: variables held at a bound by
+   * their gradient are frozen for the iteration, the quasi-Newton direction is taken over the free
+   * ones, and trial points are projected onto the box.
+   */
+  static double minimizeInBox(
+      Objective f, double[] x, double[] low, double[] high, int maxIterations, int memory) {
+    int d = x.length;
+    double[] g = new double[d];
+    double fx = f.evaluate(x, g);
+    if (!Double.isFinite(fx)) {
+      return fx;
+    }
+    double[][] s = new double[memory][d];
+    double[][] y = new double[memory][d];
+    double[] rho = new double[memory];
+    int stored = 0;
+    int head = 0;
+    double[] direction = new double[d];
+    double[] alpha = new double[memory];
+    double[] xNew = new double[d];
+    double[] gNew = new double[d];
+    boolean[] free = new boolean[d];
+    for (int iter = 0; iter < maxIterations; iter++) {
+      double projectedNorm = 0;
+      for (int j = 0; j < d; j++) {
+        free[j] = !(x[j] <= low[j] && g[j] > 0) && !(x[j] >= high[j] && g[j] < 0);
+        if (free[j]) {
+          projectedNorm = Math.max(projectedNorm, Math.abs(g[j]));
+        }
+      }
+      if (projectedNorm < 1e-6) {
+        break;
+      }
+      for (int j = 0; j < d; j++) {
+        direction[j] = free[j] ? g[j] : 0;
+      }
+      for (int k = 0; k < stored; k++) {
+        int i = Math.floorMod(head - 1 - k, memory);
+        alpha[i] = rho[i] * dot(s[i], direction);
+        axpy(-alpha[i], y[i], direction);
+      }
+      if (stored > 0) {
+        int last = Math.floorMod(head - 1, memory);
+        scale(direction, dot(s[last], y[last]) / dot(y[last], y[last]));
+      } else {
+        scale(direction, 0.1 / projectedNorm);
+      }
+      for (int k = stored - 1; k >= 0; k--) {
+        int i = Math.floorMod(head - 1 - k, memory);
+        double beta = rho[i] * dot(y[i], direction);
+        axpy(alpha[i] - beta, s[i], direction);
+      }
+      for (int j = 0; j < d; j++) {
+        direction[j] = free[j] ? -direction[j] : 0;
+      }
+      if (!(dot(direction, g) < 0)) {
+        for (int j = 0; j < d; j++) {
+          direction[j] = free[j] ? -g[j] * 0.1 / projectedNorm : 0;
+        }
+        stored = 0;
+      }
+      double step = 1.0;
+      double fNew = Double.NaN;
+      boolean accepted = false;
+      for (int ls = 0; ls < 20; ls++) {
+        double decrease = 0;
+        for (int j = 0; j < d; j++) {
+          xNew[j] = Math.min(high[j], Math.max(low[j], x[j] + step * direction[j]));
+          decrease += g[j] * (xNew[j] - x[j]);
+        }
+        fNew = f.evaluate(xNew, gNew);
+        if (Double.isFinite(fNew) && fNew <= fx + 1e-4 * decrease) {
+          accepted = true;
+          break;
+        }
+        step *= 0.5;
+      }
+      if (!accepted) {
+        break;
+      }
+      double[] sNext = s[head];
+      double[] yNext = y[head];
+      for (int j = 0; j < d; j++) {
+        sNext[j] = xNew[j] - x[j];
+        yNext[j] = gNew[j] - g[j];
+      }
+      double sy = dot(sNext, yNext);
+      if (sy > 1e-12) {
+        rho[head] = 1.0 / sy;
+        head = (head + 1) % memory;
+        stored = Math.min(stored + 1, memory);
+      }
+      double improvement = fx - fNew;
+      System.arraycopy(xNew, 0, x, 0, d);
+      System.arraycopy(gNew, 0, g, 0, d);
+      fx = fNew;
+      if (improvement < 1e-9 * Math.max(1.0, Math.abs(fx))) {
+        break;
+      }
+    }
+    return fx;
+  }
+
   private static double dot(double[] a, double[] b) {
     double sum = 0;
     for (int i = 0; i < a.length; i++) {

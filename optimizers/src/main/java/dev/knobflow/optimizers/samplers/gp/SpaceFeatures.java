@@ -40,6 +40,11 @@ final class SpaceFeatures {
     return names.size();
   }
 
+  /** The index of a parameter's (first) feature. */
+  int featureIndex(int parameter) {
+    return offset[parameter];
+  }
+
   boolean hasCategorical() {
     return dimensions.stream().anyMatch(ParzenDimension::categorical);
   }

@@ -37,8 +37,9 @@ class AcquisitionsTest {
 
   @Test
   void probabilityOfImprovementAndUcbHaveKnownValues() {
-    assertEquals(Math.log(0.5), Acquisitions.logProbabilityOfImprovement(3, 2, 3), 1e-12);
-    assertEquals(Math.log(0.8413447461), Acquisitions.logProbabilityOfImprovement(0, 1, 1), 1e-9);
+    // The normal CDF behind them has a relative error below 1.2e-7 (FastNormal).
+    assertEquals(Math.log(0.5), Acquisitions.logProbabilityOfImprovement(3, 2, 3), 2e-7);
+    assertEquals(Math.log(0.8413447461), Acquisitions.logProbabilityOfImprovement(0, 1, 1), 2e-7);
     assertEquals(2 * 0.5 - 1.0, Acquisitions.upperConfidenceBound(1.0, 0.5, 2), 1e-12);
   }
 

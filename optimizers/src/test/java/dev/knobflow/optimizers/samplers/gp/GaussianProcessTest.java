@@ -111,4 +111,54 @@ class GaussianProcessTest {
       assertEquals(numeric, g[j], 1e-4 * Math.max(1, Math.abs(numeric)), "gradient " + j);
     }
   }
+
+  @Test
+  void predictionGradientsMatchFiniteDifferences() {
+    double[][] x = points(30, 3, 7);
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = f(x[i]) + x[i][2];
+    }
+    double[] theta = {Math.log(0.4), Math.log(0.7), Math.log(1.3), 0.2, Math.log(1e-4)};
+    GaussianProcess gp = GaussianProcess.withTheta(x, y, theta);
+    double[][] probes = points(5, 3, 8);
+    for (double[] p : probes) {
+      double[] dMean = new double[3];
+      double[] dVar = new double[3];
+      double[] mv = gp.predictWithGradient(p, dMean, dVar);
+      double[] mean = new double[1];
+      double[] var = new double[1];
+      gp.predict(new double[][] {p}, mean, var);
+      assertEquals(mean[0], mv[0], 1e-10);
+      assertEquals(var[0], mv[1], 1e-10);
+      for (int c = 0; c < 3; c++) {
+        double h = 1e-6;
+        double[] up = p.clone();
+        double[] down = p.clone();
+        up[c] += h;
+        down[c] -= h;
+        double[] mu = new double[2];
+        double[] v = new double[2];
+        gp.predict(new double[][] {up, down}, mu, v);
+        assertEquals((mu[0] - mu[1]) / (2 * h), dMean[c], 1e-5, "d mean / d x" + c);
+        assertEquals((v[0] - v[1]) / (2 * h), dVar[c], 1e-5, "d variance / d x" + c);
+      }
+    }
+  }
+
+  @Test
+  void boxedLbfgsStopsAtTheActiveBoundAndFindsInteriorMinima() {
+    // (x0 - 2)^2 + (x1 - 0.3)^2 on [0, 1]^2: x0 is held at its upper bound, x1 reaches 0.3.
+    Lbfgs.Objective f =
+        (x, g) -> {
+          g[0] = 2 * (x[0] - 2);
+          g[1] = 2 * (x[1] - 0.3);
+          return (x[0] - 2) * (x[0] - 2) + (x[1] - 0.3) * (x[1] - 0.3);
+        };
+    double[] x = {0.1, 0.9};
+    double value = Lbfgs.minimizeInBox(f, x, new double[] {0, 0}, new double[] {1, 1}, 50, 5);
+    assertEquals(1.0, x[0], 1e-12);
+    assertEquals(0.3, x[1], 1e-5);
+    assertEquals(1.0, value, 1e-8);
+  }
 }
