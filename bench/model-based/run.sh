@@ -33,12 +33,12 @@ if ! "$VENV/bin/python" -c 'import optuna, sys; sys.exit(optuna.__version__ != "
   "$VENV/bin/pip" install -q optuna==5.0.0
 fi
 OPTUNA_SAMPLERS=tpe,gp
-if ! "$VENV/bin/python" -c 'import torch, scipy' 2>/dev/null; then
+if ! "$VENV/bin/python" -c 'import torch, scipy, greenlet' 2>/dev/null; then
   # GPSampler needs torch and scipy. PyPI has only the CUDA build of torch for Linux, which does
   # not import without its nvidia-* libraries: a download of several GB (a few minutes, once).
   # It runs on the CPU.
   echo "== installing torch from PyPI for Optuna's GPSampler" >&2
-  "$VENV/bin/pip" install -q torch scipy || true
+  "$VENV/bin/pip" install -q torch scipy greenlet || true
   if ! "$VENV/bin/python" -c 'import torch, scipy' 2>/dev/null; then
     echo "== torch or scipy could not be installed: Optuna's GPSampler column is skipped" >&2
     OPTUNA_SAMPLERS=tpe
