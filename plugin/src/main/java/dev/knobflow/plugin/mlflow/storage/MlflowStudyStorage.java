@@ -221,7 +221,7 @@ public final class MlflowStudyStorage implements StudyStorage {
         (k, v) -> tags.putAll(StorageTags.jsonTags(StorageTags.SYSTEM_ATTR + k, v)));
     String experiment = experimentId(true);
     RunRecord run =
-        server.call("create trial run", () -> tracking.runs().createRun(experiment, "trial", tags));
+        server.call("create trial run", () -> tracking.runs().startRun(experiment, "trial", tags));
 
     long max = s.prefixTicket;
     for (RunRecord r : ticketedFrom(s, s.prefixTicket)) {
