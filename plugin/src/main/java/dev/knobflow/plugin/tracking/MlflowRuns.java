@@ -75,8 +75,17 @@ public final class MlflowRuns {
     }
   }
 
-  /** Creates a top-level run (e.g. a study) and returns it. */
+  /** Creates a top-level run (e.g. a study) and returns it as the server now holds it. */
   public RunRecord createRun(String experimentId, String runName, Map<String, String> tags) {
+    return getRun(startRun(experimentId, runName, tags).runId());
+  }
+
+  /**
+   * Creates a run and returns it as the create answer describes it, without reading it back (one
+   * request instead of {@link #createRun}'s two): its tags are {@code tags} (tags the server adds
+   * itself, such as the run name, are not included) and it has no params or metrics yet.
+   */
+  public RunRecord startRun(String experimentId, String runName, Map<String, String> tags) {
     requireText("experimentId", experimentId);
     CreateRun.Builder request =
         CreateRun.newBuilder().setExperimentId(experimentId).setStartTime(clock.millis());
@@ -84,12 +93,20 @@ public final class MlflowRuns {
       request.setRunName(runName);
     }
     tags.forEach((k, v) -> request.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
-    String runId =
-        retrier
-            .call(
-                "create run in experiment " + experimentId, () -> client.createRun(request.build()))
-            .getRunId();
-    return getRun(runId);
+    var info =
+        retrier.call(
+            "create run in experiment " + experimentId, () -> client.createRun(request.build()));
+    return new RunRecord(
+        info.getRunId(),
+        info.getExperimentId(),
+        info.getRunName(),
+        info.getStatus().name(),
+        info.getStartTime(),
+        info.getEndTime(),
+        info.getArtifactUri(),
+        Map.of(),
+        tags,
+        Map.of());
   }
 
   /** Creates a run nested under {@code parentRunId} (tag {@value MlflowTags#PARENT_RUN_ID}). */

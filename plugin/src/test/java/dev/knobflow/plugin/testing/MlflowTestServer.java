@@ -125,6 +125,9 @@ public final class MlflowTestServer {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     builder.environment().put("PYTHONUNBUFFERED", "1");
     builder.environment().put("MLFLOW_TRACKING_URI", trackingUri());
+    // MLflow 3 also starts Huey job consumers (GenAI scoring, trace archival) that tracking does
+    // not use; on a small machine they take CPU from the server and the tests.
+    builder.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
     try {
       process = builder.start();
     } catch (IOException e) {

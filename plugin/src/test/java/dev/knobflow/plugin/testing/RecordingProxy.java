@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RecordingProxy implements AutoCloseable {
 
-  /** One request seen by the proxy. */
-  public record Seen(String method, String path, Map<String, List<String>> headers) {
+  /** One request seen by the proxy, with its body as text. */
+  public record Seen(String method, String path, Map<String, List<String>> headers, String body) {
 
     /** First value of a header (case-insensitive), or null. */
     public String header(String name) {
@@ -102,11 +102,15 @@ public final class RecordingProxy implements AutoCloseable {
       if (exchange.getRequestURI().getRawQuery() != null) {
         path += "?" + exchange.getRequestURI().getRawQuery();
       }
+      byte[] body = exchange.getRequestBody().readAllBytes();
       synchronized (this) {
         seen.add(
-            new Seen(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders())));
+            new Seen(
+                exchange.getRequestMethod(),
+                path,
+                Map.copyOf(exchange.getRequestHeaders()),
+                new String(body, StandardCharsets.UTF_8)));
       }
-      byte[] body = exchange.getRequestBody().readAllBytes();
       if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         byte[] reply =
             "{\"error_code\":\"TEMPORARILY_UNAVAILABLE\",\"message\":\"injected\"}"

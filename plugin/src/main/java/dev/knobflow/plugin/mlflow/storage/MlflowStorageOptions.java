@@ -8,10 +8,8 @@ import java.util.Objects;
  *
  * @param readStaleness how old the cached view of other workers' trials may be before a read asks
  *     the server again (this process's own writes are always visible at once)
- * @param fullRefreshInterval how often a read re-lists every trial instead of only the unfinished
- *     and recently ended ones (heals clock skew beyond {@code endTimeMargin})
- * @param endTimeMargin how far before the last read an incremental read looks for runs that ended
- *     (covers clock differences between workers)
+ * @param fullRefreshInterval how often a read re-lists every trial instead of only those past the
+ *     settled window (the unfinished ones and those that finished after the oldest unfinished one)
  * @param chooseTimeout how long a worker waits for another worker that is half-way through taking a
  *     ticket before treating it as crashed
  * @param flushTimeout how long a write that must be visible to other workers may wait for the
@@ -21,7 +19,6 @@ import java.util.Objects;
 public record MlflowStorageOptions(
     Duration readStaleness,
     Duration fullRefreshInterval,
-    Duration endTimeMargin,
     Duration chooseTimeout,
     Duration flushTimeout,
     Duration outageTolerance) {
@@ -29,7 +26,6 @@ public record MlflowStorageOptions(
   public MlflowStorageOptions {
     Objects.requireNonNull(readStaleness, "readStaleness");
     Objects.requireNonNull(fullRefreshInterval, "fullRefreshInterval");
-    Objects.requireNonNull(endTimeMargin, "endTimeMargin");
     Objects.requireNonNull(chooseTimeout, "chooseTimeout");
     Objects.requireNonNull(flushTimeout, "flushTimeout");
     Objects.requireNonNull(outageTolerance, "outageTolerance");
@@ -39,14 +35,13 @@ public record MlflowStorageOptions(
   }
 
   /**
-   * Reads at most 1 s stale, a full re-list every 60 s, a 10 min end-time margin, 30 s for a
-   * half-taken ticket, 5 min for flushes and for outages.
+   * Reads at most 1 s stale, a full re-list every 60 s, 30 s for a half-taken ticket, 5 min for
+   * flushes and for outages.
    */
   public static MlflowStorageOptions defaults() {
     return new MlflowStorageOptions(
         Duration.ofSeconds(1),
         Duration.ofSeconds(60),
-        Duration.ofMinutes(10),
         Duration.ofSeconds(30),
         Duration.ofMinutes(5),
         Duration.ofMinutes(5));
@@ -55,12 +50,12 @@ public record MlflowStorageOptions(
   /** The same options with another read staleness. */
   public MlflowStorageOptions withReadStaleness(Duration value) {
     return new MlflowStorageOptions(
-        value, fullRefreshInterval, endTimeMargin, chooseTimeout, flushTimeout, outageTolerance);
+        value, fullRefreshInterval, chooseTimeout, flushTimeout, outageTolerance);
   }
 
   /** The same options with another choose timeout. */
   public MlflowStorageOptions withChooseTimeout(Duration value) {
     return new MlflowStorageOptions(
-        readStaleness, fullRefreshInterval, endTimeMargin, value, flushTimeout, outageTolerance);
+        readStaleness, fullRefreshInterval, value, flushTimeout, outageTolerance);
   }
 }

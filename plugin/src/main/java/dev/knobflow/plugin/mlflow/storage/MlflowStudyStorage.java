@@ -221,7 +221,7 @@ public final class MlflowStudyStorage implements StudyStorage {
         (k, v) -> tags.putAll(StorageTags.jsonTags(StorageTags.SYSTEM_ATTR + k, v)));
     String experiment = experimentId(true);
     RunRecord run =
-        server.call("create trial run", () -> tracking.runs().createRun(experiment, "trial", tags));
+        server.call("create trial run", () -> tracking.runs().startRun(experiment, "trial", tags));
 
     long max = s.prefixTicket;
     for (RunRecord r : ticketedFrom(s, s.prefixTicket)) {
@@ -529,7 +529,9 @@ public final class MlflowStudyStorage implements StudyStorage {
 
   /**
    * Brings the cache up to date: every trial on the first read and every {@code
-   * fullRefreshInterval}, otherwise only unfinished runs and runs that ended since the last read.
+   * fullRefreshInterval}, otherwise only the runs past the settled window (tickets above {@link
+   * StudyCache#settledTicket}): the unfinished ones and those that finished after the oldest
+   * unfinished one. One search whose answer does not grow with the study.
    */
   private void refresh(StudyCache s, boolean force) {
     long now = System.nanoTime();
@@ -537,25 +539,46 @@ public final class MlflowStudyStorage implements StudyStorage {
       return;
     }
     server.flush(); // read our own writes
-    long wall = System.currentTimeMillis();
     String base = trialFilter(s);
-    List<RunRecord> runs = new ArrayList<>();
     boolean full = !s.loaded || now - s.lastFullReadNanos > options.fullRefreshInterval().toNanos();
-    if (full) {
-      runs.addAll(server.search(experimentId(true), base));
-    } else {
-      long since = s.lastReadWallMillis - options.endTimeMargin().toMillis();
-      runs.addAll(server.search(experimentId(true), base + " AND attributes.end_time >= " + since));
-      runs.addAll(server.search(experimentId(true), base + " AND attributes.status = 'RUNNING'"));
-    }
+    List<RunRecord> runs =
+        full
+            ? server.search(experimentId(true), base)
+            : server.search(
+                experimentId(true),
+                base + " AND metrics.`" + StorageTags.TICKET_METRIC + "` > " + s.settledTicket);
     for (RunRecord r : runs) {
       apply(s, r);
     }
+    advanceSettledWindow(s, runs);
     s.loaded = true;
     s.lastReadNanos = now;
-    s.lastReadWallMillis = wall;
     if (full) {
       s.lastFullReadNanos = now;
+    }
+  }
+
+  /**
+   * Moves {@link StudyCache#settledTicket} past every ticket whose runs (all of them, in {@code
+   * runs}, which holds every run with a larger ticket) are finished and cached, or abandoned. It
+   * never passes the numbering prefix: up to there no run can still draw a ticket.
+   */
+  private static void advanceSettledWindow(StudyCache s, List<RunRecord> runs) {
+    TreeMap<Long, Boolean> settledByTicket = new TreeMap<>();
+    for (RunRecord r : runs) {
+      Double ticket = r.metrics().get(StorageTags.TICKET_METRIC);
+      if (ticket == null || ticket.longValue() <= s.settledTicket) {
+        continue;
+      }
+      TrialEntry e = s.byRun.get(r.runId());
+      boolean settled = r.tags().containsKey(StorageTags.ABANDONED) || (e != null && e.settled);
+      settledByTicket.merge(ticket.longValue(), settled, Boolean::logicalAnd);
+    }
+    for (Map.Entry<Long, Boolean> t : settledByTicket.entrySet()) {
+      if (!t.getValue() || t.getKey() > s.prefixTicket) {
+        return;
+      }
+      s.settledTicket = t.getKey();
     }
   }
 

@@ -26,10 +26,16 @@ final class StudyCache {
 
   int prefixCount;
 
+  /**
+   * The settled window's start: every trial run with a ticket up to {@code settledTicket} is in
+   * this cache and finished (or abandoned), and no run can draw such a ticket any more (it is never
+   * above {@link #prefixTicket}). Incremental reads fetch only runs with larger tickets.
+   */
+  long settledTicket = -1;
+
   boolean loaded;
   long lastReadNanos;
   long lastFullReadNanos;
-  long lastReadWallMillis;
 
   StudyCache(String name, List<Objective> objectives, String studyRunId) {
     this.name = name;
