@@ -329,13 +329,29 @@ public final class GaussianProcess {
       return new double[] {mean, 1e-12 * signal};
     }
     // d variance / d x = -2 (K^-1 k)^T dk/dx.
-    TriangularSolver_DDRM.solveTranL(lower.data, v, n);
+    solveTransposedLowerByRows(lower.data, v, n);
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < d; c++) {
         varianceGradient[c] -= 2 * v[i] * dk[i][c];
       }
     }
     return new double[] {mean, variance};
+  }
+
+  /**
+   * Solves {@code L^T x = b} in place, reading L (row-major, lower triangular) row by row: once
+   * {@code x_i} is known, row i of L updates the earlier right-hand sides. Same arithmetic as a
+   * column-wise back substitution without its strided reads.
+   */
+  static void solveTransposedLowerByRows(double[] l, double[] b, int n) {
+    for (int i = n - 1; i >= 0; i--) {
+      int row = i * n;
+      double xi = b[i] / l[row + i];
+      b[i] = xi;
+      for (int k = 0; k < i; k++) {
+        b[k] -= l[row + k] * xi;
+      }
+    }
   }
 
   /** The fitted length scale of each input. */

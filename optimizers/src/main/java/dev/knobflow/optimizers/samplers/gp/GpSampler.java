@@ -356,11 +356,30 @@ public final class GpSampler implements Sampler {
     HypervolumeBoxes boxes = HypervolumeBoxes.of(shifted, reference);
     double[] mu = new double[m];
     double[] sd = new double[m];
-    return (mean, sds) -> {
-      System.arraycopy(mean, 0, mu, 0, m);
-      System.arraycopy(sds, 0, sd, 0, m);
-      double v = boxes.logExpectedImprovement(mu, sd);
-      return v == Double.NEGATIVE_INFINITY ? -1e6 : v; // no chance of improvement: comparable
+    return new AcquisitionSurface.Output() {
+      @Override
+      public double value(double[] mean, double[] sds) {
+        System.arraycopy(mean, 0, mu, 0, m);
+        System.arraycopy(sds, 0, sd, 0, m);
+        double v = boxes.logExpectedImprovement(mu, sd);
+        return v == Double.NEGATIVE_INFINITY ? -1e6 : v; // no chance of improvement: comparable
+      }
+
+      @Override
+      public double valueWithGradient(double[] mean, double[] sds, double[] dMean, double[] dSd) {
+        // Constraint outputs (after the m objectives) are set by withFeasibility.
+        java.util.Arrays.fill(dMean, 0);
+        java.util.Arrays.fill(dSd, 0);
+        System.arraycopy(mean, 0, mu, 0, m);
+        System.arraycopy(sds, 0, sd, 0, m);
+        double v = boxes.logExpectedImprovement(mu, sd, dMean, dSd);
+        if (v == Double.NEGATIVE_INFINITY) {
+          java.util.Arrays.fill(dMean, 0);
+          java.util.Arrays.fill(dSd, 0);
+          return -1e6;
+        }
+        return v;
+      }
     };
   }
 
