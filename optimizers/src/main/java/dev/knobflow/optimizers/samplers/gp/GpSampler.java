@@ -61,7 +61,15 @@ public final class GpSampler implements Sampler {
 
   private static final int WARM_ITERATIONS = 4;
 
-  /** Hyperparameters are refitted every {@code n / REFIT_GROWTH} trials for n training points. */
+  /** The longest first step of a warm-started fit (the previous optimum is close). */
+  private static final double WARM_FIRST_STEP = 0.1;
+
+  /**
+   * Hyperparameters are refitted every {@code n / REFIT_GROWTH} trials for n training points up to
+   * {@link #FULL_REFIT_MAX}, every {@code (n / (2 REFIT_GROWTH))^2} trials beyond (the same at 100
+   * points, every 16th trial at 200): a fit costs O(n^3), so its cost per trial grows like n as the
+   * prediction costs do.
+   */
   private static final int REFIT_GROWTH = 25;
 
   /** No refit from the default start beyond this many training points (the warm chain goes on). */
@@ -81,8 +89,25 @@ public final class GpSampler implements Sampler {
 
   private static final int OBSERVED_STARTS = 2;
 
+  /**
+   * From this many training points on, fewer local searches ({@link #LATE_LOCAL_SEARCHES}): each
+   * costs O(n^2) per step, and late in a study the model changes little from one trial to the next.
+   */
+  private static final int LATE_POINTS = 100;
+
+  /** From {@link #LATE_POINTS} on, this fraction of the Sobol and random candidates. */
+  private static final int LATE_CANDIDATE_DIVISOR = 2;
+
+  private static final int LATE_LOCAL_SEARCHES = 5;
+
   /** Bounded L-BFGS iterations per local search. */
   private static final int LOCAL_ITERATIONS = 50;
+
+  /**
+   * A local search stops once an iteration raises the log acquisition by less than this (times
+   * max(1, |value|)): finer steps do not change which point is proposed in any way that matters.
+   */
+  private static final double LOCAL_TOLERANCE = 1e-6;
 
   private final long seed;
   private final int startupTrials;
@@ -395,13 +420,13 @@ public final class GpSampler implements Sampler {
     double[] warm = previousTheta(history, role, d + 2, trial.number());
     GaussianProcess model;
     int n = x.length;
-    if (warm != null && trial.number() % Math.max(1, n / REFIT_GROWTH) != 0) {
+    if (warm != null && trial.number() % refitInterval(n) != 0) {
       // Hyperparameters move little once there are many points; a fit costs O(n^3) per iteration,
-      // so they are refitted every n / REFIT_GROWTH trials and reused in between.
+      // so they are refitted every refitInterval(n) trials and reused in between.
       model = GaussianProcess.withTheta(x, y, warm);
     } else if (warm != null && (trial.number() % FULL_REFIT_EVERY != 0 || n > FULL_REFIT_MAX)) {
       // The previous trial's optimum is close: a few iterations from there suffice.
-      model = GaussianProcess.fit(x, y, List.of(warm), WARM_ITERATIONS);
+      model = GaussianProcess.fit(x, y, List.of(warm), WARM_ITERATIONS, WARM_FIRST_STEP);
     } else {
       List<double[]> starts = new ArrayList<>();
       starts.add(GaussianProcess.defaultTheta(d));
@@ -416,6 +441,15 @@ public final class GpSampler implements Sampler {
     }
     attributes.put(THETA_PREFIX + role, theta);
     return model.withBelievedPoints(pending);
+  }
+
+  /** Trials between hyperparameter refits with {@code n} training points. */
+  static int refitInterval(int n) {
+    if (n <= FULL_REFIT_MAX) {
+      return Math.max(1, n / REFIT_GROWTH);
+    }
+    double half = n / (2.0 * REFIT_GROWTH);
+    return (int) (half * half);
   }
 
   private static double[] previousTheta(
@@ -447,7 +481,8 @@ public final class GpSampler implements Sampler {
       SplittableRandom random) {
     int p = features.parameterCount();
     List<double[]> pool = new ArrayList<>();
-    int sobolCount = candidates / 2;
+    int global = globalCandidates(complete.size());
+    int sobolCount = global / 2;
     SobolSequenceGenerator sobol = new SobolSequenceGenerator(Math.min(p, 1000));
     double[] shift = new double[p];
     for (int j = 0; j < p; j++) {
@@ -463,7 +498,7 @@ public final class GpSampler implements Sampler {
       }
       pool.add(c);
     }
-    for (int i = sobolCount; i < candidates; i++) {
+    for (int i = sobolCount; i < global; i++) {
       double[] c = new double[p];
       for (int j = 0; j < p; j++) {
         c[j] = toCoordinate(features.dimensions.get(j), random.nextDouble());
@@ -507,7 +542,8 @@ public final class GpSampler implements Sampler {
     List<double[]> starts = new ArrayList<>();
     starts.add(points[top[0]]);
     starts.addAll(
-        roulettePicks(points, scores, top[0], LOCAL_SEARCHES - 1 - OBSERVED_STARTS, random));
+        roulettePicks(
+            points, scores, top[0], localSearches(observedCount) - 1 - OBSERVED_STARTS, random));
     for (int i = 0; i < Math.min(OBSERVED_STARTS, topObserved.length); i++) {
       starts.add(observed[topObserved[i]]);
     }
@@ -522,6 +558,16 @@ public final class GpSampler implements Sampler {
       }
     }
     return best;
+  }
+
+  /** Sobol and random candidates per proposal with {@code n} training points. */
+  int globalCandidates(int n) {
+    return n < LATE_POINTS ? candidates : Math.max(8, candidates / LATE_CANDIDATE_DIVISOR);
+  }
+
+  /** Local searches per proposal with {@code n} training points. */
+  static int localSearches(int n) {
+    return n < LATE_POINTS ? LOCAL_SEARCHES : LATE_LOCAL_SEARCHES;
   }
 
   /** Up to {@code count} distinct points other than {@code skip}, drawn with weight exp(score). */
@@ -600,7 +646,8 @@ public final class GpSampler implements Sampler {
           }
           return -v;
         };
-    double value = -Lbfgs.minimizeInBox(negative, z, low, high, LOCAL_ITERATIONS, 6);
+    double value =
+        -Lbfgs.minimizeInBox(negative, z, low, high, LOCAL_ITERATIONS, 6, LOCAL_TOLERANCE);
     for (int j = 0; j < k; j++) {
       coords[continuous.get(j)] = Math.min(1, Math.max(0, z[j] * scale[j]));
     }

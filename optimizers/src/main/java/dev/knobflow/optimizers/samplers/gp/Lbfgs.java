@@ -18,6 +18,15 @@ final class Lbfgs {
    * Minimises from {@code start} (updated in place to the best point found) and returns the value.
    */
   static double minimize(Objective f, double[] x, int maxIterations, int memory) {
+    return minimize(f, x, maxIterations, memory, 1.0);
+  }
+
+  /**
+   * As {@link #minimize(Objective, double[], int, int)} with the first step (steepest descent, no
+   * curvature known yet) at most {@code firstStep} long: a start known to be close to the optimum
+   * (the previous fit) takes a short first step instead of backtracking from a long one.
+   */
+  static double minimize(Objective f, double[] x, int maxIterations, int memory, double firstStep) {
     int d = x.length;
     double[] g = new double[d];
     double fx = f.evaluate(x, g);
@@ -47,7 +56,7 @@ final class Lbfgs {
         scale(direction, gammaScale);
       } else {
         double norm = Math.sqrt(dot(g, g));
-        scale(direction, norm > 0 ? 1.0 / Math.max(1.0, norm) : 1.0);
+        scale(direction, norm > 0 ? firstStep / Math.max(1.0, norm) : firstStep);
       }
       for (int k = stored - 1; k >= 0; k--) {
         int i = Math.floorMod(head - 1 - k, memory);
@@ -112,6 +121,21 @@ final class Lbfgs {
    */
   static double minimizeInBox(
       Objective f, double[] x, double[] low, double[] high, int maxIterations, int memory) {
+    return minimizeInBox(f, x, low, high, maxIterations, memory, 1e-9);
+  }
+
+  /**
+   * As {@link #minimizeInBox(Objective, double[], double[], double[], int, int)}, stopping once an
+   * iteration improves the value by less than {@code tolerance} times {@code max(1, |f|)}.
+   */
+  static double minimizeInBox(
+      Objective f,
+      double[] x,
+      double[] low,
+      double[] high,
+      int maxIterations,
+      int memory,
+      double tolerance) {
     int d = x.length;
     double[] g = new double[d];
     double fx = f.evaluate(x, g);
@@ -202,7 +226,7 @@ final class Lbfgs {
       System.arraycopy(xNew, 0, x, 0, d);
       System.arraycopy(gNew, 0, g, 0, d);
       fx = fNew;
-      if (improvement < 1e-9 * Math.max(1.0, Math.abs(fx))) {
+      if (improvement < tolerance * Math.max(1.0, Math.abs(fx))) {
         break;
       }
     }

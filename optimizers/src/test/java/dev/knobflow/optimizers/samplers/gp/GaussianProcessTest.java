@@ -147,6 +147,50 @@ class GaussianProcessTest {
   }
 
   @Test
+  void blockedBatchPredictionMatchesOnePointPredictionAcrossBlocks() {
+    double[][] x = points(40, 3, 11);
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = f(x[i]) - x[i][2];
+    }
+    double[] theta = {Math.log(0.3), Math.log(0.9), Math.log(2.0), -0.3, Math.log(1e-3)};
+    GaussianProcess gp = GaussianProcess.withTheta(x, y, theta);
+    double[][] probes = points(77, 3, 12); // several blocks and a partial one
+    double[] mean = new double[probes.length];
+    double[] var = new double[probes.length];
+    gp.predict(probes, mean, var);
+    for (int i = 0; i < probes.length; i++) {
+      double[] mv = gp.predictWithGradient(probes[i], new double[3], new double[3]);
+      assertEquals(mv[0], mean[i], 1e-10, "mean of probe " + i);
+      assertEquals(mv[1], var[i], 1e-10, "variance of probe " + i);
+    }
+  }
+
+  @Test
+  void inverseFromTheCholeskyFactorMatchesTheKernelMatrixInverse() {
+    SplittableRandom r = new SplittableRandom(5);
+    int n = 23;
+    org.ejml.data.DMatrixRMaj a = new org.ejml.data.DMatrixRMaj(n, n);
+    for (int i = 0; i < n * n; i++) {
+      a.data[i] = r.nextDouble() - 0.5;
+    }
+    org.ejml.data.DMatrixRMaj k = new org.ejml.data.DMatrixRMaj(n, n);
+    org.ejml.dense.row.CommonOps_DDRM.multTransB(a, a, k);
+    for (int i = 0; i < n; i++) {
+      k.add(i, i, 0.1);
+    }
+    org.ejml.data.DMatrixRMaj lower = GaussianProcess.choleskyWithJitter(k, 1.0);
+    org.ejml.data.DMatrixRMaj inv = GaussianProcess.inverseLowerPart(lower);
+    org.ejml.data.DMatrixRMaj expected = k.copy();
+    assertTrue(org.ejml.dense.row.CommonOps_DDRM.invert(expected));
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        assertEquals(expected.get(i, j), inv.get(i, j), 1e-8 * (1 + Math.abs(expected.get(i, j))));
+      }
+    }
+  }
+
+  @Test
   void boxedLbfgsStopsAtTheActiveBoundAndFindsInteriorMinima() {
     // (x0 - 2)^2 + (x1 - 0.3)^2 on [0, 1]^2: x0 is held at its upper bound, x1 reaches 0.3.
     Lbfgs.Objective f =
@@ -160,5 +204,30 @@ class GaussianProcessTest {
     assertEquals(1.0, x[0], 1e-12);
     assertEquals(0.3, x[1], 1e-5);
     assertEquals(1.0, value, 1e-8);
+  }
+
+  @Test
+  void shortFirstStepSavesBacktrackingNearTheOptimumAndReachesTheSameMinimum() {
+    // A steep quadratic whose minimum is 0.01 away: a unit first step overshoots and backtracks.
+    int[] evaluations = new int[1];
+    Lbfgs.Objective f =
+        (x, g) -> {
+          evaluations[0]++;
+          g[0] = 400 * (x[0] - 0.01);
+          g[1] = 40 * (x[1] + 0.005);
+          return 200 * (x[0] - 0.01) * (x[0] - 0.01) + 20 * (x[1] + 0.005) * (x[1] + 0.005);
+        };
+    double[] unit = {0, 0};
+    Lbfgs.minimize(f, unit, 4, 5, 1.0);
+    int unitEvaluations = evaluations[0];
+    evaluations[0] = 0;
+    double[] shortStep = {0, 0};
+    double value = Lbfgs.minimize(f, shortStep, 4, 5, 0.01);
+    assertTrue(
+        evaluations[0] < unitEvaluations,
+        evaluations[0] + " evaluations with a short first step vs " + unitEvaluations);
+    assertEquals(0.01, shortStep[0], 1e-4);
+    assertEquals(-0.005, shortStep[1], 1e-4);
+    assertTrue(value < 1e-6);
   }
 }

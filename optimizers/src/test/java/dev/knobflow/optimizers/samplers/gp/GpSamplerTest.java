@@ -235,4 +235,20 @@ class GpSamplerTest {
     // Random search ends in the thousands; without the tail warp this seed ends near 38.
     assertTrue(best < 5, "best after 60 trials: " + best);
   }
+
+  @Test
+  void lateInAStudyHyperparametersAreRefittedLessOftenAndTheSearchIsSmaller() {
+    // Every n / 25 trials up to 100 points, (n / 50)^2 beyond: continuous at 100, 16 at 200.
+    assertEquals(1, GpSampler.refitInterval(10));
+    assertEquals(2, GpSampler.refitInterval(50));
+    assertEquals(4, GpSampler.refitInterval(100));
+    assertEquals(4, GpSampler.refitInterval(101));
+    assertEquals(9, GpSampler.refitInterval(150));
+    assertEquals(16, GpSampler.refitInterval(200));
+    GpSampler sampler = GpSampler.builder().seed(1).candidates(512).build();
+    assertEquals(512, sampler.globalCandidates(99));
+    assertEquals(256, sampler.globalCandidates(100));
+    assertEquals(8, GpSampler.localSearches(99));
+    assertEquals(5, GpSampler.localSearches(100));
+  }
 }
