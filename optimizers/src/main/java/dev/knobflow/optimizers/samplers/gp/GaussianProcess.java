@@ -96,15 +96,6 @@ public final class GaussianProcess {
    */
   public static GaussianProcess fit(
       double[][] x, double[] y, List<double[]> starts, int maxIterations) {
-    return fit(x, y, starts, maxIterations, 1.0);
-  }
-
-  /**
-   * As {@link #fit(double[][], double[], List, int)}, the first L-BFGS step of each start at most
-   * {@code firstStep} long (in the unbounded parametrisation); short for warm starts.
-   */
-  static GaussianProcess fit(
-      double[][] x, double[] y, List<double[]> starts, int maxIterations, double firstStep) {
     int d = x[0].length;
     Likelihood likelihood = new Likelihood(x, y);
     double[] best = null;
@@ -117,7 +108,7 @@ public final class GaussianProcess {
       for (int j = 0; j < d + 2; j++) {
         phi[j] = toUnbounded(clamp(start[j], lowBound(j, d), highBound(j, d)), j, d);
       }
-      double value = Lbfgs.minimize(likelihood, phi, maxIterations, 8, firstStep);
+      double value = Lbfgs.minimize(likelihood, phi, maxIterations, 8);
       if (Double.isFinite(value) && value < bestValue) {
         bestValue = value;
         best = phi.clone();

@@ -61,9 +61,6 @@ public final class GpSampler implements Sampler {
 
   private static final int WARM_ITERATIONS = 4;
 
-  /** The longest first step of a warm-started fit (the previous optimum is close). */
-  private static final double WARM_FIRST_STEP = 0.1;
-
   /**
    * Hyperparameters are refitted every {@code n / REFIT_GROWTH} trials for n training points up to
    * {@link #FULL_REFIT_MAX}, every {@code (n / (2 REFIT_GROWTH))^2} trials beyond (the same at 100
@@ -105,9 +102,12 @@ public final class GpSampler implements Sampler {
 
   /**
    * A local search stops once an iteration raises the log acquisition by less than this (times
-   * max(1, |value|)): finer steps do not change which point is proposed in any way that matters.
+   * max(1, |value|)); from {@link #LATE_POINTS} on the looser {@link #LATE_LOCAL_TOLERANCE}: late
+   * in a study finer steps rarely change which point is proposed, early they do (Branin's regret).
    */
-  private static final double LOCAL_TOLERANCE = 1e-6;
+  private static final double LOCAL_TOLERANCE = 1e-9;
+
+  private static final double LATE_LOCAL_TOLERANCE = 1e-6;
 
   private final long seed;
   private final int startupTrials;
@@ -426,7 +426,7 @@ public final class GpSampler implements Sampler {
       model = GaussianProcess.withTheta(x, y, warm);
     } else if (warm != null && (trial.number() % FULL_REFIT_EVERY != 0 || n > FULL_REFIT_MAX)) {
       // The previous trial's optimum is close: a few iterations from there suffice.
-      model = GaussianProcess.fit(x, y, List.of(warm), WARM_ITERATIONS, WARM_FIRST_STEP);
+      model = GaussianProcess.fit(x, y, List.of(warm), WARM_ITERATIONS);
     } else {
       List<double[]> starts = new ArrayList<>();
       starts.add(GaussianProcess.defaultTheta(d));
@@ -548,9 +548,10 @@ public final class GpSampler implements Sampler {
       starts.add(observed[topObserved[i]]);
     }
     double[] lengths = surface.typicalLengthScales(features.featureCount);
+    double tolerance = observedCount < LATE_POINTS ? LOCAL_TOLERANCE : LATE_LOCAL_TOLERANCE;
     for (double[] start : starts) {
       double[] local = start.clone();
-      double localScore = gradientSearch(features, surface, local, lengths);
+      double localScore = gradientSearch(features, surface, local, lengths, tolerance);
       localScore = Math.max(localScore, coordinateSearch(features, surface, local, localScore));
       if (localScore > bestScore) {
         bestScore = localScore;
@@ -609,7 +610,11 @@ public final class GpSampler implements Sampler {
    * similar curvature. Returns the acquisition at the result.
    */
   private static double gradientSearch(
-      SpaceFeatures features, AcquisitionSurface surface, double[] coords, double[] lengths) {
+      SpaceFeatures features,
+      AcquisitionSurface surface,
+      double[] coords,
+      double[] lengths,
+      double tolerance) {
     List<Integer> continuous = new ArrayList<>();
     for (int j = 0; j < coords.length; j++) {
       ParzenDimension dim = features.dimensions.get(j);
@@ -646,8 +651,7 @@ public final class GpSampler implements Sampler {
           }
           return -v;
         };
-    double value =
-        -Lbfgs.minimizeInBox(negative, z, low, high, LOCAL_ITERATIONS, 6, LOCAL_TOLERANCE);
+    double value = -Lbfgs.minimizeInBox(negative, z, low, high, LOCAL_ITERATIONS, 6, tolerance);
     for (int j = 0; j < k; j++) {
       coords[continuous.get(j)] = Math.min(1, Math.max(0, z[j] * scale[j]));
     }

@@ -18,15 +18,6 @@ final class Lbfgs {
    * Minimises from {@code start} (updated in place to the best point found) and returns the value.
    */
   static double minimize(Objective f, double[] x, int maxIterations, int memory) {
-    return minimize(f, x, maxIterations, memory, 1.0);
-  }
-
-  /**
-   * As {@link #minimize(Objective, double[], int, int)} with the first step (steepest descent, no
-   * curvature known yet) at most {@code firstStep} long: a start known to be close to the optimum
-   * (the previous fit) takes a short first step instead of backtracking from a long one.
-   */
-  static double minimize(Objective f, double[] x, int maxIterations, int memory, double firstStep) {
     int d = x.length;
     double[] g = new double[d];
     double fx = f.evaluate(x, g);
@@ -56,7 +47,7 @@ final class Lbfgs {
         scale(direction, gammaScale);
       } else {
         double norm = Math.sqrt(dot(g, g));
-        scale(direction, norm > 0 ? firstStep / Math.max(1.0, norm) : firstStep);
+        scale(direction, norm > 0 ? 1.0 / Math.max(1.0, norm) : 1.0);
       }
       for (int k = stored - 1; k >= 0; k--) {
         int i = Math.floorMod(head - 1 - k, memory);
