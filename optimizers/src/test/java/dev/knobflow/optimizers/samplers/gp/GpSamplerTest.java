@@ -251,4 +251,24 @@ class GpSamplerTest {
     assertEquals(8, GpSampler.localSearches(99));
     assertEquals(5, GpSampler.localSearches(100));
   }
+
+  @Test
+  void threeObjectiveEhviUsesTheFrontsNadirAsReferenceAndTwoObjectivesTheFarOne() {
+    // A front on the plane f1 + f2 (+ f3) = 1 and one far, dominated observation.
+    double[][] observed3 = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {0.4, 0.3, 0.3}, {5, 5, 5}};
+    boolean[] feasible = {true, true, true, true, true};
+    double tiny = 1e-9;
+    AcquisitionSurface.Output three = GpSampler.hypervolumeOutput(3, observed3, feasible);
+    // Beyond the nadir (1, 1, 1) in f3 but better than everything in f1 and f2: no improvement
+    // inside the nadir box, while the far reference (5.5) would credit it.
+    double beyond = three.value(new double[] {-0.5, -0.5, 2}, new double[] {tiny, tiny, tiny});
+    assertTrue(beyond < -1000, "no chance of improvement (log EHVI): " + beyond);
+    double inside = three.value(new double[] {0.1, 0.1, 0.1}, new double[] {tiny, tiny, tiny});
+    assertTrue(inside > -20, "a point filling the front improves: " + inside);
+    double[][] observed2 = {{0, 1}, {1, 0}, {0.5, 0.5}, {5, 5}};
+    AcquisitionSurface.Output two =
+        GpSampler.hypervolumeOutput(2, observed2, new boolean[] {true, true, true, true});
+    double beyond2 = two.value(new double[] {-0.5, 2}, new double[] {tiny, tiny});
+    assertTrue(beyond2 > -20, "2 objectives keep the far reference: " + beyond2);
+  }
 }
