@@ -55,7 +55,7 @@ class AutoSamplerTest {
   }
 
   @Test
-  void tpeForThreeOrMoreObjectivesAndGpForTwo() {
+  void independentTpeForFourOrMoreObjectivesAndGpForTwoOrThree() {
     AutoSampler auto = AutoSampler.seeded(1);
     Study three =
         Study.builder("three")
@@ -66,7 +66,18 @@ class AutoSamplerTest {
             .space(floats(5))
             .sampler(auto)
             .build();
-    assertEquals("tpe-independent", choiceFor(auto, three, 0));
+    assertEquals("gp", choiceFor(auto, three, 0));
+    Study four =
+        Study.builder("four")
+            .objectives(
+                dev.knobflow.optimizers.Objective.maximize("a"),
+                dev.knobflow.optimizers.Objective.minimize("b"),
+                dev.knobflow.optimizers.Objective.minimize("c"),
+                dev.knobflow.optimizers.Objective.minimize("d"))
+            .space(floats(5))
+            .sampler(auto)
+            .build();
+    assertEquals("tpe-independent", choiceFor(auto, four, 0));
     Study two =
         Study.builder("two")
             .objectives(

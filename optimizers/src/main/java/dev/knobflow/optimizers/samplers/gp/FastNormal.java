@@ -60,6 +60,18 @@ final class FastNormal {
    * {@code Math.exp} where they suffice ({@code Math.log1p} is several times slower).
    */
   static double log1mExp(double a) {
-    return a < -0.6931471805599453 ? Math.log(1 - Math.exp(a)) : Math.log(-Math.expm1(a));
+    return a < -0.6931471805599453 ? Math.log(1 - Math.exp(a)) : Math.log(-expm1(a));
+  }
+
+  /**
+   * exp(a) - 1 for a <= 0: a Taylor series near 0 (relative error below 1e-16 for |a| < 1e-3), else
+   * the intrinsic exp (relative error below 1e-13 there); {@code Math.expm1} is not an intrinsic
+   * and was the EHVI's largest single cost.
+   */
+  static double expm1(double a) {
+    if (a > -1e-3) {
+      return a * (1 + a * (0.5 + a * (1.0 / 6 + a * (1.0 / 24 + a * (1.0 / 120)))));
+    }
+    return Math.exp(a) - 1;
   }
 }

@@ -2,12 +2,7 @@ package dev.knobflow.optimizers.samplers.gp;
 
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
-import org.ejml.dense.row.decomposition.chol.CholeskyDecompositionInner_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.dense.row.linsol.chol.LinearSolverChol_DDRM;
-import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 
 /**
  * A Gaussian-process regression model with a Matern 5/2 kernel and one length scale per input
@@ -29,6 +24,9 @@ public final class GaussianProcess {
   static final double MIN_LOG_NOISE = Math.log(1e-6);
   static final double LENGTH_PRIOR = 0.1;
   static final double MAX_LOG_NOISE = Math.log(1.0);
+
+  /** Points per block in {@link #predict}. */
+  private static final int PREDICT_BLOCK = 128;
 
   private final double[][] x;
   private final double[] y;
@@ -191,21 +189,51 @@ public final class GaussianProcess {
           a.unsafe_set(i, i, a.unsafe_get(i, i) + jitter);
         }
       }
-      CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
-      if (chol.decompose(a)) {
-        DMatrixRMaj l = chol.getT(null);
-        boolean ok = true;
-        for (int i = 0; i < n && ok; i++) {
-          double v = l.unsafe_get(i, i);
-          ok = v > 0 && Double.isFinite(v);
-        }
-        if (ok) {
-          return l;
-        }
+      if (choleskyInPlace(a.data, n)) {
+        return a;
       }
       jitter = jitter == 0 ? 1e-9 * Math.max(scale, 1e-12) : jitter * 10;
     }
     throw new IllegalStateException("kernel matrix is not positive definite even with jitter");
+  }
+
+  /**
+   * Overwrites the symmetric matrix {@code a} (row-major) with its lower Cholesky factor (zeros
+   * above the diagonal); false when a pivot is not positive and finite. Row-oriented
+   * (Cholesky-Crout), each inner product of two contiguous rows with four accumulators.
+   */
+  static boolean choleskyInPlace(double[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      int ri = i * n;
+      for (int j = 0; j <= i; j++) {
+        int rj = j * n;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < j; k += 4) {
+          s0 += a[ri + k] * a[rj + k];
+          s1 += a[ri + k + 1] * a[rj + k + 1];
+          s2 += a[ri + k + 2] * a[rj + k + 2];
+          s3 += a[ri + k + 3] * a[rj + k + 3];
+        }
+        for (; k < j; k++) {
+          s0 += a[ri + k] * a[rj + k];
+        }
+        double value = a[ri + j] - ((s0 + s1) + (s2 + s3));
+        if (j < i) {
+          a[ri + j] = value / a[rj + j];
+        } else {
+          if (!(value > 0) || !Double.isFinite(value)) {
+            return false;
+          }
+          a[ri + i] = Math.sqrt(value);
+        }
+      }
+      java.util.Arrays.fill(a, ri + i + 1, ri + n, 0);
+    }
+    return true;
   }
 
   /**
@@ -218,61 +246,41 @@ public final class GaussianProcess {
   public void predict(double[][] points, double[] mean, double[] variance) {
     int n = x.length;
     double[] l = lower.data;
-    // Four points at a time: each row of L is read once for all four forward substitutions.
-    double[][] k = new double[4][n];
-    for (int start = 0; start < points.length; start += 4) {
-      int count = Math.min(4, points.length - start);
-      for (int q = 0; q < 4; q++) {
-        double[] kq = k[q];
-        if (q >= count) {
-          java.util.Arrays.fill(kq, 0);
-          continue;
-        }
+    // A block of points at a time, laid out [training point][block point]: v = L^-1 k by
+    // forward substitution row by row of L, each step an axpy over the block (vectorisable).
+    int block = Math.min(PREDICT_BLOCK, points.length);
+    double[][] v = new double[n][block];
+    double[] sums = new double[block];
+    for (int start = 0; start < points.length; start += block) {
+      int count = Math.min(block, points.length - start);
+      for (int q = 0; q < count; q++) {
         double[] point = points[start + q];
         double m = 0;
         for (int i = 0; i < n; i++) {
-          kq[i] = kernel(point, x[i]);
-          m += kq[i] * alpha[i];
+          double kv = kernel(point, x[i]);
+          v[i][q] = kv;
+          m += kv * alpha[i];
         }
         mean[start + q] = m;
       }
-      // v = L^-1 k by forward substitution; variance = k(x,x) - |v|^2.
-      double[] k0 = k[0];
-      double[] k1 = k[1];
-      double[] k2 = k[2];
-      double[] k3 = k[3];
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
+      java.util.Arrays.fill(sums, 0);
       for (int i = 0; i < n; i++) {
-        double v0 = k0[i];
-        double v1 = k1[i];
-        double v2 = k2[i];
-        double v3 = k3[i];
+        double[] vi = v[i];
         int row = i * n;
-        for (int j = 0; j < i; j++) {
-          double lij = l[row + j];
-          v0 -= lij * k0[j];
-          v1 -= lij * k1[j];
-          v2 -= lij * k2[j];
-          v3 -= lij * k3[j];
+        for (int k = 0; k < i; k++) {
+          double lik = l[row + k];
+          double[] vk = v[k];
+          for (int q = 0; q < count; q++) {
+            vi[q] -= lik * vk[q];
+          }
         }
-        double diag = l[row + i];
-        v0 /= diag;
-        v1 /= diag;
-        v2 /= diag;
-        v3 /= diag;
-        k0[i] = v0;
-        k1[i] = v1;
-        k2[i] = v2;
-        k3[i] = v3;
-        s0 += v0 * v0;
-        s1 += v1 * v1;
-        s2 += v2 * v2;
-        s3 += v3 * v3;
+        double inverseDiagonal = 1 / l[row + i];
+        for (int q = 0; q < count; q++) {
+          double value = vi[q] * inverseDiagonal;
+          vi[q] = value;
+          sums[q] += value * value;
+        }
       }
-      double[] sums = {s0, s1, s2, s3};
       for (int q = 0; q < count; q++) {
         variance[start + q] = Math.max(signal - sums[q], 1e-12 * signal);
       }
@@ -319,7 +327,7 @@ public final class GaussianProcess {
       }
     }
     double[] v = k.clone();
-    TriangularSolver_DDRM.solveL(lower.data, v, n);
+    solveLower(lower.data, v, n);
     double sum = 0;
     for (double vi : v) {
       sum += vi * vi;
@@ -329,13 +337,97 @@ public final class GaussianProcess {
       return new double[] {mean, 1e-12 * signal};
     }
     // d variance / d x = -2 (K^-1 k)^T dk/dx.
-    TriangularSolver_DDRM.solveTranL(lower.data, v, n);
+    solveTransposedLowerByRows(lower.data, v, n);
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < d; c++) {
         varianceGradient[c] -= 2 * v[i] * dk[i][c];
       }
     }
     return new double[] {mean, variance};
+  }
+
+  /**
+   * Solves {@code L x = b} in place by forward substitution, each row's dot product with four
+   * accumulators (one chain of dependent additions is several times slower at these sizes).
+   */
+  static void solveLower(double[] l, double[] b, int n) {
+    for (int i = 0; i < n; i++) {
+      int row = i * n;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int k = 0;
+      for (; k + 3 < i; k += 4) {
+        s0 += l[row + k] * b[k];
+        s1 += l[row + k + 1] * b[k + 1];
+        s2 += l[row + k + 2] * b[k + 2];
+        s3 += l[row + k + 3] * b[k + 3];
+      }
+      for (; k < i; k++) {
+        s0 += l[row + k] * b[k];
+      }
+      b[i] = (b[i] - ((s0 + s1) + (s2 + s3))) / l[row + i];
+    }
+  }
+
+  /**
+   * Solves {@code L^T x = b} in place, reading L (row-major, lower triangular) row by row: once
+   * {@code x_i} is known, row i of L updates the earlier right-hand sides. Same arithmetic as a
+   * column-wise back substitution without its strided reads.
+   */
+  static void solveTransposedLowerByRows(double[] l, double[] b, int n) {
+    for (int i = n - 1; i >= 0; i--) {
+      int row = i * n;
+      double xi = b[i] / l[row + i];
+      b[i] = xi;
+      for (int k = 0; k < i; k++) {
+        b[k] -= l[row + k] * xi;
+      }
+    }
+  }
+
+  /**
+   * The lower triangle (diagonal included) of {@code K^-1 = L^-T L^-1} from the Cholesky factor
+   * {@code L}: {@code L^-1} by forward substitution row by row, then the sum over rows i of the
+   * outer products of row i with itself. Every inner loop is an axpy over a contiguous row
+   * (vectorisable), about n^3/3 multiply-adds.
+   */
+  static DMatrixRMaj inverseLowerPart(DMatrixRMaj lower) {
+    int n = lower.numRows;
+    double[] l = lower.data;
+    double[][] inv = new double[n][];
+    for (int i = 0; i < n; i++) {
+      double[] row = new double[i + 1];
+      int li = i * n;
+      // row_i = (e_i - sum_{k<i} L[i][k] row_k) / L[i][i]; row_k is zero beyond column k.
+      for (int k = 0; k < i; k++) {
+        double lik = l[li + k];
+        double[] rk = inv[k];
+        for (int c = 0; c <= k; c++) {
+          row[c] -= lik * rk[c];
+        }
+      }
+      row[i] += 1;
+      double inverseDiagonal = 1 / l[li + i];
+      for (int c = 0; c <= i; c++) {
+        row[c] *= inverseDiagonal;
+      }
+      inv[i] = row;
+    }
+    DMatrixRMaj out = new DMatrixRMaj(n, n);
+    double[] o = out.data;
+    for (int i = 0; i < n; i++) {
+      double[] row = inv[i];
+      for (int a = 0; a <= i; a++) {
+        double ra = row[a];
+        int oa = a * n;
+        for (int b = 0; b <= a; b++) {
+          o[oa + b] += ra * row[b];
+        }
+      }
+    }
+    return out;
   }
 
   /** The fitted length scale of each input. */
@@ -443,31 +535,13 @@ public final class GaussianProcess {
         }
         k.unsafe_set(i, i, signal + noise);
       }
-      // EJML's Cholesky solver inverts through the factor in about half the time of L^-T L^-1;
-      // the jittered factorisation is the fallback for singular matrices.
-      DMatrixRMaj l = null;
-      DMatrixRMaj kinv = new DMatrixRMaj(n, n);
-      LinearSolverChol_DDRM solver =
-          new LinearSolverChol_DDRM(new CholeskyDecompositionInner_DDRM(true));
-      if (solver.setA(k.copy())) {
-        l = solver.getDecomposition().getT(null);
-        for (int i = 0; i < n && l != null; i++) {
-          double v = l.unsafe_get(i, i);
-          l = v > 0 && Double.isFinite(v) ? l : null;
-        }
+      DMatrixRMaj l;
+      try {
+        l = choleskyWithJitter(k, signal);
+      } catch (IllegalStateException e) {
+        return Double.NaN;
       }
-      if (l != null) {
-        solver.invert(kinv);
-      } else {
-        try {
-          l = choleskyWithJitter(k, signal);
-        } catch (IllegalStateException e) {
-          return Double.NaN;
-        }
-        DMatrixRMaj linv = new DMatrixRMaj(n, n);
-        TriangularSolver_DDRM.invertLower(l.data, linv.data, n);
-        CommonOps_DDRM.multTransA(linv, linv, kinv);
-      }
+      DMatrixRMaj kinv = inverseLowerPart(l);
       double[] a = y.clone();
       TriangularSolver_DDRM.solveL(l.data, a, n);
       double quad = 0;

@@ -203,6 +203,101 @@ public final class HypervolumeBoxes {
     return NormalMath.logSumExp(terms, 0, terms.length);
   }
 
+  /**
+   * log E[hypervolume improvement] as {@link #logExpectedImprovement(double[], double[])}, with its
+   * analytic partial derivatives in the means ({@code dMean}) and standard deviations ({@code
+   * dSd}): {@code d psi(t) / d mu = -Phi(z)} and {@code d psi(t) / d sigma = phi(z)}, chained
+   * through each box's log product and the log-sum over boxes. One pass instead of the 4m extra
+   * evaluations of central differences.
+   */
+  public double logExpectedImprovement(double[] mean, double[] sd, double[] dMean, double[] dSd) {
+    int m = mean.length;
+    java.util.Arrays.fill(dMean, 0, m, 0);
+    java.util.Arrays.fill(dSd, 0, m, 0);
+    if (lower.length == 0) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    double[][] pairTerms = new double[m][];
+    double[][] pairMu = new double[m][];
+    double[][] pairSd = new double[m][];
+    for (int j = 0; j < m; j++) {
+      double logSd = Math.log(sd[j]);
+      int count = values[j].length;
+      double[] z = new double[count];
+      double[] logPsi = new double[count];
+      for (int v = 0; v < count; v++) {
+        z[v] = (values[j][v] - mean[j]) / sd[j];
+        logPsi[v] = logSd + Acquisitions.logH(z[v]);
+      }
+      int pairs = pairLower[j].length;
+      double[] terms = new double[pairs];
+      double[] gMu = new double[pairs];
+      double[] gSd = new double[pairs];
+      for (int p = 0; p < pairs; p++) {
+        int hi = pairUpper[j][p];
+        int lo = pairLower[j][p];
+        double logU = logPsi[hi];
+        double logD;
+        if (lo < 0) {
+          logD = logU;
+        } else {
+          double diff = logPsi[lo] - logU;
+          logD = diff >= 0 ? Double.NEGATIVE_INFINITY : logU + FastNormal.log1mExp(diff);
+        }
+        terms[p] = logD;
+        if (logD == Double.NEGATIVE_INFINITY) {
+          continue;
+        }
+        double zu = z[hi];
+        double probability; // (Phi(zu) - Phi(zl)) / D
+        if (lo >= 0 && z[lo] > 0) {
+          // Both bounds above the mean: difference of upper tails, no cancellation.
+          probability = (FastNormal.cdf(-z[lo]) - FastNormal.cdf(-zu)) * Math.exp(-logD);
+        } else {
+          probability = Math.exp(FastNormal.logCdf(zu) - logD);
+          if (lo >= 0) {
+            probability -= Math.exp(FastNormal.logCdf(z[lo]) - logD);
+          }
+        }
+        double density = Math.exp(NormalMath.logPdf(zu) - logD);
+        if (lo >= 0) {
+          density -= Math.exp(NormalMath.logPdf(z[lo]) - logD);
+        }
+        boolean finite = Double.isFinite(probability) && Double.isFinite(density);
+        gMu[p] = finite ? -probability : 0;
+        gSd[p] = finite ? density : 0;
+      }
+      pairTerms[j] = terms;
+      pairMu[j] = gMu;
+      pairSd[j] = gSd;
+    }
+    double[] terms = new double[lower.length];
+    for (int b = 0; b < lower.length; b++) {
+      double t = 0;
+      int[] pair = boxPair[b];
+      for (int j = 0; j < m; j++) {
+        t += pairTerms[j][pair[j]];
+      }
+      terms[b] = t;
+    }
+    double total = NormalMath.logSumExp(terms, 0, terms.length);
+    if (!Double.isFinite(total)) {
+      return total;
+    }
+    for (int b = 0; b < lower.length; b++) {
+      if (terms[b] == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
+      double weight = Math.exp(terms[b] - total);
+      int[] pair = boxPair[b];
+      for (int j = 0; j < m; j++) {
+        dMean[j] += weight * pairMu[j][pair[j]];
+        dSd[j] += weight * pairSd[j][pair[j]];
+      }
+    }
+    return total;
+  }
+
   /** log(psi(u) - psi(l)). */
   static double logPsiDifference(double u, double l, double mu, double sd) {
     double logU = Math.log(sd) + Acquisitions.logH((u - mu) / sd);

@@ -112,6 +112,21 @@ final class Lbfgs {
    */
   static double minimizeInBox(
       Objective f, double[] x, double[] low, double[] high, int maxIterations, int memory) {
+    return minimizeInBox(f, x, low, high, maxIterations, memory, 1e-9);
+  }
+
+  /**
+   * As {@link #minimizeInBox(Objective, double[], double[], double[], int, int)}, stopping once an
+   * iteration improves the value by less than {@code tolerance} times {@code max(1, |f|)}.
+   */
+  static double minimizeInBox(
+      Objective f,
+      double[] x,
+      double[] low,
+      double[] high,
+      int maxIterations,
+      int memory,
+      double tolerance) {
     int d = x.length;
     double[] g = new double[d];
     double fx = f.evaluate(x, g);
@@ -202,7 +217,7 @@ final class Lbfgs {
       System.arraycopy(xNew, 0, x, 0, d);
       System.arraycopy(gNew, 0, g, 0, d);
       fx = fNew;
-      if (improvement < 1e-9 * Math.max(1.0, Math.abs(fx))) {
+      if (improvement < tolerance * Math.max(1.0, Math.abs(fx))) {
         break;
       }
     }

@@ -104,6 +104,54 @@ class AcquisitionsTest {
     assertEquals(sum / n, Math.exp(boxes.logExpectedImprovement(mu, sd)), 2e-3);
   }
 
+  @Test
+  void expectedHypervolumeImprovementGradientMatchesFiniteDifferencesIn2dAnd3d() {
+    SplittableRandom r = new SplittableRandom(3);
+    for (int m = 2; m <= 3; m++) {
+      double[][] front = new double[15][m];
+      for (double[] p : front) {
+        for (int j = 0; j < m; j++) {
+          p[j] = r.nextDouble();
+        }
+      }
+      double[] ref = new double[m];
+      java.util.Arrays.fill(ref, 1.1);
+      HypervolumeBoxes boxes = HypervolumeBoxes.of(front, ref);
+      // Means inside, below and far beyond the front; small and large deviations.
+      for (int k = 0; k < 40; k++) {
+        double[] mu = new double[m];
+        double[] sd = new double[m];
+        for (int j = 0; j < m; j++) {
+          mu[j] = -1 + 4 * r.nextDouble();
+          sd[j] = Math.exp(-5 + 6 * r.nextDouble());
+        }
+        double[] dMu = new double[m];
+        double[] dSd = new double[m];
+        double value = boxes.logExpectedImprovement(mu, sd, dMu, dSd);
+        assertEquals(boxes.logExpectedImprovement(mu, sd), value, 1e-12);
+        for (int j = 0; j < m; j++) {
+          double h = 1e-6 * sd[j];
+          double[] up = mu.clone();
+          double[] down = mu.clone();
+          up[j] += h;
+          down[j] -= h;
+          double numeric =
+              (boxes.logExpectedImprovement(up, sd) - boxes.logExpectedImprovement(down, sd))
+                  / (2 * h);
+          assertEquals(numeric, dMu[j], 1e-4 * (1 + Math.abs(numeric)), "d/d mean " + j);
+          up = sd.clone();
+          down = sd.clone();
+          up[j] += h;
+          down[j] -= h;
+          numeric =
+              (boxes.logExpectedImprovement(mu, up) - boxes.logExpectedImprovement(mu, down))
+                  / (2 * h);
+          assertEquals(numeric, dSd[j], 1e-4 * (1 + Math.abs(numeric)), "d/d sd " + j);
+        }
+      }
+    }
+  }
+
   private static double gaussian(SplittableRandom r) {
     return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
   }

@@ -147,6 +147,50 @@ class GaussianProcessTest {
   }
 
   @Test
+  void blockedBatchPredictionMatchesOnePointPredictionAcrossBlocks() {
+    double[][] x = points(40, 3, 11);
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = f(x[i]) - x[i][2];
+    }
+    double[] theta = {Math.log(0.3), Math.log(0.9), Math.log(2.0), -0.3, Math.log(1e-3)};
+    GaussianProcess gp = GaussianProcess.withTheta(x, y, theta);
+    double[][] probes = points(77, 3, 12); // several blocks and a partial one
+    double[] mean = new double[probes.length];
+    double[] var = new double[probes.length];
+    gp.predict(probes, mean, var);
+    for (int i = 0; i < probes.length; i++) {
+      double[] mv = gp.predictWithGradient(probes[i], new double[3], new double[3]);
+      assertEquals(mv[0], mean[i], 1e-10, "mean of probe " + i);
+      assertEquals(mv[1], var[i], 1e-10, "variance of probe " + i);
+    }
+  }
+
+  @Test
+  void inverseFromTheCholeskyFactorMatchesTheKernelMatrixInverse() {
+    SplittableRandom r = new SplittableRandom(5);
+    int n = 23;
+    org.ejml.data.DMatrixRMaj a = new org.ejml.data.DMatrixRMaj(n, n);
+    for (int i = 0; i < n * n; i++) {
+      a.data[i] = r.nextDouble() - 0.5;
+    }
+    org.ejml.data.DMatrixRMaj k = new org.ejml.data.DMatrixRMaj(n, n);
+    org.ejml.dense.row.CommonOps_DDRM.multTransB(a, a, k);
+    for (int i = 0; i < n; i++) {
+      k.add(i, i, 0.1);
+    }
+    org.ejml.data.DMatrixRMaj lower = GaussianProcess.choleskyWithJitter(k, 1.0);
+    org.ejml.data.DMatrixRMaj inv = GaussianProcess.inverseLowerPart(lower);
+    org.ejml.data.DMatrixRMaj expected = k.copy();
+    assertTrue(org.ejml.dense.row.CommonOps_DDRM.invert(expected));
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        assertEquals(expected.get(i, j), inv.get(i, j), 1e-8 * (1 + Math.abs(expected.get(i, j))));
+      }
+    }
+  }
+
+  @Test
   void boxedLbfgsStopsAtTheActiveBoundAndFindsInteriorMinima() {
     // (x0 - 2)^2 + (x1 - 0.3)^2 on [0, 1]^2: x0 is held at its upper bound, x1 reaches 0.3.
     Lbfgs.Objective f =

@@ -235,4 +235,40 @@ class GpSamplerTest {
     // Random search ends in the thousands; without the tail warp this seed ends near 38.
     assertTrue(best < 5, "best after 60 trials: " + best);
   }
+
+  @Test
+  void lateInAStudyHyperparametersAreRefittedLessOftenAndTheSearchIsSmaller() {
+    // Every n / 25 trials up to 100 points, (n / 50)^2 beyond: continuous at 100, 16 at 200.
+    assertEquals(1, GpSampler.refitInterval(10));
+    assertEquals(2, GpSampler.refitInterval(50));
+    assertEquals(4, GpSampler.refitInterval(100));
+    assertEquals(4, GpSampler.refitInterval(101));
+    assertEquals(9, GpSampler.refitInterval(150));
+    assertEquals(16, GpSampler.refitInterval(200));
+    GpSampler sampler = GpSampler.builder().seed(1).candidates(512).build();
+    assertEquals(512, sampler.globalCandidates(99));
+    assertEquals(256, sampler.globalCandidates(100));
+    assertEquals(8, GpSampler.localSearches(99));
+    assertEquals(5, GpSampler.localSearches(100));
+  }
+
+  @Test
+  void threeObjectiveEhviUsesTheFrontsNadirAsReferenceAndTwoObjectivesTheFarOne() {
+    // A front on the plane f1 + f2 (+ f3) = 1 and one far, dominated observation.
+    double[][] observed3 = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {0.4, 0.3, 0.3}, {5, 5, 5}};
+    boolean[] feasible = {true, true, true, true, true};
+    double tiny = 1e-9;
+    AcquisitionSurface.Output three = GpSampler.hypervolumeOutput(3, observed3, feasible);
+    // Beyond the nadir (1, 1, 1) in f3 but better than everything in f1 and f2: no improvement
+    // inside the nadir box, while the far reference (5.5) would credit it.
+    double beyond = three.value(new double[] {-0.5, -0.5, 2}, new double[] {tiny, tiny, tiny});
+    assertTrue(beyond < -1000, "no chance of improvement (log EHVI): " + beyond);
+    double inside = three.value(new double[] {0.1, 0.1, 0.1}, new double[] {tiny, tiny, tiny});
+    assertTrue(inside > -20, "a point filling the front improves: " + inside);
+    double[][] observed2 = {{0, 1}, {1, 0}, {0.5, 0.5}, {5, 5}};
+    AcquisitionSurface.Output two =
+        GpSampler.hypervolumeOutput(2, observed2, new boolean[] {true, true, true, true});
+    double beyond2 = two.value(new double[] {-0.5, 2}, new double[] {tiny, tiny});
+    assertTrue(beyond2 > -20, "2 objectives keep the far reference: " + beyond2);
+  }
 }
