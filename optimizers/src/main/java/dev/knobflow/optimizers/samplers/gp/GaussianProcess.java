@@ -2,7 +2,9 @@ package dev.knobflow.optimizers.samplers.gp;
 
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
+import org.ejml.dense.row.decomposition.chol.CholeskyDecompositionInner_DDRM;
 
 /**
  * A Gaussian-process regression model with a Matern 5/2 kernel and one length scale per input
@@ -189,7 +191,7 @@ public final class GaussianProcess {
           a.unsafe_set(i, i, a.unsafe_get(i, i) + jitter);
         }
       }
-      if (choleskyInPlace(a.data, n)) {
+      if (choleskyInPlace(a)) {
         return a;
       }
       jitter = jitter == 0 ? 1e-9 * Math.max(scale, 1e-12) : jitter * 10;
@@ -199,39 +201,21 @@ public final class GaussianProcess {
 
   /**
    * Overwrites the symmetric matrix {@code a} (row-major) with its lower Cholesky factor (zeros
-   * above the diagonal); false when a pivot is not positive and finite. Row-oriented
-   * (Cholesky-Crout), each inner product of two contiguous rows with four accumulators.
+   * above the diagonal) through EJML; false when a pivot is not positive and finite.
    */
-  static boolean choleskyInPlace(double[] a, int n) {
+  static boolean choleskyInPlace(DMatrixRMaj a) {
+    CholeskyDecompositionInner_DDRM chol = new CholeskyDecompositionInner_DDRM(true);
+    if (!chol.decompose(a)) {
+      return false;
+    }
+    int n = a.numRows;
+    double[] data = a.data;
     for (int i = 0; i < n; i++) {
-      int ri = i * n;
-      for (int j = 0; j <= i; j++) {
-        int rj = j * n;
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = 0;
-        for (; k + 3 < j; k += 4) {
-          s0 += a[ri + k] * a[rj + k];
-          s1 += a[ri + k + 1] * a[rj + k + 1];
-          s2 += a[ri + k + 2] * a[rj + k + 2];
-          s3 += a[ri + k + 3] * a[rj + k + 3];
-        }
-        for (; k < j; k++) {
-          s0 += a[ri + k] * a[rj + k];
-        }
-        double value = a[ri + j] - ((s0 + s1) + (s2 + s3));
-        if (j < i) {
-          a[ri + j] = value / a[rj + j];
-        } else {
-          if (!(value > 0) || !Double.isFinite(value)) {
-            return false;
-          }
-          a[ri + i] = Math.sqrt(value);
-        }
+      double pivot = data[i * n + i];
+      if (!(pivot > 0) || !Double.isFinite(pivot)) {
+        return false;
       }
-      java.util.Arrays.fill(a, ri + i + 1, ri + n, 0);
+      java.util.Arrays.fill(data, i * n + i + 1, i * n + n, 0);
     }
     return true;
   }
@@ -388,45 +372,15 @@ public final class GaussianProcess {
   }
 
   /**
-   * The lower triangle (diagonal included) of {@code K^-1 = L^-T L^-1} from the Cholesky factor
-   * {@code L}: {@code L^-1} by forward substitution row by row, then the sum over rows i of the
-   * outer products of row i with itself. Every inner loop is an axpy over a contiguous row
-   * (vectorisable), about n^3/3 multiply-adds.
+   * {@code K^-1 = L^-T L^-1} from the Cholesky factor {@code L} through EJML: the triangular
+   * inverse in place, then the transposed product (callers read its lower triangle).
    */
   static DMatrixRMaj inverseLowerPart(DMatrixRMaj lower) {
     int n = lower.numRows;
-    double[] l = lower.data;
-    double[][] inv = new double[n][];
-    for (int i = 0; i < n; i++) {
-      double[] row = new double[i + 1];
-      int li = i * n;
-      // row_i = (e_i - sum_{k<i} L[i][k] row_k) / L[i][i]; row_k is zero beyond column k.
-      for (int k = 0; k < i; k++) {
-        double lik = l[li + k];
-        double[] rk = inv[k];
-        for (int c = 0; c <= k; c++) {
-          row[c] -= lik * rk[c];
-        }
-      }
-      row[i] += 1;
-      double inverseDiagonal = 1 / l[li + i];
-      for (int c = 0; c <= i; c++) {
-        row[c] *= inverseDiagonal;
-      }
-      inv[i] = row;
-    }
+    DMatrixRMaj inverse = lower.copy();
+    TriangularSolver_DDRM.invertLower(inverse.data, n);
     DMatrixRMaj out = new DMatrixRMaj(n, n);
-    double[] o = out.data;
-    for (int i = 0; i < n; i++) {
-      double[] row = inv[i];
-      for (int a = 0; a <= i; a++) {
-        double ra = row[a];
-        int oa = a * n;
-        for (int b = 0; b <= a; b++) {
-          o[oa + b] += ra * row[b];
-        }
-      }
-    }
+    CommonOps_DDRM.multInner(inverse, out);
     return out;
   }
 
