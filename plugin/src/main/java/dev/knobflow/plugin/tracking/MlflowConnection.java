@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 
@@ -17,10 +18,21 @@ import org.mlflow.tracking.creds.MlflowHostCredsProvider;
  *
  * @param trackingUri the server's base URL, {@code http} or {@code https}, without credentials
  * @param credentials how to authenticate
+ *     <p>{@code reuseConnections} decides whether requests share kept-alive connections. The
+ *     default ({@link #defaultReuseConnections(URI)}) is a fresh connection per request for {@code
+ *     http} and kept-alive connections for {@code https}: a stock {@code mlflow server} (uvicorn
+ *     with its default 4 workers) does not set {@code TCP_NODELAY} on its sockets and writes a
+ *     response's headers and body separately, so on a kept-alive connection every answer waits for
+ *     the client's delayed ACK (about 40 ms on Linux); a new connection starts in quick-ACK mode
+ *     and does not wait. Over TLS the handshake costs more than that, and TLS is usually ended by a
+ *     proxy that sets {@code TCP_NODELAY}. {@value #ENV_REUSE_CONNECTIONS} overrides the default.
+ * @param trackingUri the server's base URL, {@code http} or {@code https}, without credentials
+ * @param credentials how to authenticate
  * @param insecureTls skip TLS certificate and host name verification (self-signed servers only)
+ * @param reuseConnections keep connections alive between requests
  */
 public record MlflowConnection(
-    URI trackingUri, MlflowCredentials credentials, boolean insecureTls) {
+    URI trackingUri, MlflowCredentials credentials, boolean insecureTls, boolean reuseConnections) {
 
   /** Tracking server URL. */
   public static final String ENV_TRACKING_URI = "MLFLOW_TRACKING_URI";
@@ -36,6 +48,22 @@ public record MlflowConnection(
 
   /** {@code true} to skip TLS verification. */
   public static final String ENV_INSECURE_TLS = "MLFLOW_TRACKING_INSECURE_TLS";
+
+  /** {@code true} or {@code false}: keep connections alive between requests. */
+  public static final String ENV_REUSE_CONNECTIONS = "KNOBFLOW_MLFLOW_REUSE_CONNECTIONS";
+
+  /** A connection with the default connection reuse for its scheme. */
+  public MlflowConnection(URI trackingUri, MlflowCredentials credentials, boolean insecureTls) {
+    this(trackingUri, credentials, insecureTls, defaultReuseConnections(trackingUri));
+  }
+
+  /**
+   * The default reuse for {@code trackingUri}: {@code false} for {@code http} (a fresh connection
+   * per request), {@code true} for {@code https}.
+   */
+  public static boolean defaultReuseConnections(URI trackingUri) {
+    return trackingUri != null && "https".equals(trackingUri.getScheme());
+  }
 
   /** Validates the URI and strips a trailing slash. */
   public MlflowConnection {
@@ -82,7 +110,9 @@ public record MlflowConnection(
     Objects.requireNonNull(env, "env");
     MlflowCredentials credentials =
         new MlflowCredentials(env.get(ENV_TOKEN), env.get(ENV_USERNAME), env.get(ENV_PASSWORD));
-    return new MlflowConnection(parse(trackingUri), credentials, insecureTls(env));
+    URI uri = parse(trackingUri);
+    boolean reuse = flag(env, ENV_REUSE_CONNECTIONS).orElse(defaultReuseConnections(uri));
+    return new MlflowConnection(uri, credentials, flag(env, ENV_INSECURE_TLS).orElse(false), reuse);
   }
 
   /**
@@ -101,7 +131,12 @@ public record MlflowConnection(
 
   /** The same server with other credentials. */
   public MlflowConnection withCredentials(MlflowCredentials newCredentials) {
-    return new MlflowConnection(trackingUri, newCredentials, insecureTls);
+    return new MlflowConnection(trackingUri, newCredentials, insecureTls, reuseConnections);
+  }
+
+  /** The same server, keeping connections alive between requests or not. */
+  public MlflowConnection withReuseConnections(boolean reuse) {
+    return new MlflowConnection(trackingUri, credentials, insecureTls, reuse);
   }
 
   /** Credentials in the form {@code org.mlflow.tracking.MlflowClient} accepts. */
@@ -132,6 +167,8 @@ public record MlflowConnection(
         + credentials.scheme()
         + ", insecureTls="
         + insecureTls
+        + ", reuseConnections="
+        + reuseConnections
         + "]";
   }
 
@@ -145,21 +182,20 @@ public record MlflowConnection(
     }
   }
 
-  private static boolean insecureTls(Map<String, String> env) {
-    String value = env.get(ENV_INSECURE_TLS);
+  private static Optional<Boolean> flag(Map<String, String> env, String name) {
+    String value = env.get(name);
     if (value == null || value.isBlank()) {
-      return false;
+      return Optional.empty();
     }
     switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true":
       case "1":
-        return true;
+        return Optional.of(true);
       case "false":
       case "0":
-        return false;
+        return Optional.of(false);
       default:
-        throw new IllegalArgumentException(
-            ENV_INSECURE_TLS + " must be true or false, got '" + value + "'");
+        throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.knobflow.plugin.tracking;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -7,15 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.mlflow.api.proto.Service.CreateRun;
-import org.mlflow.api.proto.Service.Experiment;
-import org.mlflow.api.proto.Service.Metric;
-import org.mlflow.api.proto.Service.Param;
-import org.mlflow.api.proto.Service.Run;
-import org.mlflow.api.proto.Service.RunTag;
-import org.mlflow.api.proto.Service.ViewType;
-import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.RunsPage;
 
 /**
  * Synchronous experiment and run operations, each retried under the {@link RetryPolicy}.
@@ -27,11 +21,11 @@ public final class MlflowRuns {
 
   private static final int PAGE_SIZE = 1000;
 
-  private final MlflowClient client;
+  private final MlflowRestClient client;
   private final Retrier retrier;
   private final java.time.Clock clock;
 
-  MlflowRuns(MlflowClient client, Retrier retrier, java.time.Clock clock) {
+  MlflowRuns(MlflowRestClient client, Retrier retrier, java.time.Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.retrier = Objects.requireNonNull(retrier, "retrier");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -41,8 +35,8 @@ public final class MlflowRuns {
   public Optional<String> findExperimentId(String name) {
     requireText("experiment name", name);
     return retrier
-        .call("get experiment '" + name + "'", () -> client.getExperimentByName(name))
-        .map(Experiment::getExperimentId);
+        .call("get experiment '" + name + "'", () -> client.experimentByName(name))
+        .map(experiment -> experiment.path("experiment_id").asText());
   }
 
   /**
@@ -57,7 +51,13 @@ public final class MlflowRuns {
       return existing.get();
     }
     try {
-      return retrier.call("create experiment '" + name + "'", () -> client.createExperiment(name));
+      return retrier.call(
+          "create experiment '" + name + "'",
+          () ->
+              client
+                  .post("experiments/create", MlflowRestClient.object().put("name", name))
+                  .path("experiment_id")
+                  .asText());
     } catch (MlflowTrackingException e) {
       if ("RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
         return findExperimentId(name)
@@ -87,23 +87,30 @@ public final class MlflowRuns {
    */
   public RunRecord startRun(String experimentId, String runName, Map<String, String> tags) {
     requireText("experimentId", experimentId);
-    CreateRun.Builder request =
-        CreateRun.newBuilder().setExperimentId(experimentId).setStartTime(clock.millis());
+    ObjectNode request =
+        MlflowRestClient.object()
+            .put("experiment_id", experimentId)
+            .put("start_time", clock.millis());
     if (runName != null && !runName.isBlank()) {
-      request.setRunName(runName);
+      request.put("run_name", runName);
     }
-    tags.forEach((k, v) -> request.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
-    var info =
-        retrier.call(
-            "create run in experiment " + experimentId, () -> client.createRun(request.build()));
+    ArrayNode tagArray = request.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    JsonNode info =
+        retrier
+            .call(
+                "create run in experiment " + experimentId,
+                () -> client.post("runs/create", request))
+            .path("run")
+            .path("info");
     return new RunRecord(
-        info.getRunId(),
-        info.getExperimentId(),
-        info.getRunName(),
-        info.getStatus().name(),
-        info.getStartTime(),
-        info.getEndTime(),
-        info.getArtifactUri(),
+        info.path("run_id").asText(),
+        info.path("experiment_id").asText(),
+        info.path("run_name").asText(),
+        info.path("status").asText(),
+        info.path("start_time").asLong(),
+        info.path("end_time").asLong(),
+        info.path("artifact_uri").asText(),
         Map.of(),
         tags,
         Map.of());
@@ -121,7 +128,10 @@ public final class MlflowRuns {
   /** The run with {@code runId}. */
   public RunRecord getRun(String runId) {
     requireText("runId", runId);
-    return toRecord(retrier.call("get run " + runId, () -> client.getRun(runId)));
+    return toRecord(
+        retrier
+            .call("get run " + runId, () -> client.get("runs/get", "run_id", runId))
+            .path("run"));
   }
 
   /** Sets the run's Markdown description now ({@value MlflowTags#NOTE}). */
@@ -129,7 +139,14 @@ public final class MlflowRuns {
     requireText("runId", runId);
     Objects.requireNonNull(markdown, "markdown");
     retrier.run(
-        "set description of run " + runId, () -> client.setTag(runId, MlflowTags.NOTE, markdown));
+        "set description of run " + runId,
+        () ->
+            client.post(
+                "runs/set-tag",
+                MlflowRestClient.object()
+                    .put("run_id", runId)
+                    .put("key", MlflowTags.NOTE)
+                    .put("value", markdown)));
   }
 
   /** Ends the run now with {@code outcome}. */
@@ -137,7 +154,15 @@ public final class MlflowRuns {
     requireText("runId", runId);
     Objects.requireNonNull(outcome, "outcome");
     long end = clock.millis();
-    retrier.run("terminate run " + runId, () -> client.setTerminated(runId, outcome.status(), end));
+    retrier.run(
+        "terminate run " + runId,
+        () ->
+            client.post(
+                "runs/update",
+                MlflowRestClient.object()
+                    .put("run_id", runId)
+                    .put("status", outcome.status().name())
+                    .put("end_time", end)));
   }
 
   /** Active runs in {@code experimentIds} whose tag {@code key} equals {@code value}, all pages. */
@@ -153,20 +178,19 @@ public final class MlflowRuns {
     List<RunRecord> runs = new ArrayList<>();
     String token = null;
     do {
-      String pageToken = token;
-      RunsPage page =
-          retrier.call(
-              "search runs",
-              () ->
-                  client.searchRuns(
-                      experimentIds,
-                      filter,
-                      ViewType.ACTIVE_ONLY,
-                      PAGE_SIZE,
-                      List.of(),
-                      pageToken));
-      page.getItems().forEach(run -> runs.add(toRecord(run)));
-      token = page.getNextPageToken().orElse(null);
+      ObjectNode request =
+          MlflowRestClient.object()
+              .put("filter", filter == null ? "" : filter)
+              .put("run_view_type", "ACTIVE_ONLY")
+              .put("max_results", PAGE_SIZE);
+      request.set("experiment_ids", MlflowRestClient.strings(experimentIds));
+      if (token != null) {
+        request.put("page_token", token);
+      }
+      JsonNode page = retrier.call("search runs", () -> client.post("runs/search", request));
+      page.path("runs").forEach(run -> runs.add(toRecord(run)));
+      String next = page.path("next_page_token").asText("");
+      token = next.isEmpty() ? null : next;
     } while (token != null);
     return runs;
   }
@@ -175,12 +199,29 @@ public final class MlflowRuns {
   public List<MetricPoint> metricHistory(String runId, String key) {
     requireText("runId", runId);
     requireText("metric key", key);
-    List<Metric> history =
-        retrier.call(
-            "get metric history " + key + " of run " + runId,
-            () -> client.getMetricHistory(runId, key));
-    return history.stream()
-        .map(m -> new MetricPoint(m.getKey(), m.getValue(), m.getTimestamp(), m.getStep()))
+    List<MetricPoint> points = new ArrayList<>();
+    String token = null;
+    do {
+      List<String> query = new ArrayList<>(List.of("run_id", runId, "metric_key", key));
+      if (token != null) {
+        query.addAll(List.of("page_token", token));
+      }
+      JsonNode page =
+          retrier.call(
+              "get metric history " + key + " of run " + runId,
+              () -> client.get("metrics/get-history", query.toArray(String[]::new)));
+      for (JsonNode m : page.path("metrics")) {
+        points.add(
+            new MetricPoint(
+                m.path("key").asText(),
+                m.path("value").asDouble(),
+                m.path("timestamp").asLong(),
+                m.path("step").asLong()));
+      }
+      String next = page.path("next_page_token").asText("");
+      token = next.isEmpty() ? null : next;
+    } while (token != null);
+    return points.stream()
         .sorted(
             Comparator.comparingLong(MetricPoint::step).thenComparingLong(MetricPoint::timestamp))
         .toList();
@@ -200,28 +241,24 @@ public final class MlflowRuns {
     return "tags.`" + key + "` = '" + value + "'";
   }
 
-  private static RunRecord toRecord(Run run) {
+  private static RunRecord toRecord(JsonNode run) {
+    JsonNode data = run.path("data");
     Map<String, String> params = new HashMap<>();
-    for (Param p : run.getData().getParamsList()) {
-      params.put(p.getKey(), p.getValue());
-    }
+    data.path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
     Map<String, String> tags = new HashMap<>();
-    for (RunTag t : run.getData().getTagsList()) {
-      tags.put(t.getKey(), t.getValue());
-    }
+    data.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
     Map<String, Double> metrics = new HashMap<>();
-    for (Metric m : run.getData().getMetricsList()) {
-      metrics.put(m.getKey(), m.getValue());
-    }
-    var info = run.getInfo();
+    data.path("metrics")
+        .forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
+    JsonNode info = run.path("info");
     return new RunRecord(
-        info.getRunId(),
-        info.getExperimentId(),
-        info.getRunName(),
-        info.getStatus().name(),
-        info.getStartTime(),
-        info.getEndTime(),
-        info.getArtifactUri(),
+        info.path("run_id").asText(),
+        info.path("experiment_id").asText(),
+        info.path("run_name").asText(),
+        info.path("status").asText(),
+        info.path("start_time").asLong(),
+        info.path("end_time").asLong(),
+        info.path("artifact_uri").asText(),
         params,
         tags,
         metrics);

@@ -1,17 +1,9 @@
 package dev.knobflow.plugin.tracking;
 
-import java.net.Socket;
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
-import org.mlflow.tracking.MlflowClient;
 
 /**
  * Entry point of the tracking layer: one connection to an MLflow server with its {@link MlflowRuns}
@@ -33,19 +25,20 @@ import org.mlflow.tracking.MlflowClient;
 public final class MlflowTracking implements AutoCloseable {
 
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final MlflowConnection connection;
-  private final MlflowClient client;
+  private final MlflowRestClient client;
   private final MlflowRuns runs;
   private final MlflowWriter writer;
   private final MlflowArtifacts artifacts;
 
   private MlflowTracking(MlflowConnection connection, WriterOptions options, Clock clock) {
     this.connection = connection;
-    this.client = new MlflowClient(connection.hostCredsProvider());
+    this.client = new MlflowRestClient(connection, CONNECT_TIMEOUT, HTTP_TIMEOUT);
     Retrier retrier = Retrier.of(options.retry(), connection);
     this.runs = new MlflowRuns(client, retrier, clock);
-    this.writer = new MlflowWriter(new MlflowClientSink(client), connection, options, clock);
+    this.writer = new MlflowWriter(new MlflowRestSink(client), connection, options, clock);
     this.artifacts =
         new MlflowArtifacts(
             connection,
@@ -99,21 +92,17 @@ public final class MlflowTracking implements AutoCloseable {
     return artifacts;
   }
 
-  /** Flushes and closes the writer (see {@link MlflowWriter#close()}), then the client. */
+  /** Flushes and closes the writer (see {@link MlflowWriter#close()}). */
   @Override
   public void close() {
-    try {
-      writer.close();
-    } finally {
-      client.close();
-    }
+    writer.close();
   }
 
   private void checkReachable() {
     Retrier.of(RetryPolicy.noRetry(), connection)
         .call(
             "connect to the tracking server",
-            () -> client.sendGet("experiments/search?max_results=1"));
+            () -> client.get("experiments/search", "max_results", "1"));
   }
 
   private void closeQuietly() {
@@ -122,53 +111,16 @@ public final class MlflowTracking implements AutoCloseable {
     } catch (RuntimeException ignored) {
       // nothing was logged yet
     }
-    client.close();
   }
 
   private static HttpClient httpClient(MlflowConnection connection) {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
+            .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL);
     if (connection.insecureTls()) {
-      builder.sslContext(trustAllContext());
+      builder.sslContext(InsecureTls.trustAllContext());
     }
     return builder.build();
-  }
-
-  /** Accepts any certificate and host name: only for MLFLOW_TRACKING_INSECURE_TLS=true. */
-  private static SSLContext trustAllContext() {
-    X509ExtendedTrustManager trustAll =
-        new X509ExtendedTrustManager() {
-          @Override
-          public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-          @Override
-          public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-          @Override
-          public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s) {}
-
-          @Override
-          public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) {}
-
-          @Override
-          public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
-
-          @Override
-          public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
-
-          @Override
-          public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-          }
-        };
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {trustAll}, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot create the insecure TLS context", e);
-    }
   }
 }

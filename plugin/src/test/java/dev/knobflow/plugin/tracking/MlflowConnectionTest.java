@@ -56,7 +56,8 @@ class MlflowConnectionTest {
     assertFalse(connection.credentials().toString().contains("hunter2"));
     assertFalse(bearer.toString().contains("tok-secret"));
     assertEquals(
-        "MlflowConnection[trackingUri=http://h:5000, auth=bearer, insecureTls=false]",
+        "MlflowConnection[trackingUri=http://h:5000, auth=bearer, insecureTls=false,"
+            + " reuseConnections=false]",
         bearer.toString());
   }
 
@@ -102,5 +103,31 @@ class MlflowConnectionTest {
                 IllegalArgumentException.class, () -> MlflowConnection.fromEnvironment(Map.of()))
             .getMessage()
             .contains("MLFLOW_TRACKING_URI is not set"));
+  }
+
+  @Test
+  void plainHttpOpensAConnectionPerRequestAndHttpsKeepsThemAliveByDefault() {
+    assertFalse(MlflowConnection.of("http://h:5000").reuseConnections());
+    assertTrue(MlflowConnection.of("https://h").reuseConnections());
+    assertFalse(MlflowConnection.of("http://h:5000", Map.of()).reuseConnections());
+    assertTrue(MlflowConnection.of("http://h:5000").withReuseConnections(true).reuseConnections());
+  }
+
+  @Test
+  void reuseConnectionsCanBeSetFromTheEnvironment() {
+    assertTrue(
+        MlflowConnection.of("http://h:5000", Map.of("KNOBFLOW_MLFLOW_REUSE_CONNECTIONS", "true"))
+            .reuseConnections());
+    assertFalse(
+        MlflowConnection.of("https://h", Map.of("KNOBFLOW_MLFLOW_REUSE_CONNECTIONS", "0"))
+            .reuseConnections());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MlflowConnection.of(
+                    "http://h:5000", Map.of("KNOBFLOW_MLFLOW_REUSE_CONNECTIONS", "sometimes")));
+    assertTrue(e.getMessage().contains("KNOBFLOW_MLFLOW_REUSE_CONNECTIONS"), e.getMessage());
+    assertTrue(e.getMessage().contains("true or false"), e.getMessage());
   }
 }
