@@ -57,12 +57,19 @@ kill_tree() { # pid: its descendants first, then itself
   kill "$1" 2>/dev/null || true
 }
 cleanup() {
+  local status=$?
   for pid in "${WORKER_PIDS[@]}"; do kill_tree "$pid"; done
   if [ -n "$SERVER_PID" ]; then
     # The server was started in its own process group (setsid): stop it and its uvicorn workers.
     kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+  fi
+  # The scratch folder (server database, worker logs) is kept only when something failed.
+  if [ "$status" = 0 ]; then
+    rm -rf "$WORK"
+  else
+    echo "scratch files (server and worker logs) kept in $WORK" >&2
   fi
 }
 trap cleanup EXIT INT TERM

@@ -1,10 +1,9 @@
 package dev.knobflow.examples.djl;
 
+import dev.knobflow.examples.config.ExampleSettings;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * What {@link MlpObjective} trains on and how it scores. Every setting has a default and can be
@@ -55,18 +54,19 @@ public record MlpConfig(
   /** The bundled dataset, as a classpath resource. */
   public static final String BUNDLED_DATASET = "/datasets/digits.csv";
 
-  private static final String PROPERTY_PREFIX = "knobflow.djl.";
-  private static final String ENV_PREFIX = "KNOBFLOW_DJL_";
+  private static final ExampleSettings SETTINGS =
+      new ExampleSettings("DJL example", "knobflow.djl.", "KNOBFLOW_DJL_");
 
   public MlpConfig {
-    require(featureScale > 0, "feature-scale", "positive", featureScale);
-    require(epochs >= 1, "epochs", "at least 1", epochs);
-    require(testFraction > 0 && testFraction < 1, "test-fraction", "between 0 and 1", testFraction);
-    require(latencyRows >= 1, "latency-rows", "at least 1", latencyRows);
-    require(latencyWarmups >= 0, "latency-warmups", "at least 0", latencyWarmups);
-    require(latencyRepeats >= 1, "latency-repeats", "at least 1", latencyRepeats);
+    SETTINGS.require(featureScale > 0, "feature-scale", "positive", featureScale);
+    SETTINGS.require(epochs >= 1, "epochs", "at least 1", epochs);
+    SETTINGS.require(
+        testFraction > 0 && testFraction < 1, "test-fraction", "between 0 and 1", testFraction);
+    SETTINGS.require(latencyRows >= 1, "latency-rows", "at least 1", latencyRows);
+    SETTINGS.require(latencyWarmups >= 0, "latency-warmups", "at least 0", latencyWarmups);
+    SETTINGS.require(latencyRepeats >= 1, "latency-repeats", "at least 1", latencyRepeats);
     if (targetColumn == null || targetColumn.isBlank()) {
-      throw new IllegalArgumentException(describe("target") + " must not be blank");
+      throw new IllegalArgumentException(SETTINGS.describe("target") + " must not be blank");
     }
   }
 
@@ -90,7 +90,7 @@ public record MlpConfig(
    */
   public static MlpConfig from(Map<String, String> properties, Map<String, String> env) {
     MlpConfig d = defaults();
-    Lookup in = new Lookup(properties, env);
+    ExampleSettings.Reader in = SETTINGS.reader(properties, env);
     return new MlpConfig(
         in.get("dataset").map(Path::of),
         in.get("target").orElse(d.targetColumn()),
@@ -117,62 +117,5 @@ public record MlpConfig(
         latencyRows,
         latencyWarmups,
         latencyRepeats);
-  }
-
-  private static void require(boolean ok, String name, String allowed, Object got) {
-    if (!ok) {
-      throw new IllegalArgumentException(describe(name) + " must be " + allowed + ", got " + got);
-    }
-  }
-
-  private static String describe(String name) {
-    return "DJL example setting '"
-        + name
-        + "' ("
-        + PROPERTY_PREFIX
-        + name
-        + " / "
-        + envName(name)
-        + ")";
-  }
-
-  private static String envName(String name) {
-    return ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_');
-  }
-
-  /** Reads one setting from the properties, then the environment. */
-  private record Lookup(Map<String, String> properties, Map<String, String> env) {
-
-    Optional<String> get(String name) {
-      String value = properties.get(PROPERTY_PREFIX + name);
-      if (value == null) {
-        value = env.get(envName(name));
-      }
-      return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    int getInt(String name, int fallback) {
-      return get(name)
-          .map(v -> parse(name, v, "a whole number", Integer::parseInt))
-          .orElse(fallback);
-    }
-
-    long getLong(String name, long fallback) {
-      return get(name).map(v -> parse(name, v, "a whole number", Long::parseLong)).orElse(fallback);
-    }
-
-    double getDouble(String name, double fallback) {
-      return get(name).map(v -> parse(name, v, "a number", Double::parseDouble)).orElse(fallback);
-    }
-
-    private static <T> T parse(
-        String name, String value, String expected, Function<String, T> parser) {
-      try {
-        return parser.apply(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            describe(name) + " must be " + expected + ", got '" + value + "'", e);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.knobflow.examples.xgboost;
 
+import dev.knobflow.examples.config.ExampleSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -51,18 +52,19 @@ public record XgbConfig(
   /** The bundled dataset, as a classpath resource. */
   public static final String BUNDLED_DATASET = "/datasets/breast_cancer.csv";
 
-  private static final String PROPERTY_PREFIX = "knobflow.xgb.";
-  private static final String ENV_PREFIX = "KNOBFLOW_XGB_";
+  private static final ExampleSettings SETTINGS =
+      new ExampleSettings("XGBoost example", "knobflow.xgb.", "KNOBFLOW_XGB_");
 
   public XgbConfig {
-    require(rounds >= 1, "rounds", "at least 1", rounds);
-    require(folds == 0 || folds >= 2, "folds", "0 (hold-out) or at least 2", folds);
-    require(testFraction > 0 && testFraction < 1, "test-fraction", "between 0 and 1", testFraction);
-    require(latencyRows >= 1, "latency-rows", "at least 1", latencyRows);
-    require(latencyWarmups >= 0, "latency-warmups", "at least 0", latencyWarmups);
-    require(latencyRepeats >= 1, "latency-repeats", "at least 1", latencyRepeats);
+    SETTINGS.require(rounds >= 1, "rounds", "at least 1", rounds);
+    SETTINGS.require(folds == 0 || folds >= 2, "folds", "0 (hold-out) or at least 2", folds);
+    SETTINGS.require(
+        testFraction > 0 && testFraction < 1, "test-fraction", "between 0 and 1", testFraction);
+    SETTINGS.require(latencyRows >= 1, "latency-rows", "at least 1", latencyRows);
+    SETTINGS.require(latencyWarmups >= 0, "latency-warmups", "at least 0", latencyWarmups);
+    SETTINGS.require(latencyRepeats >= 1, "latency-repeats", "at least 1", latencyRepeats);
     if (targetColumn == null || targetColumn.isBlank()) {
-      throw new IllegalArgumentException(describe("target") + " must not be blank");
+      throw new IllegalArgumentException(SETTINGS.describe("target") + " must not be blank");
     }
   }
 
@@ -86,7 +88,7 @@ public record XgbConfig(
    */
   public static XgbConfig from(Map<String, String> properties, Map<String, String> env) {
     XgbConfig d = defaults();
-    Lookup in = new Lookup(properties, env);
+    ExampleSettings.Reader in = SETTINGS.reader(properties, env);
     return new XgbConfig(
         in.get("dataset").map(Path::of),
         in.get("target").orElse(d.targetColumn()),
@@ -128,62 +130,5 @@ public record XgbConfig(
         latencyRows,
         latencyWarmups,
         latencyRepeats);
-  }
-
-  private static void require(boolean ok, String name, String allowed, Object got) {
-    if (!ok) {
-      throw new IllegalArgumentException(describe(name) + " must be " + allowed + ", got " + got);
-    }
-  }
-
-  private static String describe(String name) {
-    return "XGBoost example setting '"
-        + name
-        + "' ("
-        + PROPERTY_PREFIX
-        + name
-        + " / "
-        + envName(name)
-        + ")";
-  }
-
-  private static String envName(String name) {
-    return ENV_PREFIX + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-  }
-
-  /** Reads one setting from the properties, then the environment. */
-  private record Lookup(Map<String, String> properties, Map<String, String> env) {
-
-    Optional<String> get(String name) {
-      String value = properties.get(PROPERTY_PREFIX + name);
-      if (value == null) {
-        value = env.get(envName(name));
-      }
-      return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    int getInt(String name, int fallback) {
-      return get(name)
-          .map(v -> parse(name, v, "a whole number", Integer::parseInt))
-          .orElse(fallback);
-    }
-
-    long getLong(String name, long fallback) {
-      return get(name).map(v -> parse(name, v, "a whole number", Long::parseLong)).orElse(fallback);
-    }
-
-    double getDouble(String name, double fallback) {
-      return get(name).map(v -> parse(name, v, "a number", Double::parseDouble)).orElse(fallback);
-    }
-
-    private static <T> T parse(
-        String name, String value, String expected, java.util.function.Function<String, T> parser) {
-      try {
-        return parser.apply(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            describe(name) + " must be " + expected + ", got '" + value + "'", e);
-      }
-    }
   }
 }

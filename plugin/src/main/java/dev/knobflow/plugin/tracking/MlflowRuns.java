@@ -103,17 +103,7 @@ public final class MlflowRuns {
                 () -> client.post("runs/create", request))
             .path("run")
             .path("info");
-    return new RunRecord(
-        info.path("run_id").asText(),
-        info.path("experiment_id").asText(),
-        info.path("run_name").asText(),
-        info.path("status").asText(),
-        info.path("start_time").asLong(),
-        info.path("end_time").asLong(),
-        info.path("artifact_uri").asText(),
-        Map.of(),
-        tags,
-        Map.of());
+    return runRecord(info, Map.of(), tags, Map.of());
   }
 
   /** Creates a run nested under {@code parentRunId} (tag {@value MlflowTags#PARENT_RUN_ID}). */
@@ -250,7 +240,15 @@ public final class MlflowRuns {
     Map<String, Double> metrics = new HashMap<>();
     data.path("metrics")
         .forEach(m -> metrics.put(m.path("key").asText(), m.path("value").asDouble()));
-    JsonNode info = run.path("info");
+    return runRecord(run.path("info"), params, tags, metrics);
+  }
+
+  /** A run record from a REST answer's run {@code info} and the given data. */
+  private static RunRecord runRecord(
+      JsonNode info,
+      Map<String, String> params,
+      Map<String, String> tags,
+      Map<String, Double> metrics) {
     return new RunRecord(
         info.path("run_id").asText(),
         info.path("experiment_id").asText(),
