@@ -239,12 +239,18 @@ class GpSamplerTest {
   @Test
   void lateInAStudyHyperparametersAreRefittedLessOftenAndTheSearchIsSmaller() {
     // Every n / 25 trials up to 100 points, (n / 50)^2 beyond: continuous at 100, 16 at 200.
-    assertEquals(1, GpSampler.refitInterval(10));
-    assertEquals(2, GpSampler.refitInterval(50));
-    assertEquals(4, GpSampler.refitInterval(100));
-    assertEquals(4, GpSampler.refitInterval(101));
-    assertEquals(9, GpSampler.refitInterval(150));
-    assertEquals(16, GpSampler.refitInterval(200));
+    assertEquals(1, GpSampler.refitInterval(10, 1));
+    assertEquals(2, GpSampler.refitInterval(50, 1));
+    assertEquals(4, GpSampler.refitInterval(100, 1));
+    assertEquals(4, GpSampler.refitInterval(101, 1));
+    assertEquals(9, GpSampler.refitInterval(150, 1));
+    assertEquals(16, GpSampler.refitInterval(200, 1));
+    // Several models (3 objectives, or objectives and constraints): late refits are spaced by the
+    // model count so the refitting cost per trial stays that of one model; early ones are not.
+    assertEquals(2, GpSampler.refitInterval(50, 3));
+    assertEquals(4, GpSampler.refitInterval(100, 3));
+    assertEquals(27, GpSampler.refitInterval(150, 3));
+    assertEquals(48, GpSampler.refitInterval(200, 3));
     GpSampler sampler = GpSampler.builder().seed(1).candidates(512).build();
     assertEquals(512, sampler.globalCandidates(99));
     assertEquals(256, sampler.globalCandidates(100));
