@@ -3,7 +3,10 @@
 Writes one JSON line per run (problem, sampler, seed, every trial's values, sampler ms per trial)
 to the output file; scoring is done by the Java report so one hypervolume code scores all runs.
 
-Usage: optuna_bench.py OUT SEEDS MO_TRIALS SO_TRIALS [problems] [samplers]
+Usage: optuna_bench.py OUT SEEDS MO_TRIALS SO_TRIALS [problems] [samplers] [startup.json]
+
+With startup.json (from startup_design.py), each run first enqueues that problem's and seed's
+shared start-up points, and the rows are marked "startup": "shared".
 """
 
 import json
@@ -76,9 +79,11 @@ def make_sampler(name, seed):
     raise ValueError(name)
 
 
-def run(problem, sampler_name, seed, n):
+def run(problem, sampler_name, seed, n, startup=None):
     low, high, m, fn = PROBLEMS[problem]
     study = optuna.create_study(directions=["minimize"] * m, sampler=make_sampler(sampler_name, seed))
+    for point in startup or []:
+        study.enqueue_trial({f"x{i}": v for i, v in enumerate(point)})
     dists = {f"x{i}": optuna.distributions.FloatDistribution(low[i], high[i]) for i in range(len(low))}
     sampler_seconds = 0.0
     for _ in range(n):
@@ -88,14 +93,21 @@ def run(problem, sampler_name, seed, n):
         x = [trial.params[f"x{i}"] for i in range(len(low))]
         study.tell(trial, fn(x))
     values = [t.values for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    return {"side": "optuna", "sampler": sampler_name, "problem": problem, "seed": seed, "trials": n,
-            "ms_per_trial": sampler_seconds * 1000 / n, "values": values}
+    row = {"side": "optuna", "sampler": sampler_name, "problem": problem, "seed": seed, "trials": n,
+           "ms_per_trial": sampler_seconds * 1000 / n, "values": values}
+    if startup:
+        row["startup"] = "shared"
+    return row
 
 
 def main():
     out, seeds, mo_trials, so_trials = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     problems = (sys.argv[5] if len(sys.argv) > 5 else ",".join(PROBLEMS)).split(",")
     samplers = (sys.argv[6] if len(sys.argv) > 6 else "tpe,gp").split(",")
+    design = {}
+    if len(sys.argv) > 7:
+        with open(sys.argv[7]) as f:
+            design = json.load(f)
     with open(out, "a") as f:
         for problem in PROBLEMS:
             if problem not in problems:
@@ -104,7 +116,7 @@ def main():
             for sampler in samplers:
                 for seed in range(seeds):
                     try:
-                        row = run(problem, sampler, seed, n)
+                        row = run(problem, sampler, seed, n, design.get(problem, {}).get(str(seed)))
                     except ImportError as e:  # GPSampler needs torch
                         print(f"optuna {sampler} {problem}: skipped ({e})", file=sys.stderr)
                         break

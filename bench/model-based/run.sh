@@ -8,18 +8,23 @@
 #     --quick        3 seeds (same trial counts)
 #     --problems     subset of zdt1,zdt2,dtlz2,branin,hartmann6,rosenbrock10
 #     --sequential   run the Java and Python sides one after the other (cleaner timings)
+#     --shared-startup both sides enqueue the same 10 uniform start-up points per problem and seed
+#                    (startup_design.py): on multimodal problems the start-up draw decides which
+#                    basin a GP settles in, and this pairs the runs so only the samplers differ
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SEEDS=10
 PROBLEMS=zdt1,zdt2,dtlz2,branin,hartmann6,rosenbrock10
 SEQUENTIAL=0
+SHARED_STARTUP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS="$2"; shift 2 ;;
     --quick) SEEDS=3; shift ;;
     --problems) PROBLEMS="$2"; shift 2 ;;
     --sequential) SEQUENTIAL=1; shift ;;
+    --shared-startup) SHARED_STARTUP=1; shift ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -54,10 +59,18 @@ CP="optimizers/target/classes:optimizers/target/test-classes:$(cat optimizers/ta
 OUT="bench/results/model-based-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 echo "== results in $OUT (seeds=$SEEDS, $MO_TRIALS multi-objective / $SO_TRIALS single-objective trials)" >&2
+STARTUP_ARG=()
+if [ "$SHARED_STARTUP" = 1 ]; then
+  "$VENV/bin/python" bench/model-based/startup_design.py "$OUT/startup.json" "$SEEDS" 10 "$PROBLEMS"
+  STARTUP_ARG=("$OUT/startup.json")
+  echo "== shared start-up design: $OUT/startup.json" >&2
+fi
 START=$(date +%s)
 JAVA_CMD=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$CP"
-  dev.knobflow.optimizers.bench.ModelBasedBench "$OUT/knobflow.jsonl" "$SEEDS" "$MO_TRIALS" "$SO_TRIALS" "$PROBLEMS" tpe,gp,auto)
-PY_CMD=("$VENV/bin/python" bench/model-based/optuna_bench.py "$OUT/optuna.jsonl" "$SEEDS" "$MO_TRIALS" "$SO_TRIALS" "$PROBLEMS" "$OPTUNA_SAMPLERS")
+  dev.knobflow.optimizers.bench.ModelBasedBench "$OUT/knobflow.jsonl" "$SEEDS" "$MO_TRIALS" "$SO_TRIALS" "$PROBLEMS" tpe,gp,auto
+  "${STARTUP_ARG[@]}")
+PY_CMD=("$VENV/bin/python" bench/model-based/optuna_bench.py "$OUT/optuna.jsonl" "$SEEDS" "$MO_TRIALS" "$SO_TRIALS" "$PROBLEMS" "$OPTUNA_SAMPLERS"
+  "${STARTUP_ARG[@]}")
 if [ "$SEQUENTIAL" = 1 ]; then
   "${JAVA_CMD[@]}"
   "${PY_CMD[@]}"

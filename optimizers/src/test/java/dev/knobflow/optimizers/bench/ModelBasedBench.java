@@ -1,5 +1,6 @@
 package dev.knobflow.optimizers.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -26,7 +27,9 @@ import java.util.Set;
  * Runs Knobflow's TPE, GP and Auto samplers on the bench problems and appends one JSON line per run
  * (problem, sampler, seed, every trial's objective values, sampler milliseconds per trial) to the
  * output file. Usage: {@code ModelBasedBench OUT_FILE SEEDS MO_TRIALS SO_TRIALS [problems]
- * [samplers]}.
+ * [samplers] [startup.json]}. With {@code startup.json} (written by {@code
+ * bench/model-based/startup_design.py}), each run first enqueues the shared start-up points of its
+ * problem and seed, as the Optuna side does, and its row is marked {@code "startup": "shared"}.
  */
 public final class ModelBasedBench {
 
@@ -46,6 +49,7 @@ public final class ModelBasedBench {
                 .split(","));
     List<String> samplers = List.of((args.length > 5 ? args[5] : "tpe,gp,auto").split(","));
     ObjectMapper json = new ObjectMapper();
+    JsonNode design = args.length > 6 ? json.readTree(Path.of(args[6]).toFile()) : null;
     try (BufferedWriter w =
         Files.newBufferedWriter(
             out, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
@@ -56,7 +60,9 @@ public final class ModelBasedBench {
         int trials = problem.objectives() > 1 ? moTrials : soTrials;
         for (String samplerName : samplers) {
           for (int seed = 0; seed < seeds; seed++) {
-            Map<String, Object> row = run(problem, samplerName, seed, trials);
+            JsonNode startup =
+                design == null ? null : design.path(problem.name()).get(String.valueOf(seed));
+            Map<String, Object> row = run(problem, samplerName, seed, trials, startup);
             w.write(json.writeValueAsString(row));
             w.newLine();
             w.flush();
@@ -84,7 +90,8 @@ public final class ModelBasedBench {
     };
   }
 
-  static Map<String, Object> run(BenchProblems.Problem problem, String samplerName, int seed, int n)
+  static Map<String, Object> run(
+      BenchProblems.Problem problem, String samplerName, int seed, int n, JsonNode startup)
       throws Exception {
     SearchSpace.Builder space = SearchSpace.builder();
     for (int i = 0; i < problem.dimension(); i++) {
@@ -101,6 +108,15 @@ public final class ModelBasedBench {
             .sampler(sampler(samplerName, seed))
             .seed(seed)
             .build();
+    if (startup != null) {
+      for (JsonNode point : startup) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (int i = 0; i < problem.dimension(); i++) {
+          params.put("x" + i, point.get(i).asDouble());
+        }
+        study.enqueue(params);
+      }
+    }
     long samplerNanos = 0;
     long samplerCpuNanos = 0;
     long lastTwentyCpuNanos = 0;
@@ -134,6 +150,9 @@ public final class ModelBasedBench {
     row.put("cpu_ms_per_trial", samplerCpuNanos / 1e6 / n);
     row.put("cpu_ms_last_20_trials", lastTwentyCpuNanos / 1e6 / Math.min(20, n));
     row.put("values", values);
+    if (startup != null) {
+      row.put("startup", "shared");
+    }
     return row;
   }
 }

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 public final class ModelBasedReport {
 
+  private static final String SHARED_SUFFIX = " (shared start-up)";
+
   private ModelBasedReport() {}
 
   record Run(String label, double score, double ms, double cpuMs) {}
@@ -37,7 +39,11 @@ public final class ModelBasedReport {
         }
         JsonNode row = json.readTree(line);
         BenchProblems.Problem problem = problems.get(row.get("problem").asText());
-        String label = row.get("side").asText() + " " + row.get("sampler").asText();
+        String label =
+            row.get("side").asText()
+                + " "
+                + row.get("sampler").asText()
+                + (row.path("startup").asText().equals("shared") ? SHARED_SUFFIX : "");
         double[][] values = new double[row.get("values").size()][];
         for (int i = 0; i < values.length; i++) {
           JsonNode v = row.get("values").get(i);
@@ -65,7 +71,7 @@ public final class ModelBasedReport {
           mo ? String.valueOf(problem.optimum()) : "regret 0");
       System.out.printf(
           Locale.ROOT,
-          "  %-18s %4s %11s %11s %11s %9s %10s %10s%n",
+          "  %-36s %4s %11s %11s %11s %9s %10s %10s%n",
           "sampler",
           "runs",
           "median",
@@ -74,8 +80,6 @@ public final class ModelBasedReport {
           mo ? "med/opt" : "",
           "ms/trial",
           "cpu ms");
-      double bestOptuna = mo ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-      String bestOptunaLabel = "-";
       Map<String, Double> medians = new TreeMap<>();
       for (Map.Entry<String, List<Run>> s : e.getValue().entrySet()) {
         double[] scores = s.getValue().stream().mapToDouble(Run::score).toArray();
@@ -85,7 +89,7 @@ public final class ModelBasedReport {
         medians.put(s.getKey(), median);
         System.out.printf(
             Locale.ROOT,
-            "  %-18s %4d %11.4g %11.4g %11.4g %9s %10.1f %10s%n",
+            "  %-36s %4d %11.4g %11.4g %11.4g %9s %10.1f %10s%n",
             s.getKey(),
             scores.length,
             median,
@@ -94,24 +98,44 @@ public final class ModelBasedReport {
             mo ? String.format(Locale.ROOT, "%.3f", median / problem.optimum()) : "",
             median(ms),
             Double.isNaN(median(cpu)) ? "-" : String.format(Locale.ROOT, "%.1f", median(cpu)));
-        if (s.getKey().startsWith("optuna") && (mo ? median > bestOptuna : median < bestOptuna)) {
-          bestOptuna = median;
-          bestOptunaLabel = s.getKey();
-        }
       }
-      Double auto = medians.get("knobflow auto");
-      if (auto != null && !bestOptunaLabel.equals("-")) {
-        boolean wins = mo ? auto > bestOptuna : auto <= bestOptuna;
-        System.out.printf(
-            Locale.ROOT,
-            "  knobflow auto vs best Optuna (%s): %.4g vs %.4g, ratio %.3f -> %s%n",
-            bestOptunaLabel,
-            auto,
-            bestOptuna,
-            mo ? auto / bestOptuna : (bestOptuna == 0 ? Double.NaN : auto / bestOptuna),
-            wins ? "knobflow better or equal" : "Optuna better");
+      // Runs from a shared start-up design are compared only with each other.
+      for (String startup : List.of("", SHARED_SUFFIX)) {
+        compareAutoWithBestOptuna(medians, startup, mo);
       }
     }
+  }
+
+  private static void compareAutoWithBestOptuna(
+      Map<String, Double> medians, String startup, boolean mo) {
+    Double auto = medians.get("knobflow auto" + startup);
+    double bestOptuna = mo ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    String bestOptunaLabel = null;
+    for (Map.Entry<String, Double> m : medians.entrySet()) {
+      String label = m.getKey();
+      boolean sameStartup =
+          startup.isEmpty() ? !label.endsWith(SHARED_SUFFIX) : label.endsWith(startup);
+      double median = m.getValue();
+      if (label.startsWith("optuna")
+          && sameStartup
+          && (mo ? median > bestOptuna : median < bestOptuna)) {
+        bestOptuna = median;
+        bestOptunaLabel = label;
+      }
+    }
+    if (auto == null || bestOptunaLabel == null) {
+      return;
+    }
+    boolean wins = mo ? auto > bestOptuna : auto <= bestOptuna;
+    System.out.printf(
+        Locale.ROOT,
+        "  knobflow auto%s vs best Optuna (%s): %.4g vs %.4g, ratio %.3f -> %s%n",
+        startup,
+        bestOptunaLabel,
+        auto,
+        bestOptuna,
+        mo ? auto / bestOptuna : (bestOptuna == 0 ? Double.NaN : auto / bestOptuna),
+        wins ? "knobflow better or equal" : "Optuna better");
   }
 
   static double score(BenchProblems.Problem problem, double[][] values) {
