@@ -75,6 +75,35 @@ class AcquisitionsTest {
   }
 
   @Test
+  void threeObjectiveDecompositionHasTwoBoxesPerFrontPointAndStaysExact() {
+    // 80 mutually non-dominated points on the unit sphere (DTLZ2's front): a staircase per slab
+    // would give thousands of boxes; continuing unchanged columns gives at most 2k + 1.
+    SplittableRandom r = new SplittableRandom(4);
+    int k = 80;
+    double[][] front = new double[k][3];
+    for (double[] p : front) {
+      double norm = 0;
+      for (int j = 0; j < 3; j++) {
+        p[j] = Math.abs(gaussian(r));
+        norm += p[j] * p[j];
+      }
+      for (int j = 0; j < 3; j++) {
+        p[j] /= Math.sqrt(norm);
+      }
+    }
+    double[] ref = {1.1, 1.1, 1.1};
+    HypervolumeBoxes boxes = HypervolumeBoxes.of(front, ref);
+    assertTrue(boxes.size() <= 2 * k + 1, "boxes: " + boxes.size());
+    double base = Hypervolume.compute(front, ref);
+    for (int t = 0; t < 100; t++) {
+      double[] y = {1.2 * r.nextDouble(), 1.2 * r.nextDouble(), 1.2 * r.nextDouble()};
+      double[][] with = java.util.Arrays.copyOf(front, k + 1);
+      with[k] = y;
+      assertEquals(Hypervolume.compute(with, ref) - base, boxes.improvement(y), 1e-9);
+    }
+  }
+
+  @Test
   void expectedHypervolumeImprovementIsPositiveOnlyWhereImprovementIsPossible() {
     double[][] front = {{0, 1}, {0.5, 0.5}, {1, 0}};
     HypervolumeBoxes boxes = HypervolumeBoxes.of(front, new double[] {2, 2});
