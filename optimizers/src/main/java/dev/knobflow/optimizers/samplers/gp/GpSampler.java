@@ -73,8 +73,12 @@ public final class GpSampler implements Sampler {
   /** No refit from the default start beyond this many training points (the warm chain goes on). */
   private static final int FULL_REFIT_MAX = 100;
 
-  /** The most front points (by hypervolume contribution) in a 3-objective box decomposition. */
-  private static final int MAX_3D_FRONT = 30;
+  /**
+   * The most front points (by hypervolume contribution) in a 3-objective box decomposition. The
+   * decomposition has 2k + 1 boxes for k points, so this only bounds the cost in long studies; a
+   * cap of 30 (when the decomposition had O(k^2) boxes) left DTLZ2 at 0.709 of HV instead of 0.75.
+   */
+  private static final int MAX_3D_FRONT = 100;
 
   /** Skewness of the losses above which their tail is log-compressed ({@link #tailWarped}). */
   private static final double TAIL_SKEWNESS = 1.0;
@@ -105,10 +109,13 @@ public final class GpSampler implements Sampler {
    * A local search stops once an iteration raises the log acquisition by less than this (times
    * max(1, |value|)); from {@link #LATE_POINTS} on the looser {@link #LATE_LOCAL_TOLERANCE}: late
    * in a study finer steps rarely change which point is proposed, early they do (Branin's regret).
+   * Late, a rise of 0.1% of the acquisition is the floor: with 3 objectives the local searches were
+   * 45% of the sampler's time at 200 trials with 1e-6, a third of that with 1e-3, and DTLZ2's
+   * hypervolume was the same.
    */
   private static final double LOCAL_TOLERANCE = 1e-9;
 
-  private static final double LATE_LOCAL_TOLERANCE = 1e-6;
+  private static final double LATE_LOCAL_TOLERANCE = 1e-3;
 
   private final long seed;
   private final int startupTrials;
