@@ -15,6 +15,7 @@ import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.distributions.IntDistribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -276,5 +277,63 @@ class GpSamplerTest {
         GpSampler.hypervolumeOutput(2, observed2, new boolean[] {true, true, true, true});
     double beyond2 = two.value(new double[] {-0.5, 2}, new double[] {tiny, tiny});
     assertTrue(beyond2 > -20, "2 objectives keep the far reference: " + beyond2);
+  }
+
+  @Test
+  void aThreeObjectiveStudyRefitsItsModelsAThirdAsOftenLateAndStillConvergesOnTheFront() {
+    // DTLZ2 in 4 variables: the front is the unit sphere's octant, reached at x2 = x3 = 0.5.
+    SearchSpace space =
+        SearchSpace.builder()
+            .add("x0", FloatDistribution.of(0, 1))
+            .add("x1", FloatDistribution.of(0, 1))
+            .add("x2", FloatDistribution.of(0, 1))
+            .add("x3", FloatDistribution.of(0, 1))
+            .build();
+    Study study =
+        Study.builder("gp-dtlz2")
+            .objectives(
+                Objective.minimize("f1"), Objective.minimize("f2"), Objective.minimize("f3"))
+            .space(space)
+            .sampler(GpSampler.seeded(5))
+            .build();
+    int trials = 125;
+    for (int i = 0; i < trials; i++) {
+      Trial t = study.ask();
+      double[] x = new double[4];
+      for (int j = 0; j < 4; j++) {
+        x[j] = ((Number) t.params().get("x" + j)).doubleValue();
+      }
+      double g = Math.pow(x[2] - 0.5, 2) + Math.pow(x[3] - 0.5, 2);
+      double a = x[0] * Math.PI / 2;
+      double b = x[1] * Math.PI / 2;
+      study.tell(
+          t,
+          TrialResult.of(
+              (1 + g) * Math.cos(a) * Math.cos(b),
+              (1 + g) * Math.cos(a) * Math.sin(b),
+              (1 + g) * Math.sin(a)));
+    }
+    List<FrozenTrial> done = study.trials();
+    int refits = 0;
+    int late = 0;
+    for (int i = 101; i < trials; i++) {
+      Object before = done.get(i - 1).systemAttrs().get("gp_theta_obj0");
+      Object now = done.get(i).systemAttrs().get("gp_theta_obj0");
+      assertNotNull(now, "trial " + i + " has hyperparameters");
+      if (!now.equals(before)) {
+        refits++;
+        assertEquals(0, i % GpSampler.refitInterval(i, 3), "refit at trial " + i);
+      }
+      double norm = 0;
+      for (double v : done.get(i).values()) {
+        norm += v * v;
+      }
+      if (Math.sqrt(norm) < 1.01) {
+        late++;
+      }
+    }
+    // One model alone would refit every 4 to 6 trials here (5 times), three models every 12 to 18.
+    assertTrue(refits >= 1 && refits <= 2, "refits in trials 101-124: " + refits);
+    assertTrue(late >= 12, "late trials within 1% of the front: " + late + " of 24");
   }
 }
