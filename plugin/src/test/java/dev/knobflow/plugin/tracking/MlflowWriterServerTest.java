@@ -49,14 +49,20 @@ class MlflowWriterServerTest {
         MlflowTracking.open(
             MlflowConnection.of(proxy.uri()), fastOptions().linger(Duration.ofSeconds(30)).build());
     proxy.reset();
-    long before = tracking.writer().stats().requests();
+    WriterStats before = tracking.writer().stats();
     for (int step = 0; step < 2500; step++) {
       tracking.writer().logMetric(run, "loss", 1.0 / (step + 1), 1_000L + step, step);
     }
     tracking.writer().flush(Duration.ofSeconds(60));
 
     assertEquals(3, proxy.count("/runs/log-batch"), "log-batch requests on the wire");
-    assertEquals(3, tracking.writer().stats().requests() - before, "writer's request counter");
+    // The counter includes attempts repeated after a transient failure (on a loaded machine a
+    // fresh connection to the proxy is now and then reset before the request reaches it).
+    WriterStats after = tracking.writer().stats();
+    assertEquals(
+        3,
+        (after.requests() - after.retries()) - (before.requests() - before.retries()),
+        "writer's first attempts");
     List<MetricPoint> history = tracking.runs().metricHistory(run, "loss");
     assertEquals(2500, history.size());
     for (int step = 0; step < 2500; step++) {
