@@ -210,39 +210,15 @@ public final class HypervolumeBoxes {
     }
     double[][] pairTerms = new double[m][];
     for (int j = 0; j < m; j++) {
-      double logSd = Math.log(sd[j]);
-      double[] vs = values[j];
-      double[] logPsi = new double[vs.length];
-      for (int v = 0; v < logPsi.length; v++) {
-        double z = (vs[v] - mean[j]) / sd[j];
-        logPsi[v] = z >= CERTAIN_Z ? Math.log(vs[v] - mean[j]) : logSd + Acquisitions.logH(z);
-      }
+      double[] z = new double[values[j].length];
+      double[] logPsi = logPsi(values[j], mean[j], sd[j], z);
       double[] terms = new double[pairLower[j].length];
       for (int p = 0; p < terms.length; p++) {
-        int hi = pairUpper[j][p];
-        int lo = pairLower[j][p];
-        double logU = logPsi[hi];
-        if (lo < 0) {
-          terms[p] = logU;
-        } else if ((vs[lo] - mean[j]) / sd[j] >= CERTAIN_Z) {
-          terms[p] = Math.log(vs[hi] - vs[lo]); // the whole interval is improved for certain
-        } else {
-          double diff = logPsi[lo] - logU;
-          terms[p] = diff >= 0 ? Double.NEGATIVE_INFINITY : logU + FastNormal.log1mExp(diff);
-        }
+        terms[p] = pairTerm(j, p, z, logPsi);
       }
       pairTerms[j] = terms;
     }
-    double[] terms = new double[lower.length];
-    for (int b = 0; b < lower.length; b++) {
-      double t = 0;
-      int[] pair = boxPair[b];
-      for (int j = 0; j < m; j++) {
-        t += pairTerms[j][pair[j]];
-      }
-      terms[b] = t;
-    }
-    return NormalMath.logSumExp(terms, 0, terms.length);
+    return NormalMath.logSumExp(boxTerms(pairTerms), 0, lower.length);
   }
 
   /**
@@ -263,15 +239,8 @@ public final class HypervolumeBoxes {
     double[][] pairMu = new double[m][];
     double[][] pairSd = new double[m][];
     for (int j = 0; j < m; j++) {
-      double logSd = Math.log(sd[j]);
-      int count = values[j].length;
-      double[] z = new double[count];
-      double[] logPsi = new double[count];
-      for (int v = 0; v < count; v++) {
-        z[v] = (values[j][v] - mean[j]) / sd[j];
-        logPsi[v] =
-            z[v] >= CERTAIN_Z ? Math.log(values[j][v] - mean[j]) : logSd + Acquisitions.logH(z[v]);
-      }
+      double[] z = new double[values[j].length];
+      double[] logPsi = logPsi(values[j], mean[j], sd[j], z);
       int pairs = pairLower[j].length;
       double[] terms = new double[pairs];
       double[] gMu = new double[pairs];
@@ -279,22 +248,10 @@ public final class HypervolumeBoxes {
       for (int p = 0; p < pairs; p++) {
         int hi = pairUpper[j][p];
         int lo = pairLower[j][p];
-        double logU = logPsi[hi];
-        double logD;
-        if (lo >= 0 && z[lo] >= CERTAIN_Z) {
-          // The whole interval is improved for certain: its width, independent of mu and sigma.
-          terms[p] = Math.log(values[j][hi] - values[j][lo]);
-          continue;
-        }
-        if (lo < 0) {
-          logD = logU;
-        } else {
-          double diff = logPsi[lo] - logU;
-          logD = diff >= 0 ? Double.NEGATIVE_INFINITY : logU + FastNormal.log1mExp(diff);
-        }
+        double logD = pairTerm(j, p, z, logPsi);
         terms[p] = logD;
-        if (logD == Double.NEGATIVE_INFINITY) {
-          continue;
+        if (logD == Double.NEGATIVE_INFINITY || (lo >= 0 && z[lo] >= CERTAIN_Z)) {
+          continue; // no improvement, or a certain one that does not move with mu or sigma
         }
         double zu = z[hi];
         double probability; // (Phi(zu) - Phi(zl)) / D
@@ -319,15 +276,7 @@ public final class HypervolumeBoxes {
       pairMu[j] = gMu;
       pairSd[j] = gSd;
     }
-    double[] terms = new double[lower.length];
-    for (int b = 0; b < lower.length; b++) {
-      double t = 0;
-      int[] pair = boxPair[b];
-      for (int j = 0; j < m; j++) {
-        t += pairTerms[j][pair[j]];
-      }
-      terms[b] = t;
-    }
+    double[] terms = boxTerms(pairTerms);
     double total = NormalMath.logSumExp(terms, 0, terms.length);
     if (!Double.isFinite(total)) {
       return total;
@@ -346,18 +295,49 @@ public final class HypervolumeBoxes {
     return total;
   }
 
-  /** log(psi(u) - psi(l)). */
-  static double logPsiDifference(double u, double l, double mu, double sd) {
-    double logU = Math.log(sd) + Acquisitions.logH((u - mu) / sd);
-    if (l == Double.NEGATIVE_INFINITY) {
+  /**
+   * log psi at each distinct bound of one objective, writing the bounds' standardised distances
+   * above the mean into {@code z}.
+   */
+  private static double[] logPsi(double[] bounds, double mean, double sd, double[] z) {
+    double logSd = Math.log(sd);
+    double[] out = new double[bounds.length];
+    for (int v = 0; v < bounds.length; v++) {
+      z[v] = (bounds[v] - mean) / sd;
+      out[v] = z[v] >= CERTAIN_Z ? Math.log(bounds[v] - mean) : logSd + Acquisitions.logH(z[v]);
+    }
+    return out;
+  }
+
+  /**
+   * log(psi(u) - psi(l)) of objective {@code j}'s bound pair {@code p} (no lower bound: psi(u)).
+   */
+  private double pairTerm(int j, int p, double[] z, double[] logPsi) {
+    int hi = pairUpper[j][p];
+    int lo = pairLower[j][p];
+    double logU = logPsi[hi];
+    if (lo < 0) {
       return logU;
     }
-    double logL = Math.log(sd) + Acquisitions.logH((l - mu) / sd);
-    double diff = logL - logU;
-    if (diff >= 0) {
-      return Double.NEGATIVE_INFINITY;
+    if (z[lo] >= CERTAIN_Z) {
+      return Math.log(values[j][hi] - values[j][lo]); // the whole interval is improved for certain
     }
-    return logU + FastNormal.log1mExp(diff);
+    double diff = logPsi[lo] - logU;
+    return diff >= 0 ? Double.NEGATIVE_INFINITY : logU + FastNormal.log1mExp(diff);
+  }
+
+  /** Each box's log expected improvement: the sum of its objectives' pair terms. */
+  private double[] boxTerms(double[][] pairTerms) {
+    double[] terms = new double[lower.length];
+    for (int b = 0; b < lower.length; b++) {
+      double t = 0;
+      int[] pair = boxPair[b];
+      for (int j = 0; j < pair.length; j++) {
+        t += pairTerms[j][pair[j]];
+      }
+      terms[b] = t;
+    }
+    return terms;
   }
 
   @Override

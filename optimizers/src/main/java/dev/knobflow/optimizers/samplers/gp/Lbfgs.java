@@ -24,36 +24,19 @@ final class Lbfgs {
     if (!Double.isFinite(fx)) {
       return fx;
     }
-    double[][] s = new double[memory][d];
-    double[][] y = new double[memory][d];
-    double[] rho = new double[memory];
-    int stored = 0;
-    int head = 0;
+    History history = new History(memory, d);
     double[] direction = new double[d];
-    double[] alpha = new double[memory];
     double[] xNew = new double[d];
     double[] gNew = new double[d];
     for (int iter = 0; iter < maxIterations; iter++) {
-      // Two-loop recursion for direction = -H g.
+      // direction = -H g; without curvature pairs, a steepest-descent step of length at most 1.
       System.arraycopy(g, 0, direction, 0, d);
-      for (int k = 0; k < stored; k++) {
-        int i = Math.floorMod(head - 1 - k, memory);
-        alpha[i] = rho[i] * dot(s[i], direction);
-        axpy(-alpha[i], y[i], direction);
-      }
-      if (stored > 0) {
-        int last = Math.floorMod(head - 1, memory);
-        double gammaScale = dot(s[last], y[last]) / dot(y[last], y[last]);
-        scale(direction, gammaScale);
-      } else {
+      double firstScale = 1.0;
+      if (history.isEmpty()) {
         double norm = Math.sqrt(dot(g, g));
-        scale(direction, norm > 0 ? 1.0 / Math.max(1.0, norm) : 1.0);
+        firstScale = norm > 0 ? 1.0 / Math.max(1.0, norm) : 1.0;
       }
-      for (int k = stored - 1; k >= 0; k--) {
-        int i = Math.floorMod(head - 1 - k, memory);
-        double beta = rho[i] * dot(y[i], direction);
-        axpy(alpha[i] - beta, s[i], direction);
-      }
+      history.applyInverseHessian(direction, firstScale);
       scale(direction, -1.0);
       double slope = dot(direction, g);
       if (!(slope < 0)) {
@@ -62,7 +45,7 @@ final class Lbfgs {
           direction[j] = -g[j];
         }
         slope = -dot(g, g);
-        stored = 0;
+        history.clear();
       }
       double step = 1.0;
       double fNew = Double.NaN;
@@ -81,18 +64,7 @@ final class Lbfgs {
       if (!accepted) {
         break;
       }
-      double[] sNext = s[head];
-      double[] yNext = y[head];
-      for (int j = 0; j < d; j++) {
-        sNext[j] = xNew[j] - x[j];
-        yNext[j] = gNew[j] - g[j];
-      }
-      double sy = dot(sNext, yNext);
-      if (sy > 1e-12) {
-        rho[head] = 1.0 / sy;
-        head = (head + 1) % memory;
-        stored = Math.min(stored + 1, memory);
-      }
+      history.add(x, xNew, g, gNew);
       double improvement = fx - fNew;
       System.arraycopy(xNew, 0, x, 0, d);
       System.arraycopy(gNew, 0, g, 0, d);
@@ -133,13 +105,8 @@ final class Lbfgs {
     if (!Double.isFinite(fx)) {
       return fx;
     }
-    double[][] s = new double[memory][d];
-    double[][] y = new double[memory][d];
-    double[] rho = new double[memory];
-    int stored = 0;
-    int head = 0;
+    History history = new History(memory, d);
     double[] direction = new double[d];
-    double[] alpha = new double[memory];
     double[] xNew = new double[d];
     double[] gNew = new double[d];
     boolean[] free = new boolean[d];
@@ -157,22 +124,7 @@ final class Lbfgs {
       for (int j = 0; j < d; j++) {
         direction[j] = free[j] ? g[j] : 0;
       }
-      for (int k = 0; k < stored; k++) {
-        int i = Math.floorMod(head - 1 - k, memory);
-        alpha[i] = rho[i] * dot(s[i], direction);
-        axpy(-alpha[i], y[i], direction);
-      }
-      if (stored > 0) {
-        int last = Math.floorMod(head - 1, memory);
-        scale(direction, dot(s[last], y[last]) / dot(y[last], y[last]));
-      } else {
-        scale(direction, 0.1 / projectedNorm);
-      }
-      for (int k = stored - 1; k >= 0; k--) {
-        int i = Math.floorMod(head - 1 - k, memory);
-        double beta = rho[i] * dot(y[i], direction);
-        axpy(alpha[i] - beta, s[i], direction);
-      }
+      history.applyInverseHessian(direction, 0.1 / projectedNorm);
       for (int j = 0; j < d; j++) {
         direction[j] = free[j] ? -direction[j] : 0;
       }
@@ -180,7 +132,7 @@ final class Lbfgs {
         for (int j = 0; j < d; j++) {
           direction[j] = free[j] ? -g[j] * 0.1 / projectedNorm : 0;
         }
-        stored = 0;
+        history.clear();
       }
       double step = 1.0;
       double fNew = Double.NaN;
@@ -201,18 +153,7 @@ final class Lbfgs {
       if (!accepted) {
         break;
       }
-      double[] sNext = s[head];
-      double[] yNext = y[head];
-      for (int j = 0; j < d; j++) {
-        sNext[j] = xNew[j] - x[j];
-        yNext[j] = gNew[j] - g[j];
-      }
-      double sy = dot(sNext, yNext);
-      if (sy > 1e-12) {
-        rho[head] = 1.0 / sy;
-        head = (head + 1) % memory;
-        stored = Math.min(stored + 1, memory);
-      }
+      history.add(x, xNew, g, gNew);
       double improvement = fx - fNew;
       System.arraycopy(xNew, 0, x, 0, d);
       System.arraycopy(gNew, 0, g, 0, d);
@@ -222,6 +163,72 @@ final class Lbfgs {
       }
     }
     return fx;
+  }
+
+  /** The last {@code memory} curvature pairs (step, gradient change) and the two-loop recursion. */
+  private static final class History {
+    private final double[][] s;
+    private final double[][] y;
+    private final double[] rho;
+    private final double[] alpha;
+    private final int memory;
+    private int stored;
+    private int head;
+
+    History(int memory, int d) {
+      this.memory = memory;
+      s = new double[memory][d];
+      y = new double[memory][d];
+      rho = new double[memory];
+      alpha = new double[memory];
+    }
+
+    boolean isEmpty() {
+      return stored == 0;
+    }
+
+    void clear() {
+      stored = 0;
+    }
+
+    /**
+     * Replaces {@code q} by the inverse-Hessian estimate times {@code q}; with no pairs stored, by
+     * {@code firstScale q}.
+     */
+    void applyInverseHessian(double[] q, double firstScale) {
+      for (int k = 0; k < stored; k++) {
+        int i = Math.floorMod(head - 1 - k, memory);
+        alpha[i] = rho[i] * dot(s[i], q);
+        axpy(-alpha[i], y[i], q);
+      }
+      if (stored > 0) {
+        int last = Math.floorMod(head - 1, memory);
+        scale(q, dot(s[last], y[last]) / dot(y[last], y[last]));
+      } else {
+        scale(q, firstScale);
+      }
+      for (int k = stored - 1; k >= 0; k--) {
+        int i = Math.floorMod(head - 1 - k, memory);
+        double beta = rho[i] * dot(y[i], q);
+        axpy(alpha[i] - beta, s[i], q);
+      }
+    }
+
+    /** Stores the step from {@code x} to {@code xNew} when its curvature is positive. */
+    void add(double[] x, double[] xNew, double[] g, double[] gNew) {
+      double[] sNext = s[head];
+      double[] yNext = y[head];
+      for (int j = 0; j < x.length; j++) {
+        sNext[j] = xNew[j] - x[j];
+        yNext[j] = gNew[j] - g[j];
+      }
+      double sy = dot(sNext, yNext);
+      if (sy > 1e-12) {
+        rho[head] = 1.0 / sy;
+        head = (head + 1) % memory;
+        stored = Math.min(stored + 1, memory);
+      }
+    }
   }
 
   private static double dot(double[] a, double[] b) {

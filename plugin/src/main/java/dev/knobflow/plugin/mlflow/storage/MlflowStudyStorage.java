@@ -279,7 +279,9 @@ public final class MlflowStudyStorage implements StudyStorage {
     while (true) {
       List<RunRecord> choosing =
           server
-              .search(experimentId(true), trialFilter(s) + " AND attributes.status = 'RUNNING'")
+              .search(
+                  experimentId(true),
+                  StorageTags.trialFilter(s.name) + " AND attributes.status = 'RUNNING'")
               .stream()
               .filter(r -> !r.runId().equals(self))
               .filter(r -> !r.metrics().containsKey(StorageTags.TICKET_METRIC))
@@ -308,7 +310,12 @@ public final class MlflowStudyStorage implements StudyStorage {
 
   /** Trial runs of the study with a ticket of at least {@code from}, not abandoned. */
   private List<RunRecord> ticketedFrom(StudyCache s, long from) {
-    String filter = trialFilter(s) + " AND metrics.`" + StorageTags.TICKET_METRIC + "` >= " + from;
+    String filter =
+        StorageTags.trialFilter(s.name)
+            + " AND metrics.`"
+            + StorageTags.TICKET_METRIC
+            + "` >= "
+            + from;
     return server.search(experimentId(true), filter).stream()
         .filter(r -> !r.tags().containsKey(StorageTags.ABANDONED))
         .toList();
@@ -539,7 +546,7 @@ public final class MlflowStudyStorage implements StudyStorage {
       return;
     }
     server.flush(); // read our own writes
-    String base = trialFilter(s);
+    String base = StorageTags.trialFilter(s.name);
     boolean full = !s.loaded || now - s.lastFullReadNanos > options.fullRefreshInterval().toNanos();
     List<RunRecord> runs =
         full
@@ -758,12 +765,6 @@ public final class MlflowStudyStorage implements StudyStorage {
                   .orElse(null);
     }
     return experimentId;
-  }
-
-  private static String trialFilter(StudyCache s) {
-    return StorageTags.tagEquals(StorageTags.KIND, StorageTags.KIND_TRIAL)
-        + " AND "
-        + StorageTags.tagEquals(StorageTags.STUDY, s.name);
   }
 
   private static RunOutcome runOutcome(TrialState state) {

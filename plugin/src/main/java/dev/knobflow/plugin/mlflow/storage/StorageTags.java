@@ -143,6 +143,11 @@ final class StorageTags {
     return out;
   }
 
+  /** The MLflow search filter for the trial runs of {@code study}. */
+  static String trialFilter(String study) {
+    return tagEquals(KIND, KIND_TRIAL) + " AND " + tagEquals(STUDY, study);
+  }
+
   /** An MLflow search filter term: tag {@code key} equals {@code value}. */
   static String tagEquals(String key, String value) {
     if (value.contains("'")) {

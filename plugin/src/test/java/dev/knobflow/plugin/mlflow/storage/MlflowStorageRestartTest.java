@@ -75,9 +75,7 @@ class MlflowStorageRestartTest {
       List<RunRecord> trials =
           tracking
               .runs()
-              .searchRuns(
-                  List.of(experimentId),
-                  "tags.`knobflow.kind` = 'trial' AND tags.`knobflow.study` = 'restart'")
+              .searchRuns(List.of(experimentId), StorageTags.trialFilter("restart"))
               .stream()
               .filter(r -> r.tags().containsKey("knobflow.number"))
               .filter(r -> !r.tags().containsKey("knobflow.abandoned"))

@@ -125,11 +125,7 @@ class MlflowStorageWorkersRestartTest {
     try (MlflowTracking tracking = MlflowTracking.open(connection)) {
       String experimentId = tracking.runs().findExperimentId(experiment).orElseThrow();
       List<RunRecord> all =
-          tracking
-              .runs()
-              .searchRuns(
-                  List.of(experimentId),
-                  "tags.`knobflow.kind` = 'trial' AND tags.`knobflow.study` = '" + STUDY + "'");
+          tracking.runs().searchRuns(List.of(experimentId), StorageTags.trialFilter(STUDY));
       // Runs abandoned while choosing (an answer lost in the outage) never get a number.
       for (RunRecord r : all) {
         if (r.tags().containsKey(StorageTags.ABANDONED)) {
