@@ -15,6 +15,8 @@ Fixture keys:
   die_after_ticks the first die_runs sampler runs exit with status 1 after this many ticks
   die_runs        (default 1); runs are counted in --state DIR
   stall_after_ticks the first die_runs sampler runs hang silently after this many ticks
+  restart_delay_ms the sampler runs after the first die_runs wait this long before their first
+                  reading (a slow driver re-initialisation), so a restart always leaves a gap
   fail_probe      print this text and exit 9 on every call (driver not loaded)
 """
 import datetime
@@ -85,6 +87,9 @@ def main(argv):
     stall_after = fx.get("stall_after_ticks")
     stalls = stall_after is not None and run < fx.get("die_runs", 1)
     garbage_every = fx.get("garbage_every")
+    restart_delay = fx.get("restart_delay_ms")
+    if restart_delay and loop_ms is not None and run >= fx.get("die_runs", 1):
+        time.sleep(restart_delay / 1000.0)
     out = sys.stdout
     tick = 0
     try:

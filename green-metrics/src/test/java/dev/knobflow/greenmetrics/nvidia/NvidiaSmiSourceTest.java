@@ -178,9 +178,11 @@ class NvidiaSmiSourceTest {
       }
       DeviceEnergy e = m.stop().device("gpu:0").orElseThrow();
       assertEquals(412.0, e.averageWatts(), 1e-6);
-      // The restart gap is uncovered; how long it lasts depends on how fast the machine starts a
-      // new sampler process, so only require that samples from both runs count.
-      assertTrue(e.coverage() > 0.1 && e.coverage() < 1.0, "coverage " + e.coverage());
+      // The restarted fake waits 500 ms before its first reading, far beyond the 150 ms maximum
+      // gap, so the restart always leaves an uncovered hole however fast the machine starts the new
+      // process; how long the hole lasts depends on the machine's load, so only its existence and
+      // samples from both runs are required.
+      assertTrue(e.coverage() > 0.0 && e.coverage() < 1.0, "coverage " + e.coverage());
       assertTrue(e.sampleCount() > 8, "more samples than the first run gave: " + e.sampleCount());
       assertTrue(source.failure().isEmpty());
       assertTrue(source.isSamplerAlive());
