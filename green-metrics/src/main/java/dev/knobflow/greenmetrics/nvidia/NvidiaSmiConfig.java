@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param maxBackoff upper bound of the restart wait
  * @param stopGrace time nvidia-smi gets to exit after a polite termination before it is killed
  * @param stallTimeout a running nvidia-smi that prints no valid row for this long is killed (and
- *     then restarted like one that died)
+ *     then restarted like one that died); a fresh process gets at least 30 s for its first row
  * @param probeTimeout time limit of the one-off probe and {@code -L} calls
  * @param retention history kept per GPU for {@code samples(...)} queries
  * @param clock the monotonic clock samples are stamped on

@@ -49,6 +49,11 @@ public final class NvidiaSmiSource implements PowerSource {
   private static final String FORMAT = "--format=csv,noheader,nounits";
   private static final int LOGGED_GARBAGE_LINES = 5;
 
+  /**
+   * How long a freshly started sampler may take to print its first row before it counts as hung.
+   */
+  static final Duration STARTUP_GRACE = Duration.ofSeconds(30);
+
   private final NvidiaSmiConfig config;
   private final Object lock = new Object();
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -63,6 +68,7 @@ public final class NvidiaSmiSource implements PowerSource {
   private volatile String failure;
   private volatile boolean closing;
   private volatile long lastRowSystemNanos;
+  private volatile boolean runHasRow;
   private final AtomicLong stalls = new AtomicLong();
   private ScheduledExecutorService watchdog;
   private NvidiaSmiCsv csv;
@@ -298,6 +304,7 @@ public final class NvidiaSmiSource implements PowerSource {
       }
       process = new ProcessBuilder(samplerCommand()).redirectErrorStream(true).start();
       lastRowSystemNanos = System.nanoTime();
+      runHasRow = false;
       process.getOutputStream().close();
       return process;
     }
@@ -312,6 +319,7 @@ public final class NvidiaSmiSource implements PowerSource {
       while ((line = r.readLine()) != null) {
         if (accept(line, config.clock().nanoTime())) {
           gotRow = true;
+          runHasRow = true;
           lastRowSystemNanos = System.nanoTime();
         }
       }
@@ -363,7 +371,14 @@ public final class NvidiaSmiSource implements PowerSource {
       p = process;
     }
     long silent = System.nanoTime() - lastRowSystemNanos;
-    if (!closing && p != null && p.isAlive() && silent > config.stallTimeout().toNanos()) {
+    // A fresh process gets STARTUP_GRACE for its first row: nvidia-smi's driver initialisation
+    // (and any process start on a loaded machine) can take longer than the stall limit between
+    // rows, and killing it then would only restart the same slow start again.
+    long limit =
+        runHasRow
+            ? config.stallTimeout().toNanos()
+            : Math.max(config.stallTimeout().toNanos(), STARTUP_GRACE.toNanos());
+    if (!closing && p != null && p.isAlive() && silent > limit) {
       stalls.incrementAndGet();
       LOG.warn(
           "nvidia-smi printed no valid row for {} ms; killing it to restart", silent / 1_000_000);
