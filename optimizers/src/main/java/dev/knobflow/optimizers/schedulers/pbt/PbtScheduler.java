@@ -1,0 +1,331 @@
+package dev.knobflow.optimizers.schedulers.pbt;
+
+import dev.knobflow.optimizers.Checkpoint;
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.samplers.Seeds;
+import dev.knobflow.optimizers.schedulers.Scheduler;
+import dev.knobflow.optimizers.schedulers.pbt.Population.Segment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+
+/**
+ * Population-based training (Jaderberg et al. 2017), with each member's training cut into
+ * <em>segments</em>, one trial each.
+ *
+ * <p><b>Segments.</b> A population of {@code population} members trains side by side. Each segment
+ * of a member is a trial whose budget is one {@code interval} beyond the checkpoint it starts from
+ * (the budget of its {@value Checkpoint#PARENT_ATTR}, 0 for a first segment): the objective loads
+ * that checkpoint ({@code trial.checkpoint().load()}), trains up to its budget (a step count, in
+ * the objective's own units), reports, and saves a checkpoint. The first segment of a member
+ * (generation 0) is sampled by the study's sampler and starts from scratch.
+ *
+ * <p><b>Exploit and explore.</b> When a member's segment ends, its next segment is decided: the
+ * latest finished segments of all members are ranked (by value for one objective, by Pareto rank
+ * and crowding for several, or by one named objective). A member in the bottom {@code quantile}
+ * copies a member of the top {@code quantile} (chosen at random): its checkpoint (the next
+ * segment's parent is the donor's segment) and its hyperparameters, explored by {@link Explorer}.
+ * Any other member continues from its own checkpoint with its own hyperparameters. A member whose
+ * segment failed always exploits; when no member has a result it starts afresh.
+ *
+ * <p><b>Synchronous or asynchronous.</b> Asynchronously (the default, as Ray Tune's {@code
+ * PopulationBasedTraining}) a member continues as soon as its own segment ends, ranked against the
+ * latest results of the others. Synchronously every member of generation {@code g} ends before any
+ * member starts generation {@code g + 1}, and ranking compares generation {@code g} alone; a worker
+ * with nothing to start waits for the generation, looking again every {@code pollInterval}.
+ *
+ * <p><b>State.</b> Everything is in storage: a segment's member ({@value #MEMBER_ATTR}), generation
+ * ({@value #GENERATION_ATTR}), the segment it continues ({@value #CLAIM_ATTR}), its checkpoint's
+ * parent, its fixed hyperparameters and, when it exploited, its lineage ({@value #EXPLOIT_ATTR}:
+ * the member and trial it copied, at which generation) are written atomically with the trial's
+ * creation. Every decision draws from its own random stream (seed, member, generation), so another
+ * worker, or the same study resumed after a crash, decides the same. Two workers that continue the
+ * same segment at the same moment both create a trial; the lower-numbered one holds the claim and
+ * the other picks another member (or, when none is free, runs as a spare that ranking ignores).
+ */
+public final class PbtScheduler implements Scheduler {
+
+  /** System attribute: the population member a segment belongs to. */
+  public static final String MEMBER_ATTR = "pbt.member";
+
+  /** System attribute: the generation (segment index) of a segment. */
+  public static final String GENERATION_ATTR = "pbt.generation";
+
+  /** System attribute: the trial number of the segment this one continues. */
+  public static final String CLAIM_ATTR = "pbt.claim";
+
+  /**
+   * System attribute on a segment that exploited: a map with {@code from_member}, {@code
+   * from_trial} and {@code generation}, its lineage.
+   */
+  public static final String EXPLOIT_ATTR = "pbt.exploit";
+
+  /**
+   * System attribute set on a trial that lost a claim race: it runs as a spare that the population
+   * ignores. (Re-deciding its job after creation could race with a newer trial's creation claim, so
+   * it keeps its lost claim and is simply not counted.)
+   */
+  public static final String SPARE_ATTR = "pbt.spare";
+
+  /** Waits between looks when a synchronous generation is still running. */
+  @FunctionalInterface
+  public interface Waiter {
+    /** Waits about {@code duration}; interruption ends the wait early. */
+    void await(Duration duration) throws InterruptedException;
+  }
+
+  private final PbtSettings settings;
+  private final Explorer explorer;
+  private final Waiter waiter;
+
+  private PbtScheduler(PbtSettings settings, Waiter waiter) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.explorer = new Explorer(settings);
+    this.waiter = Objects.requireNonNull(waiter, "waiter");
+  }
+
+  /** PBT with the given settings, waiting with {@link Thread#sleep(Duration)}. */
+  public static PbtScheduler create(PbtSettings settings) {
+    return new PbtScheduler(settings, d -> Thread.sleep(d.toMillis()));
+  }
+
+  /** PBT with the given settings and a waiter of the caller's (tests drive it without sleeping). */
+  public static PbtScheduler create(PbtSettings settings, Waiter waiter) {
+    return new PbtScheduler(settings, waiter);
+  }
+
+  /** The settings. */
+  public PbtSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public boolean shouldPrune(StudyView study, FrozenTrial trial) {
+    // A segment always trains to its own budget; a weak member is replaced at its next segment.
+    return false;
+  }
+
+  @Override
+  public Map<String, Object> creationAttributes(StudyView study) {
+    settings.ranking().resolve(study.objectives());
+    return awaitJob(study, new Population(study.trials()));
+  }
+
+  @Override
+  public Map<String, Object> trialAttributes(StudyView study, FrozenTrial trial) {
+    Population population = new Population(study.trials());
+    if (!trial.systemAttrs().containsKey(MEMBER_ATTR)) {
+      // An enqueued configuration: it seeds a member of the first generation while there is room.
+      int free = freeMember(population);
+      return free < 0 ? Map.of() : Map.of(MEMBER_ATTR, free, GENERATION_ATTR, 0);
+    }
+    if (!population.isSpare(trial.number())) {
+      return Map.of();
+    }
+    return Map.of(SPARE_ATTR, true);
+  }
+
+  /** The next job, waiting (synchronous mode) until there is one. */
+  private Map<String, Object> awaitJob(StudyView study, Population first) {
+    Population population = first;
+    while (true) {
+      Optional<Map<String, Object>> job = nextJob(study, population);
+      if (job.isPresent()) {
+        return job.get();
+      }
+      try {
+        waiter.await(settings.pollInterval());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the PBT generation", e);
+      }
+      population = new Population(study.trials());
+    }
+  }
+
+  @Override
+  public OptionalDouble budgetFor(StudyView study, FrozenTrial trial) {
+    // A segment trains one interval beyond the checkpoint it starts from: its own member's, or the
+    // copied member's, which may be further along in asynchronous mode.
+    double start = 0;
+    if (trial.systemAttrs().get(Checkpoint.PARENT_ATTR) instanceof Number parent) {
+      for (FrozenTrial t : study.trials()) {
+        if (t.number() == parent.intValue()) {
+          start = Double.isNaN(t.budget()) ? 0 : t.budget();
+          break;
+        }
+      }
+    }
+    return OptionalDouble.of(start + settings.interval());
+  }
+
+  @Override
+  public String describe() {
+    return "pbt(population="
+        + settings.population()
+        + ", interval="
+        + format(settings.interval())
+        + ", quantile="
+        + format(settings.quantile())
+        + ", mode="
+        + (settings.synchronous() ? "sync" : "async")
+        + (settings.ranking().isAllObjectives() ? "" : ", rank_by=" + settings.ranking().describe())
+        + ")";
+  }
+
+  private static String format(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  // --- the next job ----------------------------------------------------------------------------
+
+  private Optional<Map<String, Object>> nextJob(StudyView study, Population population) {
+    int free = freeMember(population);
+    if (free >= 0) {
+      Map<String, Object> attrs = new LinkedHashMap<>();
+      attrs.put(MEMBER_ATTR, free);
+      attrs.put(GENERATION_ATTR, 0);
+      return Optional.of(attrs);
+    }
+    Optional<Segment> next = continuable(population);
+    return next.map(s -> continuation(study, population, s));
+  }
+
+  /** The lowest member index without a segment, or -1 when the population is complete. */
+  private int freeMember(Population population) {
+    List<Integer> started = population.members();
+    for (int m = 0; m < settings.population(); m++) {
+      if (!started.contains(m)) {
+        return m;
+      }
+    }
+    return -1;
+  }
+
+  /** The finished, not yet continued latest segment to continue next (lowest generation first). */
+  private Optional<Segment> continuable(Population population) {
+    Segment best = null;
+    int lowestGeneration = Integer.MAX_VALUE;
+    for (int member : population.members()) {
+      Segment s = population.latest(member).orElseThrow();
+      lowestGeneration = Math.min(lowestGeneration, s.generation());
+    }
+    for (Segment s : population.latestFinished()) {
+      if (population.isContinued(s.trial().number())) {
+        continue;
+      }
+      if (settings.synchronous() && !generationFinished(population, s.generation())) {
+        continue;
+      }
+      if (settings.synchronous() && s.generation() != lowestGeneration) {
+        continue;
+      }
+      if (best == null || s.generation() < best.generation()) {
+        best = s;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private boolean generationFinished(Population population, int generation) {
+    List<Segment> segments = population.generation(generation);
+    if (segments.size() < settings.population()) {
+      return false;
+    }
+    for (Segment s : segments) {
+      if (!s.finished()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Map<String, Object> continuation(StudyView study, Population population, Segment s) {
+    int generation = s.generation() + 1;
+    SplittableRandom rng =
+        new SplittableRandom(Seeds.mix(Seeds.mix(settings.seed(), s.member()), generation));
+    List<Segment> pool =
+        settings.synchronous()
+            ? population.generation(s.generation())
+            : population.latestFinished();
+    List<FrozenTrial> ranked =
+        settings.ranking().rank(pool.stream().map(Segment::trial).toList(), study.objectives());
+    int k = quantileSize(ranked.size());
+    List<FrozenTrial> top = new ArrayList<>();
+    for (FrozenTrial t : ranked.subList(0, k)) {
+      if (hasResult(t)) {
+        top.add(t);
+      }
+    }
+    boolean failed = !hasResult(s.trial());
+    int position = ranked.indexOf(s.trial());
+    boolean bottom = failed || (k > 0 && position >= ranked.size() - k);
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put(MEMBER_ATTR, s.member());
+    attrs.put(GENERATION_ATTR, generation);
+    attrs.put(CLAIM_ATTR, s.trial().number());
+    if (bottom && !top.isEmpty() && !top.contains(s.trial())) {
+      FrozenTrial donor = top.get(rng.nextInt(top.size()));
+      int donorMember = population.segment(donor.number()).orElseThrow().member();
+      attrs.put(Checkpoint.PARENT_ATTR, donor.number());
+      attrs.put("fixed_params", explorer.explore(donor.params(), donor.distributions(), rng));
+      Map<String, Object> lineage = new LinkedHashMap<>();
+      lineage.put("from_member", donorMember);
+      lineage.put("from_trial", donor.number());
+      lineage.put("generation", generation);
+      attrs.put(EXPLOIT_ATTR, lineage);
+    } else if (failed) {
+      // Nobody to copy from: the member starts afresh with newly sampled hyperparameters.
+      return attrs;
+    } else {
+      attrs.put(Checkpoint.PARENT_ATTR, s.trial().number());
+      attrs.put("fixed_params", new LinkedHashMap<>(s.trial().params()));
+    }
+    return attrs;
+  }
+
+  /** Ray Tune's rule: ceil(n * quantile) members, at most half of them. */
+  private int quantileSize(int n) {
+    if (n < 2) {
+      return 0;
+    }
+    int k = (int) Math.ceil(n * settings.quantile() - 1e-9);
+    return Math.min(k, n / 2);
+  }
+
+  private static boolean hasResult(FrozenTrial t) {
+    return (t.state() == TrialState.COMPLETE || t.state() == TrialState.PRUNED)
+        && !t.values().isEmpty();
+  }
+
+  // --- reading a member's story back -----------------------------------------------------------
+
+  /**
+   * The member's hyperparameter schedule as stored: one entry per segment in generation order, each
+   * with the trial, the budget it trained to, its parameters and, when it exploited, its lineage.
+   */
+  public static List<Map<String, Object>> schedule(StudyView study, int member) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Segment s : new Population(study.trials()).history(member)) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("trial", s.trial().number());
+      entry.put("generation", s.generation());
+      entry.put("budget", s.trial().budget());
+      entry.put("params", s.trial().params());
+      Object exploit = s.trial().systemAttrs().get(EXPLOIT_ATTR);
+      if (exploit != null) {
+        entry.put("exploit", exploit);
+      }
+      out.add(entry);
+    }
+    return out;
+  }
+}

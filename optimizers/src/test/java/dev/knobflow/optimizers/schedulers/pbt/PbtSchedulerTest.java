@@ -1,0 +1,271 @@
+package dev.knobflow.optimizers.schedulers.pbt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knobflow.optimizers.Checkpoint;
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.OptimizeOptions;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.storage.InMemoryStorage;
+import dev.knobflow.optimizers.storage.JournalStorage;
+import dev.knobflow.optimizers.storage.StudyStorage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PbtSchedulerTest {
+
+  @TempDir Path dir;
+
+  private static Study study(String name, StudyStorage storage, PbtSettings settings) {
+    return Study.builder(name)
+        .storage(storage)
+        .objectives(Objective.maximize("q"))
+        .sampler(RandomSampler.seeded(11))
+        .scheduler(PbtScheduler.create(settings))
+        .build();
+  }
+
+  private static int member(FrozenTrial t) {
+    return ((Number) t.systemAttrs().get(PbtScheduler.MEMBER_ATTR)).intValue();
+  }
+
+  private static int generation(FrozenTrial t) {
+    return ((Number) t.systemAttrs().get(PbtScheduler.GENERATION_ATTR)).intValue();
+  }
+
+  private static Integer parent(FrozenTrial t) {
+    Object p = t.systemAttrs().get(Checkpoint.PARENT_ATTR);
+    return p == null ? null : ((Number) p).intValue();
+  }
+
+  @Test
+  void theFirstGenerationFillsThePopulationAndEachSegmentTrainsOneIntervalFurther() {
+    Study study = study("fill", InMemoryStorage.create(), PbtSettings.builder(4, 5).build());
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(12));
+    List<FrozenTrial> trials = study.trials();
+    for (int i = 0; i < 4; i++) {
+      assertEquals(i, member(trials.get(i)));
+      assertEquals(0, generation(trials.get(i)));
+      assertEquals(5.0, trials.get(i).budget());
+      assertEquals(null, parent(trials.get(i)), "generation 0 starts from scratch");
+    }
+    for (FrozenTrial t : trials.subList(4, 12)) {
+      assertEquals(trials.get(parent(t)).budget() + 5.0, t.budget(), "one interval further");
+      int claimed = ((Number) t.systemAttrs().get(PbtScheduler.CLAIM_ATTR)).intValue();
+      FrozenTrial previous = trials.get(claimed);
+      assertEquals(member(t), member(previous), "a segment continues its own member");
+      assertEquals(generation(t) - 1, generation(previous));
+      assertTrue(parent(t) != null, "every later segment starts from a checkpoint");
+    }
+  }
+
+  @Test
+  void aBottomMemberCopiesTheCheckpointOfATopMemberAndExploresItsHyperparameters() {
+    PbtSettings settings = PbtSettings.builder(4, 10).synchronous(true).seed(3).build();
+    Study study = study("exploit", InMemoryStorage.create(), settings);
+    // Member 0 never moves theta (the worst), member 3 moves both coordinates fastest (the best).
+    study.enqueue(Map.of("h0", 0.0, "h1", 0.0));
+    study.enqueue(Map.of("h0", 0.2, "h1", 0.2));
+    study.enqueue(Map.of("h0", 0.5, "h1", 0.5));
+    study.enqueue(Map.of("h0", 1.0, "h1", 1.0));
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(6));
+    List<FrozenTrial> trials = study.trials();
+    FrozenTrial worst = trials.get(4);
+    assertEquals(0, member(worst));
+    assertEquals(3, parent(worst), "the bottom quarter (member 0) loads the best one's checkpoint");
+    assertEquals(20.0, worst.budget(), "and trains one interval beyond it");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> lineage =
+        (Map<String, Object>) worst.systemAttrs().get(PbtScheduler.EXPLOIT_ATTR);
+    assertEquals(Map.of("from_member", 3, "from_trial", 3, "generation", 1), normalise(lineage));
+    for (String p : List.of("h0", "h1")) {
+      double v = (double) worst.params().get(p);
+      assertTrue(Math.abs(v - 0.8) < 1e-12 || v == 1.0 || (v >= 0 && v <= 1), p + " " + v);
+    }
+    assertNotEquals(Map.of("h0", 0.0, "h1", 0.0), worst.params());
+    // The copied state is really used: the exploiting member starts from member 3's theta.
+    assertTrue(worst.value() > trials.get(3).value(), "copied progress " + worst.value());
+    FrozenTrial middle = trials.get(5);
+    assertEquals(1, member(middle));
+    assertEquals(1, parent(middle), "a member outside the bottom quarter continues itself");
+    assertEquals(trials.get(1).params(), middle.params());
+    assertFalse(middle.systemAttrs().containsKey(PbtScheduler.EXPLOIT_ATTR));
+  }
+
+  private static Map<String, Object> normalise(Map<String, Object> m) {
+    Map<String, Object> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(k, ((Number) v).intValue()));
+    return out;
+  }
+
+  @Test
+  void twoObjectivesExploitByParetoRank() {
+    Study study =
+        Study.builder("mo")
+            .storage(InMemoryStorage.create())
+            .objectives(Objective.maximize("a"), Objective.maximize("b"))
+            .sampler(RandomSampler.seeded(1))
+            .scheduler(PbtScheduler.create(PbtSettings.builder(4, 1).build()))
+            .build();
+    // Member 0 is dominated by every other member; members 1-3 are mutually non-dominated.
+    double[][] values = {{0, 0}, {3, 1}, {2, 2}, {1, 3}};
+    for (int i = 0; i < 4; i++) {
+      study.enqueue(Map.of("i", i));
+    }
+    study.optimize(
+        t -> {
+          int i = t.suggestInt("i", 0, 3);
+          if (t.number() >= 4) {
+            return TrialResult.of(1, 1);
+          }
+          return TrialResult.of(values[i][0], values[i][1]);
+        },
+        OptimizeOptions.trials(5));
+    FrozenTrial next = study.trials().get(4);
+    assertEquals(0, member(next));
+    assertTrue(next.systemAttrs().containsKey(PbtScheduler.EXPLOIT_ATTR));
+    // Ranked by front and then crowding: the boundary points of the front (members 1 and 3) lead.
+    assertTrue(Set.of(1, 3).contains(parent(next)), "copied from " + parent(next));
+  }
+
+  @Test
+  void pbtReachesTheToyProblemsOptimumWhereTheFixedInitialHyperparametersCannot() {
+    // The paper's setting: two members, h = (1, 0) and (0, 1).
+    PbtSettings settings = PbtSettings.builder(2, 4).quantile(0.5).seed(5).build();
+    Study study = study("toy", InMemoryStorage.create(), settings);
+    study.enqueue(Map.of("h0", 1.0, "h1", 0.0));
+    study.enqueue(Map.of("h0", 0.0, "h1", 1.0));
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(2 * 25));
+    double pbt = study.bestTrial().orElseThrow().value();
+    study
+        .trials()
+        .forEach(
+            t ->
+                System.out.println(
+                    "DBG "
+                        + t.number()
+                        + " "
+                        + t.params()
+                        + " "
+                        + t.values()
+                        + " "
+                        + t.systemAttrs().keySet()
+                        + " "
+                        + t.systemAttrs().get(PbtScheduler.EXPLOIT_ATTR)
+                        + " parent="
+                        + t.systemAttrs().get("parent_trial")
+                        + " m="
+                        + t.systemAttrs().get("pbt.member")));
+    // Without PBT, 100 steps with h = (1, 0) leave theta1 at 0.9: Q = 1.2 - 0.81 - 0.9^2 *
+    // 0.98^200.
+    double fixed = 1.2 - 0.81 - 0.81 * Math.pow(0.98, 200);
+    assertTrue(fixed < 0.4, "fixed " + fixed);
+    assertTrue(pbt > 1.15, "PBT's best Q " + pbt + " (the optimum is 1.2)");
+    long exploits =
+        study.trials().stream()
+            .filter(t -> t.systemAttrs().containsKey(PbtScheduler.EXPLOIT_ATTR))
+            .count();
+    assertTrue(exploits >= 5, "exploits " + exploits);
+  }
+
+  @Test
+  void aStudyReopenedFromItsJournalMakesTheSameDecisionsAsOneThatRanThrough() {
+    PbtSettings settings = PbtSettings.builder(4, 3).seed(9).build();
+    Path straight = dir.resolve("straight.jsonl");
+    Study through = study("resume", JournalStorage.open(straight), settings);
+    through.optimize(ToyProblem::segment, OptimizeOptions.trials(24));
+
+    Path interrupted = dir.resolve("interrupted.jsonl");
+    study("resume", JournalStorage.open(interrupted), settings)
+        .optimize(ToyProblem::segment, OptimizeOptions.trials(10));
+    Study resumed = study("resume", JournalStorage.open(interrupted), settings);
+    resumed.optimize(ToyProblem::segment, OptimizeOptions.trials(14));
+
+    List<FrozenTrial> a = through.trials();
+    List<FrozenTrial> b = resumed.trials();
+    assertEquals(24, b.size());
+    for (int i = 0; i < 24; i++) {
+      assertEquals(a.get(i).params(), b.get(i).params(), "params of trial " + i);
+      assertEquals(a.get(i).values(), b.get(i).values(), "values of trial " + i);
+      for (String key :
+          List.of(
+              PbtScheduler.MEMBER_ATTR,
+              PbtScheduler.GENERATION_ATTR,
+              PbtScheduler.CLAIM_ATTR,
+              PbtScheduler.EXPLOIT_ATTR,
+              Checkpoint.PARENT_ATTR)) {
+        assertEquals(
+            String.valueOf(a.get(i).systemAttrs().get(key)),
+            String.valueOf(b.get(i).systemAttrs().get(key)),
+            key + " of trial " + i);
+      }
+    }
+    // The stored schedule of a member reads back generation by generation.
+    List<Map<String, Object>> schedule = PbtScheduler.schedule(resumed, 0);
+    assertEquals(
+        List.of(0, 1, 2, 3, 4, 5), schedule.stream().map(e -> e.get("generation")).toList());
+  }
+
+  @Test
+  void asynchronousWorkersNeverContinueTheSameSegmentTwice() {
+    Study study =
+        study("async", InMemoryStorage.create(), PbtSettings.builder(6, 2).seed(1).build());
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(60).withParallelism(4));
+    Set<Integer> continued = new HashSet<>();
+    for (FrozenTrial t : study.trials()) {
+      assertEquals(TrialState.COMPLETE, t.state());
+      Object claim = t.systemAttrs().get(PbtScheduler.CLAIM_ATTR);
+      if (claim != null && !t.systemAttrs().containsKey(PbtScheduler.SPARE_ATTR)) {
+        assertTrue(
+            continued.add(((Number) claim).intValue()), "segment " + claim + " continued twice");
+      }
+    }
+  }
+
+  @Test
+  void synchronousGenerationsStartOnlyAfterTheWholePreviousGenerationEnded() {
+    PbtSettings settings =
+        PbtSettings.builder(4, 2)
+            .synchronous(true)
+            .pollInterval(Duration.ofMillis(5))
+            .seed(2)
+            .build();
+    Study study = study("sync", InMemoryStorage.create(), settings);
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(20).withParallelism(3));
+    Map<Integer, List<FrozenTrial>> byGeneration = new LinkedHashMap<>();
+    for (FrozenTrial t : study.trials()) {
+      if (t.systemAttrs().containsKey(PbtScheduler.SPARE_ATTR)) {
+        continue;
+      }
+      byGeneration.computeIfAbsent(generation(t), g -> new java.util.ArrayList<>()).add(t);
+    }
+    assertEquals(Set.of(0, 1, 2, 3, 4), byGeneration.keySet());
+    for (int g = 1; g <= 4; g++) {
+      var previousEnd =
+          byGeneration.get(g - 1).stream()
+              .map(FrozenTrial::completed)
+              .max(Comparable::compareTo)
+              .orElseThrow();
+      for (FrozenTrial t : byGeneration.get(g)) {
+        assertFalse(
+            t.started().isBefore(previousEnd), "trial " + t.number() + " of generation " + g);
+      }
+      assertEquals(4, byGeneration.get(g).size());
+    }
+  }
+}
