@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.plugin.objective.CommandObjective;
 import java.util.List;
@@ -77,6 +79,23 @@ final class StudyJson {
       n.set("intermediate_metrics", JSON.valueToTree(extra));
     }
     t.budgetIfAssigned().ifPresent(b -> n.put("budget", b));
+    if (t.systemAttrs().get(Checkpoint.PARENT_ATTR) instanceof Number parent) {
+      n.put("parent_trial", parent.intValue());
+    }
+    if (t.systemAttrs().get(PbtScheduler.MEMBER_ATTR) instanceof Number member) {
+      ObjectNode pbt = n.putObject("pbt");
+      pbt.put("member", member.intValue());
+      if (t.systemAttrs().get(PbtScheduler.GENERATION_ATTR) instanceof Number g) {
+        pbt.put("generation", g.intValue());
+      }
+      if (t.systemAttrs().get(PbtScheduler.CLAIM_ATTR) instanceof Number c) {
+        pbt.put("continues", c.intValue());
+      }
+    }
+    Object lineage = t.systemAttrs().get(PbtScheduler.EXPLOIT_ATTR);
+    if (lineage != null) {
+      n.set("lineage", JSON.valueToTree(lineage));
+    }
     if (t.started() != null) {
       n.put("start", t.started().toString());
     }

@@ -17,15 +17,31 @@ public sealed interface ObjectiveSpec {
    * @param command the argument vector; elements may hold {@code {param}} placeholders
    * @param timeout the per-trial time limit, if any
    * @param env extra environment variables for the command
+   * @param checkpoints the root of the trials' checkpoint directories as written in the file
+   *     (relative to the study file's directory), if given; the default is {@value
+   *     #DEFAULT_CHECKPOINTS}
    */
-  record Command(List<String> command, Optional<Duration> timeout, Map<String, String> env)
+  record Command(
+      List<String> command,
+      Optional<Duration> timeout,
+      Map<String, String> env,
+      Optional<String> checkpoints)
       implements ObjectiveSpec {
+
+    /** The default root of checkpoint directories, under the study file's directory. */
+    public static final String DEFAULT_CHECKPOINTS = ".knobflow/checkpoints";
+
     public Command {
       if (command.isEmpty()) {
         throw new IllegalArgumentException("objective.command: must not be empty");
       }
       command = List.copyOf(command);
       env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    }
+
+    /** A command without an explicit checkpoint root. */
+    public Command(List<String> command, Optional<Duration> timeout, Map<String, String> env) {
+      this(command, timeout, env, Optional.empty());
     }
   }
 

@@ -8,6 +8,8 @@ import dev.knobflow.optimizers.schedulers.bohb.BohbSettings;
 import dev.knobflow.optimizers.schedulers.hyperband.BracketScheduler;
 import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
 import dev.knobflow.optimizers.schedulers.hyperband.RungRanking;
+import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
+import dev.knobflow.optimizers.schedulers.pbt.PbtSettings;
 import dev.knobflow.optimizers.schedulers.pruners.PatientPruner;
 import dev.knobflow.optimizers.schedulers.pruners.PercentilePruner;
 import dev.knobflow.optimizers.schedulers.pruners.PruningWindow;
@@ -26,13 +28,15 @@ import java.util.OptionalLong;
  * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, eta: 3}
  * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, rank_by: accuracy}
  * scheduler: {type: median, startup_trials: 5, warmup_steps: 2}
+ * scheduler: {type: pbt, population: 8, interval: 4, quantile: 0.25, mode: async}
  * }</pre>
  *
  * <p>Pruners ({@code median}, {@code percentile}, {@code threshold}, {@code patient}) stop a trial
  * on its reported steps; bracket schedulers ({@code successive_halving}, {@code hyperband}, {@code
  * asha}, {@code bohb}) grant each trial a budget and promote the best to larger ones, ranking a
  * rung by all objectives (Pareto rank and crowding) or, with {@code rank_by}, by one named
- * objective.
+ * objective. Population-based training ({@code pbt}) trains a population in segments of {@code
+ * interval} steps, each segment a trial that resumes from a checkpoint.
  *
  * <p><b>BOHB rule.</b> BOHB is a sampler and a scheduler that share their budgets. {@code
  * scheduler: {type: bohb, ...}} implies {@code sampler: {type: bohb}} when the file has no {@code
@@ -55,7 +59,8 @@ public final class SchedulerSection {
           "successive_halving",
           "hyperband",
           "asha",
-          "bohb");
+          "bohb",
+          "pbt");
 
   private static final List<String> PRUNERS = List.of("median", "percentile", "threshold");
   private static final List<String> SINGLE_OBJECTIVE = List.of("median", "percentile", "patient");
@@ -63,6 +68,15 @@ public final class SchedulerSection {
       List.of("startup_trials", "warmup_steps", "interval_steps");
   private static final List<String> BUDGET_KEYS =
       List.of("min_budget", "max_budget", "eta", "rank_by");
+  private static final List<String> PBT_KEYS =
+      List.of(
+          "population",
+          "interval",
+          "quantile",
+          "resample_probability",
+          "perturbation_factors",
+          "mode",
+          "rank_by");
 
   private SchedulerSection() {}
 
@@ -82,6 +96,7 @@ public final class SchedulerSection {
       }
       case "patient" -> keys.addAll(List.of("patience", "min_delta", "wrapped"));
       case "successive_halving", "hyperband", "asha", "bohb" -> keys.addAll(BUDGET_KEYS);
+      case "pbt" -> keys.addAll(PBT_KEYS);
       default -> {}
     }
     return keys;
@@ -258,8 +273,51 @@ public final class SchedulerSection {
             .ifPresent(e -> s.problem("eta", "must be at least 2, got " + e));
         rankBy(s, objectiveNames);
       }
+      case "pbt" -> {
+        if (s.require("population", "the members trained side by side, e.g. population: 8")) {
+          s.integerAtLeast("population", 2);
+        }
+        if (s.require(
+            "interval", "the steps a member trains between perturbations, e.g. interval: 4")) {
+          s.number("interval")
+              .filter(v -> !(v > 0))
+              .ifPresent(v -> s.problem("interval", "must be above 0, got " + v));
+        }
+        s.number("quantile")
+            .filter(q -> !(q > 0 && q <= 0.5))
+            .ifPresent(q -> s.problem("quantile", "must be in (0, 0.5], got " + q));
+        ModelSamplerTypes.numberIn(s, "resample_probability", 0, 1);
+        if (s.has("perturbation_factors") && perturbationFactors(settings).isEmpty()) {
+          s.problem(
+              "perturbation_factors",
+              "must be two numbers [down, up] with 0 < down < 1 < up, e.g. [0.8, 1.2], got "
+                  + Section.describe(s.raw("perturbation_factors")));
+        }
+        if (s.has("mode")
+            && !(s.raw("mode") instanceof String m && (m.equals("async") || m.equals("sync")))) {
+          s.problem("mode", "must be async or sync, got " + Section.describe(s.raw("mode")));
+        }
+        rankBy(s, objectiveNames);
+      }
       default -> {}
     }
+  }
+
+  /** {@code perturbation_factors: [down, up]}, when it is two numbers with 0 < down < 1 < up. */
+  private static Optional<double[]> perturbationFactors(Map<String, Object> s) {
+    if (!(s.get("perturbation_factors") instanceof List<?> l) || l.size() != 2) {
+      return Optional.empty();
+    }
+    Optional<Double> down = Section.asNumber(l.get(0));
+    Optional<Double> up = Section.asNumber(l.get(1));
+    if (down.isEmpty() || up.isEmpty()) {
+      return Optional.empty();
+    }
+    double d = down.get();
+    double u = up.get();
+    return d > 0 && d < 1 && u > 1 && Double.isFinite(u)
+        ? Optional.of(new double[] {d, u})
+        : Optional.empty();
   }
 
   /** Checks {@code rank_by}: one of the study's objective names (when they are known). */
@@ -299,6 +357,14 @@ public final class SchedulerSection {
    * @throws IllegalArgumentException with the engine's message if a setting is out of range
    */
   public static Scheduler create(SchedulerSpec spec) {
+    return create(spec, OptionalLong.empty());
+  }
+
+  /**
+   * As {@link #create(SchedulerSpec)}, with the study's seed for schedulers that draw random
+   * decisions (PBT's exploit and explore).
+   */
+  public static Scheduler create(SchedulerSpec spec, OptionalLong seed) {
     Map<String, Object> s = spec.settings();
     return switch (spec.type()) {
       case "none" -> Scheduler.none();
@@ -320,6 +386,7 @@ public final class SchedulerSection {
           BracketScheduler.successiveHalving(budgets(s)).withRanking(ranking(s));
       case "hyperband" -> BracketScheduler.hyperband(budgets(s)).withRanking(ranking(s));
       case "asha" -> BracketScheduler.asha(budgets(s)).withRanking(ranking(s));
+      case "pbt" -> PbtScheduler.create(pbt(s, seed));
       case "bohb" ->
           throw new IllegalArgumentException(
               "scheduler.type: bohb is built with its sampler; use SchedulerSection.bohb");
@@ -397,7 +464,20 @@ public final class SchedulerSection {
     }
     return new Pair(
         samplers.create(config.sampler(), config.space(), config.seed(), priors),
-        create(config.scheduler()));
+        create(config.scheduler(), config.seed()));
+  }
+
+  private static PbtSettings pbt(Map<String, Object> s, OptionalLong seed) {
+    PbtSettings.Builder b =
+        PbtSettings.builder((int) number(s, "population", 0), number(s, "interval", Double.NaN))
+            .quantile(number(s, "quantile", PbtSettings.DEFAULT_QUANTILE))
+            .resampleProbability(
+                number(s, "resample_probability", PbtSettings.DEFAULT_RESAMPLE_PROBABILITY))
+            .synchronous("sync".equals(s.get("mode")))
+            .seed(ModelSamplerTypes.seedOf(seed))
+            .ranking(ranking(s));
+    perturbationFactors(s).ifPresent(f -> b.perturbationFactors(f[0], f[1]));
+    return b.build();
   }
 
   private static BudgetSettings budgets(Map<String, Object> s) {

@@ -67,7 +67,7 @@ public final class StudyFileParser {
   private static final List<String> CATEGORICAL_KEYS = List.of("type", "choices");
   private static final List<String> OBJECTIVE_KEYS = List.of("name", "direction", "source");
   private static final List<String> COMMAND_OBJECTIVE_KEYS =
-      List.of("command", "class", "timeout", "env");
+      List.of("command", "class", "timeout", "env", "checkpoints");
   private static final List<String> CONSTRAINT_KEYS = List.of("metric", "max", "min");
 
   /** Keys of the metric-line protocol that therefore cannot name an objective. */
@@ -463,6 +463,12 @@ public final class StudyFileParser {
       if (o.has("env")) {
         o.problem("env", "applies to command objectives only");
       }
+      if (o.has("checkpoints")) {
+        o.problem(
+            "checkpoints",
+            "applies to command objectives only; a class objective saves through"
+                + " trial.checkpoint()");
+      }
       return o.string("class").map(ObjectiveSpec.JavaClass::new).orElse(null);
     }
     List<String> argv = new ArrayList<>();
@@ -524,10 +530,22 @@ public final class StudyFileParser {
                 e.string(key).ifPresent(v -> env.put(key, v));
               }
             });
+    Optional<String> checkpoints = Optional.empty();
+    if (o.has("checkpoints")) {
+      if (o.raw("checkpoints") instanceof String dir && !dir.isBlank()) {
+        checkpoints = Optional.of(dir);
+      } else {
+        o.problem(
+            "checkpoints",
+            "must be a directory path (relative to the study file), e.g. checkpoints: /shared/ckpt,"
+                + " got "
+                + Section.describe(o.raw("checkpoints")));
+      }
+    }
     if (argv.isEmpty()) {
       return null;
     }
-    return new ObjectiveSpec.Command(argv, timeout, env);
+    return new ObjectiveSpec.Command(argv, timeout, env, checkpoints);
   }
 
   private static List<MetricConstraint> constraints(Section top) {

@@ -9,15 +9,18 @@ import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.advice.AdvisorSupport;
 import dev.knobflow.plugin.advice.LocalReportSink;
 import dev.knobflow.plugin.advice.ReportSink;
 import dev.knobflow.plugin.energy.EnergySession;
+import dev.knobflow.plugin.objective.CheckpointDirectories;
 import dev.knobflow.plugin.objective.ClassObjectives;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.ConstrainedObjective;
 import dev.knobflow.plugin.objective.ObjectiveLoadException;
+import dev.knobflow.plugin.objective.PbtCheckpointPruner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +97,10 @@ public final class StudyRunner implements AutoCloseable {
               .space(config.space());
       config.seed().ifPresent(sb::seed);
       b.listeners.forEach(sb::listener);
+      if (pair.scheduler() instanceof PbtScheduler
+          && config.objective() instanceof ObjectiveSpec.Command c) {
+        sb.listener(new PbtCheckpointPruner(checkpointDirectories(config, c)));
+      }
       this.advisor = advisor(b);
       if (advisor != null) {
         sb.listener(advisor);
@@ -152,6 +159,7 @@ public final class StudyRunner implements AutoCloseable {
               .timeout(c.timeout().orElse(null))
               .environment(c.env())
               .killGrace(b.killGrace)
+              .checkpoints(checkpointDirectories(config, c))
               .build();
     } else if (config.objective() instanceof ObjectiveSpec.JavaClass k) {
       try {
@@ -167,6 +175,14 @@ public final class StudyRunner implements AutoCloseable {
     return config.constraints().isEmpty()
         ? base
         : new ConstrainedObjective(base, names, config.constraints());
+  }
+
+  /** The root of a command objective's checkpoint directories, under the study file's directory. */
+  static CheckpointDirectories checkpointDirectories(StudyConfig config, ObjectiveSpec.Command c) {
+    return CheckpointDirectories.under(
+        config
+            .baseDirectory()
+            .resolve(c.checkpoints().orElse(ObjectiveSpec.Command.DEFAULT_CHECKPOINTS)));
   }
 
   private static AdvisorSupport advisor(Builder b) {

@@ -78,6 +78,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
   private final Duration killGrace;
   private final Map<String, String> environment;
   private final Function<Trial, Map<String, String>> trialEnvironment;
+  private final CheckpointDirectories checkpoints;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
@@ -90,6 +91,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     this.killGrace = b.killGrace;
     this.environment = Map.copyOf(b.environment);
     this.trialEnvironment = b.trialEnvironment;
+    this.checkpoints = b.checkpoints;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -118,6 +120,9 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     ProcessBuilder pb = new ProcessBuilder(argv).directory(workingDirectory.toFile());
     pb.environment().putAll(environment);
     pb.environment().putAll(trialEnvironment.apply(trial));
+    if (checkpoints != null) {
+      pb.environment().putAll(checkpoints.environmentFor(trial));
+    }
     pb.environment().put("KNOBFLOW_PARAMS", JSON.writeValueAsString(trial.params()));
     pb.environment().put("KNOBFLOW_TRIAL_NUMBER", Integer.toString(trial.number()));
     pb.environment().put("KNOBFLOW_STUDY", trial.studyName());
@@ -138,7 +143,11 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
       ProcessTree.terminate(process.toHandle(), killGrace);
     }
     try {
-      return run(trial, process);
+      TrialResult result = run(trial, process);
+      if (checkpoints != null) {
+        checkpoints.afterTrial(trial);
+      }
+      return result;
     } finally {
       running.remove(process);
       if (process.isAlive()) {
@@ -452,6 +461,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     private Duration killGrace = Duration.ofSeconds(5);
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Function<Trial, Map<String, String>> trialEnvironment = t -> Map.of();
+    private CheckpointDirectories checkpoints;
 
     private Builder(List<String> command, List<String> objectiveNames) {
       if (command.isEmpty()) {
@@ -494,6 +504,15 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
      */
     public Builder environmentFor(Function<Trial, Map<String, String>> perTrial) {
       this.trialEnvironment = Objects.requireNonNull(perTrial, "perTrial");
+      return this;
+    }
+
+    /**
+     * Gives trials with a budget checkpoint directories under {@code dirs} ({@link
+     * CheckpointDirectories}); none by default.
+     */
+    public Builder checkpoints(CheckpointDirectories dirs) {
+      this.checkpoints = dirs;
       return this;
     }
 

@@ -309,6 +309,45 @@ public final class PbtScheduler implements Scheduler {
   // --- reading a member's story back -----------------------------------------------------------
 
   /**
+   * The trials whose checkpoints a segment may still start from: for every member's latest segment
+   * and every unfinished trial, the nearest trial up its {@value Checkpoint#PARENT_ATTR} chain
+   * (itself included) that saved a checkpoint, and the trials on the way. Any other trial's
+   * checkpoint can be deleted.
+   */
+  public static java.util.Set<Integer> checkpointsInUse(StudyView study) {
+    List<FrozenTrial> trials = study.trials();
+    Map<Integer, FrozenTrial> byNumber = new java.util.HashMap<>();
+    for (FrozenTrial t : trials) {
+      byNumber.put(t.number(), t);
+    }
+    Population population = new Population(trials);
+    List<FrozenTrial> roots = new ArrayList<>();
+    for (int member : population.members()) {
+      roots.add(population.latest(member).orElseThrow().trial());
+    }
+    for (FrozenTrial t : trials) {
+      if (t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING) {
+        roots.add(t);
+      }
+    }
+    java.util.Set<Integer> inUse = new java.util.HashSet<>();
+    for (FrozenTrial root : roots) {
+      FrozenTrial current = root;
+      while (current != null && inUse.add(current.number())) {
+        if (current.systemAttrs().containsKey(Checkpoint.PATH_ATTR)
+            || current.systemAttrs().containsKey(Checkpoint.BYTES_ATTR)) {
+          break;
+        }
+        current =
+            current.systemAttrs().get(Checkpoint.PARENT_ATTR) instanceof Number p
+                ? byNumber.get(p.intValue())
+                : null;
+      }
+    }
+    return inUse;
+  }
+
+  /**
    * The member's hyperparameter schedule as stored: one entry per segment in generation order, each
    * with the trial, the budget it trained to, its parameters and, when it exploited, its lineage.
    */
