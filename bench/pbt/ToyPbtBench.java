@@ -19,12 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Knobflow's side of the PBT toy benchmark (Jaderberg et al. 2017, section 4.1): maximise Q(theta)
  * = 1.2 - |theta|^2 from theta = (0.9, 0.9) by gradient steps (learning rate 0.01) on the
  * surrogate 1.2 - (h0 theta0^2 + h1 theta1^2). Every method gets the same number of surrogate
- * steps (POPULATION x STEPS). PBT: the population starts at h = (1, 0), (0, 1), (1, 0), ... as in
- * the paper and perturbs every INTERVAL steps. Random search: POPULATION uniform h in [0, 1]^2,
+ * steps (POPULATION x STEPS). PBT: the population starts at uniform h (or, with "paper", at h = (1,
+ * 0), (0, 1), (1, 0), ... as in the paper) and perturbs every INTERVAL steps. Random search: POPULATION uniform h in [0, 1]^2,
  * each trained STEPS steps. ASHA: budgets INTERVAL..STEPS, eta 3, promoted configurations
  * continue from their checkpoint, until the step budget is spent. Prints CSV: method,seed,q,steps.
  *
- * <p>Usage: java -cp CP bench/pbt/ToyPbtBench.java SEEDS POPULATION INTERVAL STEPS
+ * <p>Usage: java -cp CP bench/pbt/ToyPbtBench.java SEEDS POPULATION INTERVAL STEPS [paper]
  */
 public class ToyPbtBench {
 
@@ -62,6 +62,9 @@ public class ToyPbtBench {
     int interval = Integer.parseInt(args[2]);
     int steps = Integer.parseInt(args[3]);
     long total = (long) population * steps;
+    // The paper starts from h = (1, 0) and (0, 1); those tie exactly (theta starts symmetric), and
+    // Ray's PBT then never exploits, so by default both sides start from uniform h of the seed.
+    boolean paperStart = args.length > 4 && args[4].equals("paper");
     System.out.println("method,seed,q,steps");
     for (int seed = 0; seed < seeds; seed++) {
       // PBT
@@ -73,8 +76,10 @@ public class ToyPbtBench {
               .sampler(RandomSampler.seeded(seed))
               .scheduler(PbtScheduler.create(PbtSettings.builder(population, interval).seed(seed).build()))
               .build();
-      for (int m = 0; m < population; m++) {
-        pbt.enqueue(Map.of("h0", m % 2 == 0 ? 1.0 : 0.0, "h1", m % 2 == 0 ? 0.0 : 1.0));
+      if (paperStart) {
+        for (int m = 0; m < population; m++) {
+          pbt.enqueue(Map.of("h0", m % 2 == 0 ? 1.0 : 0.0, "h1", m % 2 == 0 ? 0.0 : 1.0));
+        }
       }
       pbt.optimize(t -> train(t, spent), OptimizeOptions.trials(population * (steps / interval)));
       Map<Object, FrozenTrial> latest = new HashMap<>();

@@ -1,7 +1,7 @@
 """Ray Tune 2.60's PopulationBasedTraining on the PBT paper's toy problem, the peer of ToyPbtBench.
 
 Same protocol as bench/pbt/ToyPbtBench.java: theta = (0.9, 0.9), learning rate 0.01, the population
-starts at h = (1, 0), (0, 1), (1, 0), ..., perturbs every INTERVAL steps (one step per training
+starts at uniform h in [0, 1]^2 (seeded), perturbs every INTERVAL steps (one step per training
 iteration), quantile 0.25, resample probability 0.25, factors 1.2 / 0.8 (Ray's defaults), and
 stops every member at STEPS steps. Prints CSV rows: method,seed,q,steps.
 
@@ -63,20 +63,15 @@ def main():
             hyperparam_mutations={"h0": tune.uniform(0, 1), "h1": tune.uniform(0, 1)},
             synch=False,
         )
-        starts = [1.0 if m % 2 == 0 else 0.0 for m in range(population)]
         tuner = tune.Tuner(
             trainable,
-            param_space={
-                "interval": interval,
-                "h0": tune.grid_search(starts),
-                "h1": tune.sample_from(lambda spec: 1.0 - spec.config.h0),
-            },
+            param_space={"interval": interval, "h0": tune.uniform(0, 1), "h1": tune.uniform(0, 1)},
             tune_config=tune.TuneConfig(metric="q", mode="max", scheduler=pbt,
-                                        reuse_actors=True),
+                                        num_samples=population, reuse_actors=True),
             run_config=tune.RunConfig(
                 stop={"training_iteration": steps}, verbose=0,
                 storage_path=tempfile.mkdtemp(prefix="ray-pbt-toy-"),
-                checkpoint_config=tune.CheckpointConfig(num_to_keep=2)),
+                checkpoint_config=tune.CheckpointConfig(num_to_keep=4)),
         )
         results = tuner.fit()
         best = max(r.metrics["q"] for r in results if r.metrics and "q" in r.metrics)

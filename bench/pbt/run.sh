@@ -21,5 +21,7 @@ OUT="$HERE/../results/pbt"
 mkdir -p "$OUT"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); seeds $SEEDS, population $POPULATION, interval $INTERVAL, steps $STEPS" >&2
 java -cp "$CP" "$HERE/ToyPbtBench.java" "$SEEDS" "$POPULATION" "$INTERVAL" "$STEPS" > "$OUT/knobflow.csv"
-RAY_DEDUP_LOGS=0 "$VENV/bin/python" "$HERE/ray_pbt_toy.py" "$SEEDS" "$POPULATION" "$INTERVAL" "$STEPS" > "$OUT/ray.csv"
+# Ray Tune prints its own tables to stdout: keep the CSV rows only.
+"$VENV/bin/python" "$HERE/ray_pbt_toy.py" "$SEEDS" "$POPULATION" "$INTERVAL" "$STEPS" \
+  | grep -E '^(method|ray-pbt),' > "$OUT/ray.csv"
 python3 "$HERE/summarize.py" "$OUT/knobflow.csv" "$OUT/ray.csv"
