@@ -155,6 +155,17 @@ public final class StudyFileParser {
     int parallelism =
         top.integerAtLeast("parallelism", 1).map(p -> (int) Math.min(1024, p)).orElse(1);
     SamplerSpec sampler = sampler(top, space);
+    if (sampler != null
+        && objectives.size() > 1
+        && samplers.type(sampler.type()).map(SamplerType::singleObjective).orElse(false)) {
+      top.problem(
+          "sampler",
+          "type "
+              + sampler.type()
+              + " optimises one objective, the study has "
+              + objectives.size()
+              + " (use nsga2, tpe, gp or auto)");
+    }
     SchedulerSpec scheduler =
         SchedulerSection.parse(top, objectives.stream().map(Objective::name).toList());
     sampler = SchedulerSection.reconcile(top, sampler, top.has("sampler"), scheduler);
