@@ -12,7 +12,7 @@ import java.util.Locale;
  * CSV line per run: problem, seed, final regret, wall and thread-CPU milliseconds of sampling per
  * trial (ask() only; the objectives cost microseconds).
  *
- * <p>Usage: {@code java -cp CP bench/cmaes/CmaEsBench.java SEEDS TRIALS PROBLEMS}
+ * <p>Usage: {@code java -cp CP bench/cmaes/CmaEsBench.java SEEDS TRIALS PROBLEMS [no-margin]}
  */
 public class CmaEsBench {
 
@@ -24,6 +24,9 @@ public class CmaEsBench {
     int seeds = Integer.parseInt(args[0]);
     int trials = Integer.parseInt(args[1]);
     String[] problems = args[2].split(",");
+    // Optional: "no-margin" rounds integers instead of CMA-ES with Margin (Optuna's default).
+    boolean margin = !(args.length > 3 && args[3].equals("no-margin"));
+    String side = margin ? "knobflow" : "knobflow-no-margin";
     var threads = java.lang.management.ManagementFactory.getThreadMXBean();
     System.out.println("side,problem,seed,regret,ms_per_trial,cpu_ms_per_trial");
     for (String problem : problems) {
@@ -33,7 +36,7 @@ public class CmaEsBench {
                 .objectives(Objective.minimize("f"))
                 .storage(InMemoryStorage.create())
                 .space(space(problem))
-                .sampler(CmaEsSampler.builder().seed(seed).build())
+                .sampler(CmaEsSampler.builder().seed(seed).withMargin(margin).build())
                 .build();
         long wall = 0;
         long cpu = 0;
@@ -50,7 +53,8 @@ public class CmaEsBench {
         }
         System.out.printf(
             Locale.ROOT,
-            "knobflow,%s,%d,%.6e,%.4f,%.4f%n",
+            "%s,%s,%d,%.6e,%.4f,%.4f%n",
+            side,
             problem,
             seed,
             best - optimum(problem),

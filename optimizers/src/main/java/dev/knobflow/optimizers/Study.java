@@ -775,6 +775,9 @@ public final class Study implements StudyView {
       if (!description.equals(record.attrs().get("sampler"))) {
         storage.setStudyAttr(name, "sampler", description);
       }
+      if (budget != null && !budget.limits().equals(record.attrs().get(StudyBudget.STUDY_ATTR))) {
+        storage.setStudyAttr(name, StudyBudget.STUDY_ATTR, budget.limits());
+      }
       if (seed != null && !seed.equals(asLong(record.attrs().get("seed")))) {
         storage.setStudyAttr(name, "seed", seed);
       }

@@ -60,9 +60,26 @@ public final class StudyBudget {
     return limits.isEmpty() && wall == null;
   }
 
+  /** The attribute a study stores its limits in, so that {@code show} can report them. */
+  public static final String STUDY_ATTR = "budget";
+
+  /** The limits by name ({@code wall_hours} for wall time), in the order of {@link #status}. */
+  public Map<String, Double> limits() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    limits.forEach((meter, limit) -> out.put(meter.name(), limit));
+    if (wall != null) {
+      out.put(WALL_HOURS, wall.toMillis() / 3.6e6);
+    }
+    return out;
+  }
+
   /** Every limit's status, in the order they were added (wall time last). */
   public List<BudgetStatus> status(StudyView study) {
-    List<FrozenTrial> trials = study.trials();
+    return status(study.trials());
+  }
+
+  /** Every limit's status over {@code trials} (all of a study's trials). */
+  public List<BudgetStatus> status(List<FrozenTrial> trials) {
     List<BudgetStatus> out = new ArrayList<>();
     int running = (int) trials.stream().filter(t -> t.state() == TrialState.RUNNING).count();
     for (Map.Entry<CostMeter, Double> e : limits.entrySet()) {

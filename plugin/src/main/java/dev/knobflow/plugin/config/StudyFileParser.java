@@ -60,7 +60,8 @@ public final class StudyFileParser {
           AdvisorSection.KEY,
           "energy",
           "carbon",
-          "scheduler");
+          "scheduler",
+          "budget");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
@@ -173,6 +174,7 @@ public final class StudyFileParser {
     List<MetricConstraint> constraints = constraints(top);
     Optional<AdvisorSpec> advisor = AdvisorSection.parse(top, space);
     EnergyConfig energy = EnergySection.parse(top, baseDirectory);
+    BudgetSpec budget = BudgetSection.parse(top, energy.enabled());
 
     if (!top.has("trials") && timeout.isEmpty()) {
       boolean finite =
@@ -188,21 +190,22 @@ public final class StudyFileParser {
     }
     problems.throwIfAny(source);
     return new StudyConfig(
-        name,
-        storage,
-        seed,
-        objectives,
-        space,
-        sampler,
-        trials,
-        timeout,
-        parallelism,
-        objective,
-        constraints,
-        baseDirectory,
-        advisor,
-        energy,
-        scheduler);
+            name,
+            storage,
+            seed,
+            objectives,
+            space,
+            sampler,
+            trials,
+            timeout,
+            parallelism,
+            objective,
+            constraints,
+            baseDirectory,
+            advisor,
+            energy,
+            scheduler)
+        .withBudget(budget);
   }
 
   private static Object readYaml(String yaml, String source) {

@@ -93,6 +93,12 @@ public final class StudyRunner implements AutoCloseable {
               .scheduler(pair.scheduler())
               .space(config.space());
       config.seed().ifPresent(sb::seed);
+      BudgetSpec budget = config.budget();
+      if (!budget.isEmpty()) {
+        sb.budget(
+            dev.knobflow.plugin.energy.BudgetMeters.budget(
+                budget.gpuHours(), budget.energyKwh(), budget.co2Kg(), budget.wall()));
+      }
       b.listeners.forEach(sb::listener);
       this.advisor = advisor(b);
       if (advisor != null) {
