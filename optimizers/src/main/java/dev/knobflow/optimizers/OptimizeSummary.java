@@ -8,8 +8,9 @@ import java.util.Map;
  *
  * @param trialsByState how many trials this call finished, by state
  * @param elapsed the wall time of the call
- * @param stopReason why it stopped: {@code trials}, {@code timeout}, {@code exhausted} or {@code
- *     stopped}
+ * @param stopReason why it stopped: {@code trials}, {@code timeout}, {@code exhausted}, {@code
+ *     budget} (a {@link dev.knobflow.optimizers.budget.StudyBudget} refused another trial) or
+ *     {@code stopped}
  */
 public record OptimizeSummary(
     Map<TrialState, Integer> trialsByState, Duration elapsed, String stopReason) {

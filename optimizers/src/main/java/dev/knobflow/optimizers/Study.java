@@ -1,5 +1,7 @@
 package dev.knobflow.optimizers;
 
+import dev.knobflow.optimizers.budget.BudgetStatus;
+import dev.knobflow.optimizers.budget.StudyBudget;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.samplers.RandomSampler;
@@ -64,6 +66,8 @@ public final class Study implements StudyView {
   private final Scheduler scheduler;
   private final SearchSpace declaredSpace;
   private final List<StudyListener> listeners;
+  private final StudyBudget budget;
+  private final Object budgetLock = new Object();
   private final Set<Integer> ownRunningTrials = ConcurrentHashMap.newKeySet();
   private volatile boolean stopRequested;
 
@@ -75,6 +79,37 @@ public final class Study implements StudyView {
     this.scheduler = b.scheduler;
     this.declaredSpace = b.space;
     this.listeners = List.copyOf(b.listeners);
+    this.budget = b.budget;
+  }
+
+  /** The study's budget, if it has one. */
+  public Optional<StudyBudget> budget() {
+    return Optional.ofNullable(budget);
+  }
+
+  /** Where each of the study's budgets stands (empty without a budget), read from storage. */
+  public List<BudgetStatus> budgetStatus() {
+    return budget == null ? List.of() : budget.status(this);
+  }
+
+  /**
+   * When a budget limit is reached: asks every running trial of the study (in any worker) to prune,
+   * with the reason; returns the reason, or empty while every limit holds.
+   */
+  Optional<String> pruneIfBudgetExhausted() {
+    if (budget == null) {
+      return Optional.empty();
+    }
+    Optional<String> reason = budget.exhaustion(this);
+    reason.ifPresent(
+        r -> {
+          for (FrozenTrial t : trials(Set.of(TrialState.RUNNING))) {
+            if (!t.systemAttrs().containsKey(PRUNE_REQUEST_ATTR)) {
+              requestPrune(t.number(), r);
+            }
+          }
+        });
+    return reason;
   }
 
   /** Starts describing a study; {@link Builder#build()} creates it or loads it if it exists. */
@@ -354,12 +389,27 @@ public final class Study implements StudyView {
             }
             Trial trial;
             try {
-              trial = ask();
+              if (budget == null) {
+                trial = ask();
+              } else {
+                // Checked and started under one lock, so this process's workers do not all start
+                // a trial on the same remaining amount (other processes see it as RUNNING).
+                synchronized (budgetLock) {
+                  Optional<String> refusal = budget.refusal(this);
+                  if (refusal.isPresent()) {
+                    LOG.info("study '{}': no further trial: {}", name, refusal.get());
+                    stopReason[0] = "budget";
+                    return;
+                  }
+                  trial = ask();
+                }
+              }
             } catch (SamplerExhaustedException e) {
               stopReason[0] = "exhausted";
               return;
             }
             FrozenTrial done = run(trial, objective);
+            pruneIfBudgetExhausted();
             if (done != null) {
               counts.get(done.state()).incrementAndGet();
             }
@@ -620,6 +670,7 @@ public final class Study implements StudyView {
     private SearchSpace space = SearchSpace.empty();
     private final List<StudyListener> listeners = new ArrayList<>();
     private Long seed;
+    private StudyBudget budget;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -688,10 +739,23 @@ public final class Study implements StudyView {
     }
 
     /**
+     * Limits on GPU-hours, energy, CO2 and wall time (see {@link StudyBudget}): {@link #optimize}
+     * starts trials only while the forecast spending fits, and prunes running trials when a limit
+     * is reached.
+     */
+    public Builder budget(StudyBudget value) {
+      this.budget = Objects.requireNonNull(value, "budget");
+      return this;
+    }
+
+    /**
      * Creates the study, or loads it if a study of that name exists. Without explicit objectives,
      * an existing study's objectives are used (or {@code value}, minimised).
      */
     public Study build() {
+      if (budget != null && budget.isEmpty()) {
+        budget = null;
+      }
       if (storage == null) {
         storage = InMemoryStorage.create();
       }
@@ -710,6 +774,9 @@ public final class Study implements StudyView {
       String description = sampler.describe();
       if (!description.equals(record.attrs().get("sampler"))) {
         storage.setStudyAttr(name, "sampler", description);
+      }
+      if (budget != null && !budget.limits().equals(record.attrs().get(StudyBudget.STUDY_ATTR))) {
+        storage.setStudyAttr(name, StudyBudget.STUDY_ATTR, budget.limits());
       }
       if (seed != null && !seed.equals(asLong(record.attrs().get("seed")))) {
         storage.setStudyAttr(name, "seed", seed);

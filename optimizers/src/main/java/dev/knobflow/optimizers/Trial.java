@@ -218,6 +218,7 @@ public final class Trial {
   public boolean shouldPrune() {
     FrozenTrial current = study.storage().trial(study.name(), number);
     return current.systemAttrs().containsKey(Study.PRUNE_REQUEST_ATTR)
+        || study.pruneIfBudgetExhausted().isPresent()
         || study.scheduler().shouldPrune(study, current);
   }
 

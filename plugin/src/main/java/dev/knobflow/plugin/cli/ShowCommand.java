@@ -2,7 +2,9 @@ package dev.knobflow.plugin.cli;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.SpaceOverrides;
+import dev.knobflow.optimizers.budget.StudyBudget;
 import dev.knobflow.optimizers.storage.StudyRecord;
+import dev.knobflow.plugin.energy.BudgetMeters;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import java.io.PrintWriter;
 import java.util.List;
@@ -69,6 +71,7 @@ final class ShowCommand implements Callable<Integer> {
     out.println("Objectives: " + StudyReport.objectives(study.objectives()));
     study.attrs().entrySet().stream()
         .filter(e -> !e.getKey().equals(SpaceOverrides.STUDY_ATTR))
+        .filter(e -> !e.getKey().equals(StudyBudget.STUDY_ATTR))
         .forEach(
             e ->
                 out.println(
@@ -78,6 +81,8 @@ final class ShowCommand implements Callable<Integer> {
     out.println(
         "Trials:     " + trials.size() + " (" + StudyReport.countsByState(report.counts()) + ")");
     EnergyTotals.of(trials).ifPresent(t -> out.println("Energy:     " + t.describe()));
+    BudgetMeters.fromStudyAttr(study.attrs().get(StudyBudget.STUDY_ATTR))
+        .ifPresent(b -> b.status(trials).forEach(s -> out.println("Budget:     " + s.describe())));
     out.println();
     if (!trials.isEmpty()) {
       report.printTrials(out);

@@ -242,6 +242,7 @@ final class TuneCommand implements Callable<Integer> {
             + EnergyTotals.of(trials)
                 .map(t -> t.describe() + " (" + energyStatus + ")")
                 .orElse("not measured: " + energyStatus));
+    study.budgetStatus().forEach(b -> out.println("Budget: " + b.describe()));
     out.println("Storage: " + storageText);
     if (storageText.startsWith("journal:")) {
       out.println("Show it: knobflow show " + study.name() + " --storage " + storageText);
@@ -255,6 +256,7 @@ final class TuneCommand implements Callable<Integer> {
       case "timeout" -> "timeout";
       case "exhausted" -> "sampler exhausted";
       case "stopped" -> "stopped";
+      case "budget" -> "budget reached (see Budget below)";
       default -> reason;
     };
   }

@@ -5,6 +5,7 @@ import dev.knobflow.optimizers.samplers.AutoSampler;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.Seeds;
+import dev.knobflow.optimizers.samplers.cmaes.CmaEsSampler;
 import dev.knobflow.optimizers.samplers.gp.GpAcquisition;
 import dev.knobflow.optimizers.samplers.gp.GpSampler;
 import dev.knobflow.optimizers.samplers.nsga2.NsgaIISampler;
@@ -17,9 +18,10 @@ import java.util.OptionalLong;
 
 /**
  * The study-file types of the evolutionary and model-based samplers: {@code nsga2}, {@code tpe},
- * {@code gp}, {@code auto} (the default when a study file has no {@code sampler}) and {@code bohb}
- * (whose sampler is built together with its scheduler, see {@link SchedulerSection}). Every key is
- * checked with its path ({@code sampler.population_size}); the study's {@code seed} seeds them.
+ * {@code gp}, {@code cmaes}, {@code auto} (the default when a study file has no {@code sampler})
+ * and {@code bohb} (whose sampler is built together with its scheduler, see {@link
+ * SchedulerSection}). Every key is checked with its path ({@code sampler.population_size}); the
+ * study's {@code seed} seeds them.
  */
 final class ModelSamplerTypes {
 
@@ -197,6 +199,78 @@ final class ModelSamplerTypes {
       integer(s, "n_startup_trials").ifPresent(b::startupTrials);
       integer(s, "candidates").ifPresent(b::candidates);
       integer(s, "fit_iterations").ifPresent(b::fitIterations);
+      return b.build();
+    }
+  }
+
+  /** CMA-ES with Optuna's option names where Optuna has them. */
+  static final class CmaEsType implements PriorAwareSamplerType {
+    private static final List<String> RESTARTS = List.of("ipop", "none");
+
+    @Override
+    public String name() {
+      return "cmaes";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of(
+          "population_size",
+          "sigma0",
+          "restart_strategy",
+          "inc_popsize",
+          "with_margin",
+          "warm_start_from_trials");
+    }
+
+    @Override
+    public boolean singleObjective() {
+      return true;
+    }
+
+    @Override
+    public void validate(Section section, SearchSpace space) {
+      section.integerAtLeast("population_size", 2);
+      section
+          .number("sigma0")
+          .filter(v -> !(v > 0 && v <= 1))
+          .ifPresent(
+              v ->
+                  section.problem(
+                      "sigma0", "must be in (0, 1] (a fraction of each range), got " + v));
+      section
+          .string("restart_strategy")
+          .filter(r -> !RESTARTS.contains(r.toLowerCase(Locale.ROOT)))
+          .ifPresent(
+              r ->
+                  section.problem(
+                      "restart_strategy",
+                      "must be one of "
+                          + String.join(", ", RESTARTS)
+                          + ", got '"
+                          + r
+                          + "'"
+                          + Suggestions.hint(r, RESTARTS)));
+      section.integerAtLeast("inc_popsize", 2);
+      section.bool("with_margin");
+      section.bool("warm_start_from_trials");
+    }
+
+    @Override
+    public Sampler create(
+        SamplerSpec spec, SearchSpace space, OptionalLong seed, List<PriorObservation> priors) {
+      Map<String, Object> s = spec.settings();
+      CmaEsSampler.Builder b = CmaEsSampler.builder().seed(seedOf(seed));
+      b.priorObservations(priors);
+      integer(s, "population_size").ifPresent(b::populationSize);
+      number(s, "sigma0").ifPresent(b::sigma0);
+      Optional.ofNullable(s.get("restart_strategy"))
+          .map(
+              r -> CmaEsSampler.RestartStrategy.valueOf(String.valueOf(r).toUpperCase(Locale.ROOT)))
+          .ifPresent(b::restartStrategy);
+      integer(s, "inc_popsize").ifPresent(b::incPopsize);
+      bool(s, "with_margin").ifPresent(b::withMargin);
+      bool(s, "warm_start_from_trials").ifPresent(b::warmStartFromTrials);
       return b.build();
     }
   }

@@ -21,9 +21,9 @@ import java.util.OptionalLong;
 
 /**
  * The sampler types a study file may name, by {@code sampler.type}. {@link #standard()} knows
- * {@code random}, {@code grid}, {@code sobol}, {@code nsga2}, {@code tpe}, {@code gp}, {@code auto}
- * and {@code bohb} (see {@link ModelSamplerTypes}); new samplers are added here, each with its own
- * keys and validation.
+ * {@code random}, {@code grid}, {@code sobol}, {@code nsga2}, {@code tpe}, {@code gp}, {@code
+ * cmaes}, {@code auto} and {@code bohb} (see {@link ModelSamplerTypes}); new samplers are added
+ * here, each with its own keys and validation.
  */
 public final class SamplerFactory {
   private static final org.slf4j.Logger LOG =
@@ -43,6 +43,7 @@ public final class SamplerFactory {
         .with(new ModelSamplerTypes.Nsga2Type())
         .with(new ModelSamplerTypes.TpeType())
         .with(new ModelSamplerTypes.GpType())
+        .with(new ModelSamplerTypes.CmaEsType())
         .with(new ModelSamplerTypes.AutoType())
         .with(new ModelSamplerTypes.BohbType());
   }

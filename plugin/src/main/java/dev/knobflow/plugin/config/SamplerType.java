@@ -48,6 +48,11 @@ public interface SamplerType {
     return create(spec, space, seed);
   }
 
+  /** Whether the sampler optimises only one objective (CMA-ES); checked against the study's. */
+  default boolean singleObjective() {
+    return false;
+  }
+
   /**
    * Whether the sampler can run out of points (a grid), so that a study file may omit {@code
    * trials}.

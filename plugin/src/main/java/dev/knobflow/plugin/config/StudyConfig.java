@@ -33,6 +33,7 @@ import java.util.OptionalLong;
  * @param advisor the {@code advisor:} block (curve diagnostics and advice), if any
  * @param energy energy measuring, carbon intensity and measured objectives
  * @param scheduler the pruner or multi-fidelity scheduler ({@code none} by default)
+ * @param budget the {@code budget:} limits (GPU-hours, energy, CO2, wall time); none by default
  */
 public record StudyConfig(
     String name,
@@ -49,9 +50,11 @@ public record StudyConfig(
     Path baseDirectory,
     Optional<AdvisorSpec> advisor,
     EnergyConfig energy,
-    SchedulerSpec scheduler) {
+    SchedulerSpec scheduler,
+    BudgetSpec budget) {
 
   public StudyConfig {
+    budget = budget == null ? BudgetSpec.none() : budget;
     objectives = List.copyOf(objectives);
     constraints = List.copyOf(constraints);
     if (parallelism < 1) {
@@ -60,6 +63,63 @@ public record StudyConfig(
     advisor = advisor == null ? Optional.empty() : advisor;
     Objects.requireNonNull(energy, "energy");
     Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /** A study without a budget. */
+  public StudyConfig(
+      String name,
+      StorageSpec storage,
+      OptionalLong seed,
+      List<Objective> objectives,
+      SearchSpace space,
+      SamplerSpec sampler,
+      OptionalInt trials,
+      Optional<Duration> timeout,
+      int parallelism,
+      ObjectiveSpec objective,
+      List<MetricConstraint> constraints,
+      Path baseDirectory,
+      Optional<AdvisorSpec> advisor,
+      EnergyConfig energy,
+      SchedulerSpec scheduler) {
+    this(
+        name,
+        storage,
+        seed,
+        objectives,
+        space,
+        sampler,
+        trials,
+        timeout,
+        parallelism,
+        objective,
+        constraints,
+        baseDirectory,
+        advisor,
+        energy,
+        scheduler,
+        BudgetSpec.none());
+  }
+
+  /** The same study with another budget. */
+  public StudyConfig withBudget(BudgetSpec other) {
+    return new StudyConfig(
+        name,
+        storage,
+        seed,
+        objectives,
+        space,
+        sampler,
+        trials,
+        timeout,
+        parallelism,
+        objective,
+        constraints,
+        baseDirectory,
+        advisor,
+        energy,
+        scheduler,
+        other);
   }
 
   /** A study without an advisor block or scheduler, with the default energy settings. */
@@ -152,6 +212,7 @@ public record StudyConfig(
         baseDirectory,
         newAdvisor,
         newEnergy,
-        newScheduler);
+        newScheduler,
+        budget);
   }
 }

@@ -60,7 +60,8 @@ public final class StudyFileParser {
           AdvisorSection.KEY,
           "energy",
           "carbon",
-          "scheduler");
+          "scheduler",
+          "budget");
 
   private static final List<String> PARAM_TYPES = List.of("float", "int", "categorical");
   private static final List<String> NUMERIC_KEYS = List.of("type", "low", "high", "log", "step");
@@ -155,6 +156,17 @@ public final class StudyFileParser {
     int parallelism =
         top.integerAtLeast("parallelism", 1).map(p -> (int) Math.min(1024, p)).orElse(1);
     SamplerSpec sampler = sampler(top, space);
+    if (sampler != null
+        && objectives.size() > 1
+        && samplers.type(sampler.type()).map(SamplerType::singleObjective).orElse(false)) {
+      top.problem(
+          "sampler",
+          "type "
+              + sampler.type()
+              + " optimises one objective, the study has "
+              + objectives.size()
+              + " (use nsga2, tpe, gp or auto)");
+    }
     SchedulerSpec scheduler =
         SchedulerSection.parse(top, objectives.stream().map(Objective::name).toList());
     sampler = SchedulerSection.reconcile(top, sampler, top.has("sampler"), scheduler);
@@ -162,6 +174,7 @@ public final class StudyFileParser {
     List<MetricConstraint> constraints = constraints(top);
     Optional<AdvisorSpec> advisor = AdvisorSection.parse(top, space);
     EnergyConfig energy = EnergySection.parse(top, baseDirectory);
+    BudgetSpec budget = BudgetSection.parse(top, energy.enabled());
 
     if (!top.has("trials") && timeout.isEmpty()) {
       boolean finite =
@@ -177,21 +190,22 @@ public final class StudyFileParser {
     }
     problems.throwIfAny(source);
     return new StudyConfig(
-        name,
-        storage,
-        seed,
-        objectives,
-        space,
-        sampler,
-        trials,
-        timeout,
-        parallelism,
-        objective,
-        constraints,
-        baseDirectory,
-        advisor,
-        energy,
-        scheduler);
+            name,
+            storage,
+            seed,
+            objectives,
+            space,
+            sampler,
+            trials,
+            timeout,
+            parallelism,
+            objective,
+            constraints,
+            baseDirectory,
+            advisor,
+            energy,
+            scheduler)
+        .withBudget(budget);
   }
 
   private static Object readYaml(String yaml, String source) {

@@ -96,6 +96,12 @@ public final class StudyRunner implements AutoCloseable {
               .scheduler(pair.scheduler())
               .space(config.space());
       config.seed().ifPresent(sb::seed);
+      BudgetSpec budget = config.budget();
+      if (!budget.isEmpty()) {
+        sb.budget(
+            dev.knobflow.plugin.energy.BudgetMeters.budget(
+                budget.gpuHours(), budget.energyKwh(), budget.co2Kg(), budget.wall()));
+      }
       b.listeners.forEach(sb::listener);
       if (pair.scheduler() instanceof PbtScheduler
           && config.objective() instanceof ObjectiveSpec.Command c) {

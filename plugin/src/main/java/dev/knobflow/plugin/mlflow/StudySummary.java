@@ -26,13 +26,15 @@ import java.util.stream.Collectors;
  * @param counts trials by state
  * @param best the best trial (single objective) or the Pareto front, in number order
  * @param energy the study's measured energy and CO2 totals, if any trial was metered
+ * @param budget where each of the study's budgets stands (empty without a budget)
  */
 record StudySummary(
     String study,
     List<Objective> objectives,
     Map<TrialState, Long> counts,
     List<FrozenTrial> best,
-    Optional<EnergyTotals> energy) {
+    Optional<EnergyTotals> energy,
+    List<dev.knobflow.optimizers.budget.BudgetStatus> budget) {
 
   /** Summarises {@code view} as it is now. */
   static StudySummary of(StudyView view) {
@@ -47,7 +49,10 @@ record StudySummary(
     } else {
       best = nonDominated(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
     }
-    return new StudySummary(view.name(), view.objectives(), counts, best, EnergyTotals.of(trials));
+    List<dev.knobflow.optimizers.budget.BudgetStatus> budget =
+        view instanceof Study s ? s.budgetStatus() : List.of();
+    return new StudySummary(
+        view.name(), view.objectives(), counts, best, EnergyTotals.of(trials), budget);
   }
 
   /** Metrics for the parent run: counts by state, best values or the front's size. */
@@ -74,6 +79,10 @@ record StudySummary(
           m.put("total_energy_wh", e.energyWh());
           m.put("total_co2_g", e.co2Grams());
         });
+    for (var b : budget) {
+      m.put("budget_" + b.name() + "_spent", b.spent());
+      m.put("budget_" + b.name() + "_remaining", b.remaining());
+    }
     return m;
   }
 
@@ -109,6 +118,7 @@ record StudySummary(
                     .collect(Collectors.joining(", ")))
         .append("\n\n");
     energy.ifPresent(e -> md.append("Energy: ").append(e.describe()).append("\n\n"));
+    budget.forEach(b -> md.append("Budget ").append(b.describe()).append("\n\n"));
     if (best.isEmpty()) {
       md.append("No trial completed yet.\n");
     } else if (objectives.size() == 1) {

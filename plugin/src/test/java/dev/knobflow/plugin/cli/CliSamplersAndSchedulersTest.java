@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.samplers.cmaes.CmaEsSampler;
 import dev.knobflow.optimizers.samplers.nsga2.NsgaIISampler;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,41 @@ class CliSamplersAndSchedulersTest {
 
   private static int intAttr(FrozenTrial t, String key) {
     return ((Number) t.systemAttrs().get(key)).intValue();
+  }
+
+  @Test
+  void cmaesFromTheStudyFileSamplesGenerationsAndResumesFromTheJournal() throws Exception {
+    String script =
+        """
+        #!/bin/bash
+        awk -v x="$1" -v k="$2" 'BEGIN { printf "{%closs%c: %.8f}\\n", 34, 34, (x - 0.3)^2 + (k - 4)^2 }'
+        """;
+    String yaml =
+        """
+        name: cma
+        storage: journal:journal.jsonl
+        seed: 3
+        objectives: [{name: loss, direction: minimize}]
+        space:
+          x: {type: float, low: -2, high: 2}
+          k: {type: int, low: 0, high: 10}
+        sampler: {type: cmaes, population_size: 4}
+        trials: 8
+        objective: {command: [bash, objective.sh, "{x}", "{k}"]}
+        """;
+    Path file = study(script, yaml);
+    CliRun first = cli("tune", file.toString());
+    assertEquals(0, first.exit(), first.out() + first.err());
+    CliRun second = cli("tune", file.toString());
+    assertEquals(0, second.exit(), second.out() + second.err());
+    List<FrozenTrial> trials = trials("cma");
+    assertEquals(16, trials.size());
+    for (FrozenTrial t : trials) {
+      assertEquals(TrialState.COMPLETE, t.state(), t.toString());
+      // One worker, population 4: trial n is in generation n / 4, across the two runs.
+      assertEquals(t.number() / 4, intAttr(t, CmaEsSampler.GENERATION_ATTR), t.toString());
+      assertEquals(0, intAttr(t, CmaEsSampler.RESTART_ATTR));
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knobflow.optimizers.samplers.AutoSampler;
 import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.samplers.cmaes.CmaEsSampler;
 import dev.knobflow.optimizers.samplers.gp.GpSampler;
 import dev.knobflow.optimizers.samplers.nsga2.NsgaIISampler;
 import dev.knobflow.optimizers.samplers.tpe.TpeSampler;
@@ -128,6 +129,36 @@ class SamplerAndSchedulerSectionsTest {
         parse(TWO, "sampler: {type: auto, gp_trials: 50, nsga2_population_size: 8}", "");
     AutoSampler a = assertInstanceOf(AutoSampler.class, build(auto).sampler());
     assertEquals("auto(seed=7, gpTrials=50, nsga2Population=8)", a.describe());
+  }
+
+  @Test
+  void cmaesParsesItsKeysAndRefusesSeveralObjectives() {
+    StudyConfig c =
+        parse(
+            ONE,
+            "sampler: {type: cmaes, population_size: 12, sigma0: 0.2, restart_strategy: none,"
+                + " with_margin: false}",
+            "");
+    CmaEsSampler s = assertInstanceOf(CmaEsSampler.class, build(c).sampler());
+    assertEquals(7, s.seed());
+    assertEquals(
+        "cmaes(population=12, sigma0=0.2, restart=none, margin=false, seed=7)", s.describe());
+    assertEquals(
+        "cmaes(population=4+3ln(n), sigma0=0.16666666666666666, restart=ipop, inc_popsize=2,"
+            + " margin=true, seed=7)",
+        build(parse(ONE, "sampler: {type: cmaes}", "")).sampler().describe());
+
+    StudyFileException e =
+        problems(
+            ONE,
+            "sampler: {type: cmaes, population_size: 1, sigma0: 2, restart_strategy: bipop,"
+                + " inc_popsize: 1}",
+            "");
+    assertProblem(e, "sampler.population_size", "at least 2");
+    assertProblem(e, "sampler.sigma0", "(0, 1]", "2");
+    assertProblem(e, "sampler.restart_strategy", "ipop, none", "bipop");
+    assertProblem(e, "sampler.inc_popsize", "at least 2");
+    assertProblem(problems(TWO, "sampler: {type: cmaes}", ""), "sampler", "one objective", "has 2");
   }
 
   @Test

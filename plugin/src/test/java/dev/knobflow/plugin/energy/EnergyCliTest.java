@@ -134,6 +134,43 @@ class EnergyCliTest {
   }
 
   @Test
+  void anEnergyBudgetStopsTheStudyAndTuneAndShowReportIt() throws IOException {
+    Path smi = FakeNvidiaSmi.install(dir, FakeNvidiaSmi.TWO_GPUS);
+    // Each trial draws 300 W for at least 0.5 s: at least 4.2e-5 kWh, so at most 4 fit.
+    Path file =
+        study(
+            """
+              - {name: score, direction: maximize}
+            """,
+            """
+            energy: {nvidia_smi: {executable: %s, interval: 100ms, gpus: [0]}, rapl: false}
+            budget: {energy_kwh: 0.00015, gpu_hours: 1}
+            """
+                .formatted(smi),
+            20,
+            1);
+
+    CliRun tune = cli("tune", file.toString());
+
+    assertEquals(0, tune.exit(), tune.err());
+    assertTrue(tune.out().contains("budget reached"), tune.out());
+    assertTrue(tune.out().contains("Budget: energy_kwh: spent "), tune.out());
+    assertTrue(tune.out().contains("Budget: gpu_hours: spent "), tune.out());
+    JsonNode shown = showJson();
+    int trials = shown.get("trials").size();
+    assertTrue(trials >= 1 && trials <= 4, "trials " + trials);
+    double kwh = shown.get("totals").get("energy_wh").asDouble() / 1000;
+    // Stopped before the forecast trial would pass the limit: spent stays within it.
+    assertTrue(kwh <= 0.00015, "spent " + kwh);
+
+    CliRun table = cli("show", "green", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    assertTrue(table.out().contains("Budget:     energy_kwh: spent "), table.out());
+    assertTrue(table.out().contains("of 0.00015, remaining "), table.out());
+    // GPU-hours: each trial's duration on the one GPU it was metered on.
+    assertTrue(table.out().contains("Budget:     gpu_hours: spent 0.000"), table.out());
+  }
+
+  @Test
   void parallelTrialsGetTheirOwnGpuAndOnlyItsEnergy() throws IOException {
     Path smi = FakeNvidiaSmi.install(dir, FakeNvidiaSmi.TWO_GPUS);
     Path file =

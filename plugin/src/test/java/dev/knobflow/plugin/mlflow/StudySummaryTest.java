@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.budget.StudyBudget;
+import dev.knobflow.plugin.energy.BudgetMeters;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +25,25 @@ class StudySummaryTest {
     assertEquals(2.0, summary.metrics().get("total_energy_wh"), 1e-12);
     assertEquals(0.8, summary.metrics().get("total_co2_g"), 1e-12);
     assertTrue(summary.markdown().contains("Energy: 2.000 Wh, 0.8000 g CO2e over 2 trials"));
+  }
+
+  @Test
+  void parentRunGetsEachBudgetsSpentAndRemainingAmounts() {
+    Study study =
+        Study.builder("budgeted")
+            .objectives(Objective.maximize("accuracy"))
+            .budget(StudyBudget.builder().limit(BudgetMeters.energyKwh(), 0.01).build())
+            .build();
+    study.tell(
+        study.ask(), TrialResult.of(0.9).withMetrics(Map.of("energy_wh", 0.5, "co2_g", 0.2)));
+    study.tell(
+        study.ask(), TrialResult.of(0.8).withMetrics(Map.of("energy_wh", 1.5, "co2_g", 0.6)));
+    StudySummary summary = StudySummary.of(study);
+    assertEquals(0.002, summary.metrics().get("budget_energy_kwh_spent"), 1e-12);
+    assertEquals(0.008, summary.metrics().get("budget_energy_kwh_remaining"), 1e-12);
+    assertTrue(
+        summary.markdown().contains("Budget energy_kwh: spent 0.002 of 0.01, remaining 0.008"),
+        summary.markdown());
   }
 
   @Test
