@@ -2,7 +2,9 @@ package dev.knobflow.optimizers;
 
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
 import dev.knobflow.optimizers.schedulers.Scheduler;
@@ -161,9 +163,9 @@ public final class Study implements StudyView {
     }
     Map<String, Object> fixed = fixedParams(created);
     Map<String, Distribution> relativeSpace = sampler.relativeSearchSpace(this, created);
-    Map<String, Object> relative =
-        relativeSpace.isEmpty() ? Map.of() : sampler.sampleRelative(this, created, relativeSpace);
-    Map<String, Object> attrs = sampler.trialAttributes(this, created, relative);
+    RelativeSample decided = sampleRelative(created, relativeSpace);
+    Map<String, Object> relative = decided.params();
+    Map<String, Object> attrs = decided.attributes();
     FrozenTrial current = created;
     if (!attrs.isEmpty()) {
       for (Map.Entry<String, Object> e : attrs.entrySet()) {
@@ -187,6 +189,20 @@ public final class Study implements StudyView {
       }
     }
     return trial;
+  }
+
+  /**
+   * The sampler's decision for {@code trial}; after a declared numerical failure, none (every
+   * parameter sampled independently) with the reason as the trial's fallback attribute.
+   */
+  private RelativeSample sampleRelative(FrozenTrial trial, Map<String, Distribution> space) {
+    try {
+      return sampler.sampleRelative(this, trial, space);
+    } catch (NumericalFailureException e) {
+      LOG.warn(
+          "trial {} of study '{}' sampled at random: {}", trial.number(), name, e.getMessage());
+      return RelativeSample.attributesOnly(Map.of(Sampler.FALLBACK_ATTR, e.getMessage()));
+    }
   }
 
   @SuppressWarnings("unchecked")

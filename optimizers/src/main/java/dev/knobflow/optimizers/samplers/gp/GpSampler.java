@@ -7,7 +7,9 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.pareto.Hypervolume;
 import dev.knobflow.optimizers.pareto.NonDominatedSorting;
+import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import dev.knobflow.optimizers.samplers.PriorObservation;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -22,10 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hipparchus.random.SobolSequenceGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gaussian-process Bayesian optimisation: a Matern 5/2 ARD Gaussian process per objective (and per
@@ -45,17 +44,16 @@ import org.slf4j.LoggerFactory;
  *       observations).
  * </ul>
  *
- * <p>The first trials (10 by default) follow a scrambled Sobol sequence. Bad input never escapes:
- * values of {@code -Infinity}, identical targets or inputs, or any numerical failure make the
- * sampler fall back to random sampling for that trial, with the reason logged and stored as the
- * trial's {@code gp_fallback} system attribute. Fitted hyperparameters are stored on each trial
- * ({@code gp_theta_*}) and warm-start the next fit, so the sampler remains derived from storage.
+ * <p>The first trials (10 by default) follow a scrambled Sobol sequence. Observations the model
+ * cannot represent (values of {@code -Infinity}, identical targets or inputs) and a kernel matrix
+ * that stays singular throw a {@link NumericalFailureException}: the study samples that trial at
+ * random and stores the reason as its {@link Sampler#FALLBACK_ATTR} system attribute. Any other
+ * exception is a bug and propagates. Fitted hyperparameters are stored on each trial ({@code
+ * gp_theta_*}) and warm-start the next fit, so the sampler remains derived from storage.
  */
 public final class GpSampler implements Sampler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(GpSampler.class);
   private static final String THETA_PREFIX = "gp_theta_";
-  private static final String FALLBACK_ATTR = "gp_fallback";
 
   /** Every this many trials the hyperparameters are refitted from the default start as well. */
   private static final int FULL_REFIT_EVERY = 25;
@@ -136,7 +134,6 @@ public final class GpSampler implements Sampler {
   private final int fitIterations;
   private final SobolSampler startup;
   private final List<PriorObservation> priors;
-  private final Map<String, Map<String, Object>> attributesByTrial = new ConcurrentHashMap<>();
 
   private GpSampler(Builder b) {
     this.seed = b.seed;
@@ -170,10 +167,10 @@ public final class GpSampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> sampleRelative(
+  public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
     if (space.isEmpty()) {
-      return Map.of();
+      return RelativeSample.empty();
     }
     List<FrozenTrial> complete = new ArrayList<>();
     for (FrozenTrial t : study.trials(EnumSet.of(TrialState.COMPLETE))) {
@@ -186,15 +183,8 @@ public final class GpSampler implements Sampler {
     }
     complete.addAll(fittingPriors(study, space, complete));
     Map<String, Object> attributes = new LinkedHashMap<>();
-    try {
-      Map<String, Object> sample = sampleWithModel(study, trial, space, complete, attributes);
-      remember(study, trial, attributes);
-      return sample;
-    } catch (Fallback e) {
-      return fallBack(study, trial, space, e.getMessage());
-    } catch (RuntimeException e) {
-      return fallBack(study, trial, space, "numerical failure: " + e);
-    }
+    Map<String, Object> sample = sampleWithModel(study, trial, space, complete, attributes);
+    return new RelativeSample(sample, attributes);
   }
 
   /**
@@ -215,43 +205,10 @@ public final class GpSampler implements Sampler {
     return out;
   }
 
-  private Map<String, Object> fallBack(
-      StudyView study, FrozenTrial trial, Map<String, Distribution> space, String reason) {
-    LOG.warn(
-        "GP sampler: trial {} of study '{}' sampled at random: {}",
-        trial.number(),
-        study.name(),
-        reason);
-    remember(study, trial, Map.of(FALLBACK_ATTR, reason));
-    Map<String, Object> sample = new LinkedHashMap<>();
-    for (Map.Entry<String, Distribution> e : space.entrySet()) {
-      sample.put(e.getKey(), sampleIndependent(study, trial, e.getKey(), e.getValue()));
-    }
-    return sample;
-  }
-
-  private void remember(StudyView study, FrozenTrial trial, Map<String, Object> attributes) {
-    attributesByTrial.put(study.name() + "#" + trial.number(), attributes);
-  }
-
-  @Override
-  public Map<String, Object> trialAttributes(
-      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
-    Map<String, Object> attributes = attributesByTrial.remove(study.name() + "#" + trial.number());
-    return attributes == null ? Map.of() : attributes;
-  }
-
   @Override
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
     return distribution.fromUnit(Seeds.forParam(seed, trial.number(), name).nextDouble());
-  }
-
-  /** A reason to sample at random instead of from the model. */
-  static final class Fallback extends RuntimeException {
-    Fallback(String reason) {
-      super(reason, null, false, false);
-    }
   }
 
   private Map<String, Object> sampleWithModel(
@@ -269,7 +226,7 @@ public final class GpSampler implements Sampler {
       distinct |= i > 0 && !Arrays.equals(x[i], x[0]);
     }
     if (!distinct) {
-      throw new Fallback("all observed trials have the same parameters");
+      throw new NumericalFailureException("all observed trials have the same parameters");
     }
     List<FrozenTrial> pendingTrials = new ArrayList<>();
     for (FrozenTrial t : study.trials(EnumSet.of(TrialState.RUNNING))) {
@@ -317,7 +274,7 @@ public final class GpSampler implements Sampler {
       double[] target = m == 1 ? column(losses, 0) : parego(losses, random);
       Standardised s = Standardised.of(tailWarped(target), "objective");
       if (s == null) {
-        throw new Fallback("all observed objective values are equal");
+        throw new NumericalFailureException("all observed objective values are equal");
       }
       models.add(
           fitModel(
@@ -853,7 +810,7 @@ public final class GpSampler implements Sampler {
       for (int i = 0; i < n; i++) {
         double v = objectives.get(j).direction().toMinimization(trials.get(i).values().get(j));
         if (Double.isNaN(v) || v == Double.NEGATIVE_INFINITY) {
-          throw new Fallback(
+          throw new NumericalFailureException(
               "trial "
                   + trials.get(i).number()
                   + " has objective '"
@@ -868,7 +825,8 @@ public final class GpSampler implements Sampler {
         }
       }
       if (worst == Double.NEGATIVE_INFINITY) {
-        throw new Fallback("objective '" + objectives.get(j).name() + "' has no finite value");
+        throw new NumericalFailureException(
+            "objective '" + objectives.get(j).name() + "' has no finite value");
       }
       for (int i = 0; i < n; i++) {
         if (out[i][j] == Double.POSITIVE_INFINITY) {
@@ -974,7 +932,7 @@ public final class GpSampler implements Sampler {
       double mean = 0;
       for (double v : raw) {
         if (!Double.isFinite(v)) {
-          throw new Fallback(what + " has a non-finite value " + v);
+          throw new NumericalFailureException(what + " has a non-finite value " + v);
         }
         mean += v;
       }

@@ -15,6 +15,7 @@ import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.distributions.IntDistribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.Sampler;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -58,7 +59,7 @@ class GpSamplerTest {
     assertTrue(best < 0.15, "best after 30 trials: " + best);
     FrozenTrial last = study.trials().get(29);
     assertNotNull(last.systemAttrs().get("gp_theta_obj0"), "fitted hyperparameters stored");
-    assertNull(last.systemAttrs().get("gp_fallback"));
+    assertNull(last.systemAttrs().get(Sampler.FALLBACK_ATTR));
     for (FrozenTrial t : study.trials()) {
       for (var e : SPACE.distributions().entrySet()) {
         assertTrue(e.getValue().contains(t.params().get(e.getKey())), "in bounds: " + t.params());
@@ -81,7 +82,7 @@ class GpSamplerTest {
     FrozenTrial last = study.trials().get(12);
     assertEquals(TrialState.COMPLETE, last.state());
     assertTrue(
-        String.valueOf(last.systemAttrs().get("gp_fallback")).contains("equal"),
+        String.valueOf(last.systemAttrs().get(Sampler.FALLBACK_ATTR)).contains("equal"),
         "reason stored: " + last.systemAttrs());
   }
 
@@ -90,12 +91,14 @@ class GpSamplerTest {
     Study minus =
         run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.NEGATIVE_INFINITY : quality(t));
     assertTrue(
-        String.valueOf(minus.trials().get(11).systemAttrs().get("gp_fallback"))
+        String.valueOf(minus.trials().get(11).systemAttrs().get(Sampler.FALLBACK_ATTR))
             .contains("Infinity"),
         "reason stored: " + minus.trials().get(11).systemAttrs());
     Study plus =
         run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.POSITIVE_INFINITY : quality(t));
-    assertNull(plus.trials().get(11).systemAttrs().get("gp_fallback"), "+inf is modelled as worst");
+    assertNull(
+        plus.trials().get(11).systemAttrs().get(Sampler.FALLBACK_ATTR),
+        "+inf is modelled as worst");
     assertNotNull(plus.trials().get(11).systemAttrs().get("gp_theta_obj0"));
   }
 
@@ -112,7 +115,7 @@ class GpSamplerTest {
     }
     FrozenTrial last = study.trials().get(10);
     assertTrue(
-        String.valueOf(last.systemAttrs().get("gp_fallback")).contains("same parameters"),
+        String.valueOf(last.systemAttrs().get(Sampler.FALLBACK_ATTR)).contains("same parameters"),
         "reason stored: " + last.systemAttrs());
   }
 
@@ -136,7 +139,7 @@ class GpSamplerTest {
     FrozenTrial last = study.trials().get(15);
     assertNotNull(last.systemAttrs().get("gp_theta_obj1"), "one GP per objective");
     assertNotNull(last.systemAttrs().get("gp_theta_con0"), "one GP per constraint");
-    assertNull(last.systemAttrs().get("gp_fallback"));
+    assertNull(last.systemAttrs().get(Sampler.FALLBACK_ATTR));
     Study many =
         study(
             GpSampler.seeded(8),
