@@ -2,6 +2,7 @@ package dev.knobflow.optimizers;
 
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.pareto.Dominance;
 import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.samplers.RelativeSample;
@@ -596,20 +597,19 @@ public final class Study implements StudyView {
     return Optional.ofNullable(best);
   }
 
+  /** Constraint domination ({@link Dominance#constrainedDominates}) of one objective. */
   private static boolean better(FrozenTrial a, FrozenTrial b, Direction direction) {
-    if (a.isFeasible() != b.isFeasible()) {
-      return a.isFeasible();
-    }
-    if (!a.isFeasible()) {
-      return a.totalViolation() < b.totalViolation();
-    }
-    return direction.isBetter(a.value(), b.value());
+    return Dominance.constrainedDominates(
+        new double[] {direction.toMinimization(a.value())},
+        a.totalViolation(),
+        new double[] {direction.toMinimization(b.value())},
+        b.totalViolation());
   }
 
   /**
    * The completed trials no other completed trial dominates, in number order. With constraints,
    * feasible trials come first: the front is taken over feasible trials, or over the trials with
-   * the least total violation when none is feasible.
+   * the least total violation when none is feasible ({@link ParetoFronts}).
    */
   public List<FrozenTrial> paretoFront() {
     return ParetoFronts.of(trials(Set.of(TrialState.COMPLETE)), objectives);
