@@ -158,7 +158,7 @@ class GpSamplerTest {
   @Test
   void parEgoScalarisationIsARandomChebyshevOfNormalisedObjectives() {
     double[][] losses = {{0, 10}, {1, 0}, {0.5, 5}};
-    double[] s = GpSampler.parego(losses, new java.util.SplittableRandom(1));
+    double[] s = LossTransforms.parego(losses, new java.util.SplittableRandom(1));
     assertEquals(3, s.length);
     for (double v : s) {
       assertTrue(v >= 0 && v <= 1.05 + 1e-12, "normalised scalar in [0, 1.05]: " + v);
@@ -197,7 +197,7 @@ class GpSamplerTest {
   @Test
   void heavyTailedLossesAreLogCompressedKeepingTheirOrderAndOthersStay() {
     double[] heavy = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1e6};
-    double[] warped = GpSampler.tailWarped(heavy);
+    double[] warped = LossTransforms.tailWarped(heavy);
     for (int i = 1; i < heavy.length; i++) {
       assertTrue(warped[i] > warped[i - 1], "order kept at " + i);
     }
@@ -205,9 +205,9 @@ class GpSamplerTest {
     assertTrue(warped[9] - warped[8] < 15, "tail compressed: " + warped[9]);
     assertEquals(Math.log(5), warped[0], 1e-12, "log(y - min + (median - min)) at the minimum");
     double[] symmetric = {-3, -2, -1, 0, 1, 2, 3};
-    assertTrue(GpSampler.tailWarped(symmetric) == symmetric, "no tail, no warp");
+    assertTrue(LossTransforms.tailWarped(symmetric) == symmetric, "no tail, no warp");
     double[] goodTail = {-1e6, 1, 2, 3, 4, 5};
-    assertTrue(GpSampler.tailWarped(goodTail) == goodTail, "a tail of good values is kept");
+    assertTrue(LossTransforms.tailWarped(goodTail) == goodTail, "a tail of good values is kept");
   }
 
   @Test
@@ -255,11 +255,11 @@ class GpSamplerTest {
     assertEquals(4, GpSampler.refitInterval(100, 3));
     assertEquals(27, GpSampler.refitInterval(150, 3));
     assertEquals(48, GpSampler.refitInterval(200, 3));
-    GpSampler sampler = GpSampler.builder().seed(1).candidates(512).build();
-    assertEquals(512, sampler.globalCandidates(99));
-    assertEquals(256, sampler.globalCandidates(100));
-    assertEquals(8, GpSampler.localSearches(99));
-    assertEquals(5, GpSampler.localSearches(100));
+    AcquisitionOptimizer optimizer = new AcquisitionOptimizer(512);
+    assertEquals(512, optimizer.globalCandidates(99));
+    assertEquals(256, optimizer.globalCandidates(100));
+    assertEquals(8, AcquisitionOptimizer.localSearches(99));
+    assertEquals(5, AcquisitionOptimizer.localSearches(100));
   }
 
   @Test
@@ -268,7 +268,7 @@ class GpSamplerTest {
     double[][] observed3 = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {0.4, 0.3, 0.3}, {5, 5, 5}};
     boolean[] feasible = {true, true, true, true, true};
     double tiny = 1e-9;
-    AcquisitionSurface.Output three = GpSampler.hypervolumeOutput(3, observed3, feasible);
+    AcquisitionSurface.Output three = MultiObjectiveFront.hypervolumeOutput(3, observed3, feasible);
     // Beyond the nadir (1, 1, 1) in f3 but better than everything in f1 and f2: no improvement
     // inside the nadir box, while the far reference (5.5) would credit it.
     double beyond = three.value(new double[] {-0.5, -0.5, 2}, new double[] {tiny, tiny, tiny});
@@ -277,7 +277,7 @@ class GpSamplerTest {
     assertTrue(inside > -20, "a point filling the front improves: " + inside);
     double[][] observed2 = {{0, 1}, {1, 0}, {0.5, 0.5}, {5, 5}};
     AcquisitionSurface.Output two =
-        GpSampler.hypervolumeOutput(2, observed2, new boolean[] {true, true, true, true});
+        MultiObjectiveFront.hypervolumeOutput(2, observed2, new boolean[] {true, true, true, true});
     double beyond2 = two.value(new double[] {-0.5, 2}, new double[] {tiny, tiny});
     assertTrue(beyond2 > -20, "2 objectives keep the far reference: " + beyond2);
   }
