@@ -176,22 +176,20 @@ public final class StudyFileParser {
       }
     }
     problems.throwIfAny(source);
-    return new StudyConfig(
-        name,
-        storage,
-        seed,
-        objectives,
-        space,
-        sampler,
-        trials,
-        timeout,
-        parallelism,
-        objective,
-        constraints,
-        baseDirectory,
-        advisor,
-        energy,
-        scheduler);
+    return StudyConfig.builder(name, objective, baseDirectory)
+        .storage(storage)
+        .seed(seed)
+        .objectives(objectives)
+        .space(space)
+        .sampler(sampler)
+        .trials(trials)
+        .timeout(timeout)
+        .parallelism(parallelism)
+        .constraints(constraints)
+        .advisor(advisor)
+        .energy(energy)
+        .scheduler(scheduler)
+        .build();
   }
 
   private static Object readYaml(String yaml, String source) {
