@@ -73,19 +73,7 @@ public record StudyConfig(
 
   /** A builder holding this study's settings, to change some of them. */
   public Builder toBuilder() {
-    return new Builder(name, objective, baseDirectory)
-        .storage(storage)
-        .seed(seed)
-        .objectives(objectives)
-        .space(space)
-        .sampler(sampler)
-        .trials(trials)
-        .timeout(timeout)
-        .parallelism(parallelism)
-        .constraints(constraints)
-        .advisor(advisor)
-        .energy(energy)
-        .scheduler(scheduler);
+    return new Builder(this);
   }
 
   /** The same study with another advisor block (empty for none). */
@@ -149,6 +137,22 @@ public record StudyConfig(
       this.name = Objects.requireNonNull(name, "name");
       this.objective = Objects.requireNonNull(objective, "objective");
       this.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory");
+    }
+
+    private Builder(StudyConfig from) {
+      this(from.name, from.objective, from.baseDirectory);
+      storage = from.storage;
+      seed = from.seed;
+      objectives = from.objectives;
+      space = from.space;
+      sampler = from.sampler;
+      trials = from.trials;
+      timeout = from.timeout;
+      parallelism = from.parallelism;
+      constraints = from.constraints;
+      advisor = from.advisor;
+      energy = from.energy;
+      scheduler = from.scheduler;
     }
 
     /** Where the trials are kept (required). */
