@@ -2,6 +2,7 @@ package dev.knobflow.optimizers;
 
 import dev.knobflow.optimizers.distributions.Distribution;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
- * An immutable snapshot of a trial as it is in storage.
+ * An immutable snapshot of a trial as it is in storage. Deeply immutable: every collection, also
+ * the lists and maps inside attribute values and the intermediate values' lists, is copied into an
+ * unmodifiable one, so a snapshot never changes after it is taken.
  *
  * @param number the trial's number in its study, assigned atomically by the storage
  * @param state the life-cycle state
@@ -53,18 +56,51 @@ public record FrozenTrial(
     values = List.copyOf(values);
     params = frozen(params);
     distributions = frozen(distributions);
-    intermediateValues =
-        intermediateValues.isEmpty()
-            ? Collections.emptyNavigableMap()
-            : Collections.unmodifiableNavigableMap(new TreeMap<>(intermediateValues));
+    intermediateValues = frozenSteps(intermediateValues);
     constraints = List.copyOf(constraints);
     metrics = frozen(metrics);
-    userAttrs = frozen(userAttrs);
-    systemAttrs = frozen(systemAttrs);
+    userAttrs = deeplyFrozen(userAttrs);
+    systemAttrs = deeplyFrozen(systemAttrs);
   }
 
   private static <K, V> Map<K, V> frozen(Map<K, V> map) {
     return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+
+  private static NavigableMap<Long, List<Double>> frozenSteps(
+      NavigableMap<Long, List<Double>> steps) {
+    if (steps.isEmpty()) {
+      return Collections.emptyNavigableMap();
+    }
+    TreeMap<Long, List<Double>> copy = new TreeMap<>();
+    steps.forEach((step, values) -> copy.put(step, List.copyOf(values)));
+    return Collections.unmodifiableNavigableMap(copy);
+  }
+
+  /**
+   * Attribute maps copied all the way down: the JSON-like values attributes hold (strings, numbers,
+   * booleans, null, lists and maps of them) are immutable or copied into unmodifiable collections,
+   * so no holder of a snapshot can change what another sees.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> deeplyFrozen(Map<String, Object> map) {
+    return map.isEmpty() ? Map.of() : (Map<String, Object>) frozenValue(map);
+  }
+
+  private static Object frozenValue(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(k, frozenValue(v)));
+      return Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      for (Object v : list) {
+        copy.add(frozenValue(v));
+      }
+      return Collections.unmodifiableList(copy);
+    }
+    return value;
   }
 
   /** The single objective value; fails for multi-objective trials or trials without values. */

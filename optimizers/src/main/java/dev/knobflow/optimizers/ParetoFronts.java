@@ -4,16 +4,22 @@ import dev.knobflow.optimizers.pareto.NonDominatedSorting;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Maps completed trials onto the Pareto machinery, with constraint domination. */
-final class ParetoFronts {
+/**
+ * Maps completed trials onto the Pareto machinery, with the one constraint-domination rule ({@link
+ * dev.knobflow.optimizers.pareto.Dominance#constrainedDominates}).
+ */
+public final class ParetoFronts {
 
   private ParetoFronts() {}
 
   /**
-   * The first front under constraint domination: feasible non-dominated trials, or when none is
-   * feasible the trials with the least total violation.
+   * The first front under constraint domination, in the order given: the feasible non-dominated
+   * trials, or when none is feasible the non-dominated trials among those with the least total
+   * violation.
+   *
+   * @param completed completed trials, each with a value per objective
    */
-  static List<FrozenTrial> of(List<FrozenTrial> completed, List<Objective> objectives) {
+  public static List<FrozenTrial> of(List<FrozenTrial> completed, List<Objective> objectives) {
     if (completed.isEmpty()) {
       return List.of();
     }

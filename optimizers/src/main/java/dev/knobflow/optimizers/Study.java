@@ -4,7 +4,10 @@ import dev.knobflow.optimizers.budget.BudgetStatus;
 import dev.knobflow.optimizers.budget.StudyBudget;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.pareto.Dominance;
+import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
 import dev.knobflow.optimizers.schedulers.Scheduler;
@@ -196,9 +199,9 @@ public final class Study implements StudyView {
     }
     Map<String, Object> fixed = fixedParams(created);
     Map<String, Distribution> relativeSpace = sampler.relativeSearchSpace(this, created);
-    Map<String, Object> relative =
-        relativeSpace.isEmpty() ? Map.of() : sampler.sampleRelative(this, created, relativeSpace);
-    Map<String, Object> attrs = sampler.trialAttributes(this, created, relative);
+    RelativeSample decided = sampleRelative(created, relativeSpace);
+    Map<String, Object> relative = decided.params();
+    Map<String, Object> attrs = decided.attributes();
     FrozenTrial current = created;
     if (!attrs.isEmpty()) {
       for (Map.Entry<String, Object> e : attrs.entrySet()) {
@@ -222,6 +225,20 @@ public final class Study implements StudyView {
       }
     }
     return trial;
+  }
+
+  /**
+   * The sampler's decision for {@code trial}; after a declared numerical failure, none (every
+   * parameter sampled independently) with the reason as the trial's fallback attribute.
+   */
+  private RelativeSample sampleRelative(FrozenTrial trial, Map<String, Distribution> space) {
+    try {
+      return sampler.sampleRelative(this, trial, space);
+    } catch (NumericalFailureException e) {
+      LOG.warn(
+          "trial {} of study '{}' sampled at random: {}", trial.number(), name, e.getMessage());
+      return RelativeSample.attributesOnly(Map.of(Sampler.FALLBACK_ATTR, e.getMessage()));
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -630,20 +647,19 @@ public final class Study implements StudyView {
     return Optional.ofNullable(best);
   }
 
+  /** Constraint domination ({@link Dominance#constrainedDominates}) of one objective. */
   private static boolean better(FrozenTrial a, FrozenTrial b, Direction direction) {
-    if (a.isFeasible() != b.isFeasible()) {
-      return a.isFeasible();
-    }
-    if (!a.isFeasible()) {
-      return a.totalViolation() < b.totalViolation();
-    }
-    return direction.isBetter(a.value(), b.value());
+    return Dominance.constrainedDominates(
+        new double[] {direction.toMinimization(a.value())},
+        a.totalViolation(),
+        new double[] {direction.toMinimization(b.value())},
+        b.totalViolation());
   }
 
   /**
    * The completed trials no other completed trial dominates, in number order. With constraints,
    * feasible trials come first: the front is taken over feasible trials, or over the trials with
-   * the least total violation when none is feasible.
+   * the least total violation when none is feasible ({@link ParetoFronts}).
    */
   public List<FrozenTrial> paretoFront() {
     return ParetoFronts.of(trials(Set.of(TrialState.COMPLETE)), objectives);

@@ -39,6 +39,15 @@ public record ExampleSettings(String label, String propertyPrefix, String envPre
     return envPrefix + name.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
+  /** This JVM's system properties as a map of strings. */
+  public static Map<String, String> systemProperties() {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      out.put(name, System.getProperty(name));
+    }
+    return out;
+  }
+
   /** A reader over {@code properties}, then {@code env}; a property wins. */
   public Reader reader(Map<String, String> properties, Map<String, String> env) {
     return new Reader(this, properties, env);

@@ -1,9 +1,8 @@
 package dev.knobflow.examples.djl;
 
+import dev.knobflow.examples.config.DataSettings;
 import dev.knobflow.examples.config.ExampleSettings;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What {@link MlpObjective} trains on and how it scores. Every setting has a default and can be
@@ -28,28 +27,11 @@ import java.util.Optional;
  *   <tr><td>latency-repeats</td><td>5</td><td>timed runs; the median counts</td></tr>
  * </table>
  *
- * @param dataset a CSV file, or empty for the bundled digits data
- * @param targetColumn the target column's name
- * @param featureScale the divisor applied to every feature, positive
- * @param epochs epochs without a budget, at least 1
- * @param testFraction the held-out share, strictly between 0 and 1
- * @param splitSeed the seed of the stratified split
- * @param modelSeed the seed of initial weights and batch shuffling
- * @param latencyRows rows per timed run, at least 1
- * @param latencyWarmups untimed runs, at least 0
- * @param latencyRepeats timed runs, at least 1
+ * @param data the dataset, split, model seed and latency settings every example shares
+ * @param featureScale features are divided by this, positive
+ * @param epochs epochs when no scheduler grants a budget, at least 1
  */
-public record MlpConfig(
-    Optional<Path> dataset,
-    String targetColumn,
-    double featureScale,
-    int epochs,
-    double testFraction,
-    long splitSeed,
-    long modelSeed,
-    int latencyRows,
-    int latencyWarmups,
-    int latencyRepeats) {
+public record MlpConfig(DataSettings data, double featureScale, int epochs) {
 
   /** The bundled dataset, as a classpath resource. */
   public static final String BUNDLED_DATASET = "/datasets/digits.csv";
@@ -58,28 +40,19 @@ public record MlpConfig(
       new ExampleSettings("DJL example", "knobflow.djl.", "KNOBFLOW_DJL_");
 
   public MlpConfig {
+    data.check(SETTINGS);
     SETTINGS.require(featureScale > 0, "feature-scale", "positive", featureScale);
     SETTINGS.require(epochs >= 1, "epochs", "at least 1", epochs);
-    SETTINGS.require(
-        testFraction > 0 && testFraction < 1, "test-fraction", "between 0 and 1", testFraction);
-    SETTINGS.require(latencyRows >= 1, "latency-rows", "at least 1", latencyRows);
-    SETTINGS.require(latencyWarmups >= 0, "latency-warmups", "at least 0", latencyWarmups);
-    SETTINGS.require(latencyRepeats >= 1, "latency-repeats", "at least 1", latencyRepeats);
-    if (targetColumn == null || targetColumn.isBlank()) {
-      throw new IllegalArgumentException(SETTINGS.describe("target") + " must not be blank");
-    }
   }
 
   /** The defaults: bundled digits, 27 epochs, a 25 % stratified hold-out. */
   public static MlpConfig defaults() {
-    return new MlpConfig(Optional.empty(), "target", 16, 27, 0.25, 0, 0, 100, 2, 5);
+    return new MlpConfig(DataSettings.defaults(0.25, 100, 2, 5), 16, 27);
   }
 
   /** The defaults overridden by this JVM's system properties and environment. */
   public static MlpConfig fromEnvironment() {
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Map<String, String> properties = (Map) System.getProperties();
-    return from(properties, System.getenv());
+    return from(ExampleSettings.systemProperties(), System.getenv());
   }
 
   /**
@@ -92,30 +65,13 @@ public record MlpConfig(
     MlpConfig d = defaults();
     ExampleSettings.Reader in = SETTINGS.reader(properties, env);
     return new MlpConfig(
-        in.get("dataset").map(Path::of),
-        in.get("target").orElse(d.targetColumn()),
+        DataSettings.read(in, d.data()),
         in.getDouble("feature-scale", d.featureScale()),
-        in.getInt("epochs", d.epochs()),
-        in.getDouble("test-fraction", d.testFraction()),
-        in.getLong("split-seed", d.splitSeed()),
-        in.getLong("model-seed", d.modelSeed()),
-        in.getInt("latency-rows", d.latencyRows()),
-        in.getInt("latency-warmups", d.latencyWarmups()),
-        in.getInt("latency-repeats", d.latencyRepeats()));
+        in.getInt("epochs", d.epochs()));
   }
 
   /** The same configuration training {@code n} epochs without a budget. */
   public MlpConfig withEpochs(int n) {
-    return new MlpConfig(
-        dataset,
-        targetColumn,
-        featureScale,
-        n,
-        testFraction,
-        splitSeed,
-        modelSeed,
-        latencyRows,
-        latencyWarmups,
-        latencyRepeats);
+    return new MlpConfig(data, featureScale, n);
   }
 }

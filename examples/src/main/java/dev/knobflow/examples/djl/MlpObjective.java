@@ -1,6 +1,5 @@
 package dev.knobflow.examples.djl;
 
-import dev.knobflow.examples.data.CsvTable;
 import dev.knobflow.examples.data.Split;
 import dev.knobflow.examples.data.Splits;
 import dev.knobflow.examples.data.Table;
@@ -101,7 +100,7 @@ public final class MlpObjective implements ObjectiveFunction {
    */
   public MlpObjective(MlpConfig config, Table table) {
     this.config = config;
-    this.latency = new Latency(config.latencyWarmups(), config.latencyRepeats());
+    this.latency = new Latency(config.data().latencyWarmups(), config.data().latencyRepeats());
     int[] labels = table.classLabels();
     int max = 0;
     for (int i = 0; i < labels.length; i++) {
@@ -123,16 +122,14 @@ public final class MlpObjective implements ObjectiveFunction {
     }
     this.classes = max + 1;
     this.features = table.featureCount();
-    Split split = Splits.stratifiedHoldout(labels, config.testFraction(), config.splitSeed());
+    Split split =
+        Splits.stratifiedHoldout(labels, config.data().testFraction(), config.data().splitSeed());
     this.train = data(split.train(table), config.featureScale());
     this.valid = data(split.test(table), config.featureScale());
   }
 
   private static Table load(MlpConfig config) {
-    return config
-        .dataset()
-        .map(path -> CsvTable.read(path, config.targetColumn()))
-        .orElseGet(() -> CsvTable.readResource(MlpConfig.BUNDLED_DATASET, config.targetColumn()));
+    return config.data().load(MlpConfig.BUNDLED_DATASET);
   }
 
   private static MlpNetwork.Data data(Table table, double scale) {
@@ -172,13 +169,14 @@ public final class MlpObjective implements ObjectiveFunction {
     try (MlpNetwork network =
         start.isPresent()
             ? MlpNetwork.resume(params, features, classes, start.get())
-            : MlpNetwork.create(params, features, classes, config.modelSeed())) {
-      double latencyMillis = network.latencyMillisPerRow(valid, config.latencyRows(), latency);
+            : MlpNetwork.create(params, features, classes, config.data().modelSeed())) {
+      double latencyMillis =
+          network.latencyMillisPerRow(valid, config.data().latencyRows(), latency);
       long begin = System.nanoTime();
       double trainLoss = Double.NaN;
       MlpNetwork.Evaluation eval = null;
       for (int epoch = done + 1; epoch <= epochs; epoch++) {
-        trainLoss = network.trainEpoch(train, epoch, config.modelSeed());
+        trainLoss = network.trainEpoch(train, epoch, config.data().modelSeed());
         boolean broken = !Double.isFinite(trainLoss);
         eval = broken ? new MlpNetwork.Evaluation(Double.NaN, Double.NaN) : network.evaluate(valid);
         Map<String, Double> now = new LinkedHashMap<>();

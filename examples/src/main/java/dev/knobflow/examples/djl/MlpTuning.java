@@ -1,5 +1,7 @@
 package dev.knobflow.examples.djl;
 
+import dev.knobflow.examples.config.CommandLine;
+import dev.knobflow.examples.config.StudyOptions;
 import dev.knobflow.examples.report.TrialTable;
 import dev.knobflow.greenmetrics.DetectionConfig;
 import dev.knobflow.greenmetrics.PowerDetection;
@@ -19,9 +21,8 @@ import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.plugin.energy.EnergyMeasuredObjective;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,6 +44,8 @@ public final class MlpTuning {
   static final String USAGE =
       "usage: MlpTuning [--trials N] [--journal PATH] [--seed S] [--study NAME] [--watts W]";
 
+  private static final Set<String> OPTIONS = CommandLine.union(StudyOptions.NAMES, "--watts");
+
   private static final List<String> PARAMS =
       List.of("lr", "hidden_layers", "hidden_units", "batch_size", "optimizer");
   private static final List<String> METRICS =
@@ -53,29 +56,20 @@ public final class MlpTuning {
   /**
    * The command-line options.
    *
-   * @param trials trials to run in this call, at least 1
-   * @param journal the journal file that stores the study
-   * @param seed BOHB's seed
-   * @param studyName the study's name in the journal
+   * @param study the options every example shares (trials, journal, seed, study name)
    * @param watts assumed power of CPU package 0 where nothing measures it, positive
    */
-  public record Options(int trials, Path journal, long seed, String studyName, double watts) {
+  public record Options(StudyOptions study, double watts) {
 
     public Options {
-      if (trials < 1) {
-        throw new IllegalArgumentException("--trials must be at least 1, got " + trials);
-      }
       if (!(watts > 0) || !Double.isFinite(watts)) {
         throw new IllegalArgumentException("--watts must be a positive number, got " + watts);
-      }
-      if (studyName == null || studyName.isBlank()) {
-        throw new IllegalArgumentException("--study must not be blank");
       }
     }
 
     /** 69 trials (one BOHB cycle), {@code .knobflow/journal.jsonl}, seed 42, 65 W. */
     public static Options defaults() {
-      return new Options(69, Path.of(".knobflow", "journal.jsonl"), 42, "djl-digits", 65);
+      return new Options(StudyOptions.defaults(69, "djl-digits"), 65);
     }
 
     /**
@@ -84,76 +78,37 @@ public final class MlpTuning {
      * @throws IllegalArgumentException naming the option on an unknown option or bad value
      */
     public static Options parse(String... args) {
-      Options o = defaults();
-      int trials = o.trials();
-      Path journal = o.journal();
-      long seed = o.seed();
-      String study = o.studyName();
-      double watts = o.watts();
-      for (int i = 0; i < args.length; i++) {
-        String name = args[i];
-        String value;
-        int eq = name.indexOf('=');
-        if (name.startsWith("--") && eq > 0) {
-          value = name.substring(eq + 1);
-          name = name.substring(0, eq);
-        } else {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException(name + " needs a value; " + USAGE);
-          }
-          value = args[++i];
-        }
-        try {
-          switch (name) {
-            case "--trials" -> trials = Integer.parseInt(value);
-            case "--journal" -> journal = Path.of(value);
-            case "--seed" -> seed = Long.parseLong(value);
-            case "--study" -> study = value;
-            case "--watts" -> watts = Double.parseDouble(value);
-            default ->
-                throw new IllegalArgumentException("unknown option '" + name + "'; " + USAGE);
-          }
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
-        }
-      }
-      return new Options(trials, journal, seed, study, watts);
+      Options d = defaults();
+      CommandLine line = CommandLine.parse(args, OPTIONS, USAGE);
+      return new Options(StudyOptions.read(line, d.study()), line.getDouble("--watts", d.watts()));
     }
   }
 
   /** Runs the tuning; exits with status 2 on bad arguments. */
   public static void main(String[] args) throws Exception {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.println(USAGE);
-      return;
+    Optional<Options> options = CommandLine.parseOrExit(args, USAGE, Options::parse);
+    if (options.isPresent()) {
+      run(options.get(), new MlpObjective(), System.out);
     }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    run(options, new MlpObjective(), System.out);
   }
 
   /**
-   * Creates or resumes the study in the journal, runs {@code options.trials()} trials of {@code
-   * objective} with measured energy, and prints a summary and the Pareto front to {@code out}.
+   * Creates or resumes the study in the journal, runs {@code options.study().trials()} trials of
+   * {@code objective} with measured energy, and prints a summary and the Pareto front to {@code
+   * out}.
    *
    * @return the study, for callers that want to look further
    */
   public static Study run(Options options, MlpObjective objective, PrintStream out)
       throws Exception {
-    Bohb bohb = Bohb.create(BudgetSettings.of(1, 27), options.seed());
+    Bohb bohb = Bohb.create(BudgetSettings.of(1, 27), options.study().seed());
     Study study =
-        Study.builder(options.studyName())
+        Study.builder(options.study().studyName())
             .objectives(
                 Objective.maximize(MlpObjective.ACCURACY),
                 Objective.minimize(MlpObjective.LATENCY_MS),
                 Objective.minimize(ENERGY_WH))
-            .storage(JournalStorage.open(options.journal()))
+            .storage(JournalStorage.open(options.study().journal()))
             .sampler(bohb.sampler())
             .scheduler(bohb.scheduler())
             .build();
@@ -175,11 +130,11 @@ public final class MlpTuning {
       out.printf(
           "study '%s' in %s: %d trials so far; running %d more (power: %s)%n",
           study.name(),
-          options.journal(),
+          options.study().journal(),
           study.trials().size(),
-          options.trials(),
+          options.study().trials(),
           sources.stream().map(PowerSource::name).toList());
-      summary = study.optimize(measured, OptimizeOptions.trials(options.trials()));
+      summary = study.optimize(measured, OptimizeOptions.trials(options.study().trials()));
     } finally {
       sources.forEach(PowerSource::close);
     }
@@ -189,19 +144,9 @@ public final class MlpTuning {
             .mapToDouble(t -> t.metrics().getOrDefault(MlpObjective.EPOCHS_TRAINED, 0.0))
             .sum();
     double best = complete.stream().mapToDouble(t -> t.values().get(0)).max().orElse(Double.NaN);
-    out.printf(
-        "finished %d trials in %.1f s (%s); study total by state: %s%n",
-        summary.finished(),
-        summary.elapsed().toMillis() / 1000.0,
-        summary.trialsByState(),
-        study.countByState());
+    TrialTable.printFinished(out, study, summary);
     out.printf("best accuracy %.4f; epochs trained by completed trials: %.0f%n", best, epochs);
-    List<FrozenTrial> front =
-        study.paretoFront().stream()
-            .sorted(Comparator.comparingDouble((FrozenTrial t) -> -t.values().get(0)))
-            .toList();
-    out.printf("%nPareto front (%d trials), best accuracy first:%n", front.size());
-    out.print(TrialTable.render(front, study.objectives(), METRICS, PARAMS));
+    TrialTable.printFront(out, study, METRICS, PARAMS);
     return study;
   }
 }

@@ -2,7 +2,11 @@ package dev.knobflow.examples.report;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.OptimizeSummary;
+import dev.knobflow.optimizers.Study;
+import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,6 +22,32 @@ import java.util.Locale;
 public final class TrialTable {
 
   private TrialTable() {}
+
+  /** Prints what an {@code optimize} call finished and the study's totals by state. */
+  public static void printFinished(PrintStream out, Study study, OptimizeSummary summary) {
+    out.printf(
+        "finished %d trials in %.1f s (%s); study total by state: %s%n",
+        summary.finished(),
+        summary.elapsed().toMillis() / 1000.0,
+        summary.trialsByState(),
+        study.countByState());
+  }
+
+  /**
+   * Prints the study's Pareto front, best first objective (maximised) first, as a table of the
+   * objectives, {@code metrics} and {@code params}.
+   */
+  public static void printFront(
+      PrintStream out, Study study, List<String> metrics, List<String> params) {
+    List<FrozenTrial> front =
+        study.paretoFront().stream()
+            .sorted(Comparator.comparingDouble((FrozenTrial t) -> -t.values().get(0)))
+            .toList();
+    out.printf(
+        "%nPareto front (%d trials), best %s first:%n",
+        front.size(), study.objectives().get(0).name());
+    out.print(render(front, study.objectives(), metrics, params));
+  }
 
   /**
    * The table of {@code trials}.

@@ -1,9 +1,8 @@
 package dev.knobflow.examples.xgboost;
 
+import dev.knobflow.examples.config.DataSettings;
 import dev.knobflow.examples.config.ExampleSettings;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What {@link XgbObjective} trains on and how it scores. Every setting has a default and can be
@@ -26,28 +25,11 @@ import java.util.Optional;
  *   <tr><td>latency-repeats</td><td>7</td><td>timed batches; the median counts</td></tr>
  * </table>
  *
- * @param dataset a CSV file, or empty for the bundled breast cancer data
- * @param targetColumn the target column's name
+ * @param data the dataset, split, model seed and latency settings every example shares
  * @param rounds boosting rounds, at least 1
  * @param folds 0 for hold-out, otherwise the number of folds (at least 2)
- * @param testFraction the hold-out share, strictly between 0 and 1
- * @param splitSeed the seed of the stratified split
- * @param modelSeed XGBoost's seed
- * @param latencyRows rows per timed batch, at least 1
- * @param latencyWarmups untimed batches, at least 0
- * @param latencyRepeats timed batches, at least 1
  */
-public record XgbConfig(
-    Optional<Path> dataset,
-    String targetColumn,
-    int rounds,
-    int folds,
-    double testFraction,
-    long splitSeed,
-    long modelSeed,
-    int latencyRows,
-    int latencyWarmups,
-    int latencyRepeats) {
+public record XgbConfig(DataSettings data, int rounds, int folds) {
 
   /** The bundled dataset, as a classpath resource. */
   public static final String BUNDLED_DATASET = "/datasets/breast_cancer.csv";
@@ -56,28 +38,19 @@ public record XgbConfig(
       new ExampleSettings("XGBoost example", "knobflow.xgb.", "KNOBFLOW_XGB_");
 
   public XgbConfig {
+    data.check(SETTINGS);
     SETTINGS.require(rounds >= 1, "rounds", "at least 1", rounds);
     SETTINGS.require(folds == 0 || folds >= 2, "folds", "0 (hold-out) or at least 2", folds);
-    SETTINGS.require(
-        testFraction > 0 && testFraction < 1, "test-fraction", "between 0 and 1", testFraction);
-    SETTINGS.require(latencyRows >= 1, "latency-rows", "at least 1", latencyRows);
-    SETTINGS.require(latencyWarmups >= 0, "latency-warmups", "at least 0", latencyWarmups);
-    SETTINGS.require(latencyRepeats >= 1, "latency-repeats", "at least 1", latencyRepeats);
-    if (targetColumn == null || targetColumn.isBlank()) {
-      throw new IllegalArgumentException(SETTINGS.describe("target") + " must not be blank");
-    }
   }
 
   /** The defaults: bundled breast cancer data, 100 rounds, a 25 % stratified hold-out. */
   public static XgbConfig defaults() {
-    return new XgbConfig(Optional.empty(), "target", 100, 0, 0.25, 0, 0, 1000, 3, 7);
+    return new XgbConfig(DataSettings.defaults(0.25, 1000, 3, 7), 100, 0);
   }
 
   /** The defaults overridden by this JVM's system properties and environment. */
   public static XgbConfig fromEnvironment() {
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Map<String, String> properties = (Map) System.getProperties();
-    return from(properties, System.getenv());
+    return from(ExampleSettings.systemProperties(), System.getenv());
   }
 
   /**
@@ -90,45 +63,18 @@ public record XgbConfig(
     XgbConfig d = defaults();
     ExampleSettings.Reader in = SETTINGS.reader(properties, env);
     return new XgbConfig(
-        in.get("dataset").map(Path::of),
-        in.get("target").orElse(d.targetColumn()),
+        DataSettings.read(in, d.data()),
         in.getInt("rounds", d.rounds()),
-        in.getInt("folds", d.folds()),
-        in.getDouble("test-fraction", d.testFraction()),
-        in.getLong("split-seed", d.splitSeed()),
-        in.getLong("model-seed", d.modelSeed()),
-        in.getInt("latency-rows", d.latencyRows()),
-        in.getInt("latency-warmups", d.latencyWarmups()),
-        in.getInt("latency-repeats", d.latencyRepeats()));
+        in.getInt("folds", d.folds()));
   }
 
   /** The same configuration with a different number of boosting rounds. */
   public XgbConfig withRounds(int newRounds) {
-    return new XgbConfig(
-        dataset,
-        targetColumn,
-        newRounds,
-        folds,
-        testFraction,
-        splitSeed,
-        modelSeed,
-        latencyRows,
-        latencyWarmups,
-        latencyRepeats);
+    return new XgbConfig(data, newRounds, folds);
   }
 
   /** The same configuration with {@code k}-fold cross-validation (0 for hold-out). */
   public XgbConfig withFolds(int k) {
-    return new XgbConfig(
-        dataset,
-        targetColumn,
-        rounds,
-        k,
-        testFraction,
-        splitSeed,
-        modelSeed,
-        latencyRows,
-        latencyWarmups,
-        latencyRepeats);
+    return new XgbConfig(data, rounds, k);
   }
 }

@@ -1,6 +1,5 @@
 package dev.knobflow.examples.xgboost;
 
-import dev.knobflow.examples.data.CsvTable;
 import dev.knobflow.examples.data.Split;
 import dev.knobflow.examples.data.Splits;
 import dev.knobflow.examples.data.Table;
@@ -100,7 +99,7 @@ public final class XgbObjective implements ObjectiveFunction {
    */
   public XgbObjective(XgbConfig config, Table table) {
     this.config = config;
-    this.latency = new Latency(config.latencyWarmups(), config.latencyRepeats());
+    this.latency = new Latency(config.data().latencyWarmups(), config.data().latencyRepeats());
     int[] labels = table.classLabels();
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] != 0 && labels[i] != 1) {
@@ -116,20 +115,20 @@ public final class XgbObjective implements ObjectiveFunction {
     }
     List<Split> splits =
         config.folds() == 0
-            ? List.of(Splits.stratifiedHoldout(labels, config.testFraction(), config.splitSeed()))
-            : Splits.stratifiedKFold(labels, config.folds(), config.splitSeed());
+            ? List.of(
+                Splits.stratifiedHoldout(
+                    labels, config.data().testFraction(), config.data().splitSeed()))
+            : Splits.stratifiedKFold(labels, config.folds(), config.data().splitSeed());
     List<PreparedFold> prepared = new ArrayList<>();
     for (Split split : splits) {
-      prepared.add(PreparedFold.of(split.train(table), split.test(table), config.latencyRows()));
+      prepared.add(
+          PreparedFold.of(split.train(table), split.test(table), config.data().latencyRows()));
     }
     this.folds = List.copyOf(prepared);
   }
 
   private static Table load(XgbConfig config) {
-    return config
-        .dataset()
-        .map(path -> CsvTable.read(path, config.targetColumn()))
-        .orElseGet(() -> CsvTable.readResource(XgbConfig.BUNDLED_DATASET, config.targetColumn()));
+    return config.data().load(XgbConfig.BUNDLED_DATASET);
   }
 
   /** The configuration in use. */
@@ -143,7 +142,7 @@ public final class XgbObjective implements ObjectiveFunction {
     int rounds = roundsFor(trial);
     boolean multiFidelity = trial.budget().isPresent();
     List<byte[]> resumed = multiFidelity ? resume(trial) : List.of();
-    Map<String, Object> boosterParams = params.boosterParams(config.modelSeed());
+    Map<String, Object> boosterParams = params.boosterParams(config.data().modelSeed());
     double accuracy = 0;
     double logLoss = 0;
     double auc = 0;

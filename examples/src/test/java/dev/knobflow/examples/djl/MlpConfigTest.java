@@ -19,8 +19,8 @@ class MlpConfigTest {
             Map.of("knobflow.djl.epochs", "5"),
             Map.of("KNOBFLOW_DJL_EPOCHS", "9", "KNOBFLOW_DJL_DATASET", "/data/x.csv"));
     assertEquals(5, c.epochs());
-    assertEquals(Optional.of(Path.of("/data/x.csv")), c.dataset());
-    assertEquals(MlpConfig.defaults().testFraction(), c.testFraction());
+    assertEquals(Optional.of(Path.of("/data/x.csv")), c.data().dataset());
+    assertEquals(MlpConfig.defaults().data().testFraction(), c.data().testFraction());
   }
 
   @Test

@@ -45,14 +45,14 @@ class MlpTuningTest {
   @Test
   void optionsHaveDefaultsAndRejectBadValuesByName() {
     MlpTuning.Options d = MlpTuning.Options.parse();
-    assertEquals(69, d.trials());
-    assertEquals("djl-digits", d.studyName());
+    assertEquals(69, d.study().trials());
+    assertEquals("djl-digits", d.study().studyName());
     assertEquals(
         "--watts must be a positive number, got -1.0",
         assertThrows(IllegalArgumentException.class, () -> MlpTuning.Options.parse("--watts", "-1"))
             .getMessage());
     assertEquals(
-        "--trials must be a number, got 'x'",
+        "--trials must be a whole number, got 'x'",
         assertThrows(IllegalArgumentException.class, () -> MlpTuning.Options.parse("--trials", "x"))
             .getMessage());
     String unknown =

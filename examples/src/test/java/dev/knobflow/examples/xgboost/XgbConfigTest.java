@@ -14,7 +14,7 @@ class XgbConfigTest {
   void withNothingSetTheDefaultsApply() {
     assertEquals(XgbConfig.defaults(), XgbConfig.from(Map.of(), Map.of()));
     assertEquals(100, XgbConfig.defaults().rounds());
-    assertEquals(Optional.empty(), XgbConfig.defaults().dataset());
+    assertEquals(Optional.empty(), XgbConfig.defaults().data().dataset());
   }
 
   @Test
@@ -29,8 +29,8 @@ class XgbConfigTest {
                 "KNOBFLOW_XGB_DATASET", "data/x.csv"));
     assertEquals(30, c.rounds());
     assertEquals(5, c.folds());
-    assertEquals(0.2, c.testFraction());
-    assertEquals(Optional.of(Path.of("data/x.csv")), c.dataset());
+    assertEquals(0.2, c.data().testFraction());
+    assertEquals(Optional.of(Path.of("data/x.csv")), c.data().dataset());
   }
 
   @Test

@@ -49,9 +49,9 @@ class XgbTuningTest {
   @Test
   void optionsHaveDefaultsAndRejectBadValuesByName() {
     XgbTuning.Options d = XgbTuning.Options.parse();
-    assertEquals(60, d.trials());
-    assertEquals(42, d.seed());
-    assertEquals("xgb-demo", d.studyName());
+    assertEquals(60, d.study().trials());
+    assertEquals(42, d.study().seed());
+    assertEquals("xgb-demo", d.study().studyName());
     assertEquals(
         "--trials must be a whole number, got 'x'",
         assertThrows(IllegalArgumentException.class, () -> XgbTuning.Options.parse("--trials", "x"))

@@ -33,10 +33,13 @@ public final class Dominance {
   }
 
   /**
-   * Returns true when {@code a} constraint-dominates {@code b} (Deb 2000): a feasible point
-   * (violation 0) dominates an infeasible one; of two infeasible points the one with the smaller
-   * total violation dominates; two feasible points compare by {@link #dominates(double[],
-   * double[])}.
+   * Returns true when {@code a} constraint-dominates {@code b}: the project's one dominance rule
+   * with constraints (Deb 2000, with equal violations compared by objectives). A smaller total
+   * violation dominates (so a feasible point, violation 0, dominates every infeasible one); of two
+   * points with equal violation (both feasible, or equally infeasible) the one that
+   * Pareto-dominates the other by {@link #dominates(double[], double[])} dominates. NSGA-II's
+   * survival, {@link NonDominatedSorting#sort(double[][], double[])}, the study's Pareto front and
+   * best trial, and the reports all follow it.
    *
    * @param violationA total constraint violation of {@code a}, {@code >= 0}
    * @param violationB total constraint violation of {@code b}, {@code >= 0}
@@ -47,10 +50,10 @@ public final class Dominance {
     double va = requireViolation(violationA, "violationA");
     double vb = requireViolation(violationB, "violationB");
     requireSameLength(a, b);
-    if (va == 0.0 && vb == 0.0) {
-      return dominates(a, b);
+    if (va != vb) {
+      return va < vb;
     }
-    return va < vb;
+    return dominates(a, b);
   }
 
   /** Checks a violation and returns it with NaN mapped to +Infinity. */

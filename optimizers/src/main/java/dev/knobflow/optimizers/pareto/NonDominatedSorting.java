@@ -37,10 +37,11 @@ public final class NonDominatedSorting {
   }
 
   /**
-   * Sorts points by constraint domination (Deb 2000): feasible points (violation 0) come first,
-   * ordered among themselves by Pareto dominance; infeasible points follow, ordered by total
-   * violation alone, each distinct violation value forming its own front (equal violations share
-   * one). A {@code NaN} violation counts as {@code +Infinity}.
+   * Sorts points by constraint domination ({@link Dominance#constrainedDominates}): points are
+   * grouped by total violation, smallest first (feasible points, violation 0, first); each group is
+   * sorted by Pareto dominance and its fronts follow the previous group's. So two infeasible points
+   * with equal violation share a front unless one Pareto-dominates the other. A {@code NaN}
+   * violation counts as {@code +Infinity}.
    *
    * @param points {@code points[i][j]} is objective {@code j} of point {@code i}, minimised
    * @param violations total constraint violation of each point, {@code >= 0} (see {@link
@@ -59,42 +60,30 @@ public final class NonDominatedSorting {
           "violations has " + violations.length + " entries but points has " + n + " rows");
     }
     double[] v = new double[n];
-    int feasibleCount = 0;
     for (int i = 0; i < n; i++) {
       v[i] = Dominance.requireViolation(violations[i], "violations[" + i + "]");
-      if (v[i] == 0.0) {
-        feasibleCount++;
-      }
     }
-    int[] feasible = new int[feasibleCount];
-    int[] infeasible = new int[n - feasibleCount];
-    for (int i = 0, f = 0, u = 0; i < n; i++) {
-      if (v[i] == 0.0) {
-        feasible[f++] = i;
-      } else {
-        infeasible[u++] = i;
-      }
-    }
+    int[] order = IndexSort.identity(n);
+    IndexSort.sort(order, (a, b) -> Double.compare(v[a], v[b]));
     int[] result = new int[n];
     int frontsUsed = 0;
-    if (feasibleCount > 0) {
-      double[][] feasiblePoints = new double[feasibleCount][];
-      for (int f = 0; f < feasibleCount; f++) {
-        feasiblePoints[f] = points[feasible[f]];
+    for (int start = 0; start < n; ) {
+      int end = start + 1;
+      while (end < n && v[order[end]] == v[order[start]]) {
+        end++;
       }
-      int[] feasibleRanks = ranks(feasiblePoints, m);
-      for (int f = 0; f < feasibleCount; f++) {
-        result[feasible[f]] = feasibleRanks[f];
-        frontsUsed = Math.max(frontsUsed, feasibleRanks[f] + 1);
+      double[][] group = new double[end - start][];
+      for (int k = start; k < end; k++) {
+        group[k - start] = points[order[k]];
       }
-    }
-    IndexSort.sort(infeasible, (a, b) -> Double.compare(v[a], v[b]));
-    int rank = frontsUsed - 1;
-    for (int u = 0; u < infeasible.length; u++) {
-      if (u == 0 || v[infeasible[u]] > v[infeasible[u - 1]]) {
-        rank++;
+      int[] groupRanks = ranks(group, m);
+      int groupFronts = 0;
+      for (int k = start; k < end; k++) {
+        result[order[k]] = frontsUsed + groupRanks[k - start];
+        groupFronts = Math.max(groupFronts, groupRanks[k - start] + 1);
       }
-      result[infeasible[u]] = rank;
+      frontsUsed += groupFronts;
+      start = end;
     }
     return Fronts.fromDenseRanks(result);
   }

@@ -166,20 +166,8 @@ public final class AutoSampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> sampleRelative(
+  public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
-    return delegate(study, trial).sampleRelative(study, trial, space);
-  }
-
-  @Override
-  public Object sampleIndependent(
-      StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-    return delegate(study, trial).sampleIndependent(study, trial, name, distribution);
-  }
-
-  @Override
-  public Map<String, Object> trialAttributes(
-      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
     Choice choice = choose(study, trial);
     String previous = lastLogged.put(study.name(), choice.sampler());
     if (!choice.sampler().equals(previous)) {
@@ -190,11 +178,16 @@ public final class AutoSampler implements Sampler {
           choice.sampler(),
           choice.reason());
     }
-    Map<String, Object> attrs =
-        new LinkedHashMap<>(delegate(choice).trialAttributes(study, trial, relativeSample));
+    Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("auto_sampler", choice.sampler());
     attrs.put("auto_reason", choice.reason());
-    return attrs;
+    return delegate(choice).sampleRelative(study, trial, space).withAttributes(attrs);
+  }
+
+  @Override
+  public Object sampleIndependent(
+      StudyView study, FrozenTrial trial, String name, Distribution distribution) {
+    return delegate(study, trial).sampleIndependent(study, trial, name, distribution);
   }
 
   @Override

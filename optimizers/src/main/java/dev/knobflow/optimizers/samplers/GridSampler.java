@@ -133,8 +133,8 @@ public final class GridSampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> trialAttributes(
-      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
+  public RelativeSample sampleRelative(
+      StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
     BitSet taken = new BitSet(order.length);
     Set<Integer> pendingNumbers = new HashSet<>();
     for (FrozenTrial t : study.trials()) {
@@ -150,11 +150,11 @@ public final class GridSampler implements Sampler {
     }
     int n = trial.number();
     if (n < order.length && !taken.get(order[n])) {
-      return Map.of(GRID_INDEX_ATTR, order[n]);
+      return RelativeSample.attributesOnly(Map.of(GRID_INDEX_ATTR, order[n]));
     }
     for (int position = 0; position < order.length; position++) {
       if (!taken.get(order[position]) && !pendingNumbers.contains(position)) {
-        return Map.of(GRID_INDEX_ATTR, order[position]);
+        return RelativeSample.attributesOnly(Map.of(GRID_INDEX_ATTR, order[position]));
       }
     }
     throw new SamplerExhaustedException(

@@ -17,6 +17,12 @@ import java.util.Map;
 public interface Sampler {
 
   /**
+   * System attribute: why the trial was sampled at random instead of from the sampler's model (a
+   * {@link NumericalFailureException}'s reason). Absent when the model proposed the trial.
+   */
+  String FALLBACK_ATTR = "sampler_fallback";
+
+  /**
    * The part of the space to sample jointly for {@code trial}, typically the parameters every
    * completed trial shares. Empty by default.
    */
@@ -24,24 +30,24 @@ public interface Sampler {
     return Map.of();
   }
 
-  /** A joint sample over {@code space}; parameters left out fall back to independent sampling. */
-  default Map<String, Object> sampleRelative(
+  /**
+   * What the sampler decides for {@code trial} before it runs: a joint sample over {@code space}
+   * (parameters left out fall back to independent sampling) and the system attributes to store on
+   * the trial (a grid index, an NSGA-II generation). Called once per trial, also when {@code space}
+   * is empty, so that a sampler can attach attributes to every trial.
+   *
+   * @throws NumericalFailureException when the model cannot be built from the observations; the
+   *     study then samples the trial independently and records the reason as {@link
+   *     #FALLBACK_ATTR}. Any other exception is a bug and fails the trial's start.
+   */
+  default RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
-    return Map.of();
+    return RelativeSample.empty();
   }
 
   /** A value for one parameter on its own. */
   Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution);
-
-  /**
-   * System attributes to store on a trial before it runs (a grid index, an NSGA-II generation).
-   * Called once per trial after {@link #sampleRelative}.
-   */
-  default Map<String, Object> trialAttributes(
-      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
-    return Map.of();
-  }
 
   /** Whether the sampler has nothing left to propose (a finished grid); stops {@code optimize}. */
   default boolean isExhausted(StudyView study) {

@@ -47,10 +47,10 @@ public final class SobolSampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> sampleRelative(
+  public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
     if (space.isEmpty()) {
-      return Map.of();
+      return RelativeSample.empty();
     }
     double[] point = point(space.size(), trial.number() + 1);
     Map<String, Object> sample = new LinkedHashMap<>();
@@ -63,7 +63,7 @@ public final class SobolSampler implements Sampler {
       }
       sample.put(e.getKey(), e.getValue().fromUnit(u));
     }
-    return sample;
+    return RelativeSample.of(sample);
   }
 
   private synchronized double[] point(int dimension, int index) {

@@ -55,18 +55,12 @@ final class BruteForce {
     return allNoWorse && someBetter;
   }
 
-  /** Textbook constraint domination (Deb 2000). */
+  /** Constraint domination: less violation first, equal violations by Pareto dominance. */
   static boolean constrainedDominates(double[] a, double va, double[] b, double vb) {
-    if (va == 0 && vb == 0) {
-      return dominates(a, b);
+    if (va != vb) {
+      return va < vb;
     }
-    if (va == 0) {
-      return true;
-    }
-    if (vb == 0) {
-      return false;
-    }
-    return va < vb;
+    return dominates(a, b);
   }
 
   /**

@@ -119,9 +119,9 @@ class NonDominatedSortingTest {
     double[][] points = {{1, 1}, {0, 0}, {2, 2}, {0, 0}, {5, 5}, {0, 3}};
     double[] violations = {0, 0.5, 0, 2, 0.5, 0};
     Fronts fronts = NonDominatedSorting.sort(points, violations);
-    // feasible: {0, 5} then {2}; infeasible: violation 0.5 {1, 4} then violation 2 {3}
-    assertArrayEquals(new int[] {0, 2, 1, 3, 2, 0}, fronts.ranks());
-    assertArrayEquals(new int[] {1, 4}, fronts.front(2));
+    // feasible: {0, 5} then {2}; violation 0.5: {1} dominates {4}; then violation 2: {3}
+    assertArrayEquals(new int[] {0, 2, 1, 4, 3, 0}, fronts.ranks());
+    assertArrayEquals(new int[] {1}, fronts.front(2));
   }
 
   @Test
@@ -141,10 +141,12 @@ class NonDominatedSortingTest {
   }
 
   @Test
-  void allInfeasiblePointsAreOrderedByViolationAloneAndNanViolationIsWorst() {
-    double[][] points = {{0, 0}, {9, 9}, {5, 5}, {1, 1}};
-    double[] violations = {3.0, 1.0, Double.NaN, 1.0};
-    assertArrayEquals(new int[] {1, 0, 2, 0}, NonDominatedSorting.sort(points, violations).ranks());
+  void infeasiblePointsAreOrderedByViolationThenObjectivesAndNanViolationIsWorst() {
+    double[][] points = {{0, 0}, {9, 9}, {5, 5}, {1, 1}, {0, 9}};
+    double[] violations = {3.0, 1.0, Double.NaN, 1.0, 1.0};
+    // violation 1: {3} and {4} are incomparable, both dominate {1}; then 3; then NaN (infinite)
+    assertArrayEquals(
+        new int[] {2, 1, 3, 0, 0}, NonDominatedSorting.sort(points, violations).ranks());
   }
 
   @Test

@@ -189,23 +189,21 @@ public final class StudyFileParser {
       }
     }
     problems.throwIfAny(source);
-    return new StudyConfig(
-            name,
-            storage,
-            seed,
-            objectives,
-            space,
-            sampler,
-            trials,
-            timeout,
-            parallelism,
-            objective,
-            constraints,
-            baseDirectory,
-            advisor,
-            energy,
-            scheduler)
-        .withBudget(budget);
+    return StudyConfig.builder(name, objective, baseDirectory)
+        .storage(storage)
+        .seed(seed)
+        .objectives(objectives)
+        .space(space)
+        .sampler(sampler)
+        .trials(trials)
+        .timeout(timeout)
+        .parallelism(parallelism)
+        .constraints(constraints)
+        .advisor(advisor)
+        .energy(energy)
+        .scheduler(scheduler)
+        .budget(budget)
+        .build();
   }
 
   private static Object readYaml(String yaml, String source) {

@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.KnobflowVersion;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.tracking.MlflowRuns;
 import dev.knobflow.plugin.tracking.MlflowTracking;

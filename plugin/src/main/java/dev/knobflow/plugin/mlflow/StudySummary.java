@@ -3,11 +3,12 @@ package dev.knobflow.plugin.mlflow;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.ParetoFronts;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.plugin.energy.EnergyTotals;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
  * @param best the best trial (single objective) or the Pareto front, in number order
  * @param energy the study's measured energy and CO2 totals, if any trial was metered
  * @param budget where each of the study's budgets stands (empty without a budget)
+ * @param fallbacks trials sampled at random after a numerical failure of the sampler's model
  */
 record StudySummary(
     String study,
@@ -34,7 +36,8 @@ record StudySummary(
     Map<TrialState, Long> counts,
     List<FrozenTrial> best,
     Optional<EnergyTotals> energy,
-    List<dev.knobflow.optimizers.budget.BudgetStatus> budget) {
+    List<dev.knobflow.optimizers.budget.BudgetStatus> budget,
+    long fallbacks) {
 
   /** Summarises {@code view} as it is now. */
   static StudySummary of(StudyView view) {
@@ -47,12 +50,17 @@ record StudySummary(
     if (view instanceof Study s) {
       best = s.objectives().size() == 1 ? s.bestTrial().stream().toList() : s.paretoFront();
     } else {
-      best = nonDominated(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
+      best = ParetoFronts.of(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
+      if (view.objectives().size() == 1 && best.size() > 1) {
+        best = List.of(best.get(0));
+      }
     }
     List<dev.knobflow.optimizers.budget.BudgetStatus> budget =
         view instanceof Study s ? s.budgetStatus() : List.of();
+    long fallbacks =
+        trials.stream().filter(t -> t.systemAttrs().containsKey(Sampler.FALLBACK_ATTR)).count();
     return new StudySummary(
-        view.name(), view.objectives(), counts, best, EnergyTotals.of(trials), budget);
+        view.name(), view.objectives(), counts, best, EnergyTotals.of(trials), budget, fallbacks);
   }
 
   /** Metrics for the parent run: counts by state, best values or the front's size. */
@@ -67,6 +75,9 @@ record StudySummary(
       total += n;
     }
     m.put("trials_total", (double) total);
+    if (fallbacks > 0) {
+      m.put("trials_sampler_fallback", (double) fallbacks);
+    }
     if (objectives.size() == 1) {
       if (!best.isEmpty()) {
         m.put("best_" + objectives.get(0).name(), best.get(0).value());
@@ -117,6 +128,11 @@ record StudySummary(
                     .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
                     .collect(Collectors.joining(", ")))
         .append("\n\n");
+    if (fallbacks > 0) {
+      md.append("Sampled at random after a numerical failure of the sampler's model: ")
+          .append(fallbacks)
+          .append(" trials\n\n");
+    }
     energy.ifPresent(e -> md.append("Energy: ").append(e.describe()).append("\n\n"));
     budget.forEach(b -> md.append("Budget ").append(b.describe()).append("\n\n"));
     if (best.isEmpty()) {
@@ -164,43 +180,5 @@ record StudySummary(
 
   private static String number(double v) {
     return String.format(Locale.ROOT, "%.6g", v);
-  }
-
-  /** The completed trials no other dominates (constraints ignored): for non-Study views only. */
-  private static List<FrozenTrial> nonDominated(
-      List<FrozenTrial> completed, List<Objective> objectives) {
-    List<FrozenTrial> front = new ArrayList<>();
-    for (FrozenTrial a : completed) {
-      boolean dominated = false;
-      for (FrozenTrial b : completed) {
-        if (a != b && dominates(b, a, objectives)) {
-          dominated = true;
-          break;
-        }
-      }
-      if (!dominated) {
-        front.add(a);
-      }
-    }
-    if (objectives.size() == 1 && front.size() > 1) {
-      return List.of(front.get(0));
-    }
-    return front;
-  }
-
-  private static boolean dominates(FrozenTrial a, FrozenTrial b, List<Objective> objectives) {
-    boolean strictly = false;
-    for (int i = 0; i < objectives.size(); i++) {
-      Direction d = objectives.get(i).direction();
-      double x = d.toMinimization(a.values().get(i));
-      double y = d.toMinimization(b.values().get(i));
-      if (x > y) {
-        return false;
-      }
-      if (x < y) {
-        strictly = true;
-      }
-    }
-    return strictly;
   }
 }

@@ -5,6 +5,7 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.SpaceOverride;
 import dev.knobflow.optimizers.SpaceOverrides;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,9 +78,18 @@ final class ReportFacts {
             parts.add(n + " " + s.name().toLowerCase(Locale.ROOT));
           }
         });
+    long fallbacks =
+        data.trials().stream()
+            .filter(t -> t.systemAttrs().containsKey(Sampler.FALLBACK_ATTR))
+            .count();
     return data.trials().size()
         + " trials"
-        + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
+        + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")")
+        + (fallbacks == 0
+            ? ""
+            : "; "
+                + fallbacks
+                + " sampled at random after a numerical failure of the sampler's model");
   }
 
   String objectivesLine() {

@@ -8,6 +8,8 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.budget.StudyBudget;
+import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.gp.GpSampler;
 import dev.knobflow.plugin.energy.BudgetMeters;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,5 +55,25 @@ class StudySummaryTest {
     StudySummary summary = StudySummary.of(study);
     assertFalse(summary.metrics().containsKey("total_energy_wh"));
     assertFalse(summary.markdown().contains("Energy:"));
+  }
+
+  @Test
+  void parentRunCountsTrialsSampledAtRandomAfterANumericalFailure() {
+    Study study =
+        Study.builder("flat")
+            .objectives(Objective.minimize("loss"))
+            .space(SearchSpace.builder().floatParam("x", 0, 1).build())
+            .sampler(GpSampler.seeded(5))
+            .build();
+    for (int i = 0; i < 12; i++) {
+      study.tell(study.ask(), TrialResult.of(1.0)); // constant: the GP cannot be fitted
+    }
+    StudySummary summary = StudySummary.of(study);
+    assertEquals(2.0, summary.metrics().get("trials_sampler_fallback"));
+    assertTrue(
+        summary
+            .markdown()
+            .contains("Sampled at random after a numerical failure of the sampler's model: 2"),
+        summary.markdown());
   }
 }

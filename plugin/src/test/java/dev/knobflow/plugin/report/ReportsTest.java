@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.SpaceOverride;
 import dev.knobflow.optimizers.SpaceOverrides;
 import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.gp.GpSampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -49,6 +53,27 @@ class ReportsTest {
     assertTrue(html.contains("Parameter importance"));
     assertTrue(
         html.matches("(?s).*\\d+ trials \\(\\d+ complete, \\d+ pruned, \\d+ fail\\).*"), "counts");
+  }
+
+  @Test
+  void theSummaryCountsTrialsSampledAtRandomAfterANumericalFailure() {
+    // A constant objective cannot be modelled: every GP trial after the 10 start-up trials falls
+    // back to random sampling with the reason on the trial, and the summary says how many.
+    Study study =
+        Study.builder("fallbacks")
+            .objectives(Objective.minimize("loss"))
+            .space(SearchSpace.builder().floatParam("x", 0, 1).build())
+            .sampler(GpSampler.seeded(3))
+            .build();
+    for (int i = 0; i < 13; i++) {
+      study.tell(study.ask(), TrialResult.of(1.0));
+    }
+    Report report = Reports.render(StudyData.of(study));
+    String line = "13 trials (13 complete); 3 sampled at random after a numerical failure";
+    assertTrue(report.markdown().contains(line), report.markdown());
+    assertTrue(report.html().contains(line));
+    Study healthy = ReportFixtures.study("healthy", 1, 10);
+    assertFalse(Reports.render(StudyData.of(healthy)).markdown().contains("sampled at random"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -81,9 +82,6 @@ public final class CmaEsSampler implements Sampler {
   private final Sampler independent;
 
   private final Map<String, StateChain> chains = new ConcurrentHashMap<>();
-  private final Map<TrialKey, Map<String, Object>> pending = new ConcurrentHashMap<>();
-
-  private record TrialKey(String study, int number) {}
 
   private CmaEsSampler(Builder b) {
     this.seed = b.seed == null ? Seeds.fresh() : b.seed;
@@ -128,10 +126,10 @@ public final class CmaEsSampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> sampleRelative(
+  public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
     if (space.isEmpty()) {
-      return Map.of();
+      return RelativeSample.empty();
     }
     UnitLayout layout = UnitLayout.of(space);
     StateChain.State state = chain(study, layout).current(study, layout, this);
@@ -147,8 +145,7 @@ public final class CmaEsSampler implements Sampler {
     if (state.restart() == 0 && state.cma().generation() == 0) {
       attrs.put(WARM_START_ATTR, state.warmStart());
     }
-    pending.put(new TrialKey(study.name(), trial.number()), attrs);
-    return layout.decode(sample.encoded());
+    return new RelativeSample(layout.decode(sample.encoded()), attrs);
   }
 
   private StateChain chain(StudyView study, UnitLayout layout) {
@@ -195,13 +192,6 @@ public final class CmaEsSampler implements Sampler {
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
     return independent.sampleIndependent(study, trial, name, distribution);
-  }
-
-  @Override
-  public Map<String, Object> trialAttributes(
-      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
-    Map<String, Object> attrs = pending.remove(new TrialKey(study.name(), trial.number()));
-    return attrs == null ? Map.of() : attrs;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.knobflow.optimizers.samplers.gp;
 
+import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -196,7 +197,7 @@ public final class GaussianProcess {
       }
       jitter = jitter == 0 ? 1e-9 * Math.max(scale, 1e-12) : jitter * 10;
     }
-    throw new IllegalStateException("kernel matrix is not positive definite even with jitter");
+    throw new NumericalFailureException("kernel matrix is not positive definite even with jitter");
   }
 
   /**

@@ -47,27 +47,11 @@ final class Lbfgs {
         slope = -dot(g, g);
         history.clear();
       }
-      double step = 1.0;
-      double fNew = Double.NaN;
-      boolean accepted = false;
-      for (int ls = 0; ls < 20; ls++) {
-        for (int j = 0; j < d; j++) {
-          xNew[j] = x[j] + step * direction[j];
-        }
-        fNew = f.evaluate(xNew, gNew);
-        if (Double.isFinite(fNew) && fNew <= fx + 1e-4 * step * slope) {
-          accepted = true;
-          break;
-        }
-        step *= 0.5;
-      }
-      if (!accepted) {
+      double fNew = lineSearch(f, x, fx, g, direction, slope, null, null, xNew, gNew);
+      if (Double.isNaN(fNew)) {
         break;
       }
-      history.add(x, xNew, g, gNew);
-      double improvement = fx - fNew;
-      System.arraycopy(xNew, 0, x, 0, d);
-      System.arraycopy(gNew, 0, g, 0, d);
+      double improvement = moveTo(history, x, xNew, g, gNew, fx, fNew);
       fx = fNew;
       if (improvement < 1e-7 * Math.max(1.0, Math.abs(fx)) || Math.sqrt(dot(g, g)) < 1e-5) {
         break;
@@ -134,35 +118,74 @@ final class Lbfgs {
         }
         history.clear();
       }
-      double step = 1.0;
-      double fNew = Double.NaN;
-      boolean accepted = false;
-      for (int ls = 0; ls < 20; ls++) {
-        double decrease = 0;
-        for (int j = 0; j < d; j++) {
-          xNew[j] = Math.min(high[j], Math.max(low[j], x[j] + step * direction[j]));
-          decrease += g[j] * (xNew[j] - x[j]);
-        }
-        fNew = f.evaluate(xNew, gNew);
-        if (Double.isFinite(fNew) && fNew <= fx + 1e-4 * decrease) {
-          accepted = true;
-          break;
-        }
-        step *= 0.5;
-      }
-      if (!accepted) {
+      double fNew = lineSearch(f, x, fx, g, direction, 0, low, high, xNew, gNew);
+      if (Double.isNaN(fNew)) {
         break;
       }
-      history.add(x, xNew, g, gNew);
-      double improvement = fx - fNew;
-      System.arraycopy(xNew, 0, x, 0, d);
-      System.arraycopy(gNew, 0, g, 0, d);
+      double improvement = moveTo(history, x, xNew, g, gNew, fx, fNew);
       fx = fNew;
       if (improvement < tolerance * Math.max(1.0, Math.abs(fx))) {
         break;
       }
     }
     return fx;
+  }
+
+  /**
+   * Backtracking (Armijo) line search from {@code x} along {@code direction}, halving the step up
+   * to 20 times: writes the accepted point and its gradient to {@code xNew} and {@code gNew} and
+   * returns its value, or NaN when no step decreased {@code f} enough. Without a box ({@code low}
+   * null) the expected decrease is {@code step * slope}; within one, trial points are projected
+   * onto the box and the decrease is measured along the projected step.
+   */
+  private static double lineSearch(
+      Objective f,
+      double[] x,
+      double fx,
+      double[] g,
+      double[] direction,
+      double slope,
+      double[] low,
+      double[] high,
+      double[] xNew,
+      double[] gNew) {
+    double step = 1.0;
+    for (int ls = 0; ls < 20; ls++) {
+      double decrease = 0;
+      for (int j = 0; j < x.length; j++) {
+        if (low == null) {
+          xNew[j] = x[j] + step * direction[j];
+        } else {
+          xNew[j] = Math.min(high[j], Math.max(low[j], x[j] + step * direction[j]));
+          decrease += g[j] * (xNew[j] - x[j]);
+        }
+      }
+      double fNew = f.evaluate(xNew, gNew);
+      double bound = low == null ? fx + 1e-4 * step * slope : fx + 1e-4 * decrease;
+      if (Double.isFinite(fNew) && fNew <= bound) {
+        return fNew;
+      }
+      step *= 0.5;
+    }
+    return Double.NaN;
+  }
+
+  /**
+   * Records the step's curvature pair and moves {@code x} and {@code g} to the accepted point;
+   * returns the improvement {@code fx - fNew}.
+   */
+  private static double moveTo(
+      History history,
+      double[] x,
+      double[] xNew,
+      double[] g,
+      double[] gNew,
+      double fx,
+      double fNew) {
+    history.add(x, xNew, g, gNew);
+    System.arraycopy(xNew, 0, x, 0, x.length);
+    System.arraycopy(gNew, 0, g, 0, g.length);
+    return fx - fNew;
   }
 
   /** The last {@code memory} curvature pairs (step, gradient change) and the two-loop recursion. */

@@ -1,8 +1,10 @@
 package dev.knobflow.optimizers.samplers.gp;
 
+import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.samplers.parzen.ParzenDimension;
+import dev.knobflow.optimizers.samplers.parzen.UnitEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,5 +74,15 @@ final class SpaceFeatures {
       }
     }
     return f;
+  }
+
+  /** The parameter coordinates of trial {@code t} (unit values, choice indices), snapped. */
+  double[] coordinates(FrozenTrial t) {
+    double[] c = new double[parameterCount()];
+    for (int j = 0; j < c.length; j++) {
+      c[j] = UnitEncoding.encode(distributions.get(j), t.params().get(names.get(j)));
+    }
+    snap(c);
+    return c;
   }
 }

@@ -5,6 +5,7 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -74,12 +75,7 @@ public final class NsgaIISampler implements Sampler {
   /** Pure memo: (study, generation) -> the selection and the exact inputs it was computed from. */
   private final Map<GenerationKey, Selection> selections = new ConcurrentHashMap<>();
 
-  /** Parents chosen in {@link #sampleRelative}, picked up by {@link #trialAttributes}. */
-  private final Map<TrialKey, List<Integer>> pendingParents = new ConcurrentHashMap<>();
-
   private record GenerationKey(String study, int generation) {}
-
-  private record TrialKey(String study, int number) {}
 
   private record Selection(
       List<Candidate> previous, int childCount, long childFingerprint, List<Candidate> survivors) {}
@@ -119,29 +115,33 @@ public final class NsgaIISampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> sampleRelative(
+  public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
     int generation = generationOf(trial.number());
+    RelativeSample random = RelativeSample.attributesOnly(attributes(generation, List.of()));
     if (generation == 0 || space.isEmpty()) {
-      return Map.of();
+      return random;
     }
     List<Candidate> parents = parentPopulation(study, generation);
     if (parents.size() < 2) {
-      return Map.of();
+      return random;
     }
-    SplittableRandom random = Seeds.forTrial(seed, trial.number());
     return RandomRegistry.with(
-        random,
+        Seeds.forTrial(seed, trial.number()),
         r -> {
           Candidate first = parents.get(tournament(r, parents.size()));
           Candidate second = first;
           for (int attempt = 0; attempt < 8 && second == first; attempt++) {
             second = parents.get(tournament(r, parents.size()));
           }
-          pendingParents.put(
-              new TrialKey(study.name(), trial.number()), List.of(first.number(), second.number()));
-          return breed(SpaceEncoding.of(space), first, second, generation, r);
+          return new RelativeSample(
+              breed(SpaceEncoding.of(space), first, second, generation, r),
+              attributes(generation, List.of(first.number(), second.number())));
         });
+  }
+
+  private static Map<String, Object> attributes(int generation, List<Integer> parents) {
+    return Map.of(GENERATION_ATTR, generation, PARENTS_ATTR, parents);
   }
 
   /** Binary tournament on the crowded order: the lower index (better rank/crowding) wins. */
@@ -275,17 +275,6 @@ public final class NsgaIISampler implements Sampler {
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
     return distribution.fromUnit(Seeds.forParam(seed, trial.number(), name).nextDouble());
-  }
-
-  @Override
-  public Map<String, Object> trialAttributes(
-      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
-    List<Integer> parents = pendingParents.remove(new TrialKey(study.name(), trial.number()));
-    return Map.of(
-        GENERATION_ATTR,
-        generationOf(trial.number()),
-        PARENTS_ATTR,
-        parents == null ? List.of() : parents);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.knobflow.optimizers.samplers.nsga2;
 
+import dev.knobflow.optimizers.pareto.Dominance;
 import io.jenetics.Genotype;
 import io.jenetics.IntegerChromosome;
 import io.jenetics.IntegerGene;
@@ -15,10 +16,10 @@ import java.util.List;
  * NSGA-II survivor selection through Jenetics' {@link NSGA2Selector}: candidates are sorted by
  * non-domination rank, then by crowding distance, and the first {@code size} survive.
  *
- * <p>Constraints use Deb's constrained domination: a feasible candidate dominates an infeasible
- * one, and of two infeasible candidates the one with the smaller total violation dominates; two
- * feasible ones compare by Pareto dominance. Jenetics takes the dominance relation as a parameter,
- * so the fitness vector is the negated objectives followed by the negated violation (Jenetics
+ * <p>Constraints use the project's one rule, {@link Dominance#constrainedDominates}: the smaller
+ * total violation dominates, and candidates of equal violation (both feasible, or equally
+ * infeasible) compare by Pareto dominance. Jenetics takes the dominance relation as a parameter, so
+ * the fitness vector is the negated objectives followed by the negated violation (Jenetics
  * maximises) and crowding looks at the objectives only.
  */
 final class SurvivorSelection {
@@ -68,26 +69,21 @@ final class SurvivorSelection {
 
   /**
    * Positive when {@code u} dominates {@code v}, negative when {@code v} dominates {@code u}, 0
-   * otherwise; both are maximised and element {@code m} is the negated violation.
+   * otherwise; both are maximised and element {@code m} is the negated violation. The rule is
+   * {@link Dominance#constrainedDominates}, applied to the minimisation form.
    */
   static int constrainedDominance(double[] u, double[] v, int m) {
-    double violationU = -u[m];
-    double violationV = -v[m];
-    if ((violationU > 0 || violationV > 0) && violationU != violationV) {
-      return violationU < violationV ? 1 : -1;
-    }
-    boolean uBetter = false;
-    boolean vBetter = false;
+    double[] a = new double[m];
+    double[] b = new double[m];
     for (int j = 0; j < m; j++) {
-      if (u[j] > v[j]) {
-        uBetter = true;
-      } else if (u[j] < v[j]) {
-        vBetter = true;
-      }
+      a[j] = -u[j];
+      b[j] = -v[j];
     }
-    if (uBetter == vBetter) {
-      return 0;
+    double violationU = Math.max(0, -u[m]);
+    double violationV = Math.max(0, -v[m]);
+    if (Dominance.constrainedDominates(a, violationU, b, violationV)) {
+      return 1;
     }
-    return uBetter ? 1 : -1;
+    return Dominance.constrainedDominates(b, violationV, a, violationU) ? -1 : 0;
   }
 }

@@ -5,6 +5,7 @@ import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.samplers.PriorObservation;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -21,8 +22,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tree-structured Parzen estimator (Bergstra et al. 2011), single- and multi-objective (MOTPE),
@@ -39,8 +38,6 @@ import org.slf4j.LoggerFactory;
  * parameter from {@link Seeds}.
  */
 public final class TpeSampler implements Sampler {
-
-  private static final Logger LOG = LoggerFactory.getLogger(TpeSampler.class);
 
   private final long seed;
   private final int startupTrials;
@@ -97,58 +94,43 @@ public final class TpeSampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> sampleRelative(
+  public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
     if (space.isEmpty() || finishedCount(study) < startupTrials) {
-      return Map.of();
+      return RelativeSample.empty();
     }
-    try {
-      List<FrozenTrial> trials = observed(study, trial);
-      Map<String, Object> sample = new LinkedHashMap<>();
-      if (group) {
-        for (Map<String, Distribution> g : GroupDecomposition.of(trials)) {
-          Map<String, Distribution> part = new LinkedHashMap<>(g);
-          part.keySet().retainAll(space.keySet());
-          if (!part.isEmpty()) {
-            sample.putAll(sampleJointly(study, trial, trials, part, new SplitMemo()));
-          }
-        }
-      } else if (settings.multivariate()) {
-        sample.putAll(sampleJointly(study, trial, trials, space, new SplitMemo()));
-      } else {
-        // One TPE per parameter; parameters that the same trials have share one good/bad split.
-        SplitMemo memo = new SplitMemo();
-        for (Map.Entry<String, Distribution> e : space.entrySet()) {
-          sample.putAll(
-              sampleJointly(study, trial, trials, Map.of(e.getKey(), e.getValue()), memo));
+    List<FrozenTrial> trials = observed(study, trial);
+    Map<String, Object> sample = new LinkedHashMap<>();
+    if (group) {
+      for (Map<String, Distribution> g : GroupDecomposition.of(trials)) {
+        Map<String, Distribution> part = new LinkedHashMap<>(g);
+        part.keySet().retainAll(space.keySet());
+        if (!part.isEmpty()) {
+          sample.putAll(sampleJointly(study, trial, trials, part, new SplitMemo()));
         }
       }
-      return sample;
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "trial {}: TPE could not model the trials ({}); sampling at random", trial.number(), e);
-      return Map.of();
+    } else if (settings.multivariate()) {
+      sample.putAll(sampleJointly(study, trial, trials, space, new SplitMemo()));
+    } else {
+      // One TPE per parameter; parameters that the same trials have share one good/bad split.
+      SplitMemo memo = new SplitMemo();
+      for (Map.Entry<String, Distribution> e : space.entrySet()) {
+        sample.putAll(sampleJointly(study, trial, trials, Map.of(e.getKey(), e.getValue()), memo));
+      }
     }
+    return RelativeSample.of(sample);
   }
 
   @Override
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
     if (finishedCount(study) >= startupTrials) {
-      try {
-        Object value =
-            sampleJointly(
-                    study,
-                    trial,
-                    observed(study, trial),
-                    Map.of(name, distribution),
-                    new SplitMemo())
-                .get(name);
-        if (value != null) {
-          return value;
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("trial {}: TPE failed on '{}' ({}); sampling at random", trial.number(), name, e);
+      Object value =
+          sampleJointly(
+                  study, trial, observed(study, trial), Map.of(name, distribution), new SplitMemo())
+              .get(name);
+      if (value != null) {
+        return value;
       }
     }
     return distribution.fromUnit(Seeds.forParam(seed, trial.number(), name).nextDouble());

@@ -4,6 +4,7 @@ import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
@@ -73,11 +74,11 @@ public final class BohbSampler implements Sampler {
   }
 
   @Override
-  public Map<String, Object> sampleRelative(
+  public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
     SplittableRandom random = Seeds.forTrial(settings.seed(), trial.number());
     if (random.nextDouble() < settings.randomFraction()) {
-      return Map.of();
+      return RelativeSample.empty();
     }
     List<String> names = new ArrayList<>(space.keySet());
     List<ParzenDimension> dims = new ArrayList<>();
@@ -86,7 +87,7 @@ public final class BohbSampler implements Sampler {
     }
     OptionalDouble budget = modelBudget(study, space);
     if (budget.isEmpty()) {
-      return Map.of();
+      return RelativeSample.empty();
     }
     List<FrozenTrial> observed = observations(study, space).get(budget.getAsDouble());
     List<FrozenTrial> ranked = ranking.rank(observed, study.objectives());
@@ -112,15 +113,7 @@ public final class BohbSampler implements Sampler {
     for (int j = 0; j < names.size(); j++) {
       sample.put(names.get(j), UnitEncoding.decode(space.get(names.get(j)), x[j]));
     }
-    sample.put(MODEL_BUDGET_ATTR, budget.getAsDouble());
-    return sample;
-  }
-
-  @Override
-  public Map<String, Object> trialAttributes(
-      StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
-    Object budget = relativeSample.get(MODEL_BUDGET_ATTR);
-    return budget == null ? Map.of() : Map.of(MODEL_BUDGET_ATTR, budget);
+    return new RelativeSample(sample, Map.of(MODEL_BUDGET_ATTR, budget.getAsDouble()));
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.distributions.IntDistribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.Sampler;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -58,7 +59,7 @@ class GpSamplerTest {
     assertTrue(best < 0.15, "best after 30 trials: " + best);
     FrozenTrial last = study.trials().get(29);
     assertNotNull(last.systemAttrs().get("gp_theta_obj0"), "fitted hyperparameters stored");
-    assertNull(last.systemAttrs().get("gp_fallback"));
+    assertNull(last.systemAttrs().get(Sampler.FALLBACK_ATTR));
     for (FrozenTrial t : study.trials()) {
       for (var e : SPACE.distributions().entrySet()) {
         assertTrue(e.getValue().contains(t.params().get(e.getKey())), "in bounds: " + t.params());
@@ -81,7 +82,7 @@ class GpSamplerTest {
     FrozenTrial last = study.trials().get(12);
     assertEquals(TrialState.COMPLETE, last.state());
     assertTrue(
-        String.valueOf(last.systemAttrs().get("gp_fallback")).contains("equal"),
+        String.valueOf(last.systemAttrs().get(Sampler.FALLBACK_ATTR)).contains("equal"),
         "reason stored: " + last.systemAttrs());
   }
 
@@ -90,12 +91,14 @@ class GpSamplerTest {
     Study minus =
         run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.NEGATIVE_INFINITY : quality(t));
     assertTrue(
-        String.valueOf(minus.trials().get(11).systemAttrs().get("gp_fallback"))
+        String.valueOf(minus.trials().get(11).systemAttrs().get(Sampler.FALLBACK_ATTR))
             .contains("Infinity"),
         "reason stored: " + minus.trials().get(11).systemAttrs());
     Study plus =
         run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.POSITIVE_INFINITY : quality(t));
-    assertNull(plus.trials().get(11).systemAttrs().get("gp_fallback"), "+inf is modelled as worst");
+    assertNull(
+        plus.trials().get(11).systemAttrs().get(Sampler.FALLBACK_ATTR),
+        "+inf is modelled as worst");
     assertNotNull(plus.trials().get(11).systemAttrs().get("gp_theta_obj0"));
   }
 
@@ -112,7 +115,7 @@ class GpSamplerTest {
     }
     FrozenTrial last = study.trials().get(10);
     assertTrue(
-        String.valueOf(last.systemAttrs().get("gp_fallback")).contains("same parameters"),
+        String.valueOf(last.systemAttrs().get(Sampler.FALLBACK_ATTR)).contains("same parameters"),
         "reason stored: " + last.systemAttrs());
   }
 
@@ -136,7 +139,7 @@ class GpSamplerTest {
     FrozenTrial last = study.trials().get(15);
     assertNotNull(last.systemAttrs().get("gp_theta_obj1"), "one GP per objective");
     assertNotNull(last.systemAttrs().get("gp_theta_con0"), "one GP per constraint");
-    assertNull(last.systemAttrs().get("gp_fallback"));
+    assertNull(last.systemAttrs().get(Sampler.FALLBACK_ATTR));
     Study many =
         study(
             GpSampler.seeded(8),
@@ -155,7 +158,7 @@ class GpSamplerTest {
   @Test
   void parEgoScalarisationIsARandomChebyshevOfNormalisedObjectives() {
     double[][] losses = {{0, 10}, {1, 0}, {0.5, 5}};
-    double[] s = GpSampler.parego(losses, new java.util.SplittableRandom(1));
+    double[] s = LossTransforms.parego(losses, new java.util.SplittableRandom(1));
     assertEquals(3, s.length);
     for (double v : s) {
       assertTrue(v >= 0 && v <= 1.05 + 1e-12, "normalised scalar in [0, 1.05]: " + v);
@@ -194,7 +197,7 @@ class GpSamplerTest {
   @Test
   void heavyTailedLossesAreLogCompressedKeepingTheirOrderAndOthersStay() {
     double[] heavy = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1e6};
-    double[] warped = GpSampler.tailWarped(heavy);
+    double[] warped = LossTransforms.tailWarped(heavy);
     for (int i = 1; i < heavy.length; i++) {
       assertTrue(warped[i] > warped[i - 1], "order kept at " + i);
     }
@@ -202,9 +205,9 @@ class GpSamplerTest {
     assertTrue(warped[9] - warped[8] < 15, "tail compressed: " + warped[9]);
     assertEquals(Math.log(5), warped[0], 1e-12, "log(y - min + (median - min)) at the minimum");
     double[] symmetric = {-3, -2, -1, 0, 1, 2, 3};
-    assertTrue(GpSampler.tailWarped(symmetric) == symmetric, "no tail, no warp");
+    assertTrue(LossTransforms.tailWarped(symmetric) == symmetric, "no tail, no warp");
     double[] goodTail = {-1e6, 1, 2, 3, 4, 5};
-    assertTrue(GpSampler.tailWarped(goodTail) == goodTail, "a tail of good values is kept");
+    assertTrue(LossTransforms.tailWarped(goodTail) == goodTail, "a tail of good values is kept");
   }
 
   @Test
@@ -252,11 +255,11 @@ class GpSamplerTest {
     assertEquals(4, GpSampler.refitInterval(100, 3));
     assertEquals(27, GpSampler.refitInterval(150, 3));
     assertEquals(48, GpSampler.refitInterval(200, 3));
-    GpSampler sampler = GpSampler.builder().seed(1).candidates(512).build();
-    assertEquals(512, sampler.globalCandidates(99));
-    assertEquals(256, sampler.globalCandidates(100));
-    assertEquals(8, GpSampler.localSearches(99));
-    assertEquals(5, GpSampler.localSearches(100));
+    AcquisitionOptimizer optimizer = new AcquisitionOptimizer(512);
+    assertEquals(512, optimizer.globalCandidates(99));
+    assertEquals(256, optimizer.globalCandidates(100));
+    assertEquals(8, AcquisitionOptimizer.localSearches(99));
+    assertEquals(5, AcquisitionOptimizer.localSearches(100));
   }
 
   @Test
@@ -265,7 +268,7 @@ class GpSamplerTest {
     double[][] observed3 = {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {0.4, 0.3, 0.3}, {5, 5, 5}};
     boolean[] feasible = {true, true, true, true, true};
     double tiny = 1e-9;
-    AcquisitionSurface.Output three = GpSampler.hypervolumeOutput(3, observed3, feasible);
+    AcquisitionSurface.Output three = MultiObjectiveFront.hypervolumeOutput(3, observed3, feasible);
     // Beyond the nadir (1, 1, 1) in f3 but better than everything in f1 and f2: no improvement
     // inside the nadir box, while the far reference (5.5) would credit it.
     double beyond = three.value(new double[] {-0.5, -0.5, 2}, new double[] {tiny, tiny, tiny});
@@ -274,7 +277,7 @@ class GpSamplerTest {
     assertTrue(inside > -20, "a point filling the front improves: " + inside);
     double[][] observed2 = {{0, 1}, {1, 0}, {0.5, 0.5}, {5, 5}};
     AcquisitionSurface.Output two =
-        GpSampler.hypervolumeOutput(2, observed2, new boolean[] {true, true, true, true});
+        MultiObjectiveFront.hypervolumeOutput(2, observed2, new boolean[] {true, true, true, true});
     double beyond2 = two.value(new double[] {-0.5, 2}, new double[] {tiny, tiny});
     assertTrue(beyond2 > -20, "2 objectives keep the far reference: " + beyond2);
   }

@@ -12,6 +12,7 @@ import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.pareto.Hypervolume;
 import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import java.io.BufferedWriter;
@@ -95,7 +96,7 @@ public final class MultiObjectiveBenchmark {
     }
 
     @Override
-    public Map<String, Object> sampleRelative(
+    public RelativeSample sampleRelative(
         StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
       long t = System.nanoTime();
       try {
@@ -111,17 +112,6 @@ public final class MultiObjectiveBenchmark {
       long t = System.nanoTime();
       try {
         return delegate.sampleIndependent(study, trial, name, distribution);
-      } finally {
-        nanos.add(System.nanoTime() - t);
-      }
-    }
-
-    @Override
-    public Map<String, Object> trialAttributes(
-        StudyView study, FrozenTrial trial, Map<String, Object> relativeSample) {
-      long t = System.nanoTime();
-      try {
-        return delegate.trialAttributes(study, trial, relativeSample);
       } finally {
         nanos.add(System.nanoTime() - t);
       }

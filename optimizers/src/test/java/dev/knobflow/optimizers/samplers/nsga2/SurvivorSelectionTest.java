@@ -1,7 +1,16 @@
 package dev.knobflow.optimizers.samplers.nsga2;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.pareto.Dominance;
+import dev.knobflow.optimizers.pareto.NonDominatedSorting;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,5 +56,53 @@ class SurvivorSelectionTest {
   void askingForMoreThanThePoolReturnsThePool() {
     assertEquals(2, SurvivorSelection.select(List.of(c(0, 1, 2, 0), c(1, 2, 1, 0)), 50).size());
     assertEquals(0, SurvivorSelection.select(List.of(), 50).size());
+  }
+
+  /**
+   * Two infeasible points with equal violation: NSGA-II's survival, the constrained sort, the
+   * dominance rule and the study's Pareto front (which the reports use) must agree. The rule: equal
+   * violations compare by objectives, so (1, 1) dominates (2, 2) and (0, 3) is incomparable.
+   */
+  @Test
+  void everyPlaceAgreesOnTwoInfeasiblePointsWithEqualViolation() {
+    double[] better = {1, 1};
+    double[] worse = {2, 2};
+    double[] other = {0, 3};
+    assertTrue(Dominance.constrainedDominates(better, 0.5, worse, 0.5));
+    assertFalse(Dominance.constrainedDominates(worse, 0.5, better, 0.5));
+    assertFalse(Dominance.constrainedDominates(other, 0.5, better, 0.5));
+    assertFalse(Dominance.constrainedDominates(better, 0.5, other, 0.5));
+
+    // SurvivorSelection works on the maximised, negated form with the negated violation last.
+    assertEquals(1, SurvivorSelection.constrainedDominance(max(better, 0.5), max(worse, 0.5), 2));
+    assertEquals(-1, SurvivorSelection.constrainedDominance(max(worse, 0.5), max(better, 0.5), 2));
+    assertEquals(0, SurvivorSelection.constrainedDominance(max(other, 0.5), max(better, 0.5), 2));
+    assertEquals(
+        List.of(0),
+        numbers(SurvivorSelection.select(List.of(c(0, 1, 1, 0.5), c(1, 2, 2, 0.5)), 1)));
+
+    assertArrayEquals(
+        new int[] {0, 1, 0},
+        NonDominatedSorting.sort(
+                new double[][] {better, worse, other}, new double[] {0.5, 0.5, 0.5})
+            .ranks());
+
+    Study study =
+        Study.builder("equal-violation")
+            .objectives(Objective.minimize("f1"), Objective.minimize("f2"))
+            .build();
+    for (double[] p : List.of(better, worse, other)) {
+      study.tell(study.ask(), TrialResult.of(p).withConstraints(0.5));
+    }
+    assertEquals(List.of(0, 2), study.paretoFront().stream().map(FrozenTrial::number).toList());
+
+    Study single = Study.builder("equal-violation-1").objectives(Objective.minimize("f")).build();
+    single.tell(single.ask(), TrialResult.of(2).withConstraints(0.5));
+    single.tell(single.ask(), TrialResult.of(1).withConstraints(0.5));
+    assertEquals(1, single.bestTrial().orElseThrow().number(), "equal violation: the better value");
+  }
+
+  private static double[] max(double[] minimised, double violation) {
+    return new double[] {-minimised[0], -minimised[1], -violation};
   }
 }

@@ -128,8 +128,8 @@ class TpeSamplerTest {
     TpeSampler liar = TpeSampler.builder().seed(5).constantLiar(true).build();
     TpeSampler honest = TpeSampler.builder().seed(5).constantLiar(false).build();
     StudyView before = TrialFixtures.study(List.of(Objective.minimize("f")), trials);
-    double proposal = (double) liar.sampleRelative(before, asking, d).get("x");
-    assertEquals(proposal, (double) honest.sampleRelative(before, asking, d).get("x"));
+    double proposal = (double) liar.sampleRelative(before, asking, d).params().get("x");
+    assertEquals(proposal, (double) honest.sampleRelative(before, asking, d).params().get("x"));
     // Several other workers are now evaluating points right at that proposal.
     List<FrozenTrial> withRunning = new ArrayList<>(trials);
     for (int i = 0; i < 5; i++) {
@@ -137,8 +137,8 @@ class TpeSamplerTest {
           TrialFixtures.trial(20 + i, TrialState.RUNNING, List.of(), Map.of("x", proposal), d));
     }
     StudyView during = TrialFixtures.study(List.of(Objective.minimize("f")), withRunning);
-    double lied = (double) liar.sampleRelative(during, asking, d).get("x");
-    double ignored = (double) honest.sampleRelative(during, asking, d).get("x");
+    double lied = (double) liar.sampleRelative(during, asking, d).params().get("x");
+    double ignored = (double) honest.sampleRelative(during, asking, d).params().get("x");
     assertEquals(proposal, ignored, "without the liar, running trials change nothing");
     assertNotEquals(proposal, lied, "with the liar the proposal moves");
   }
@@ -150,7 +150,8 @@ class TpeSamplerTest {
     FrozenTrial asking = TrialFixtures.trial(5, TrialState.RUNNING, List.of(), Map.of(), d);
     StudyView few =
         TrialFixtures.study(List.of(Objective.minimize("f")), completedQuadraticTrials(d, 5));
-    assertTrue(sampler.sampleRelative(few, asking, d).isEmpty(), "random before 10 trials");
+    assertTrue(
+        sampler.sampleRelative(few, asking, d).params().isEmpty(), "random before 10 trials");
     StudyView many =
         TrialFixtures.study(List.of(Objective.minimize("f")), completedQuadraticTrials(d, 30));
     assertEquals(sampler.sampleRelative(many, asking, d), sampler.sampleRelative(many, asking, d));
@@ -187,7 +188,7 @@ class TpeSamplerTest {
       for (int number = 80; number < 84; number++) {
         FrozenTrial next =
             TrialFixtures.trial(number, TrialState.RUNNING, List.of(), Map.of(), Map.of());
-        Map<String, Object> joint = tpe.sampleRelative(study, next, space);
+        Map<String, Object> joint = tpe.sampleRelative(study, next, space).params();
         assertEquals(space.keySet(), joint.keySet());
         for (Map.Entry<String, Distribution> e : space.entrySet()) {
           assertEquals(
