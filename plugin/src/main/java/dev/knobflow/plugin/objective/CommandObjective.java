@@ -261,8 +261,8 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
             "the final metrics record's objective '"
                 + name
                 + "' is "
-                + abbreviate(raw.toString())
-                + (raw.isNumber() ? " (beyond the range of a double: " + value + ")" : "")
+                + (raw.isNumber() && !raw.isBigDecimal() ? value : abbreviate(raw.toString()))
+                + (raw.isBigDecimal() ? " (beyond the range of a double: " + value + ")" : "")
                 + "; "
                 + TrialOutcome.FINITE_RULE,
             stderr);
