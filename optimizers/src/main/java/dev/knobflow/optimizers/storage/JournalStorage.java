@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import java.io.ByteArrayOutputStream;
@@ -94,6 +95,9 @@ public final class JournalStorage implements StudyStorage {
         true,
         () -> {
           boolean existed = state.hasStudy(name);
+          if (!existed) {
+            StudyNames.check(name);
+          }
           StudyRecord record = state.createStudy(name, objectives, Instant.now());
           if (existed) {
             return new Result<>(record, null);

@@ -81,7 +81,7 @@ final class StudyDefinitions {
                 + name
                 + "' has no stored study file (only studies started by `knobflow tune` have one);"
                 + " run `knobflow tune STUDY.yaml --storage "
-                + spec.describe()
+                + ShellWords.quote(spec.describe())
                 + "` instead");
       }
       StudyConfig config;

@@ -244,7 +244,11 @@ final class TuneCommand implements Callable<Integer> {
                 .orElse("not measured: " + energyStatus));
     out.println("Storage: " + storageText);
     if (storageText.startsWith("journal:")) {
-      out.println("Show it: knobflow show " + study.name() + " --storage " + storageText);
+      out.println(
+          "Show it: knobflow show "
+              + ShellWords.quote(study.name())
+              + " --storage "
+              + ShellWords.quote(storageText));
     }
     out.flush();
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.FloatDistribution;
@@ -137,8 +138,9 @@ public final class StudyFileParser {
     String name = null;
     if (top.require("name", "give the study a name, e.g. name: xgb-demo")) {
       Optional<String> given = top.string("name");
-      if (given.isPresent() && given.get().isBlank()) {
-        top.problem("name", "must not be blank");
+      String problem = given.map(StudyNames::problem).orElse(null);
+      if (problem != null) {
+        top.problem("name", problem);
       } else {
         name = given.orElse(null);
       }
