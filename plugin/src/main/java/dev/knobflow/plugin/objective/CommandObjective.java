@@ -125,7 +125,10 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
       throw new ObjectiveCommandException("interrupted before the command started");
     }
     List<String> argv = arguments(trial);
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(workingDirectory.toFile());
+    boolean supervised = ProcessSupervisor.available();
+    ProcessBuilder pb =
+        new ProcessBuilder(supervised ? ProcessSupervisor.wrap(argv, killGrace) : argv)
+            .directory(workingDirectory.toFile());
     pb.environment().putAll(environment);
     pb.environment().putAll(trialEnvironment.apply(trial));
     pb.environment().put("KNOBFLOW_PARAMS", JSON.writeValueAsString(trial.params()));
@@ -134,6 +137,15 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     OptionalDouble budget = trial.budget();
     if (budget.isPresent()) {
       pb.environment().put("KNOBFLOW_BUDGET", ArgumentTemplate.format(budget.getAsDouble()));
+    }
+    if (supervised) {
+      // The supervisor's shell would start; say what ProcessBuilder would have said.
+      Optional<String> problem =
+          ProcessSupervisor.cannotRun(argv.get(0), workingDirectory, pb.environment().get("PATH"));
+      if (problem.isPresent()) {
+        throw new ObjectiveCommandException(
+            "cannot start " + argv.get(0) + " in " + workingDirectory + ": " + problem.get());
+      }
     }
     Process process;
     try {
@@ -145,14 +157,14 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     running.add(process);
     if (closed) {
       // close() ran between the check above and add(): it could not see this process.
-      ProcessTree.terminate(process.toHandle(), killGrace);
+      stop(process);
     }
     try {
       return run(trial, process);
     } finally {
       running.remove(process);
       if (process.isAlive()) {
-        ProcessTree.terminate(process.toHandle(), killGrace);
+        stop(process);
       }
     }
   }
@@ -189,7 +201,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
               () -> {
                 timedOut.set(true);
                 LOG.warn("trial {}: the command ran past {}, stopping it", number, timeout);
-                ProcessTree.terminate(process.toHandle(), killGrace);
+                stop(process);
               },
               timeout.toMillis(),
               TimeUnit.MILLISECONDS);
@@ -202,7 +214,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
       while ((line = out.readLine()) != null) {
         records.accept(line);
         if (records.pruned && process.isAlive()) {
-          ProcessTree.terminate(process.toHandle(), killGrace);
+          stop(process);
         }
       }
     } finally {
@@ -289,9 +301,15 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
   public void close() {
     closed = true;
     for (Process p : List.copyOf(running)) {
-      ProcessTree.terminate(p.toHandle(), killGrace);
+      stop(p);
     }
     timer.shutdownNow();
+  }
+
+  /** Ends a command's process group (through its supervisor) and its process tree. */
+  private void stop(Process process) {
+    ProcessSupervisor.release(process);
+    ProcessTree.terminate(process.toHandle(), killGrace);
   }
 
   /** The commands running right now. */
