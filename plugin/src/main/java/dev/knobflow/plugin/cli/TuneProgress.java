@@ -22,6 +22,20 @@ interface TuneProgress extends StudyListener, AutoCloseable {
   @Override
   void close();
 
+  /**
+   * What {@code tune}, {@code resume} and {@code worker} show: nothing with {@code --quiet}, a bar
+   * on a terminal, one line per trial otherwise.
+   */
+  static TuneProgress of(OutputOptions output, String study, long total, PrintWriter out) {
+    if (output.quiet) {
+      return silent();
+    }
+    if (System.console() != null) {
+      return bar(System.out, study, total);
+    }
+    return lines(out, total);
+  }
+
   /** Nothing at all (for {@code --quiet}). */
   static TuneProgress silent() {
     return () -> {};
