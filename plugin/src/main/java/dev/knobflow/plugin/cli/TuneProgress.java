@@ -135,8 +135,23 @@ interface TuneProgress extends StudyListener, AutoCloseable {
               .setStyle(ProgressBarStyle.ASCII)
               .setUnit(" trials", 1)
               .setUpdateIntervalMillis(500)
-              .setConsumer(new ConsoleProgressBarConsumer(out))
+              .setConsumer(new ConsoleProgressBarConsumer(out, width()))
               .build();
+    }
+
+    /**
+     * The bar's width from {@code COLUMNS}, else 100. Given explicitly so that the progress bar
+     * never opens a JLine terminal: JLine resets SIGINT to its default action, and Ctrl-C on a
+     * terminal then killed the JVM without running the shutdown hook (no summary, trials left
+     * RUNNING).
+     */
+    private static int width() {
+      try {
+        int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
+        return columns >= 20 ? columns : 100;
+      } catch (NumberFormatException e) {
+        return 100;
+      }
     }
 
     @Override
