@@ -565,7 +565,8 @@ public final class Study implements StudyView {
     try {
       action.run();
     } catch (RuntimeException e) {
-      LOG.warn("a study listener failed: {}", e.toString(), e);
+      LOG.warn("a study listener failed: {}", e.toString());
+      LOG.debug("the listener's stack trace", e);
     }
   }
 

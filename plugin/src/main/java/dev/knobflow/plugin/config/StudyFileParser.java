@@ -19,6 +19,7 @@ import dev.knobflow.plugin.objective.ArgumentTemplate;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.MetricConstraint;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -106,6 +107,9 @@ public final class StudyFileParser {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw StudyFileException.of(file.toString(), "", "no such file");
+    } catch (CharacterCodingException e) {
+      throw StudyFileException.of(
+          file.toString(), "", "is not UTF-8 text (a study file is YAML; is this a binary file?)");
     } catch (IOException e) {
       throw StudyFileException.of(file.toString(), "", "cannot read: " + e.getMessage());
     }
@@ -513,7 +517,8 @@ public final class StudyFileParser {
         }
       }
     }
-    if (space.isEmpty()) {
+    // Declared parameters that were invalid are reported where they are, not as a missing space.
+    if (space.isEmpty() && !(top.raw("space") instanceof Map<?, ?> m && !m.isEmpty())) {
       o.problems()
           .add("space", "missing; a command objective needs its parameters declared under space");
     }
