@@ -4,21 +4,26 @@ import java.util.regex.Pattern;
 
 /**
  * The rule for study names, checked in one place when a study is created (by every storage, and by
- * the study-file parser so the error names the file's field): 1 to {@value #MAX_LENGTH} letters,
- * digits, {@code .}, {@code _} or {@code -}, starting with a letter or digit. Such a name is safe
- * as a file name, a URL path segment and a shell word. Studies created under an older, looser rule
- * can still be opened; {@link #fileSafe} encodes any name for use as a file name.
+ * the study-file parser so the error names the file's field): 1 to {@value #MAX_LENGTH} characters,
+ * none of them {@code /}, {@code \\} or a control character (a newline, a tab...), not starting
+ * with {@code .}, {@code -} or a space and not ending with a space. So a name is never a path, an
+ * option or an invisible line break; where a name becomes a file name it still goes through {@link
+ * #fileSafe}, which keeps only {@code [A-Za-z0-9._-]} and percent-encodes the rest, and printed
+ * commands quote it. Studies created under an older, looser rule can still be opened.
  */
 public final class StudyNames {
 
   /** The longest study name. */
-  public static final int MAX_LENGTH = 128;
+  public static final int MAX_LENGTH = 200;
 
   /** What a study name may hold, in words, for error messages and docs. */
   public static final String RULE =
-      "1 to " + MAX_LENGTH + " letters, digits, '.', '_' or '-', starting with a letter or digit";
+      "1 to "
+          + MAX_LENGTH
+          + " characters, without '/', '\\' or control characters, not starting with '.', '-' or"
+          + " a space and not ending with a space";
 
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private StudyNames() {}
 
@@ -30,8 +35,14 @@ public final class StudyNames {
     if (name.length() > MAX_LENGTH) {
       return "is " + name.length() + " characters long (" + RULE + ")";
     }
-    if (!VALID.matcher(name).matches()) {
-      return "'" + name + "' is not allowed: use " + RULE;
+    boolean bad =
+        name.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c))
+            || name.startsWith(".")
+            || name.startsWith("-")
+            || Character.isWhitespace(name.charAt(0))
+            || Character.isWhitespace(name.charAt(name.length() - 1));
+    if (bad) {
+      return "'" + name.replaceAll("\\p{Cntrl}", "?") + "' is not allowed: use " + RULE;
     }
     return null;
   }
@@ -50,12 +61,13 @@ public final class StudyNames {
   }
 
   /**
-   * {@code name} as a single, safe file name: valid names unchanged, any other character (a path
-   * separator, {@code ..}, a control character) percent-encoded as its UTF-8 bytes, so the result
-   * never leaves the folder it is resolved against.
+   * {@code name} as a single, safe file name: letters, digits, {@code _}, {@code -} and (not first)
+   * {@code .} unchanged, any other character (a path separator, a space, a control character)
+   * percent-encoded as its UTF-8 bytes, so the result never leaves the folder it is resolved
+   * against.
    */
   public static String fileSafe(String name) {
-    if (problem(name) == null) {
+    if (PLAIN.matcher(name).matches()) {
       return name;
     }
     StringBuilder sb = new StringBuilder();
