@@ -249,7 +249,8 @@ public final class Study implements StudyView {
 
   /**
    * Finishes a trial with the objective's result. Values are checked against the objectives: a
-   * wrong count, a missing named objective or a NaN makes the trial FAIL with the reason.
+   * wrong count, a missing named objective or a value that is not a finite number (NaN, an
+   * infinity) makes the trial FAIL with the reason.
    */
   public FrozenTrial tell(Trial trial, TrialResult result) {
     return tell(trial.number(), result);
@@ -328,9 +329,20 @@ public final class Study implements StudyView {
           now);
     }
     for (int i = 0; i < values.size(); i++) {
-      if (values.get(i) == null || values.get(i).isNaN()) {
-        return TrialOutcome.failed("objective '" + objectives.get(i).name() + "' is NaN", now);
+      if (values.get(i) == null || !Double.isFinite(values.get(i))) {
+        return TrialOutcome.failed(
+            "objective '"
+                + objectives.get(i).name()
+                + "' is "
+                + values.get(i)
+                + "; "
+                + TrialOutcome.FINITE_RULE,
+            now);
       }
+    }
+    String badConstraint = TrialOutcome.nonFinite("constraint", result.constraints());
+    if (badConstraint != null) {
+      return TrialOutcome.failed(badConstraint, now);
     }
     return TrialOutcome.complete(values, result.constraints(), metrics, now);
   }
@@ -620,7 +632,8 @@ public final class Study implements StudyView {
     try {
       action.run();
     } catch (RuntimeException e) {
-      LOG.warn("a study listener failed: {}", e.toString(), e);
+      LOG.warn("a study listener failed: {}", e.toString());
+      LOG.debug("the listener's stack trace", e);
     }
   }
 

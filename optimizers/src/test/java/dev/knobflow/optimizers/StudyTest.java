@@ -86,7 +86,9 @@ class StudyTest {
     Trial a = study.ask();
     FrozenTrial nan = study.tell(a, TrialResult.of(Double.NaN, 1));
     assertEquals(TrialState.FAIL, nan.state());
-    assertEquals("objective 'acc' is NaN", nan.failReason());
+    assertEquals(
+        "objective 'acc' is NaN; objective and constraint values must be finite numbers",
+        nan.failReason());
     FrozenTrial wrong = study.tell(study.ask(), TrialResult.of(1));
     assertEquals(TrialState.FAIL, wrong.state());
     assertTrue(wrong.failReason().contains("returned 1 value but the study has 2 objectives"));

@@ -176,6 +176,17 @@ public final class LlmAdvisor implements Advisor {
           || t instanceof java.util.concurrent.TimeoutException) {
         return "timeout (" + config.timeout().toMillis() + " ms)" + retries;
       }
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "cannot connect to "
+            + config.baseUrl().replaceAll("//[^/@]*@", "//") // never credentials in a URL
+            + " ("
+            + t.getClass().getSimpleName()
+            + (t.getMessage() == null ? "" : ": " + t.getMessage())
+            + ")"
+            + retries;
+      }
       if (t instanceof HttpException http) {
         int status = http.statusCode();
         String what =

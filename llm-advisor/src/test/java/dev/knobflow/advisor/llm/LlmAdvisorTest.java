@@ -204,6 +204,25 @@ class LlmAdvisorTest {
   }
 
   @Test
+  void anUnreachableEndpointFallsBackNamingTheAddress() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort + "/v1";
+    LlmAdvisor advisor =
+        advisor(
+            new LlmConfig(url, MODEL, ENV, Duration.ofSeconds(5), 0, 20),
+            new ConsultationLedger(20));
+    Advice advice = advisor.advise(oscillating(3));
+    assertEquals(AdviceSource.rules(), advice.source());
+    assertTrue(
+        advice.fallbackReason().startsWith("cannot connect to " + url + " (ConnectException"),
+        advice.fallbackReason());
+    assertKeyAbsent(advice);
+  }
+
+  @Test
   void serverErrorIsRetriedThenFallsBack() throws Exception {
     wm.stubFor(
         post(urlEqualTo(PATH))

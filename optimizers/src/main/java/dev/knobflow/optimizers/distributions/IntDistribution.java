@@ -26,6 +26,14 @@ public record IntDistribution(long low, long high, boolean log, long step) imple
     if (step > 1 && log) {
       throw new InvalidDistributionException("step", "cannot be combined with log: true");
     }
+    if (high - low < 0 || high - low == Long.MAX_VALUE) { // overflowed, or no room for high + 1
+      throw new InvalidDistributionException(
+          "high",
+          "the range high - low must be less than 2^63-1 (9223372036854775807), got low "
+              + low
+              + " and high "
+              + high);
+    }
     if (step > high - low) {
       throw new InvalidDistributionException(
           "step", "must not exceed the range high - low (" + (high - low) + "), got " + step);

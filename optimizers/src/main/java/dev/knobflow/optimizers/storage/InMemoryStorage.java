@@ -2,6 +2,7 @@ package dev.knobflow.optimizers.storage;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import java.time.Instant;
@@ -23,6 +24,9 @@ public final class InMemoryStorage implements StudyStorage {
 
   @Override
   public synchronized StudyRecord createStudy(String name, List<Objective> objectives) {
+    if (!state.hasStudy(name)) {
+      StudyNames.check(name);
+    }
     return state.createStudy(name, objectives, Instant.now());
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import java.io.ByteArrayOutputStream;
@@ -69,12 +70,30 @@ public final class JournalStorage implements StudyStorage {
     catchUp(false);
   }
 
+  /**
+   * The cause in words: the JDK's file exceptions carry only the path as their message, which the
+   * caller already names.
+   */
+  static String reason(IOException e, Path path) {
+    if (e instanceof java.nio.file.FileSystemException fse) {
+      String what =
+          e instanceof java.nio.file.NoSuchFileException
+              ? "no such file or folder"
+              : e instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
+      String file = fse.getFile();
+      return file == null || Path.of(file).equals(path) ? what : what + " (" + file + ")";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
   /** Opens (creating if needed) the journal at {@code path} and replays it. */
   public static JournalStorage open(Path path) {
     try {
       return new JournalStorage(path);
     } catch (IOException e) {
-      throw new StorageException("cannot open journal " + path + ": " + e.getMessage(), e);
+      throw new StorageException("cannot open journal " + path + ": " + reason(e, path), e);
     }
   }
 
@@ -94,6 +113,9 @@ public final class JournalStorage implements StudyStorage {
         true,
         () -> {
           boolean existed = state.hasStudy(name);
+          if (!existed) {
+            StudyNames.check(name);
+          }
           StudyRecord record = state.createStudy(name, objectives, Instant.now());
           if (existed) {
             return new Result<>(record, null);

@@ -3,6 +3,7 @@ package dev.knobflow.plugin.advice;
 import dev.knobflow.advisor.report.AdviceReport;
 import dev.knobflow.advisor.report.Consultation;
 import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.StudyView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,8 @@ public final class LocalReportSink implements ReportSink {
 
   /** The default place for a study: {@code <base>/.knobflow/reports/<study>}. */
   public static LocalReportSink defaultFor(Path baseDirectory, String study) {
-    return under(baseDirectory.resolve(".knobflow").resolve("reports").resolve(safeName(study)));
+    return under(
+        baseDirectory.resolve(".knobflow").resolve("reports").resolve(StudyNames.fileSafe(study)));
   }
 
   /** The root directory; reports are in its {@code advisor/} folder. */
@@ -72,11 +74,5 @@ public final class LocalReportSink implements ReportSink {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write advisor report " + target, e);
     }
-  }
-
-  /** A study name as one path segment. */
-  static String safeName(String study) {
-    String s = study.replaceAll("[^A-Za-z0-9._-]", "_");
-    return s.isEmpty() || s.startsWith(".") ? "_" + s : s;
   }
 }

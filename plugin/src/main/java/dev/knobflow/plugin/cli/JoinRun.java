@@ -73,8 +73,12 @@ final class JoinRun {
     } else {
       trials = config.trials().orElse(Integer.MAX_VALUE);
     }
-    try (StudyRunner runner =
-        StudyRunner.builder(trials > 0 ? config.withTrials(trials) : config).build()) {
+    long total = trials > 0 ? trials : Integer.MAX_VALUE;
+    try (TuneProgress progress = TuneProgress.of(output, config.name(), total, out);
+        StudyRunner runner =
+            StudyRunner.builder(trials > 0 ? config.withTrials(trials) : config)
+                .listener(progress)
+                .build()) {
       if (staleAfter != null && requeueStale) {
         List<StaleTrialRecovery.Requeued> requeued =
             StaleTrialRecovery.failAndRequeue(runner.study(), staleAfter, Instant.now());
@@ -125,18 +129,18 @@ final class JoinRun {
                 + storage.describe());
         out.flush();
       }
-      OptimizeSummary summary = runner.run();
-      out.println(
-          "Done: "
-              + summary.finished()
-              + " trials ("
-              + StudyReport.countsByState(summary.trialsByState())
-              + "); study '"
-              + config.name()
-              + "' now has "
-              + runner.study().trials().size()
-              + " trials");
-      out.flush();
+      String storageText = storage.describe();
+      OptimizeSummary summary;
+      try (InterruptHook hook =
+          InterruptHook.install(runner::interrupt, spec.commandLine().getErr(), storageText)) {
+        summary = runner.run();
+        progress.close();
+        TuneCommand.printSummary(
+            out, runner.study(), summary, storageText, runner.energy().status());
+        if (hook.fired()) {
+          return InterruptHook.EXIT_CODE;
+        }
+      }
       int completed = summary.trialsByState().getOrDefault(TrialState.COMPLETE, 0);
       return summary.finished() > 0 && completed == 0 ? CommandLine.ExitCode.SOFTWARE : 0;
     }

@@ -5,6 +5,10 @@ import picocli.CommandLine;
 /** The {@code knobflow} command-line tool. See {@code docs/cli.md}. */
 public final class Main {
 
+  /** Loggers of libraries that log stack traces for failures Knobflow reports itself. */
+  static final java.util.List<String> QUIET_LIBRARIES =
+      java.util.List.of("dev.langchain4j", "org.mlflow", "org.apache.http", "org.apache.hc");
+
   private Main() {}
 
   /** Runs the CLI and exits with its exit code. */
@@ -38,6 +42,14 @@ public final class Main {
       }
     }
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
+    if (!level.equals("debug")) {
+      // Libraries log each retry with its stack trace (langchain4j's RetryUtils: about 60 lines
+      // when the LLM endpoint is down); Knobflow logs the cause in one line and falls back, so
+      // their own warnings show only with --verbose.
+      for (String library : QUIET_LIBRARIES) {
+        setIfAbsent("org.slf4j.simpleLogger.log." + library, "error");
+      }
+    }
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");

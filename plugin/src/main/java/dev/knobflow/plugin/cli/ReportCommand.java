@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.cli;
 
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
 import dev.knobflow.plugin.report.ReportUpload;
 import dev.knobflow.plugin.report.Reports;
@@ -60,7 +61,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     StudyData data = StoredStudy.load(storage, name).data();
-    Path dir = out != null ? out : Path.of("knobflow-report-" + name);
+    Path dir = out != null ? out : Path.of("knobflow-report-" + StudyNames.fileSafe(name));
     List<Path> files = Reports.write(data, dir);
     stdout.println(
         "Report of study '"

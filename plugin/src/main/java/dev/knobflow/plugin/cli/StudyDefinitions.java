@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.cli;
 
 import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.config.StorageSpec;
@@ -26,7 +27,10 @@ final class StudyDefinitions {
   /** Study attribute: the study file's YAML text. */
   static final String STUDY_FILE = "study_file";
 
-  /** Study attribute: how many finished trials the last {@code tune} aimed for in all. */
+  /**
+   * Study attribute: how many finished trials the last {@code tune} aimed for in all, counted by
+   * {@link TrialTarget} (trials failed as stale or interrupted do not count).
+   */
   static final String TRIALS_TARGET = "trials_target";
 
   private StudyDefinitions() {}
@@ -81,7 +85,7 @@ final class StudyDefinitions {
                 + name
                 + "' has no stored study file (only studies started by `knobflow tune` have one);"
                 + " run `knobflow tune STUDY.yaml --storage "
-                + spec.describe()
+                + ShellWords.quote(spec.describe())
                 + "` instead");
       }
       StudyConfig config;
@@ -101,7 +105,8 @@ final class StudyDefinitions {
     }
   }
 
+  /** The trials that count toward the target: not those failed as stale or interrupted. */
   private static int finished(List<FrozenTrial> trials) {
-    return (int) trials.stream().filter(t -> t.state().isFinished()).count();
+    return (int) trials.stream().filter(TrialTarget::counts).count();
   }
 }

@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON form of {@code knobflow show}: the study, every trial and the Pareto front. Non-finite
- * numbers are written as {@code null} so the output is strict JSON.
+ * The JSON form of {@code knobflow show}: the study, every trial and the Pareto front. A COMPLETE
+ * trial's values are always finite ({@link dev.knobflow.optimizers.storage.TrialOutcome}); the few
+ * numbers that may be non-finite (a pruned trial's last values, intermediate values, extra metrics)
+ * are written as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}, so the
+ * output is strict JSON and never shows {@code null} for a number.
  */
 final class StudyJson {
   private static final ObjectMapper JSON =
@@ -120,8 +123,11 @@ final class StudyJson {
   }
 
   private static void putNumber(ObjectNode node, String key, Double v) {
-    if (v == null || !Double.isFinite(v)) {
-      node.putNull(key);
+    if (v == null) {
+      return;
+    }
+    if (!Double.isFinite(v)) {
+      node.put(key, v.toString());
     } else {
       node.put(key, v);
     }
@@ -129,7 +135,7 @@ final class StudyJson {
 
   private static void addNumber(ArrayNode node, Double v) {
     if (v == null || !Double.isFinite(v)) {
-      node.addNull();
+      node.add(String.valueOf(v));
     } else {
       node.add(v);
     }

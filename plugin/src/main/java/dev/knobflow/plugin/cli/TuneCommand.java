@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +35,7 @@ import picocli.CommandLine.Spec;
 final class TuneCommand implements Callable<Integer> {
 
   /** Exit code after Ctrl-C (128 + SIGINT). */
-  static final int INTERRUPTED = 130;
+  static final int INTERRUPTED = InterruptHook.EXIT_CODE;
 
   @Spec CommandSpec spec;
 
@@ -93,8 +92,7 @@ final class TuneCommand implements Callable<Integer> {
               + storageText);
       out.flush();
     }
-    AtomicBoolean interrupted = new AtomicBoolean();
-    try (TuneProgress progress = progress(config, total, out);
+    try (TuneProgress progress = TuneProgress.of(output, config.name(), total, out);
         TuneSession session =
             TuneSession.open(config, mlflowSettings, System.getenv(), b -> b.listener(progress))) {
       StudyRunner runner = session.runner();
@@ -102,40 +100,17 @@ final class TuneCommand implements Callable<Integer> {
         session.tracking().describe().ifPresent(out::println);
         out.flush();
       }
-      Thread hook =
-          new Thread(
-              () -> {
-                interrupted.set(true);
-                List<FrozenTrial> failed = session.interrupt("interrupted (Ctrl-C)");
-                PrintWriter err = spec.commandLine().getErr();
-                err.println();
-                err.println(
-                    "interrupted: "
-                        + failed.size()
-                        + " running trial"
-                        + (failed.size() == 1 ? "" : "s")
-                        + " marked FAIL; the study is kept in "
-                        + storageText);
-                err.flush();
-              },
-              "knobflow-interrupt");
-      Runtime.getRuntime().addShutdownHook(hook);
       StudyDefinitions.record(runner, studyFile);
       OptimizeSummary summary;
-      try {
+      try (InterruptHook hook =
+          InterruptHook.install(session::interrupt, spec.commandLine().getErr(), storageText)) {
         summary = runner.run();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // The hook is running (Ctrl-C): let it finish.
+        progress.close();
+        printSummary(out, runner.study(), summary, storageText, runner.energy().status());
+        runner.advisor().ifPresent(advisor -> AdvisorSummary.print(out, advisor));
+        if (hook.fired()) {
+          return INTERRUPTED;
         }
-      }
-      progress.close();
-      printSummary(out, runner.study(), summary, storageText, runner.energy().status());
-      runner.advisor().ifPresent(advisor -> AdvisorSummary.print(out, advisor));
-      if (interrupted.get()) {
-        return INTERRUPTED;
       }
       int completed = summary.trialsByState().getOrDefault(TrialState.COMPLETE, 0);
       return summary.finished() > 0
@@ -144,16 +119,6 @@ final class TuneCommand implements Callable<Integer> {
           ? CommandLine.ExitCode.SOFTWARE
           : CommandLine.ExitCode.OK;
     }
-  }
-
-  private TuneProgress progress(StudyConfig config, long total, PrintWriter out) {
-    if (output.quiet) {
-      return TuneProgress.silent();
-    }
-    if (System.console() != null) {
-      return TuneProgress.bar(System.out, config.name(), total);
-    }
-    return TuneProgress.lines(out, total);
   }
 
   private StudyConfig applyOverrides(StudyConfig config) {
@@ -185,7 +150,7 @@ final class TuneCommand implements Callable<Integer> {
     return c;
   }
 
-  private static void printSummary(
+  static void printSummary(
       PrintWriter out,
       Study study,
       OptimizeSummary summary,
@@ -245,7 +210,11 @@ final class TuneCommand implements Callable<Integer> {
     study.budgetStatus().forEach(b -> out.println("Budget: " + b.describe()));
     out.println("Storage: " + storageText);
     if (storageText.startsWith("journal:")) {
-      out.println("Show it: knobflow show " + study.name() + " --storage " + storageText);
+      out.println(
+          "Show it: knobflow show "
+              + ShellWords.quote(study.name())
+              + " --storage "
+              + ShellWords.quote(storageText));
     }
     out.flush();
   }

@@ -22,6 +22,20 @@ interface TuneProgress extends StudyListener, AutoCloseable {
   @Override
   void close();
 
+  /**
+   * What {@code tune}, {@code resume} and {@code worker} show: nothing with {@code --quiet}, a bar
+   * on a terminal, one line per trial otherwise.
+   */
+  static TuneProgress of(OutputOptions output, String study, long total, PrintWriter out) {
+    if (output.quiet) {
+      return silent();
+    }
+    if (System.console() != null) {
+      return bar(System.out, study, total);
+    }
+    return lines(out, total);
+  }
+
   /** Nothing at all (for {@code --quiet}). */
   static TuneProgress silent() {
     return () -> {};
@@ -121,8 +135,23 @@ interface TuneProgress extends StudyListener, AutoCloseable {
               .setStyle(ProgressBarStyle.ASCII)
               .setUnit(" trials", 1)
               .setUpdateIntervalMillis(500)
-              .setConsumer(new ConsoleProgressBarConsumer(out))
+              .setConsumer(new ConsoleProgressBarConsumer(out, width()))
               .build();
+    }
+
+    /**
+     * The bar's width from {@code COLUMNS}, else 100. Given explicitly so that the progress bar
+     * never opens a JLine terminal: JLine resets SIGINT to its default action, and Ctrl-C on a
+     * terminal then killed the JVM without running the shutdown hook (no summary, trials left
+     * RUNNING).
+     */
+    private static int width() {
+      try {
+        int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
+        return columns >= 20 ? columns : 100;
+      } catch (NumberFormatException e) {
+        return 100;
+      }
     }
 
     @Override

@@ -134,11 +134,24 @@ public final class Section {
     if (v == null) {
       return Optional.empty();
     }
+    if (v instanceof Integer || v instanceof Long) {
+      return Optional.of(((Number) v).longValue()); // exact, to +/-(2^63 - 1)
+    }
+    if (v instanceof java.math.BigInteger) {
+      problem(key, "must be between -2^63 and 2^63-1, got " + describe(v));
+      return Optional.empty();
+    }
     Optional<Double> parsed = asNumber(v);
-    if (parsed.isEmpty()
-        || parsed.get() != Math.rint(parsed.get())
-        || Math.abs(parsed.get()) > 9.0e15) {
+    if (parsed.isEmpty() || parsed.get() != Math.rint(parsed.get())) {
       problem(key, "must be a whole number, got " + describe(v));
+      return Optional.empty();
+    }
+    if (Math.abs(parsed.get()) > 9.0e15) {
+      problem(
+          key,
+          "is too large to be exact as written ("
+              + describe(v)
+              + "); write whole numbers beyond 9e15 out in digits, e.g. 9223372036854775807");
       return Optional.empty();
     }
     return v instanceof Number n && !(v instanceof Double) && !(v instanceof Float)

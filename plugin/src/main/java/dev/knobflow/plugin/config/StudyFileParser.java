@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.FloatDistribution;
@@ -18,6 +19,7 @@ import dev.knobflow.plugin.objective.ArgumentTemplate;
 import dev.knobflow.plugin.objective.CommandObjective;
 import dev.knobflow.plugin.objective.MetricConstraint;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -106,6 +108,9 @@ public final class StudyFileParser {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw StudyFileException.of(file.toString(), "", "no such file");
+    } catch (CharacterCodingException e) {
+      throw StudyFileException.of(
+          file.toString(), "", "is not UTF-8 text (a study file is YAML; is this a binary file?)");
     } catch (IOException e) {
       throw StudyFileException.of(file.toString(), "", "cannot read: " + e.getMessage());
     }
@@ -138,8 +143,9 @@ public final class StudyFileParser {
     String name = null;
     if (top.require("name", "give the study a name, e.g. name: xgb-demo")) {
       Optional<String> given = top.string("name");
-      if (given.isPresent() && given.get().isBlank()) {
-        top.problem("name", "must not be blank");
+      String problem = given.map(StudyNames::problem).orElse(null);
+      if (problem != null) {
+        top.problem("name", problem);
       } else {
         name = given.orElse(null);
       }
@@ -529,7 +535,8 @@ public final class StudyFileParser {
         }
       }
     }
-    if (space.isEmpty()) {
+    // Declared parameters that were invalid are reported where they are, not as a missing space.
+    if (space.isEmpty() && !(top.raw("space") instanceof Map<?, ?> m && !m.isEmpty())) {
       o.problems()
           .add("space", "missing; a command objective needs its parameters declared under space");
     }

@@ -242,6 +242,7 @@ public final class StudyRunner implements AutoCloseable {
    * so that storage stays consistent, then their commands are stopped.
    */
   public List<FrozenTrial> interrupt(String reason) {
+    study.stop(); // no new trial starts (it would fail at once, as interrupted)
     List<FrozenTrial> failed = study.failRunningTrials(reason);
     closeQuietly(objective);
     return failed;

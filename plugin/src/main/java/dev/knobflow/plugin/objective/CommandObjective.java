@@ -1,12 +1,16 @@
 package dev.knobflow.plugin.objective;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.knobflow.optimizers.ObjectiveFunction;
 import dev.knobflow.optimizers.Trial;
 import dev.knobflow.optimizers.TrialPrunedException;
 import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.storage.TrialOutcome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +72,13 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
   public static final String INTERMEDIATE_METRICS_ATTR = "intermediate_metrics";
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandObjective.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Big decimals keep an overflowing literal (1e309) as written for the fail reason; NaN and
+  // Infinity tokens (Python's json.dumps writes them) are read so the reason can name them.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
   private static final int STDERR_TAIL_LINES = 5;
 
   private final List<ArgumentTemplate> command;
@@ -117,7 +127,10 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
       throw new ObjectiveCommandException("interrupted before the command started");
     }
     List<String> argv = arguments(trial);
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(workingDirectory.toFile());
+    boolean supervised = ProcessSupervisor.available();
+    ProcessBuilder pb =
+        new ProcessBuilder(supervised ? ProcessSupervisor.wrap(argv, killGrace) : argv)
+            .directory(workingDirectory.toFile());
     pb.environment().putAll(environment);
     pb.environment().putAll(trialEnvironment.apply(trial));
     if (checkpoints != null) {
@@ -130,6 +143,15 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     if (budget.isPresent()) {
       pb.environment().put("KNOBFLOW_BUDGET", ArgumentTemplate.format(budget.getAsDouble()));
     }
+    if (supervised) {
+      // The supervisor's shell would start; say what ProcessBuilder would have said.
+      Optional<String> problem =
+          ProcessSupervisor.cannotRun(argv.get(0), workingDirectory, pb.environment().get("PATH"));
+      if (problem.isPresent()) {
+        throw new ObjectiveCommandException(
+            "cannot start " + argv.get(0) + " in " + workingDirectory + ": " + problem.get());
+      }
+    }
     Process process;
     try {
       process = pb.start();
@@ -140,7 +162,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     running.add(process);
     if (closed) {
       // close() ran between the check above and add(): it could not see this process.
-      ProcessTree.terminate(process.toHandle(), killGrace);
+      stop(process);
     }
     try {
       TrialResult result = run(trial, process);
@@ -151,7 +173,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     } finally {
       running.remove(process);
       if (process.isAlive()) {
-        ProcessTree.terminate(process.toHandle(), killGrace);
+        stop(process);
       }
     }
   }
@@ -188,7 +210,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
               () -> {
                 timedOut.set(true);
                 LOG.warn("trial {}: the command ran past {}, stopping it", number, timeout);
-                ProcessTree.terminate(process.toHandle(), killGrace);
+                stop(process);
               },
               timeout.toMillis(),
               TimeUnit.MILLISECONDS);
@@ -201,7 +223,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
       while ((line = out.readLine()) != null) {
         records.accept(line);
         if (records.pruned && process.isAlive()) {
-          ProcessTree.terminate(process.toHandle(), killGrace);
+          stop(process);
         }
       }
     } finally {
@@ -233,15 +255,43 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
           stderr);
     }
     for (String name : objectiveNames) {
-      if (!records.last.values.containsKey(name)) {
+      JsonNode raw = records.last.raw.get(name);
+      Double value = records.last.values.get(name);
+      if (raw == null) {
         throw failure(
             "the final metrics record has no value for objective '"
                 + name
                 + "' (it has "
-                + records.last.values.keySet()
+                + (records.last.raw.isEmpty()
+                    ? "no keys"
+                    : "only " + String.join(", ", fieldNames(records.last.raw)))
                 + ")",
             stderr);
       }
+      if (value == null) {
+        throw failure(
+            "the final metrics record's objective '"
+                + name
+                + "' is "
+                + abbreviate(raw.toString())
+                + ", not a number",
+            stderr);
+      }
+      if (!Double.isFinite(value)) {
+        throw failure(
+            "the final metrics record's objective '"
+                + name
+                + "' is "
+                + (raw.isNumber() && !raw.isBigDecimal() ? value : abbreviate(raw.toString()))
+                + (raw.isBigDecimal() ? " (beyond the range of a double: " + value + ")" : "")
+                + "; "
+                + TrialOutcome.FINITE_RULE,
+            stderr);
+      }
+    }
+    String badConstraint = TrialOutcome.nonFinite("constraint", records.last.constraints);
+    if (badConstraint != null) {
+      throw failure("the final metrics record's " + badConstraint, stderr);
     }
     return TrialResult.ofNamed(records.last.values).withConstraints(records.last.constraints);
   }
@@ -260,9 +310,15 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
   public void close() {
     closed = true;
     for (Process p : List.copyOf(running)) {
-      ProcessTree.terminate(p.toHandle(), killGrace);
+      stop(p);
     }
     timer.shutdownNow();
+  }
+
+  /** Ends a command's process group (through its supervisor) and its process tree. */
+  private void stop(Process process) {
+    ProcessSupervisor.release(process);
+    ProcessTree.terminate(process.toHandle(), killGrace);
   }
 
   /** The commands running right now. */
@@ -271,7 +327,27 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
   }
 
   /** A final metrics record. */
-  private record FinalRecord(Map<String, Double> values, List<Double> constraints) {}
+  private record FinalRecord(Map<String, Double> values, List<Double> constraints, JsonNode raw) {}
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /** The longest line or value logged or quoted whole; longer ones are cut with a note. */
+  static final int MAX_LOGGED_CHARS = 2000;
+
+  /** {@code text} itself, or its first {@link #MAX_LOGGED_CHARS} characters and a note. */
+  static String abbreviate(String text) {
+    if (text.length() <= MAX_LOGGED_CHARS) {
+      return text;
+    }
+    return text.substring(0, MAX_LOGGED_CHARS)
+        + "... ("
+        + (text.length() - MAX_LOGGED_CHARS)
+        + " more characters not shown)";
+  }
 
   /** Reads stdout lines into intermediate reports and the final record. */
   private final class Records {
@@ -288,7 +364,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     void accept(String line) {
       Optional<JsonNode> record = parseRecord(line);
       if (record.isEmpty()) {
-        LOG.info("trial {}: {}", trial.number(), line);
+        LOG.info("trial {}: {}", trial.number(), abbreviate(line));
         return;
       }
       JsonNode node = record.get();
@@ -303,7 +379,9 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     private void intermediate(JsonNode stepNode, JsonNode node, String line) {
       if (!stepNode.canConvertToLong() || stepNode.asLong() < 0 || !stepNode.isIntegralNumber()) {
         LOG.warn(
-            "trial {}: \"step\" must be a whole number >= 0, ignoring: {}", trial.number(), line);
+            "trial {}: \"step\" must be a whole number >= 0, ignoring: {}",
+            trial.number(),
+            abbreviate(line));
         return;
       }
       long step = stepNode.asLong();
@@ -348,7 +426,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
           number(list).ifPresent(constraints::add);
         }
       }
-      return new FinalRecord(numbers(node, "constraints"), constraints);
+      return new FinalRecord(numbers(node, "constraints"), constraints, node);
     }
 
     private Map<String, Double> numbers(JsonNode node, String skip) {
@@ -432,7 +510,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
           new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         String line;
         while ((line = err.readLine()) != null) {
-          LOG.info("trial {} stderr: {}", trialNumber, line);
+          LOG.info("trial {} stderr: {}", trialNumber, abbreviate(line));
           synchronized (tail) {
             tail.addLast(line.length() > 300 ? line.substring(0, 300) + "..." : line);
             if (tail.size() > STDERR_TAIL_LINES) {

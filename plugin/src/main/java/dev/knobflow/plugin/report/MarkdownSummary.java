@@ -5,7 +5,10 @@ import dev.knobflow.plugin.importance.Importances;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders the report's Markdown summary; charts are linked by their file names. */
+/**
+ * Renders the report's Markdown summary; charts are linked by their file names. Text from the study
+ * (its name, parameter names and values, advice) is HTML-escaped.
+ */
 final class MarkdownSummary {
 
   private MarkdownSummary() {}
@@ -13,7 +16,7 @@ final class MarkdownSummary {
   static String render(ReportFacts facts, List<ChartImage> charts, List<Importances> importances) {
     StudyData data = facts.data;
     StringBuilder m = new StringBuilder();
-    m.append("# Study ").append(data.name()).append("\n\n");
+    m.append("# Study ").append(text(data.name())).append("\n\n");
     m.append("- **Objectives:** ").append(facts.objectivesLine()).append('\n');
     m.append("- **Trials:** ").append(facts.countsLine()).append('\n');
     facts.energy.ifPresent(t -> m.append("- **Carbon cost:** ").append(t.describe()).append('\n'));
@@ -52,17 +55,28 @@ final class MarkdownSummary {
     }
     if (!facts.advice.isEmpty()) {
       m.append("\n## Advisor\n\n");
-      facts.advice.forEach(a -> m.append("- ").append(a).append('\n'));
+      facts.advice.forEach(a -> m.append("- ").append(text(a)).append('\n'));
     }
     if (!charts.isEmpty()) {
       m.append("\n## Charts\n\n");
       charts.forEach(
-          c -> m.append("![").append(c.title()).append("](").append(c.fileName()).append(")\n"));
+          c ->
+              m.append("![")
+                  .append(text(c.title()))
+                  .append("](")
+                  .append(c.fileName())
+                  .append(")\n"));
     }
     return m.toString();
   }
 
+  /** A table cell: HTML escaped (a value such as {@code <script>} shows as text), pipes too. */
   private static String cell(String s) {
-    return s.replace("|", "\\|").replace("\n", " ");
+    return text(s).replace("|", "\\|");
+  }
+
+  /** Running text on one line with HTML escaped, so Markdown renderers show it as written. */
+  private static String text(String s) {
+    return HtmlReport.esc(s).replace("\r", " ").replace("\n", " ");
   }
 }

@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.spark;
 
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.cli.ShellWords;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -130,9 +131,9 @@ public final class SparkTunerMain implements Callable<Integer> {
             + " trials COMPLETE in this run "
             + counts(result.trialsByState())
             + "; knobflow show "
-            + result.study()
+            + ShellWords.quote(result.study())
             + " --storage "
-            + result.storage());
+            + ShellWords.quote(String.valueOf(result.storage())));
     out.flush();
     return result.completed() > 0 ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.storage.DistributionJson;
@@ -142,6 +143,7 @@ public final class MlflowStudyStorage implements StudyStorage {
       checkObjectives(name, existing.get().objectives(), objectives);
       return existing.get();
     }
+    StudyNames.check(name);
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(StorageTags.KIND, StorageTags.KIND_STUDY);
     tags.put(StorageTags.STUDY, name);
