@@ -51,9 +51,9 @@ public record PostgresUrl(
           "postgresql://([^:@/?]+)(?::([^@/?]*))?@(\\[[^\\]]+\\]|[^:/?\\[\\]]+)(?::([^/?]*))?"
               + "/([^?/]+)(?:\\?(.*))?");
 
-  // The password part of anything that looks like a postgresql:// or postgres:// URL.
+  // The password part of any URL with user info (a mistyped scheme must not leak it either).
   private static final Pattern PASSWORD_IN_TEXT =
-      Pattern.compile("(postgres(?:ql)?://[^:@/\\s'\"]+:)([^@\\s'\"]*)(@)");
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^:@/\\s'\"]+:)([^@\\s'\"]*)(@)");
 
   /** Checks every field. */
   public PostgresUrl {
@@ -191,9 +191,9 @@ public record PostgresUrl(
     return describe();
   }
 
-  /** {@code text} with the password of every {@code postgresql://} URL in it masked. */
+  /** {@code text} with the password of every URL in it ({@code scheme://user:password@}) masked. */
   public static String redact(String text) {
-    if (text == null || !text.contains("postgres")) {
+    if (text == null || !text.contains("://")) {
       return text;
     }
     return PASSWORD_IN_TEXT.matcher(text).replaceAll("$1" + MASK + "$3");
