@@ -134,6 +134,11 @@ public final class PostgresStorage implements StudyStorage {
     return open(url, env, Options.defaults());
   }
 
+  /** The URL it was opened with (its {@code toString} masks the password). */
+  public PostgresUrl url() {
+    return url;
+  }
+
   /** Where this storage is, without the password. */
   public String describe() {
     return url.describe();
