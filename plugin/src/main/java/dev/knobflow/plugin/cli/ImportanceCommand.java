@@ -37,7 +37,9 @@ final class ImportanceCommand implements Callable<Integer> {
       names = "--storage",
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
-      description = "journal:<path> (relative to the working directory); default ${DEFAULT-VALUE}.")
+      description =
+          "journal:<path> (relative to the working directory) or"
+              + " postgresql://USER[:PASSWORD]@HOST[:PORT]/DB; default ${DEFAULT-VALUE}.")
   String storage;
 
   @Option(

@@ -15,7 +15,9 @@ final class JoinOptions {
       paramLabel = "STORAGE",
       required = true,
       description =
-          "Where the study is: mlflow (MLFLOW_TRACKING_URI), mlflow:<uri> or journal:<path>.")
+          "Where the study is: mlflow (MLFLOW_TRACKING_URI), mlflow:<uri>, journal:<path> or"
+              + " postgresql://USER[:PASSWORD]@HOST[:PORT]/DB (password also from PGPASSWORD or"
+              + " ~/.pgpass).")
   String storage;
 
   @Option(

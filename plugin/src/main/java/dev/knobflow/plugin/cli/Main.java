@@ -54,6 +54,9 @@ public final class Main {
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    // The PostgreSQL storage's connection pool: start and stop lines only with --verbose.
+    setIfAbsent(
+        "org.slf4j.simpleLogger.log.com.zaxxer.hikari", level.equals("debug") ? "debug" : "warn");
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -42,8 +42,9 @@ final class ShowCommand implements Callable<Integer> {
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
       description =
-          "journal:<path> (relative to the working directory), mlflow (MLFLOW_TRACKING_URI) or"
-              + " mlflow:<uri>; default ${DEFAULT-VALUE}.")
+          "journal:<path> (relative to the working directory), mlflow (MLFLOW_TRACKING_URI),"
+              + " mlflow:<uri> or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB; default"
+              + " ${DEFAULT-VALUE}.")
   String storage;
 
   @Option(

@@ -10,6 +10,7 @@ import dev.knobflow.plugin.config.StudyFileException;
 import dev.knobflow.plugin.config.StudyFileParser;
 import dev.knobflow.plugin.config.StudyRunner;
 import dev.knobflow.plugin.config.Suggestions;
+import dev.knobflow.plugin.postgres.PostgresUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +46,8 @@ final class StudyDefinitions {
     }
     StudyConfig config = runner.config();
     StudyStorage storage = runner.study().storage();
-    storage.setStudyAttr(config.name(), STUDY_FILE, text);
+    // A password in a postgresql:// URL stays out of the storage (joiners pass --storage anyway).
+    storage.setStudyAttr(config.name(), STUDY_FILE, PostgresUrl.redact(text));
     if (config.trials().isPresent()) {
       long finished = finished(runner.study().trials());
       storage.setStudyAttr(config.name(), TRIALS_TARGET, finished + config.trials().getAsInt());

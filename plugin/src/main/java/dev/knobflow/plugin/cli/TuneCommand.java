@@ -58,9 +58,8 @@ final class TuneCommand implements Callable<Integer> {
       names = "--storage",
       paramLabel = "STORAGE",
       description =
-          "memory, journal:<path> (relative to the working directory), mlflow or mlflow:<uri>;"
-              + " overrides the file's"
-              + " storage.")
+          "memory, journal:<path> (relative to the working directory), mlflow, mlflow:<uri> or"
+              + " postgresql://USER[:PASSWORD]@HOST[:PORT]/DB; overrides the file's storage.")
   String storage;
 
   @Option(

@@ -4,13 +4,16 @@ import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.mlflow.storage.MlflowStudyStorage;
+import dev.knobflow.plugin.postgres.PostgresStorage;
+import dev.knobflow.plugin.postgres.PostgresUrl;
 import dev.knobflow.plugin.tracking.MlflowConnection;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Where a study lives, as written in a study file or on the command line: {@code memory}, {@code
- * journal:<path>} (or bare {@code journal} for {@value #DEFAULT_JOURNAL}) or {@code mlflow}.
+ * journal:<path>} (or bare {@code journal} for {@value #DEFAULT_JOURNAL}), {@code mlflow} or {@code
+ * postgresql://USER[:PASSWORD]@HOST[:PORT]/DB}.
  */
 public sealed interface StorageSpec {
 
@@ -18,7 +21,11 @@ public sealed interface StorageSpec {
   String DEFAULT_JOURNAL = ".knobflow/journal.jsonl";
 
   /** The accepted forms, for messages. */
-  String FORMS = "memory, journal:<path> (or journal for " + DEFAULT_JOURNAL + ") or mlflow";
+  String FORMS =
+      "memory, journal:<path> (or journal for "
+          + DEFAULT_JOURNAL
+          + "), mlflow or "
+          + PostgresUrl.FORM;
 
   /** Opens (or creates) the storage. */
   StudyStorage open();
@@ -116,6 +123,35 @@ public sealed interface StorageSpec {
     }
   }
 
+  /**
+   * A PostgreSQL database (see docs/deploy.md): workers on many machines share a study through it.
+   * The password comes from the URL, else {@code PGPASSWORD}, else {@code ~/.pgpass}; it is never
+   * printed ({@link #describe()} masks it).
+   */
+  record Postgres(PostgresUrl url) implements StorageSpec {
+    @Override
+    public StudyStorage open() {
+      try {
+        return PostgresStorage.open(url, System.getenv());
+      } catch (NoClassDefFoundError e) {
+        throw new IllegalArgumentException(
+            "the postgresql storage needs the PostgreSQL JDBC driver and HikariCP on the class path"
+                + " (org.postgresql:postgresql and com.zaxxer:HikariCP; the knobflow CLI jar has"
+                + " both)");
+      }
+    }
+
+    @Override
+    public String describe() {
+      return url.describe();
+    }
+
+    @Override
+    public String toString() {
+      return "Postgres[" + url.describe() + "]";
+    }
+  }
+
   /** Where the mlflow storage finds the server when the study file does not say. */
   String ENV_URI = "MLFLOW_TRACKING_URI";
 
@@ -154,12 +190,18 @@ public sealed interface StorageSpec {
     if (t.startsWith("mlflow:")) {
       return new Mlflow(t.substring("mlflow:".length()));
     }
+    if (t.startsWith("postgres://")) {
+      t = "postgresql://" + t.substring("postgres://".length());
+    }
+    if (t.startsWith(PostgresUrl.SCHEME)) {
+      return new Postgres(PostgresUrl.parse(t));
+    }
     throw new IllegalArgumentException(
         "must be "
             + FORMS
             + ", got '"
-            + text
+            + PostgresUrl.redact(text)
             + "'"
-            + Suggestions.hint(t, java.util.List.of("memory", "journal", "mlflow")));
+            + Suggestions.hint(t, java.util.List.of("memory", "journal", "mlflow", "postgresql")));
   }
 }

@@ -125,7 +125,8 @@ public final class StudyRunner implements AutoCloseable {
       o = o.withTimeout(config.timeout().get());
     }
     if (config.storage() instanceof StorageSpec.Journal
-        || config.storage() instanceof StorageSpec.Mlflow) {
+        || config.storage() instanceof StorageSpec.Mlflow
+        || config.storage() instanceof StorageSpec.Postgres) {
       o = o.withHeartbeat(HEARTBEAT, STALE_AFTER);
     }
     this.options = o;

@@ -57,8 +57,8 @@ public record StudyDefinition(String yaml, String baseDirectory, String source)
       throw StudyFileException.of(
           source,
           "storage",
-          "a Spark run needs a storage every worker can reach: journal:<path on a shared file"
-              + " system> or mlflow, got memory");
+          "a Spark run needs a storage every worker can reach: postgresql://..., journal:<path"
+              + " on a shared file system> or mlflow, got memory");
     }
     return config;
   }

@@ -8,55 +8,105 @@ import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a tracking call under a {@link RetryPolicy}, retrying transient failures only. */
-final class Retrier {
+/**
+ * Runs a call under a {@link RetryPolicy}, retrying transient failures only: the one retry loop of
+ * the project, for MLflow requests and for the PostgreSQL storage's transactions alike.
+ */
+public final class Retrier {
 
   /** Waits between attempts; tests pass one that records instead of sleeping. */
-  interface Sleeper {
+  public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** What a backend says about its failures: which are transient, and how to describe them. */
+  public interface Failures {
+    /** Whether another attempt may succeed. */
+    boolean isTransient(Exception failure);
+
+    /** The exception to throw when attempts run out or the failure is not transient. */
+    RuntimeException describe(String operation, Exception failure);
+
+    /** The text with any secret removed, for log lines. */
+    String redact(String text);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
   private final RetryPolicy policy;
-  private final MlflowConnection connection;
+  private final Failures failures;
   private final Sleeper sleeper;
   private final DoubleSupplier random;
   private final AtomicLong retries = new AtomicLong();
 
   Retrier(RetryPolicy policy, MlflowConnection connection, Sleeper sleeper, DoubleSupplier random) {
+    this(policy, mlflow(connection), sleeper, random);
+  }
+
+  /**
+   * A retrier for any backend.
+   *
+   * @param sleeper waits between attempts
+   * @param random values in [0, 1) choosing each delay's jitter
+   */
+  public Retrier(RetryPolicy policy, Failures failures, Sleeper sleeper, DoubleSupplier random) {
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.connection = Objects.requireNonNull(connection, "connection");
+    this.failures = Objects.requireNonNull(failures, "failures");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.random = Objects.requireNonNull(random, "random");
   }
 
   static Retrier of(RetryPolicy policy, MlflowConnection connection) {
+    return of(policy, mlflow(connection));
+  }
+
+  /** A retrier that sleeps the policy's delays with random jitter. */
+  public static Retrier of(RetryPolicy policy, Failures failures) {
     return new Retrier(
         policy,
-        connection,
+        failures,
         d -> Thread.sleep(d.toMillis()),
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
   }
 
+  private static Failures mlflow(MlflowConnection connection) {
+    Objects.requireNonNull(connection, "connection");
+    return new Failures() {
+      @Override
+      public boolean isTransient(Exception failure) {
+        return MlflowFailures.isTransient(failure);
+      }
+
+      @Override
+      public RuntimeException describe(String operation, Exception failure) {
+        return MlflowFailures.describe(operation, connection, failure);
+      }
+
+      @Override
+      public String redact(String text) {
+        return connection.redact(text);
+      }
+    };
+  }
+
   /** How many retries (attempts after a first) this retrier has made. */
-  long retries() {
+  public long retries() {
     return retries.get();
   }
 
   /**
    * Calls {@code call}, retrying transient failures with backoff.
    *
-   * @throws MlflowTrackingException the last failure, described, when attempts run out or the
-   *     failure is not transient
+   * @throws RuntimeException the last failure, described by the {@link Failures}, when attempts run
+   *     out or the failure is not transient
    */
-  <T> T call(String operation, Callable<T> call) {
+  public <T> T call(String operation, Callable<T> call) {
     for (int attempt = 1; ; attempt++) {
       try {
         return call.call();
       } catch (Exception e) {
-        if (!MlflowFailures.isTransient(e) || attempt >= policy.maxAttempts()) {
-          throw MlflowFailures.describe(operation, connection, e);
+        if (!failures.isTransient(e) || attempt >= policy.maxAttempts()) {
+          throw failures.describe(operation, e);
         }
         Duration delay = policy.delayBeforeRetry(attempt, random.getAsDouble());
         retries.incrementAndGet();
@@ -66,12 +116,12 @@ final class Retrier {
             attempt,
             policy.maxAttempts(),
             delay.toMillis(),
-            connection.redact(String.valueOf(e.getMessage())));
+            failures.redact(String.valueOf(e.getMessage())));
         try {
           sleeper.sleep(delay);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          throw MlflowFailures.describe(operation, connection, e);
+          throw failures.describe(operation, e);
         }
       }
     }

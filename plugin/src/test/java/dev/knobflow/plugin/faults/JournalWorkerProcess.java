@@ -11,6 +11,8 @@ import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.storage.JournalStorage;
+import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.plugin.config.StorageSpec;
 import dev.knobflow.plugin.recovery.StaleTrialRecovery;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,14 +21,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A worker process for the fault-injection tests: one study on a journal, objective {@code x^2}.
- * Prints {@code DONE <number> <x> <value>} once a COMPLETE trial is stored (the journal has fsynced
- * it) and {@code HANGING <number>} when it stops inside a trial to be killed there.
+ * A worker process for the fault-injection tests: one study on a journal (or any storage),
+ * objective {@code x^2}. Prints {@code DONE <number> <x> <value>} once a COMPLETE trial is stored
+ * (the journal has fsynced it) and {@code HANGING <number>} when it stops inside a trial to be
+ * killed there.
  *
- * <p>Arguments: {@code key=value} pairs: {@code journal}, {@code study}, {@code trials}, {@code
- * sleepMs} (per trial), {@code hangAfter} (completed trials before hanging; -1 never), {@code
- * heartbeatMs}, {@code staleMs}, {@code parallelism}, {@code requeue} (true: stale trials are
- * re-queued with their parameters before optimizing).
+ * <p>Arguments: {@code key=value} pairs: {@code journal} (or {@code storage}, a storage string such
+ * as {@code postgresql://...}), {@code study}, {@code trials}, {@code sleepMs} (per trial), {@code
+ * hangAfter} (completed trials before hanging; -1 never), {@code heartbeatMs}, {@code staleMs},
+ * {@code parallelism}, {@code requeue} (true: stale trials are re-queued with their parameters
+ * before optimizing).
  */
 public final class JournalWorkerProcess {
 
@@ -43,7 +47,10 @@ public final class JournalWorkerProcess {
     Duration heartbeat = Duration.ofMillis(Long.parseLong(a.getOrDefault("heartbeatMs", "100")));
     Duration stale = Duration.ofMillis(Long.parseLong(a.getOrDefault("staleMs", "1000")));
     AtomicInteger completed = new AtomicInteger();
-    try (JournalStorage storage = JournalStorage.open(Path.of(a.get("journal")))) {
+    try (StudyStorage storage =
+        a.containsKey("storage")
+            ? StorageSpec.parse(a.get("storage"), Path.of("").toAbsolutePath()).open()
+            : JournalStorage.open(Path.of(a.get("journal")))) {
       Study study =
           Study.builder(a.get("study"))
               .objectives(Objective.minimize("value"))

@@ -40,14 +40,21 @@ public final class MlflowTestServer {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static MlflowTestServer shared;
 
-  private final Path mlflow;
+  /** The pinned PostgreSQL driver MLflow uses for a {@code postgresql://} backend store. */
+  public static final String PSYCOPG2_VERSION = "2.9.10";
+
+  private final List<String> mlflow;
+  private final String backendStoreUri;
   private final Path dataDir;
   private final Path logFile;
   private final int port;
   private Process process;
 
-  private MlflowTestServer(Path mlflow, Path dataDir, Path logFile, int port) {
+  private MlflowTestServer(
+      List<String> mlflow, String backendStoreUri, Path dataDir, Path logFile, int port) {
     this.mlflow = mlflow;
+    this.backendStoreUri =
+        backendStoreUri != null ? backendStoreUri : "sqlite:///" + dataDir.resolve("mlflow.db");
     this.dataDir = dataDir;
     this.logFile = logFile;
     this.port = port;
@@ -69,12 +76,29 @@ public final class MlflowTestServer {
   /** A new, not yet started server with its own database and artifact directory. */
   public static MlflowTestServer create() {
     Path target = repoRoot().resolve("target");
-    Path mlflow = ensureInstalled(target);
+    return create(List.of(ensureInstalled(target).toString()), null);
+  }
+
+  /**
+   * A new, not yet started server whose backend store is {@code backendStoreUri}, e.g. a {@code
+   * postgresql://} database: it runs from {@code target/mlflow-pg-venv}, a venv that sees the
+   * pinned MLflow of {@code target/mlflow-venv} (through a {@code .pth} file, leaving that venv
+   * untouched) and adds the pinned {@code psycopg2-binary}.
+   */
+  public static MlflowTestServer createWithBackend(String backendStoreUri) {
+    Path target = repoRoot().resolve("target");
+    Path python = ensurePostgresDriver(target, ensureInstalled(target));
+    return create(List.of(python.toString(), "-m", "mlflow"), backendStoreUri);
+  }
+
+  private static MlflowTestServer create(List<String> launcher, String backendStoreUri) {
+    Path target = repoRoot().resolve("target");
     try {
       Files.createDirectories(target.resolve("mlflow-server"));
       Path dataDir = Files.createTempDirectory(target.resolve("mlflow-server"), "run-");
       int port = freePort();
-      return new MlflowTestServer(mlflow, dataDir, dataDir.resolve("server.log"), port);
+      return new MlflowTestServer(
+          launcher, backendStoreUri, dataDir, dataDir.resolve("server.log"), port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -105,20 +129,20 @@ public final class MlflowTestServer {
     if (isRunning()) {
       return;
     }
-    List<String> command =
+    List<String> command = new ArrayList<>(mlflow);
+    command.addAll(
         List.of(
-            mlflow.toString(),
             "server",
             "--host",
             "127.0.0.1",
             "--port",
             Integer.toString(port),
             "--backend-store-uri",
-            "sqlite:///" + dataDir.resolve("mlflow.db"),
+            backendStoreUri,
             "--artifacts-destination",
             dataDir.resolve("artifacts").toString(),
             "--workers",
-            "1");
+            "1"));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -253,6 +277,61 @@ public final class MlflowTestServer {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + venv, e);
+    }
+  }
+
+  /**
+   * Prepares {@code target/mlflow-pg-venv}: the MLflow venv's packages through a {@code .pth} file
+   * plus {@code psycopg2-binary}, and returns its python.
+   */
+  static Path ensurePostgresDriver(Path target, Path mlflow) {
+    Path venv = target.resolve("mlflow-pg-venv");
+    Path python = venv.resolve("bin").resolve("python");
+    try (FileChannel channel =
+            FileChannel.open(
+                target.resolve("mlflow-pg-venv.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      if (Files.isExecutable(python)
+          && run(python, "import psycopg2, mlflow; print(psycopg2.__version__)")
+              .startsWith(PSYCOPG2_VERSION)) {
+        return python;
+      }
+      Path log = target.resolve("mlflow-pg-venv-install.log");
+      run(List.of(findPython(), "-m", "venv", "--clear", venv.toString()), log);
+      Path mlflowPython = mlflow.getParent().resolve("python");
+      String shared =
+          run(mlflowPython, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
+      String own = run(python, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
+      Files.writeString(Path.of(own, "knobflow-mlflow-venv.pth"), shared + "\n");
+      run(
+          List.of(
+              python.toString(),
+              "-m",
+              "pip",
+              "install",
+              "--quiet",
+              "psycopg2-binary==" + PSYCOPG2_VERSION),
+          log);
+      return python;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + venv, e);
+    }
+  }
+
+  /** Runs a Python one-liner and returns its trimmed output ("" if it fails). */
+  private static String run(Path python, String code) {
+    try {
+      Process p =
+          new ProcessBuilder(python.toString(), "-c", code).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 

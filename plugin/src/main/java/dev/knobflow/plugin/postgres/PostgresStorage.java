@@ -1,0 +1,669 @@
+package dev.knobflow.plugin.postgres;
+
+import dev.knobflow.optimizers.Direction;
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.storage.DistributionJson;
+import dev.knobflow.optimizers.storage.StorageRules;
+import dev.knobflow.optimizers.storage.StudyRecord;
+import dev.knobflow.optimizers.storage.StudyStorage;
+import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
+import dev.knobflow.optimizers.storage.TrialOutcome;
+import dev.knobflow.plugin.tracking.Retrier;
+import dev.knobflow.plugin.tracking.RetryPolicy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A study storage in PostgreSQL, for many workers on many machines.
+ *
+ * <ul>
+ *   <li>Trial numbers come from a per-study counter row ({@code UPDATE ... SET next_number =
+ *       next_number + 1 RETURNING}) in the transaction that inserts the trial: the row lock orders
+ *       concurrent creators, and a rolled-back creation gives its number back, so numbers are
+ *       unique and consecutive under any number of workers.
+ *   <li>Finishing locks the trial row and refuses a trial already finished; it is committed before
+ *       the call returns, so a completed trial is never lost. A retry after a lost commit
+ *       acknowledgement recognises its own write and returns it.
+ *   <li>Every transaction is retried as a whole under the project's {@link RetryPolicy} when the
+ *       failure is transient (a restarting server, a dropped connection).
+ *   <li>Reads are incremental ({@link TrialCache}): a worker reads the rows changed since its last
+ *       read, not the whole study.
+ *   <li>The password is never in a message: {@link PostgresUrl#describe()} masks it.
+ * </ul>
+ */
+public final class PostgresStorage implements StudyStorage {
+
+  /**
+   * How the storage connects.
+   *
+   * @param poolSize connections kept by this process
+   * @param connectTimeout how long to wait for a connection before the attempt counts as failed
+   * @param retry the policy for transient failures
+   * @param clock the source of trial start times
+   */
+  public record Options(int poolSize, Duration connectTimeout, RetryPolicy retry, Clock clock) {
+
+    /** Checks every field. */
+    public Options {
+      if (poolSize < 1) {
+        throw new IllegalArgumentException("poolSize must be >= 1, got " + poolSize);
+      }
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      Objects.requireNonNull(retry, "retry");
+      Objects.requireNonNull(clock, "clock");
+    }
+
+    /** 4 connections, 5 s to connect, the default retry policy, the system clock. */
+    public static Options defaults() {
+      return new Options(4, Duration.ofSeconds(5), RetryPolicy.defaults(), Clock.systemUTC());
+    }
+
+    /** The same options with another retry policy. */
+    public Options withRetry(RetryPolicy value) {
+      return new Options(poolSize, connectTimeout, value, clock);
+    }
+
+    /** The same options with another pool size. */
+    public Options withPoolSize(int value) {
+      return new Options(value, connectTimeout, retry, clock);
+    }
+  }
+
+  /**
+   * What the storage has cost so far in this process.
+   *
+   * @param transactions transactions run (retried attempts included)
+   * @param seconds wall time spent in them
+   * @param retries attempts after a transient failure
+   */
+  public record Stats(long transactions, double seconds, long retries) {}
+
+  private record StudyRef(long id, List<Objective> objectives) {}
+
+  private final PostgresUrl url;
+  private final Options options;
+  private final Transactions tx;
+  private final Map<String, StudyRef> ids = new ConcurrentHashMap<>();
+  private final Map<String, TrialCache> caches = new ConcurrentHashMap<>();
+
+  private PostgresStorage(PostgresUrl url, Options options, Transactions tx) {
+    this.url = url;
+    this.options = options;
+    this.tx = tx;
+  }
+
+  /**
+   * Connects, creating or upgrading Knobflow's tables.
+   *
+   * @param env the environment, for {@code PGPASSWORD} (the driver reads {@code PGPASSFILE} or
+   *     {@code ~/.pgpass} itself when no password is given)
+   * @throws dev.knobflow.optimizers.storage.StorageException with a clear message (never the
+   *     password) when the server cannot be reached after retries, refuses the login, or holds a
+   *     newer schema
+   */
+  public static PostgresStorage open(PostgresUrl url, Map<String, String> env, Options options) {
+    Retrier retrier = Retrier.of(options.retry(), new PostgresFailures(url.describe()));
+    Transactions tx = Transactions.open(url, url.passwordFrom(env).orElse(null), options, retrier);
+    try {
+      tx.write("create or upgrade the schema", (c, a) -> PostgresSchema.ensure(c, url.describe()));
+    } catch (RuntimeException e) {
+      tx.close();
+      throw e;
+    }
+    return new PostgresStorage(url, options, tx);
+  }
+
+  /** {@link #open(PostgresUrl, Map, Options)} with the default options. */
+  public static PostgresStorage open(PostgresUrl url, Map<String, String> env) {
+    return open(url, env, Options.defaults());
+  }
+
+  /** The URL it was opened with (its {@code toString} masks the password). */
+  public PostgresUrl url() {
+    return url;
+  }
+
+  /** Where this storage is, without the password. */
+  public String describe() {
+    return url.describe();
+  }
+
+  /** What the storage has cost so far in this process. */
+  public Stats stats() {
+    return tx.stats();
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresStorage[" + url.describe() + "]";
+  }
+
+  // --- studies ---------------------------------------------------------------------------------
+
+  @Override
+  public StudyRecord createStudy(String name, List<Objective> objectives) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("study name must not be blank");
+    }
+    if (objectives.isEmpty()) {
+      throw new IllegalArgumentException("study '" + name + "': declare at least one objective");
+    }
+    List<Map<String, Object>> objs = new ArrayList<>();
+    for (Objective o : objectives) {
+      objs.add(Map.of("name", o.name(), "direction", o.direction().id()));
+    }
+    String objectivesJson = Json.write(objs);
+    Instant now = Json.micros(options.clock().instant());
+    tx.write(
+        "create study",
+        (c, a) -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO knobflow_studies (name, objectives, created) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (name) DO NOTHING")) {
+            s.setString(1, name);
+            s.setString(2, objectivesJson);
+            s.setObject(3, Json.timestamp(now));
+            s.executeUpdate();
+          }
+          return null;
+        });
+    StudyRecord record = findStudy(name).orElseThrow();
+    if (!record.objectives().equals(objectives)) {
+      throw new IllegalArgumentException(
+          "study '"
+              + name
+              + "' already exists with objectives "
+              + record.objectives()
+              + ", not "
+              + objectives);
+    }
+    return record;
+  }
+
+  @Override
+  public Optional<StudyRecord> findStudy(String name) {
+    List<StudyRecord> found = readStudies(name);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  @Override
+  public List<StudyRecord> studies() {
+    return readStudies(null);
+  }
+
+  private List<StudyRecord> readStudies(String onlyName) {
+    String where = onlyName == null ? "" : " WHERE s.name = ?";
+    return tx.read(
+        "read studies",
+        (c, a) -> {
+          Map<Long, String> names = new LinkedHashMap<>();
+          Map<Long, List<Objective>> objectives = new LinkedHashMap<>();
+          Map<Long, Instant> created = new LinkedHashMap<>();
+          Map<Long, Map<String, Object>> attrs = new LinkedHashMap<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT s.id, s.name, s.objectives, s.created FROM knobflow_studies s"
+                      + where
+                      + " ORDER BY s.id")) {
+            if (onlyName != null) {
+              s.setString(1, onlyName);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                long id = rs.getLong(1);
+                names.put(id, rs.getString(2));
+                objectives.put(id, objectives(rs.getString(3)));
+                created.put(id, Json.instant(rs, 4));
+                attrs.put(id, new LinkedHashMap<>());
+              }
+            }
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT a.study_id, a.key, a.value FROM knobflow_study_attrs a"
+                      + " JOIN knobflow_studies s ON s.id = a.study_id"
+                      + where
+                      + " ORDER BY a.ord")) {
+            if (onlyName != null) {
+              s.setString(1, onlyName);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                attrs.get(rs.getLong(1)).put(rs.getString(2), Json.plain(rs.getString(3)));
+              }
+            }
+          }
+          List<StudyRecord> out = new ArrayList<>();
+          for (Map.Entry<Long, String> e : names.entrySet()) {
+            long id = e.getKey();
+            ids.putIfAbsent(e.getValue(), new StudyRef(id, objectives.get(id)));
+            out.add(
+                new StudyRecord(e.getValue(), objectives.get(id), attrs.get(id), created.get(id)));
+          }
+          return out;
+        });
+  }
+
+  private static List<Objective> objectives(String json) {
+    List<Objective> out = new ArrayList<>();
+    for (var o : Json.tree(json)) {
+      out.add(
+          new Objective(o.path("name").asText(), Direction.parse(o.path("direction").asText())));
+    }
+    return out;
+  }
+
+  private StudyRef study(String name) {
+    StudyRef ref = ids.get(name);
+    if (ref == null) {
+      readStudies(name);
+      ref = ids.get(name);
+      if (ref == null) {
+        throw new NoSuchElementException("no study named '" + name + "'");
+      }
+    }
+    return ref;
+  }
+
+  @Override
+  public void setStudyAttr(String study, String key, Object value) {
+    long id = study(study).id();
+    String json = Json.write(value);
+    tx.write(
+        "set study attribute",
+        (c, a) -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO knobflow_study_attrs (study_id, key, value) VALUES (?, ?, ?)"
+                      + " ON CONFLICT (study_id, key) DO UPDATE SET value = excluded.value")) {
+            s.setLong(1, id);
+            s.setString(2, key);
+            s.setString(3, json);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  // --- trials ----------------------------------------------------------------------------------
+
+  @Override
+  public FrozenTrial createTrial(String study, TrialState state, Map<String, Object> systemAttrs) {
+    if (state != TrialState.RUNNING && state != TrialState.WAITING) {
+      throw new IllegalArgumentException("a new trial is RUNNING or WAITING, not " + state);
+    }
+    long studyId = study(study).id();
+    Instant now = Json.micros(options.clock().instant());
+    Instant started = state == TrialState.RUNNING ? now : null;
+    Map<String, String> attrs = new LinkedHashMap<>();
+    systemAttrs.forEach((k, v) -> attrs.put(k, Json.write(v)));
+    int number =
+        tx.write(
+            "create trial",
+            (c, a) -> {
+              int n;
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "UPDATE knobflow_studies SET next_number = next_number + 1 WHERE id = ?"
+                          + " RETURNING next_number - 1")) {
+                s.setLong(1, studyId);
+                try (ResultSet rs = s.executeQuery()) {
+                  rs.next();
+                  n = rs.getInt(1);
+                }
+              }
+              long trialId;
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "INSERT INTO knobflow_trials (study_id, number, state, started, changed)"
+                          + " VALUES (?, ?, ?, ?, pg_current_xact_id()) RETURNING id")) {
+                s.setLong(1, studyId);
+                s.setInt(2, n);
+                s.setString(3, state.name());
+                s.setObject(4, Json.timestamp(started));
+                try (ResultSet rs = s.executeQuery()) {
+                  rs.next();
+                  trialId = rs.getLong(1);
+                }
+              }
+              if (!attrs.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement(ATTR_INSERT)) {
+                  for (Map.Entry<String, String> e : attrs.entrySet()) {
+                    s.setLong(1, trialId);
+                    s.setLong(2, studyId);
+                    s.setString(3, "s");
+                    s.setString(4, e.getKey());
+                    s.setString(5, e.getValue());
+                    s.addBatch();
+                  }
+                  s.executeBatch();
+                }
+              }
+              return n;
+            });
+    return new FrozenTrial(
+        number,
+        state,
+        List.of(),
+        Map.of(),
+        Map.of(),
+        new java.util.TreeMap<>(),
+        List.of(),
+        Map.of(),
+        Map.of(),
+        systemAttrs,
+        Double.NaN,
+        started,
+        null,
+        null,
+        null);
+  }
+
+  private static final String ATTR_INSERT =
+      "INSERT INTO knobflow_trial_attrs (trial_id, study_id, kind, key, value, changed)"
+          + " VALUES (?, ?, ?, ?, ?, pg_current_xact_id()) ON CONFLICT (trial_id, kind, key)"
+          + " DO UPDATE SET value = excluded.value, changed = excluded.changed";
+
+  @Override
+  public Optional<FrozenTrial> claimWaitingTrial(String study) {
+    long studyId = study(study).id();
+    Instant now = Json.micros(options.clock().instant());
+    Integer claimed =
+        tx.write(
+            "claim waiting trial",
+            (c, a) -> {
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "UPDATE knobflow_trials SET state = 'RUNNING', started = ?,"
+                          + " changed = pg_current_xact_id() WHERE id = (SELECT id FROM"
+                          + " knobflow_trials WHERE study_id = ? AND state = 'WAITING' ORDER BY"
+                          + " number LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING number")) {
+                s.setObject(1, Json.timestamp(now));
+                s.setLong(2, studyId);
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next() ? rs.getInt(1) : null;
+                }
+              }
+            });
+    return claimed == null ? Optional.empty() : Optional.of(trial(study, claimed));
+  }
+
+  /** Locks the trial's row and returns its id and state. */
+  private record Locked(long id, TrialState state) {}
+
+  private static Locked lock(Connection c, long studyId, String study, int number)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id, state FROM knobflow_trials WHERE study_id = ? AND number = ? FOR UPDATE")) {
+      s.setLong(1, studyId);
+      s.setInt(2, number);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchElementException("study '" + study + "' has no trial " + number);
+        }
+        return new Locked(rs.getLong(1), TrialState.valueOf(rs.getString(2)));
+      }
+    }
+  }
+
+  private static Locked lockUnfinished(Connection c, long studyId, String study, int number)
+      throws SQLException {
+    Locked t = lock(c, studyId, study, number);
+    if (t.state().isFinished()) {
+      throw new TrialAlreadyFinishedException(study, number, t.state());
+    }
+    return t;
+  }
+
+  @Override
+  public void setParam(
+      String study, int number, String name, Distribution distribution, Object value) {
+    long studyId = study(study).id();
+    String dist = Json.write(DistributionJson.toMap(distribution));
+    String json = Json.write(value);
+    tx.write(
+        "set parameter",
+        (c, a) -> {
+          Locked t = lockUnfinished(c, studyId, study, number);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT distribution FROM knobflow_params WHERE trial_id = ? AND name = ?")) {
+            s.setLong(1, t.id());
+            s.setString(2, name);
+            try (ResultSet rs = s.executeQuery()) {
+              if (rs.next()) {
+                StorageRules.requireSameDistribution(
+                    number,
+                    name,
+                    DistributionJson.fromJson(Json.tree(rs.getString(1))),
+                    distribution);
+              }
+            }
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO knobflow_params (trial_id, study_id, name, distribution, value,"
+                      + " changed) VALUES (?, ?, ?, ?, ?, pg_current_xact_id()) ON CONFLICT"
+                      + " (trial_id, name) DO UPDATE SET value = excluded.value,"
+                      + " changed = excluded.changed")) {
+            s.setLong(1, t.id());
+            s.setLong(2, studyId);
+            s.setString(3, name);
+            s.setString(4, dist);
+            s.setString(5, json);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void reportIntermediate(String study, int number, long step, List<Double> values) {
+    long studyId = study(study).id();
+    String json = Json.write(values);
+    tx.write(
+        "report intermediate value",
+        (c, a) -> {
+          Locked t = lockUnfinished(c, studyId, study, number);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO knobflow_intermediate (trial_id, study_id, step, step_values,"
+                      + " changed) VALUES (?, ?, ?, ?, pg_current_xact_id()) ON CONFLICT"
+                      + " (trial_id, step) DO UPDATE SET step_values = excluded.step_values,"
+                      + " changed = excluded.changed")) {
+            s.setLong(1, t.id());
+            s.setLong(2, studyId);
+            s.setLong(3, step);
+            s.setString(4, json);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void setUserAttr(String study, int number, String key, Object value) {
+    setTrialAttr(study, number, "u", key, value);
+  }
+
+  @Override
+  public void setSystemAttr(String study, int number, String key, Object value) {
+    setTrialAttr(study, number, "s", key, value);
+  }
+
+  private void setTrialAttr(String study, int number, String kind, String key, Object value) {
+    long studyId = study(study).id();
+    String json = Json.write(value);
+    tx.write(
+        "set trial attribute",
+        (c, a) -> {
+          Locked t = lock(c, studyId, study, number);
+          try (PreparedStatement s = c.prepareStatement(ATTR_INSERT)) {
+            s.setLong(1, t.id());
+            s.setLong(2, studyId);
+            s.setString(3, kind);
+            s.setString(4, key);
+            s.setString(5, json);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void setBudget(String study, int number, double budget) {
+    updateTrial(study, number, "set budget", "budget = ?", "", s -> s.setDouble(1, budget), true);
+  }
+
+  @Override
+  public void heartbeat(String study, int number, Instant at) {
+    updateTrial(
+        study,
+        number,
+        "heartbeat",
+        "heartbeat = ?",
+        " AND state = 'RUNNING'",
+        s -> s.setObject(1, Json.timestamp(at)),
+        false);
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  private void updateTrial(
+      String study,
+      int number,
+      String operation,
+      String set,
+      String condition,
+      Binder binder,
+      boolean mustExist) {
+    long studyId = study(study).id();
+    tx.write(
+        operation,
+        (c, a) -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE knobflow_trials SET "
+                      + set
+                      + ", changed = pg_current_xact_id() WHERE study_id = ? AND number = ?"
+                      + condition)) {
+            binder.bind(s);
+            s.setLong(2, studyId);
+            s.setInt(3, number);
+            if (s.executeUpdate() == 0 && mustExist) {
+              throw new NoSuchElementException("study '" + study + "' has no trial " + number);
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public FrozenTrial finishTrial(String study, int number, TrialOutcome outcome) {
+    StudyRef ref = study(study);
+    if (outcome.state() == TrialState.COMPLETE
+        && outcome.values().size() != ref.objectives().size()) {
+      throw new IllegalArgumentException(
+          "trial "
+              + number
+              + " of study '"
+              + study
+              + "' has "
+              + outcome.values().size()
+              + " values but the study has "
+              + ref.objectives().size()
+              + " objectives");
+    }
+    Instant at = Json.micros(outcome.at());
+    tx.write(
+        "finish trial",
+        (c, attempt) -> {
+          Locked t = lock(c, ref.id(), study, number);
+          if (t.state().isFinished()) {
+            if (attempt > 1 && t.state() == outcome.state() && finishedAt(c, t.id(), at)) {
+              return null; // our own commit of an earlier attempt, whose acknowledgement was lost
+            }
+            throw new TrialAlreadyFinishedException(study, number, t.state());
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE knobflow_trials SET state = ?, objective_values = ?,"
+                      + " constraint_values = ?, metrics = ?, fail_reason = ?, completed = ?,"
+                      + " started = coalesce(started, ?), changed = pg_current_xact_id()"
+                      + " WHERE id = ?")) {
+            s.setString(1, outcome.state().name());
+            s.setString(2, Json.write(outcome.values()));
+            s.setString(3, Json.write(outcome.constraints()));
+            s.setString(4, Json.write(outcome.metrics()));
+            s.setString(5, outcome.reason());
+            s.setObject(6, Json.timestamp(at));
+            s.setObject(7, Json.timestamp(at));
+            s.setLong(8, t.id());
+            s.executeUpdate();
+          }
+          return null;
+        });
+    return trial(study, number);
+  }
+
+  private static boolean finishedAt(Connection c, long trialId, Instant at) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT completed FROM knobflow_trials WHERE id = ?")) {
+      s.setLong(1, trialId);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() && at.equals(Json.instant(rs, 1));
+      }
+    }
+  }
+
+  @Override
+  public FrozenTrial trial(String study, int number) {
+    List<FrozenTrial> all = trials(study);
+    if (number < 0 || number >= all.size() || all.get(number).number() != number) {
+      for (FrozenTrial t : all) {
+        if (t.number() == number) {
+          return t;
+        }
+      }
+      throw new NoSuchElementException("study '" + study + "' has no trial " + number);
+    }
+    return all.get(number);
+  }
+
+  @Override
+  public List<FrozenTrial> trials(String study) {
+    long id = study(study).id();
+    return caches.computeIfAbsent(study, s -> new TrialCache(id)).refresh(tx);
+  }
+
+  /** Rows this process has read to keep its copy of {@code study} current. */
+  public long rowsRead(String study) {
+    TrialCache cache = caches.get(study);
+    return cache == null ? 0 : cache.rowsRead();
+  }
+
+  @Override
+  public void close() {
+    tx.close();
+  }
+}

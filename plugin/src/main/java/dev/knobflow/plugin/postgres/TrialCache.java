@@ -1,0 +1,265 @@
+package dev.knobflow.plugin.postgres;
+
+import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.storage.DistributionJson;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One process's copy of a study's trials, brought up to date by reading only the rows changed since
+ * the last read.
+ *
+ * <p>Every write stamps its rows with its transaction id ({@code changed = pg_current_xact_id()}).
+ * A read runs in one REPEATABLE READ snapshot and also takes that snapshot's {@code xmin}: every
+ * transaction with a smaller id had ended when the snapshot was taken, so its writes were in this
+ * read. The next read therefore asks only for rows with {@code changed >= xmin}; rows of
+ * transactions still running at this read are read again then, which is harmless (rows replace
+ * their cached copy). A worker's read cost thus follows what changed, not the study's size.
+ */
+final class TrialCache {
+
+  private final long studyId;
+  private long watermark;
+  private final TreeMap<Integer, TrialRow> byNumber = new TreeMap<>();
+  private final Map<Long, TrialRow> byId = new HashMap<>();
+  private List<FrozenTrial> snapshot = List.of();
+  private long rowsRead;
+
+  TrialCache(long studyId) {
+    this.studyId = studyId;
+  }
+
+  /** Reads what changed since the last call and returns every trial in number order. */
+  synchronized List<FrozenTrial> refresh(Transactions tx) {
+    Delta delta = tx.read("read trials", (c, attempt) -> readDelta(c));
+    if (!delta.isEmpty()) {
+      apply(delta);
+      List<FrozenTrial> out = new ArrayList<>(byNumber.size());
+      for (TrialRow row : byNumber.values()) {
+        out.add(row.snapshot());
+      }
+      snapshot = Collections.unmodifiableList(out);
+    }
+    watermark = delta.nextWatermark;
+    return snapshot;
+  }
+
+  /** Rows read so far: the cost of keeping this copy current (for tests and benchmarks). */
+  synchronized long rowsRead() {
+    return rowsRead;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private record ParamRow(long trialId, String name, Distribution distribution, Object value) {}
+
+  private record AttrRow(long trialId, boolean user, String key, Object value) {}
+
+  private record StepRow(long trialId, long step, List<Double> values) {}
+
+  private static final class Delta {
+    long nextWatermark;
+    final List<TrialRow> trials = new ArrayList<>();
+    final List<ParamRow> params = new ArrayList<>();
+    final List<AttrRow> attrs = new ArrayList<>();
+    final List<StepRow> steps = new ArrayList<>();
+
+    boolean isEmpty() {
+      return trials.isEmpty() && params.isEmpty() && attrs.isEmpty() && steps.isEmpty();
+    }
+
+    int size() {
+      return trials.size() + params.size() + attrs.size() + steps.size();
+    }
+  }
+
+  private Delta readDelta(Connection c) throws SQLException {
+    Delta d = new Delta();
+    try (PreparedStatement s =
+            c.prepareStatement("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      d.nextWatermark = Long.parseLong(rs.getString(1));
+    }
+    String since = Long.toString(watermark);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id, number, state, objective_values, constraint_values, metrics, budget,"
+                + " started, completed, heartbeat, fail_reason FROM knobflow_trials"
+                + " WHERE study_id = ? AND changed >= ?::xid8")) {
+      s.setLong(1, studyId);
+      s.setString(2, since);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          TrialRow t = new TrialRow(rs.getLong(1), rs.getInt(2));
+          t.state = TrialState.valueOf(rs.getString(3));
+          t.values = Json.doubles(rs.getString(4));
+          t.constraints = Json.doubles(rs.getString(5));
+          t.metrics = Json.metrics(rs.getString(6));
+          double budget = rs.getDouble(7);
+          t.budget = rs.wasNull() ? Double.NaN : budget;
+          t.started = Json.instant(rs, 8);
+          t.completed = Json.instant(rs, 9);
+          t.heartbeat = Json.instant(rs, 10);
+          t.failReason = rs.getString(11);
+          d.trials.add(t);
+        }
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT trial_id, name, distribution, value FROM knobflow_params"
+                + " WHERE study_id = ? AND changed >= ?::xid8 ORDER BY ord")) {
+      s.setLong(1, studyId);
+      s.setString(2, since);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          Distribution dist = DistributionJson.fromJson(Json.tree(rs.getString(3)));
+          Object value =
+              DistributionJson.canonicalValue(
+                  dist, DistributionJson.scalar(Json.tree(rs.getString(4))));
+          d.params.add(new ParamRow(rs.getLong(1), rs.getString(2), dist, value));
+        }
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT trial_id, kind, key, value FROM knobflow_trial_attrs"
+                + " WHERE study_id = ? AND changed >= ?::xid8 ORDER BY ord")) {
+      s.setLong(1, studyId);
+      s.setString(2, since);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          d.attrs.add(
+              new AttrRow(
+                  rs.getLong(1),
+                  "u".equals(rs.getString(2)),
+                  rs.getString(3),
+                  Json.plain(rs.getString(4))));
+        }
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT trial_id, step, step_values FROM knobflow_intermediate"
+                + " WHERE study_id = ? AND changed >= ?::xid8")) {
+      s.setLong(1, studyId);
+      s.setString(2, since);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          d.steps.add(new StepRow(rs.getLong(1), rs.getLong(2), Json.doubles(rs.getString(3))));
+        }
+      }
+    }
+    return d;
+  }
+
+  private void apply(Delta d) {
+    rowsRead += d.size();
+    for (TrialRow fresh : d.trials) {
+      TrialRow known = byId.get(fresh.id);
+      if (known == null) {
+        byId.put(fresh.id, fresh);
+        byNumber.put(fresh.number, fresh);
+      } else {
+        known.copyScalars(fresh);
+      }
+    }
+    for (ParamRow p : d.params) {
+      TrialRow t = byId.get(p.trialId);
+      if (t != null) {
+        t.distributions.put(p.name, p.distribution);
+        t.params.put(p.name, p.value);
+        t.cached = null;
+      }
+    }
+    for (AttrRow a : d.attrs) {
+      TrialRow t = byId.get(a.trialId);
+      if (t != null) {
+        (a.user ? t.userAttrs : t.systemAttrs).put(a.key, a.value);
+        t.cached = null;
+      }
+    }
+    for (StepRow s : d.steps) {
+      TrialRow t = byId.get(s.trialId);
+      if (t != null) {
+        t.intermediate.put(s.step, s.values);
+        t.cached = null;
+      }
+    }
+  }
+
+  /** A trial as cached: scalar columns replaced on each read, children merged in. */
+  private static final class TrialRow {
+    final long id;
+    final int number;
+    TrialState state;
+    List<Double> values = List.of();
+    List<Double> constraints = List.of();
+    Map<String, Double> metrics = Map.of();
+    double budget = Double.NaN;
+    Instant started;
+    Instant completed;
+    Instant heartbeat;
+    String failReason;
+    final Map<String, Object> params = new LinkedHashMap<>();
+    final Map<String, Distribution> distributions = new LinkedHashMap<>();
+    final Map<String, Object> userAttrs = new LinkedHashMap<>();
+    final Map<String, Object> systemAttrs = new LinkedHashMap<>();
+    final TreeMap<Long, List<Double>> intermediate = new TreeMap<>();
+    FrozenTrial cached;
+
+    TrialRow(long id, int number) {
+      this.id = id;
+      this.number = number;
+    }
+
+    void copyScalars(TrialRow o) {
+      state = o.state;
+      values = o.values;
+      constraints = o.constraints;
+      metrics = o.metrics;
+      budget = o.budget;
+      started = o.started;
+      completed = o.completed;
+      heartbeat = o.heartbeat;
+      failReason = o.failReason;
+      cached = null;
+    }
+
+    FrozenTrial snapshot() {
+      if (cached == null) {
+        cached =
+            new FrozenTrial(
+                number,
+                state,
+                values,
+                params,
+                distributions,
+                intermediate,
+                constraints,
+                metrics,
+                userAttrs,
+                systemAttrs,
+                budget,
+                started,
+                completed,
+                heartbeat,
+                failReason);
+      }
+      return cached;
+    }
+  }
+}
