@@ -3,11 +3,11 @@ package dev.knobflow.plugin.mlflow;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.ParetoFronts;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.energy.EnergyTotals;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +45,9 @@ record StudySummary(
     if (view instanceof Study s) {
       best = s.objectives().size() == 1 ? s.bestTrial().stream().toList() : s.paretoFront();
     } else {
-      best = nonDominated(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
+      List<FrozenTrial> front =
+          ParetoFronts.of(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
+      best = view.objectives().size() == 1 && front.size() > 1 ? List.of(front.get(0)) : front;
     }
     return new StudySummary(view.name(), view.objectives(), counts, best, EnergyTotals.of(trials));
   }
@@ -115,6 +117,7 @@ record StudySummary(
       FrozenTrial t = best.get(0);
       md.append("Best trial ")
           .append(t.number())
+          .append(budgetText(t))
           .append(": ")
           .append(objectives.get(0).name())
           .append(" = ")
@@ -124,14 +127,27 @@ record StudySummary(
           .append(params(t))
           .append('\n');
     } else {
-      md.append("Pareto front: ").append(best.size()).append(" trials\n\n");
-      md.append("| trial | ");
+      boolean budgets = ParetoFronts.hasBudgets(best);
+      md.append("Pareto front: ").append(best.size()).append(" trials");
+      if (budgets) {
+        md.append(", at the highest budget reached");
+      }
+      md.append("\n\n| trial | ");
+      if (budgets) {
+        md.append("budget | ");
+      }
       objectives.forEach(o -> md.append(o.name()).append(" | "));
       md.append("params |\n|---|");
+      if (budgets) {
+        md.append("---|");
+      }
       objectives.forEach(o -> md.append("---|"));
       md.append("---|\n");
       for (FrozenTrial t : best.stream().limit(20).toList()) {
         md.append("| ").append(t.number()).append(" | ");
+        if (budgets) {
+          md.append(t.budgetIfAssigned().isPresent() ? budget(t.budget()) : "-").append(" | ");
+        }
         t.values().forEach(v -> md.append(number(v)).append(" | "));
         md.append(params(t)).append(" |\n");
       }
@@ -140,6 +156,11 @@ record StudySummary(
       }
     }
     return md.toString();
+  }
+
+  /** {@code " (budget 27)"} for a trial a scheduler gave a budget, else empty. */
+  private static String budgetText(FrozenTrial t) {
+    return t.budgetIfAssigned().isPresent() ? " (budget " + budget(t.budget()) + ")" : "";
   }
 
   private static String directionWord(Direction d) {
@@ -152,45 +173,11 @@ record StudySummary(
         .collect(Collectors.joining(", "));
   }
 
+  private static String budget(double b) {
+    return b == Math.rint(b) && Math.abs(b) < 1e15 ? Long.toString((long) b) : number(b);
+  }
+
   private static String number(double v) {
     return String.format(Locale.ROOT, "%.6g", v);
-  }
-
-  /** The completed trials no other dominates (constraints ignored): for non-Study views only. */
-  private static List<FrozenTrial> nonDominated(
-      List<FrozenTrial> completed, List<Objective> objectives) {
-    List<FrozenTrial> front = new ArrayList<>();
-    for (FrozenTrial a : completed) {
-      boolean dominated = false;
-      for (FrozenTrial b : completed) {
-        if (a != b && dominates(b, a, objectives)) {
-          dominated = true;
-          break;
-        }
-      }
-      if (!dominated) {
-        front.add(a);
-      }
-    }
-    if (objectives.size() == 1 && front.size() > 1) {
-      return List.of(front.get(0));
-    }
-    return front;
-  }
-
-  private static boolean dominates(FrozenTrial a, FrozenTrial b, List<Objective> objectives) {
-    boolean strictly = false;
-    for (int i = 0; i < objectives.size(); i++) {
-      Direction d = objectives.get(i).direction();
-      double x = d.toMinimization(a.values().get(i));
-      double y = d.toMinimization(b.values().get(i));
-      if (x > y) {
-        return false;
-      }
-      if (x < y) {
-        strictly = true;
-      }
-    }
-    return strictly;
   }
 }

@@ -4,10 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.SearchSpace;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class StudySummaryTest {
@@ -32,5 +39,73 @@ class StudySummaryTest {
     StudySummary summary = StudySummary.of(study);
     assertFalse(summary.metrics().containsKey("total_energy_wh"));
     assertFalse(summary.markdown().contains("Energy:"));
+  }
+
+  @Test
+  void aMultiFidelityFrontIsAtTheTopBudgetWithABudgetColumnAndNoRepeatedConfiguration() {
+    List<Objective> objectives =
+        List.of(Objective.maximize("accuracy"), Objective.minimize("latency"));
+    // lr=0.1 promoted 3 -> 9 -> 27; lr=0.2 only reached 3, with values no longer comparable.
+    List<FrozenTrial> trials =
+        List.of(
+            trial(0, 3, 0.1, 0.70, 1.0),
+            trial(1, 3, 0.2, 0.99, 0.5),
+            trial(2, 9, 0.1, 0.80, 2.0),
+            trial(3, 27, 0.1, 0.90, 4.0),
+            trial(4, 27, 0.3, 0.85, 3.0));
+    StudyView view =
+        new StudyView() {
+          @Override
+          public String name() {
+            return "mf";
+          }
+
+          @Override
+          public List<Objective> objectives() {
+            return objectives;
+          }
+
+          @Override
+          public List<FrozenTrial> trials() {
+            return trials;
+          }
+
+          @Override
+          public List<FrozenTrial> trials(Set<TrialState> states) {
+            return trials.stream().filter(t -> states.contains(t.state())).toList();
+          }
+
+          @Override
+          public SearchSpace declaredSpace() {
+            return SearchSpace.empty();
+          }
+        };
+
+    StudySummary summary = StudySummary.of(view);
+
+    assertEquals(List.of(3, 4), summary.best().stream().map(FrozenTrial::number).toList());
+    String md = summary.markdown();
+    assertTrue(md.contains("Pareto front: 2 trials, at the highest budget reached"), md);
+    assertTrue(md.contains("| trial | budget | accuracy | latency | params |"), md);
+    assertTrue(md.contains("| 3 | 27 | 0.900000 | 4.00000 | lr=0.1 |"), md);
+  }
+
+  private static FrozenTrial trial(int number, double budget, double lr, double acc, double lat) {
+    return new FrozenTrial(
+        number,
+        TrialState.COMPLETE,
+        List.of(acc, lat),
+        Map.of("lr", lr),
+        Map.of(),
+        new TreeMap<>(),
+        List.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        budget,
+        null,
+        null,
+        null,
+        null);
   }
 }
