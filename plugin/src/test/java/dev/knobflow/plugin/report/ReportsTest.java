@@ -178,7 +178,8 @@ class ReportsTest {
     assertTrue(Files.isRegularFile(dir.resolve("out/report.html")));
     String md = Files.readString(dir.resolve("out/summary.md"));
     assertTrue(md.startsWith("# Study files"));
-    assertTrue(md.contains("![Hypervolume history](history.png)"));
+    assertTrue(
+        md.matches("(?s).*!\\[Hypervolume, reference point \\([^)]+\\)\\]\\(history.png\\).*"), md);
     long pngs = files.stream().filter(f -> f.toString().endsWith(".png")).count();
     assertTrue(pngs >= 6, files.toString());
     for (Path f : files) {
