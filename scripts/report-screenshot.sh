@@ -42,7 +42,7 @@ export KNOBFLOW_JAVA_OPTS="-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_i
 ./knobflow report djl-digits --storage "journal:$work/journal.jsonl" --out "$work/report" --no-mlflow
 
 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-  --window-size=1280,2400 --screenshot="$work/report.png" "file://$work/report/report.html" \
+  --window-size=1280,2400 --virtual-time-budget=60000 --screenshot="$work/report.png" "file://$work/report/report.html" \
   2>/dev/null
 mkdir -p "$(dirname "$out")"
 cp "$work/report.png" "$out"

@@ -641,7 +641,8 @@ public final class Study implements StudyView {
 
   /**
    * The best completed trial of a single-objective study: feasible trials first, then the best
-   * value. Empty when no trial completed.
+   * value. In a multi-fidelity study only trials at the highest budget reached are compared. Empty
+   * when no trial completed.
    */
   public Optional<FrozenTrial> bestTrial() {
     if (objectives.size() != 1) {
@@ -652,7 +653,8 @@ public final class Study implements StudyView {
     }
     Direction direction = objectives.get(0).direction();
     FrozenTrial best = null;
-    for (FrozenTrial t : trials(Set.of(TrialState.COMPLETE))) {
+    // In a multi-fidelity study only values at the highest budget reached are compared.
+    for (FrozenTrial t : ParetoFronts.atTopBudget(trials(Set.of(TrialState.COMPLETE)))) {
       if (best == null || better(t, best, direction)) {
         best = t;
       }
@@ -672,7 +674,9 @@ public final class Study implements StudyView {
   /**
    * The completed trials no other completed trial dominates, in number order. With constraints,
    * feasible trials come first: the front is taken over feasible trials, or over the trials with
-   * the least total violation when none is feasible ({@link ParetoFronts}).
+   * the least total violation when none is feasible. In a multi-fidelity study only the trials at
+   * the highest budget reached are compared, and a configuration is listed once ({@link
+   * ParetoFronts}).
    */
   public List<FrozenTrial> paretoFront() {
     return ParetoFronts.of(trials(Set.of(TrialState.COMPLETE)), objectives);

@@ -54,6 +54,13 @@ final class ShowCommand implements Callable<Integer> {
       description = "table or json; default ${DEFAULT-VALUE}.")
   Format format;
 
+  @Option(
+      names = "--per-budget",
+      description =
+          "In a multi-fidelity study, print one Pareto front per budget instead of the front at"
+              + " the highest budget reached.")
+  boolean perBudget;
+
   @Mixin OutputOptions output;
 
   @Override
@@ -91,6 +98,9 @@ final class ShowCommand implements Callable<Integer> {
     }
     if (report.front().isEmpty()) {
       out.println("No trial completed yet.");
+    } else if (perBudget && report.hasBudgets()) {
+      out.println("Pareto fronts per budget, sorted by " + study.objectives().get(0).name());
+      report.printFrontsPerBudget(out);
     } else {
       out.println(
           "Pareto front (* above): "
@@ -99,7 +109,10 @@ final class ShowCommand implements Callable<Integer> {
               + (report.front().size() == 1 ? "" : "s")
               + ", sorted by "
               + study.objectives().get(0).name()
-              + ", best first");
+              + ", best first"
+              + (report.hasBudgets()
+                  ? "; at the highest budget reached (" + report.topBudget() + ")"
+                  : ""));
       report.printFront(out);
     }
     out.flush();

@@ -2,6 +2,7 @@ package dev.knobflow.plugin.cli;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.ParetoFronts;
 import dev.knobflow.optimizers.TrialState;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -17,11 +18,23 @@ final class StudyReport {
   private final List<Objective> objectives;
   private final List<FrozenTrial> trials;
   private final List<FrozenTrial> front;
+  private final boolean budgets;
 
   StudyReport(List<Objective> objectives, List<FrozenTrial> trials) {
     this.objectives = List.copyOf(objectives);
     this.trials = List.copyOf(trials);
     this.front = ParetoTrials.front(trials, objectives);
+    this.budgets = ParetoFronts.hasBudgets(trials);
+  }
+
+  /** Whether the study is multi-fidelity (a trial had a budget): tables get a budget column. */
+  boolean hasBudgets() {
+    return budgets;
+  }
+
+  /** The highest budget any trial reached, as text, or empty. */
+  String topBudget() {
+    return ParetoFronts.topBudget(trials).stream().mapToObj(Formats::number).findFirst().orElse("");
   }
 
   List<FrozenTrial> front() {
@@ -50,6 +63,9 @@ final class StudyReport {
   void printTrials(PrintWriter out) {
     List<String> params = paramNames(trials);
     List<String> header = new ArrayList<>(List.of("", "#", "state"));
+    if (budgets) {
+      header.add("budget");
+    }
     objectives.forEach(o -> header.add(o.name()));
     header.addAll(params);
     List<String> energy = EnergyColumns.of(objectives, trials);
@@ -64,6 +80,9 @@ final class StudyReport {
       row.add(optimal.contains(t.number()) ? "*" : "");
       row.add(Integer.toString(t.number()));
       row.add(t.state().toString());
+      if (budgets) {
+        row.add(budget(t));
+      }
       addValues(row, t);
       for (String p : params) {
         row.add(t.params().containsKey(p) ? Formats.value(t.params().get(p)) : "");
@@ -78,15 +97,42 @@ final class StudyReport {
 
   /** The Pareto front sorted by the first objective, best first. */
   void printFront(PrintWriter out) {
+    printFront(out, front);
+  }
+
+  /** One front per budget, lowest budget first ({@link ParetoFronts#perBudget}). */
+  void printFrontsPerBudget(PrintWriter out) {
+    List<FrozenTrial> completed =
+        trials.stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
+    ParetoFronts.perBudget(completed, objectives)
+        .forEach(
+            (budget, f) -> {
+              out.println(
+                  (budget.isNaN() ? "No budget" : "Budget " + Formats.number(budget))
+                      + ": "
+                      + f.size()
+                      + " trial"
+                      + (f.size() == 1 ? "" : "s"));
+              printFront(out, f);
+            });
+  }
+
+  private void printFront(PrintWriter out, List<FrozenTrial> front) {
     List<FrozenTrial> sorted = ParetoTrials.sortedByFirstObjective(front, objectives);
     List<String> params = paramNames(sorted);
     List<String> header = new ArrayList<>(List.of("#"));
+    if (budgets) {
+      header.add("budget");
+    }
     objectives.forEach(o -> header.add(o.name()));
     header.addAll(params);
     TextTable table = new TextTable(header);
     for (FrozenTrial t : sorted) {
       List<String> row = new ArrayList<>();
       row.add(Integer.toString(t.number()));
+      if (budgets) {
+        row.add(budget(t));
+      }
       addValues(row, t);
       for (String p : params) {
         row.add(t.params().containsKey(p) ? Formats.value(t.params().get(p)) : "");
@@ -103,6 +149,10 @@ final class StudyReport {
               ? Formats.number(t.values().get(i))
               : "-");
     }
+  }
+
+  private static String budget(FrozenTrial t) {
+    return t.budgetIfAssigned().stream().mapToObj(Formats::number).findFirst().orElse("-");
   }
 
   private static String note(FrozenTrial t) {

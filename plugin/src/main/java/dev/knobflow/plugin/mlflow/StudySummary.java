@@ -50,10 +50,9 @@ record StudySummary(
     if (view instanceof Study s) {
       best = s.objectives().size() == 1 ? s.bestTrial().stream().toList() : s.paretoFront();
     } else {
-      best = ParetoFronts.of(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
-      if (view.objectives().size() == 1 && best.size() > 1) {
-        best = List.of(best.get(0));
-      }
+      List<FrozenTrial> front =
+          ParetoFronts.of(view.trials(Set.of(TrialState.COMPLETE)), view.objectives());
+      best = view.objectives().size() == 1 && front.size() > 1 ? List.of(front.get(0)) : front;
     }
     List<dev.knobflow.optimizers.budget.BudgetStatus> budget =
         view instanceof Study s ? s.budgetStatus() : List.of();
@@ -141,6 +140,7 @@ record StudySummary(
       FrozenTrial t = best.get(0);
       md.append("Best trial ")
           .append(t.number())
+          .append(budgetText(t))
           .append(": ")
           .append(objectives.get(0).name())
           .append(" = ")
@@ -150,14 +150,27 @@ record StudySummary(
           .append(params(t))
           .append('\n');
     } else {
-      md.append("Pareto front: ").append(best.size()).append(" trials\n\n");
-      md.append("| trial | ");
+      boolean budgets = ParetoFronts.hasBudgets(best);
+      md.append("Pareto front: ").append(best.size()).append(" trials");
+      if (budgets) {
+        md.append(", at the highest budget reached");
+      }
+      md.append("\n\n| trial | ");
+      if (budgets) {
+        md.append("budget | ");
+      }
       objectives.forEach(o -> md.append(o.name()).append(" | "));
       md.append("params |\n|---|");
+      if (budgets) {
+        md.append("---|");
+      }
       objectives.forEach(o -> md.append("---|"));
       md.append("---|\n");
       for (FrozenTrial t : best.stream().limit(20).toList()) {
         md.append("| ").append(t.number()).append(" | ");
+        if (budgets) {
+          md.append(t.budgetIfAssigned().isPresent() ? budget(t.budget()) : "-").append(" | ");
+        }
         t.values().forEach(v -> md.append(number(v)).append(" | "));
         md.append(params(t)).append(" |\n");
       }
@@ -168,6 +181,11 @@ record StudySummary(
     return md.toString();
   }
 
+  /** {@code " (budget 27)"} for a trial a scheduler gave a budget, else empty. */
+  private static String budgetText(FrozenTrial t) {
+    return t.budgetIfAssigned().isPresent() ? " (budget " + budget(t.budget()) + ")" : "";
+  }
+
   private static String directionWord(Direction d) {
     return d == Direction.MAXIMIZE ? "maximize" : "minimize";
   }
@@ -176,6 +194,10 @@ record StudySummary(
     return t.params().entrySet().stream()
         .map(e -> e.getKey() + "=" + ParamText.of(e.getValue()))
         .collect(Collectors.joining(", "));
+  }
+
+  private static String budget(double b) {
+    return b == Math.rint(b) && Math.abs(b) < 1e15 ? Long.toString((long) b) : number(b);
   }
 
   private static String number(double v) {

@@ -4,12 +4,14 @@ import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.plugin.energy.EnergyMetrics;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import dev.knobflow.plugin.importance.Importances;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -47,6 +50,7 @@ public final class Charts {
   private static final int WIDTH = 800;
   private static final int HEIGHT = 560;
   private static final int MAX_PAIRS = 15;
+  private static final String TICKS = "0.#####";
 
   private Charts() {}
 
@@ -81,24 +85,42 @@ public final class Charts {
       for (int b = a + 1; b < objectives.size() && images.size() < MAX_PAIRS; b++) {
         String x = objectives.get(a).name();
         String y = objectives.get(b).name();
+        // With 3 or more objectives a 2-D view is a projection: membership is over all of them.
+        boolean projection = objectives.size() > 2;
+        String in = projection ? " (in " + objectives.size() + "-D)" : "";
         XYChart chart =
             scatter(
-                "Pareto front: " + x + " vs " + y,
+                projection
+                    ? "Projection of the " + objectives.size() + "-D front: " + x + " vs " + y
+                    : "Pareto front: " + x + " vs " + y,
                 label(objectives.get(a)),
                 label(objectives.get(b)));
         List<Double>[] dominated = points();
         List<Double>[] optimal = points();
         List<Double>[] infeasible = points();
+        List<Double>[] lower = points();
         for (int i = 0; i < pareto.trials().size(); i++) {
           FrozenTrial t = pareto.trials().get(i);
           List<Double>[] target =
-              !t.isFeasible() ? infeasible : pareto.isParetoOptimal(i) ? optimal : dominated;
+              !pareto.isAtTopBudget(i)
+                  ? lower
+                  : !t.isFeasible() ? infeasible : pareto.isParetoOptimal(i) ? optimal : dominated;
           target[0].add(t.values().get(a));
           target[1].add(t.values().get(b));
         }
-        addPoints(chart, "dominated", dominated, SeriesMarkers.CIRCLE, DOMINATED);
+        pareto
+            .topBudget()
+            .ifPresent(
+                top ->
+                    addPoints(
+                        chart,
+                        "below budget " + ReportFacts.number(top),
+                        lower,
+                        SeriesMarkers.CIRCLE,
+                        new Color(210, 210, 210)));
+        addPoints(chart, "dominated" + in, dominated, SeriesMarkers.CIRCLE, DOMINATED);
         addPoints(chart, "infeasible", infeasible, SeriesMarkers.CROSS, INFEASIBLE);
-        addPoints(chart, "Pareto-optimal", optimal, SeriesMarkers.DIAMOND, PARETO);
+        addPoints(chart, "Pareto-optimal" + in, optimal, SeriesMarkers.DIAMOND, PARETO);
         String file =
             objectives.size() == 2 ? "pareto.png" : "pareto-" + safe(x) + "-" + safe(y) + ".png";
         images.add(render(file, chart.getTitle(), chart));
@@ -120,7 +142,18 @@ public final class Charts {
       if (hv[0].length == 0) {
         return Optional.empty();
       }
-      XYChart chart = scatter("Hypervolume history", "trial", "hypervolume");
+      double[] ref = pareto.referencePoint();
+      List<String> at = new ArrayList<>();
+      for (int j = 0; j < ref.length; j++) {
+        Objective o = data.objectives().get(j);
+        at.add(ReportFacts.number(o.direction().toMinimization(ref[j])));
+      }
+      // The reference point, in objective order, so the volume can be compared and recomputed.
+      XYChart chart =
+          scatter(
+              "Hypervolume, reference point (" + String.join(", ", at) + ")",
+              "trial",
+              "hypervolume");
       XYSeries s = chart.addSeries("hypervolume", hv[0], hv[1]);
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
       s.setMarker(SeriesMarkers.NONE);
@@ -180,17 +213,40 @@ public final class Charts {
       lo[j] = trials.stream().mapToDouble(t -> t.values().get(k)).min().orElse(0);
       hi[j] = trials.stream().mapToDouble(t -> t.values().get(k)).max().orElse(1);
     }
-    XYChart chart = scatter("Parallel coordinates", "", "normalised value");
+    XYChart chart = scatter("Parallel coordinates (real range at each axis' ends)", "", "");
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setXAxisMin(-0.3);
     chart.getStyler().setXAxisMax(axes.size() - 0.7);
-    chart.getStyler().setYAxisMin(-0.1);
-    chart.getStyler().setYAxisMax(1.02);
     chart.getStyler().setXAxisTicksVisible(false);
-    // One vertical axis per parameter or objective, named below it.
+    chart.getStyler().setYAxisMin(-0.16);
+    chart.getStyler().setYAxisMax(1.08);
+    chart.getStyler().setYAxisTicksVisible(false);
+    chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    // One vertical axis per parameter or objective, named below it (staggered so long names do
+    // not overlap), with its real range at the ends and categorical choices at their positions.
+    List<Distribution> dists = new ArrayList<>(params.values());
     for (int i = 0; i < axes.size(); i++) {
       chart.addAnnotation(new AnnotationLine(i, true, false));
-      chart.addAnnotation(new AnnotationText(axes.get(i), i, -0.05, false));
+      chart.addAnnotation(new AnnotationText(axes.get(i), i, i % 2 == 0 ? -0.08 : -0.14, false));
+      String low;
+      String high;
+      if (i < dists.size()) {
+        Distribution d = dists.get(i);
+        if (d instanceof CategoricalDistribution c) {
+          for (Object choice : c.choices()) {
+            chart.addAnnotation(
+                new AnnotationText(String.valueOf(choice), i + 0.05, d.toUnit(choice), false));
+          }
+          continue;
+        }
+        low = ReportFacts.number(((Number) d.fromUnit(0)).doubleValue());
+        high = ReportFacts.number(((Number) d.fromUnit(1)).doubleValue());
+      } else {
+        low = ReportFacts.number(lo[i - dists.size()]);
+        high = ReportFacts.number(hi[i - dists.size()]);
+      }
+      chart.addAnnotation(new AnnotationText(low, i, -0.025, false));
+      chart.addAnnotation(new AnnotationText(high, i, 1.04, false));
     }
     double[] xs = new double[axes.size()];
     for (int i = 0; i < xs.length; i++) {
@@ -409,10 +465,22 @@ public final class Charts {
 
   private static void style(Chart<?, ?> chart) {
     Styler styler = chart.getStyler();
-    styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+    // Below the plot: a legend inside it hid the last trials.
+    styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+    styler.setLegendLayout(Styler.LegendLayout.Horizontal);
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setAntiAlias(true);
-    styler.setMarkerSize(7);
+    styler.setMarkerSize(8);
+    // Fonts sized for the PNG shown at half width in Markdown and the README.
+    styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
+    styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+    if (styler instanceof AxesChartStyler axes) {
+      axes.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
+      axes.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+      // A leading zero: XChart's default pattern wrote 0.05 as ".05".
+      axes.setXAxisDecimalPattern(TICKS);
+      axes.setYAxisDecimalPattern(TICKS);
+    }
   }
 
   private static void addPoints(

@@ -2,49 +2,56 @@ package dev.knobflow.plugin.report;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.SpaceOverrides;
+import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.importance.Importances;
-import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Renders a self-contained HTML report: no external file, style or script. */
+/**
+ * Renders the interactive, self-contained HTML report: tables as HTML, charts drawn in the browser
+ * by the vendored Plotly from the study's JSON ({@link ReportJson}). No external file, style,
+ * script or network request; it renders in a browser and in MLflow's artifact viewer (a sandboxed
+ * iframe that allows scripts).
+ */
 final class HtmlReport {
 
   /** Attribute values longer than this (or with line breaks) are folded. */
   private static final int LONG_VALUE = 200;
 
+  /** Readable labels for the study attributes Knobflow writes; others are humanised. */
+  private static final Map<String, String> LABELS =
+      Map.of(
+          "sampler", "Sampler",
+          "seed", "Seed",
+          "trials_target", "Trials requested",
+          "study_file", "Study file");
+
   private HtmlReport() {}
 
-  static String render(ReportFacts facts, List<ChartImage> charts, List<Importances> importances) {
+  static String render(ReportFacts facts, List<Importances> importances) {
     StudyData data = facts.data;
-    StringBuilder h = new StringBuilder(64 * 1024);
+    StringBuilder h = new StringBuilder(2_200_000);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<title>Knobflow report: ")
         .append(esc(data.name()))
         .append("</title>\n<style>\n")
-        .append(
-            "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}\n")
-        .append("table{border-collapse:collapse;margin:0.5em 0 1.5em}\n")
-        .append("th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:right}\n")
-        .append("th{background:#f3f3f3}td.text,th.text{text-align:left}\n")
-        .append(
-            "figure{display:inline-block;margin:0.5em}img{max-width:100%;border:1px solid #ddd}\n")
-        // Two charts a row on a wide page, one on a narrow one.
-        .append(
-            ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));"
-                + "gap:0.5em}.charts figure{margin:0}.charts img{width:100%}\n")
-        .append("figcaption{font-size:0.9em;color:#555}\n")
-        .append(
-            "details pre{white-space:pre-wrap;background:#f7f7f7;padding:0.5em;"
-                + "font-size:0.85em;max-height:30em;overflow:auto}\n")
+        .append(ChartLibrary.style())
         .append("</style>\n</head>\n<body>\n");
-    h.append("<h1>Study ").append(esc(data.name())).append("</h1>\n<ul>\n");
+    h.append("<h1>Study ").append(esc(data.name())).append("</h1>\n");
+    h.append("<pre id=\"report-errors\" hidden></pre>\n")
+        .append(
+            "<noscript><p>The charts need JavaScript; the tables below do not.</p></noscript>\n");
+    h.append("<ul class=\"facts\">\n");
     item(h, "Objectives", facts.objectivesLine());
     item(h, "Trials", facts.countsLine());
+    facts.pareto.topBudget().ifPresent(b -> item(h, "Highest budget", ReportFacts.number(b)));
     for (Map.Entry<String, Object> e : data.attrs().entrySet()) {
       if (!e.getKey().equals(SpaceOverrides.STUDY_ATTR)) {
-        item(h, e.getKey(), String.valueOf(e.getValue()));
+        item(h, label(e.getKey()), ReportFacts.value(e.getValue()));
       }
     }
     facts.energy.ifPresent(t -> item(h, "Carbon cost", t.describe()));
@@ -54,12 +61,19 @@ final class HtmlReport {
     if (facts.best.isEmpty()) {
       h.append("<p>No feasible trial completed yet.</p>\n");
     } else {
+      boolean budgets = facts.pareto.topBudget().isPresent();
       h.append("<table class=\"pareto\">\n<tr><th>trial</th>");
+      if (budgets) {
+        h.append("<th>budget</th>");
+      }
       data.objectives().forEach(o -> h.append("<th>").append(esc(o.name())).append("</th>"));
       facts.params.forEach(p -> h.append("<th class=\"text\">").append(esc(p)).append("</th>"));
       h.append("</tr>\n");
       for (FrozenTrial t : facts.best) {
         h.append("<tr class=\"pareto-row\"><td>").append(t.number()).append("</td>");
+        if (budgets) {
+          h.append("<td>").append(budget(t)).append("</td>");
+        }
         for (int j = 0; j < data.objectives().size(); j++) {
           h.append("<td>").append(ReportFacts.number(t.values().get(j))).append("</td>");
         }
@@ -96,27 +110,85 @@ final class HtmlReport {
       h.append("</ul>\n");
     }
 
-    h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
-    for (ChartImage c : charts) {
-      h.append("<figure><img alt=\"")
-          .append(esc(c.title()))
-          .append("\" src=\"data:image/png;base64,")
-          .append(Base64.getEncoder().encodeToString(c.png()))
-          .append("\"><figcaption>")
-          .append(esc(c.title()))
-          .append("</figcaption></figure>\n");
-    }
-    h.append("</div>\n<p><small>Generated by Knobflow.</small></p>\n</body>\n</html>\n");
+    h.append("<h2>Charts</h2>\n<div id=\"charts\" class=\"charts\"></div>\n");
+    trialsTable(h, facts);
+    h.append("<p><small>Generated by Knobflow; charts by Plotly.js ")
+        .append(ChartLibrary.PLOTLY_VERSION)
+        .append(" (MIT licence), embedded.</small></p>\n");
+    h.append("<script type=\"application/json\" id=\"knobflow-data\">")
+        .append(ReportJson.of(facts, importances))
+        .append("</script>\n");
+    h.append("<script type=\"text/plain\" id=\"knobflow-plotly\">")
+        .append(ChartLibrary.plotlyGzipBase64())
+        .append("</script>\n<script>\n")
+        .append(ChartLibrary.script())
+        .append("</script>\n</body>\n</html>\n");
     return h.toString();
+  }
+
+  /** Every trial, sortable in the page by any column (numbers sort as numbers). */
+  private static void trialsTable(StringBuilder h, ReportFacts facts) {
+    StudyData data = facts.data;
+    if (data.trials().isEmpty()) {
+      return;
+    }
+    boolean budgets = facts.pareto.topBudget().isPresent();
+    Set<String> params = new LinkedHashSet<>();
+    data.trials().forEach(t -> params.addAll(t.params().keySet()));
+    h.append("<h2>Trials</h2>\n<p><small>Click a column to sort.</small></p>\n")
+        .append("<div class=\"table-wrap\"><table id=\"trials\" class=\"sortable\">\n<thead><tr>")
+        .append("<th>trial</th><th class=\"text\">state</th>");
+    if (budgets) {
+      h.append("<th>budget</th>");
+    }
+    h.append("<th>duration (s)</th>");
+    data.objectives().forEach(o -> h.append("<th>").append(esc(o.name())).append("</th>"));
+    params.forEach(p -> h.append("<th class=\"text\">").append(esc(p)).append("</th>"));
+    h.append("</tr></thead>\n<tbody>\n");
+    for (FrozenTrial t : data.trials()) {
+      h.append("<tr><td>").append(t.number()).append("</td><td class=\"text\">");
+      h.append(t.state().name().toLowerCase(Locale.ROOT)).append("</td>");
+      if (budgets) {
+        h.append("<td>").append(t.budgetIfAssigned().isPresent() ? budget(t) : "").append("</td>");
+      }
+      h.append("<td>")
+          .append(t.duration().map(d -> ReportFacts.number(d.toMillis() / 1000.0)).orElse(""))
+          .append("</td>");
+      for (int j = 0; j < data.objectives().size(); j++) {
+        boolean has = t.state() == TrialState.COMPLETE && j < t.values().size();
+        h.append("<td>").append(has ? ReportFacts.number(t.values().get(j)) : "").append("</td>");
+      }
+      for (String p : params) {
+        h.append("<td class=\"text\">")
+            .append(esc(t.params().containsKey(p) ? ReportFacts.value(t.params().get(p)) : ""))
+            .append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</tbody></table></div>\n");
+  }
+
+  private static String budget(FrozenTrial t) {
+    return ReportFacts.number(t.budgetIfAssigned().orElse(Double.NaN));
+  }
+
+  /** {@code trials_target} becomes "Trials requested"; unknown keys are humanised. */
+  static String label(String key) {
+    String known = LABELS.get(key);
+    if (known != null) {
+      return known;
+    }
+    String words = key.replace('_', ' ').replace('.', ' ').trim();
+    return words.isEmpty() ? key : Character.toUpperCase(words.charAt(0)) + words.substring(1);
   }
 
   private static void item(StringBuilder h, String key, String value) {
     if (value.indexOf('\n') >= 0 || value.length() > LONG_VALUE) {
       // A study file or other long text: folded, with its line breaks kept.
       long lines = value.lines().count();
-      h.append("<li><details><summary><b>")
+      h.append("<li><b>")
           .append(esc(key))
-          .append(":</b> ")
+          .append("</b><details><summary>")
           .append(lines)
           .append(lines == 1 ? " line" : " lines")
           .append("</summary><pre>")
@@ -124,7 +196,11 @@ final class HtmlReport {
           .append("</pre></details></li>\n");
       return;
     }
-    h.append("<li><b>").append(esc(key)).append(":</b> ").append(esc(value)).append("</li>\n");
+    h.append("<li><b>")
+        .append(esc(key))
+        .append("</b><span>")
+        .append(esc(value))
+        .append("</span></li>\n");
   }
 
   static String esc(String s) {

@@ -2,12 +2,14 @@ package dev.knobflow.plugin.report;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
-import dev.knobflow.optimizers.pareto.Fronts;
+import dev.knobflow.optimizers.ParetoFronts;
 import dev.knobflow.optimizers.pareto.Hypervolume;
-import dev.knobflow.optimizers.pareto.NonDominatedSorting;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * The completed trials of a study in minimisation form, sorted by constraint domination: which are
@@ -19,23 +21,29 @@ public final class ParetoAnalysis {
   private final List<FrozenTrial> trials;
   private final double[][] minimised;
   private final boolean[] paretoOptimal;
+  private final boolean[] comparable;
+  private final OptionalDouble topBudget;
 
   private ParetoAnalysis(StudyData data) {
     this.data = data;
     this.trials = data.completed();
     this.minimised = new double[trials.size()][];
-    double[] violations = new double[trials.size()];
     for (int i = 0; i < trials.size(); i++) {
       minimised[i] = minimise(data.objectives(), trials.get(i));
-      violations[i] = trials.get(i).isFeasible() ? 0 : Math.max(0, trials.get(i).totalViolation());
     }
+    // The engine's one rule: constraint domination at the highest budget reached, one trial per
+    // configuration.
+    Set<Integer> front = new HashSet<>();
+    ParetoFronts.of(trials, data.objectives()).forEach(t -> front.add(t.number()));
+    OptionalDouble top = ParetoFronts.topBudget(trials);
     this.paretoOptimal = new boolean[trials.size()];
-    if (!trials.isEmpty()) {
-      Fronts fronts = NonDominatedSorting.sort(minimised, violations);
-      for (int i : fronts.paretoFront()) {
-        paretoOptimal[i] = true;
-      }
+    this.comparable = new boolean[trials.size()];
+    for (int i = 0; i < trials.size(); i++) {
+      paretoOptimal[i] = front.contains(trials.get(i).number());
+      OptionalDouble b = trials.get(i).budgetIfAssigned();
+      comparable[i] = top.isEmpty() || (b.isPresent() && b.getAsDouble() == top.getAsDouble());
     }
+    this.topBudget = top;
   }
 
   /** Analyses {@code data}'s completed trials. */
@@ -48,7 +56,23 @@ public final class ParetoAnalysis {
     return trials;
   }
 
-  /** Whether {@code trials().get(i)} is on the first front (constraint domination). */
+  /**
+   * Whether {@code trials().get(i)} ran at the budget the front is taken at: the highest budget
+   * reached in a multi-fidelity study, always true otherwise.
+   */
+  public boolean isAtTopBudget(int i) {
+    return comparable[i];
+  }
+
+  /** The highest budget reached; empty when no trial had a budget. */
+  public OptionalDouble topBudget() {
+    return topBudget;
+  }
+
+  /**
+   * Whether {@code trials().get(i)} is on the result front ({@link ParetoFronts#of}: constraint
+   * domination, at the highest budget reached, one trial per configuration).
+   */
   public boolean isParetoOptimal(int i) {
     return paretoOptimal[i];
   }
@@ -70,8 +94,8 @@ public final class ParetoAnalysis {
 
   /**
    * The reference point for hypervolumes: per objective, the worst observed (minimisation-form)
-   * value among feasible trials plus 10% of the observed range (10% of the magnitude, or 1, when
-   * the range is 0).
+   * value among feasible trials at the front's budget plus 10% of the observed range (10% of the
+   * magnitude, or 1, when the range is 0).
    */
   public double[] referencePoint() {
     int m = data.objectives().size();
@@ -80,7 +104,7 @@ public final class ParetoAnalysis {
       double lo = Double.POSITIVE_INFINITY;
       double hi = Double.NEGATIVE_INFINITY;
       for (int i = 0; i < trials.size(); i++) {
-        if (trials.get(i).isFeasible()) {
+        if (trials.get(i).isFeasible() && comparable[i]) {
           lo = Math.min(lo, minimised[i][j]);
           hi = Math.max(hi, minimised[i][j]);
         }
@@ -93,7 +117,8 @@ public final class ParetoAnalysis {
   }
 
   /**
-   * The hypervolume of the feasible trials finished so far, after each completed trial.
+   * The hypervolume of the feasible trials finished so far (at the front's budget), after each
+   * completed trial.
    *
    * @return {@code [trial numbers, hypervolumes]}, one entry per completed trial; empty when no
    *     trial is feasible
@@ -101,7 +126,7 @@ public final class ParetoAnalysis {
   public double[][] hypervolumeHistory() {
     List<double[]> feasible = new ArrayList<>();
     for (int i = 0; i < trials.size(); i++) {
-      if (trials.get(i).isFeasible()) {
+      if (trials.get(i).isFeasible() && comparable[i]) {
         feasible.add(minimised[i]);
       }
     }
@@ -115,7 +140,7 @@ public final class ParetoAnalysis {
     double volume = 0;
     for (int i = 0; i < trials.size(); i++) {
       // Only the non-dominated set so far is kept: dominated points add no volume.
-      if (trials.get(i).isFeasible() && addNonDominated(seen, minimised[i])) {
+      if (trials.get(i).isFeasible() && comparable[i] && addNonDominated(seen, minimised[i])) {
         volume = Hypervolume.compute(seen.toArray(double[][]::new), ref);
       }
       numbers[i] = trials.get(i).number();

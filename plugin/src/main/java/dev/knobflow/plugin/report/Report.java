@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param data the study it describes
  * @param charts the PNG charts
  * @param importances parameter importance per objective (empty with fewer than 2 completed trials)
- * @param html the self-contained HTML page, charts embedded as base64
+ * @param html the self-contained interactive HTML page (charting library and data embedded)
  * @param markdown the Markdown summary, charts linked by file name
  */
 public record Report(

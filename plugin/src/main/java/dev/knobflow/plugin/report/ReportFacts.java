@@ -8,7 +8,6 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,13 +60,21 @@ final class ReportFacts {
     }
   }
 
+  /** The best feasible trial, compared at the highest budget reached. */
   private static List<FrozenTrial> bestSingle(StudyData data, ParetoAnalysis pareto) {
     Objective o = data.objectives().get(0);
-    return pareto.trials().stream()
-        .filter(FrozenTrial::isFeasible)
-        .min(Comparator.comparingDouble(t -> o.direction().toMinimization(t.values().get(0))))
-        .map(List::of)
-        .orElse(List.of());
+    FrozenTrial best = null;
+    for (int i = 0; i < pareto.trials().size(); i++) {
+      FrozenTrial t = pareto.trials().get(i);
+      if (t.isFeasible()
+          && pareto.isAtTopBudget(i)
+          && (best == null
+              || o.direction().toMinimization(t.values().get(0))
+                  < o.direction().toMinimization(best.values().get(0)))) {
+        best = t;
+      }
+    }
+    return best == null ? List.of() : List.of(best);
   }
 
   String countsLine() {

@@ -43,7 +43,7 @@ public final class Reports {
         data,
         charts,
         importances,
-        HtmlReport.render(facts, charts, importances),
+        HtmlReport.render(facts, importances),
         MarkdownSummary.render(facts, charts, importances));
   }
 

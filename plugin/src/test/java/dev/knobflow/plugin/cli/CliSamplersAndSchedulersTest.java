@@ -186,7 +186,28 @@ class CliSamplersAndSchedulersTest {
 
     CliRun show = cli("show", "hb", "--storage", "journal:" + dir.resolve("journal.jsonl"));
     assertEquals(0, show.exit(), show.err());
-    assertTrue(show.out().contains("Pareto front"), show.out());
+    // The result is compared at the highest budget reached only: trial 12, not a budget-1 trial
+    // whose loss at a smaller budget is not comparable (and would repeat a configuration).
+    assertTrue(
+        show.out()
+            .contains(
+                "Pareto front (* above): 1 trial, sorted by loss, best first;"
+                    + " at the highest budget reached (9)"),
+        show.out());
+    List<String> lines = show.out().lines().toList();
+    String frontHeader = lines.get(lines.size() - 2);
+    assertTrue(frontHeader.matches("\\s*#\\s+budget\\s+loss\\s+x"), frontHeader);
+    assertTrue(lines.get(lines.size() - 1).matches("\\s*12\\s+9\\s+.*"), show.out());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("\\s+#\\s+state\\s+budget\\s+loss.*")),
+        "the trials table has a budget column: " + show.out());
+
+    CliRun perBudget =
+        cli("show", "hb", "--storage", "journal:" + dir.resolve("journal.jsonl"), "--per-budget");
+    assertEquals(0, perBudget.exit(), perBudget.err());
+    for (String budget : List.of("Budget 1: 1 trial", "Budget 3: 1 trial", "Budget 9: 1 trial")) {
+      assertTrue(perBudget.out().contains(budget), perBudget.out());
+    }
   }
 
   @Test

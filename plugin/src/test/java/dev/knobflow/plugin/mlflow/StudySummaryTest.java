@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.budget.StudyBudget;
 import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.samplers.gp.GpSampler;
 import dev.knobflow.plugin.energy.BudgetMeters;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class StudySummaryTest {
@@ -75,5 +81,73 @@ class StudySummaryTest {
             .markdown()
             .contains("Sampled at random after a numerical failure of the sampler's model: 2"),
         summary.markdown());
+  }
+
+  @Test
+  void aMultiFidelityFrontIsAtTheTopBudgetWithABudgetColumnAndNoRepeatedConfiguration() {
+    List<Objective> objectives =
+        List.of(Objective.maximize("accuracy"), Objective.minimize("latency"));
+    // lr=0.1 promoted 3 -> 9 -> 27; lr=0.2 only reached 3, with values no longer comparable.
+    List<FrozenTrial> trials =
+        List.of(
+            trial(0, 3, 0.1, 0.70, 1.0),
+            trial(1, 3, 0.2, 0.99, 0.5),
+            trial(2, 9, 0.1, 0.80, 2.0),
+            trial(3, 27, 0.1, 0.90, 4.0),
+            trial(4, 27, 0.3, 0.85, 3.0));
+    StudyView view =
+        new StudyView() {
+          @Override
+          public String name() {
+            return "mf";
+          }
+
+          @Override
+          public List<Objective> objectives() {
+            return objectives;
+          }
+
+          @Override
+          public List<FrozenTrial> trials() {
+            return trials;
+          }
+
+          @Override
+          public List<FrozenTrial> trials(Set<TrialState> states) {
+            return trials.stream().filter(t -> states.contains(t.state())).toList();
+          }
+
+          @Override
+          public SearchSpace declaredSpace() {
+            return SearchSpace.empty();
+          }
+        };
+
+    StudySummary summary = StudySummary.of(view);
+
+    assertEquals(List.of(3, 4), summary.best().stream().map(FrozenTrial::number).toList());
+    String md = summary.markdown();
+    assertTrue(md.contains("Pareto front: 2 trials, at the highest budget reached"), md);
+    assertTrue(md.contains("| trial | budget | accuracy | latency | params |"), md);
+    assertTrue(md.contains("| 3 | 27 | 0.900000 | 4.00000 | lr=0.1 |"), md);
+  }
+
+  private static FrozenTrial trial(int number, double budget, double lr, double acc, double lat) {
+    return new FrozenTrial(
+        number,
+        TrialState.COMPLETE,
+        List.of(acc, lat),
+        Map.of("lr", lr),
+        Map.of(),
+        new TreeMap<>(),
+        List.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        budget,
+        null,
+        null,
+        null,
+        null);
   }
 }

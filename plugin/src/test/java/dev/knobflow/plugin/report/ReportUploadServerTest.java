@@ -2,8 +2,11 @@ package dev.knobflow.plugin.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.knobflow.plugin.mlflow.KnobflowTags;
+import dev.knobflow.plugin.testing.HeadlessChromium;
 import dev.knobflow.plugin.testing.MlflowTestServer;
 import dev.knobflow.plugin.tracking.ArtifactInfo;
 import dev.knobflow.plugin.tracking.MlflowConnection;
@@ -11,6 +14,7 @@ import dev.knobflow.plugin.tracking.MlflowTracking;
 import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +77,61 @@ class ReportUploadServerTest {
           Optional.empty(), ReportUpload.toStudyRun(tracking, "no-such-experiment-x", study, dir));
       assertEquals(
           Optional.empty(), ReportUpload.toStudyRun(tracking, study, study + "-other", dir));
+    }
+  }
+
+  /**
+   * The uploaded report as a user sees it: MLflow's own UI, run page, artifacts tab, report.html,
+   * which MLflow shows in a sandboxed iframe from a blob URL. Every chart must draw there too.
+   */
+  @Test
+  void theUploadedReportDrawsEveryChartInsideMlflowsArtifactViewer() throws Exception {
+    assumeTrue(
+        HeadlessChromium.executable().isPresent(),
+        "chromium is not installed (apt-get install -y chromium): the browser check is skipped");
+    String study = "report-view-" + System.nanoTime();
+    MlflowTestServer server = MlflowTestServer.shared();
+    try (MlflowTracking tracking = MlflowTracking.open(MlflowConnection.of(server.trackingUri()))) {
+      String experiment = tracking.runs().getOrCreateExperiment(study);
+      RunRecord parent =
+          tracking
+              .runs()
+              .createRun(
+                  experiment,
+                  study,
+                  Map.of(
+                      KnobflowTags.STUDY,
+                      study,
+                      KnobflowTags.RUN_TYPE,
+                      KnobflowTags.RUN_TYPE_STUDY));
+      Path dir = temp.resolve("report");
+      Reports.write(ReportFixtures.study(study, 3, 30), dir);
+      assertEquals(
+          Optional.of(parent.runId()), ReportUpload.toStudyRun(tracking, study, study, dir));
+
+      String page =
+          server.trackingUri()
+              + "/#/experiments/"
+              + experiment
+              + "/runs/"
+              + parent.runId()
+              + "/artifacts/report/report.html";
+      try (HeadlessChromium browser = HeadlessChromium.start()) {
+        browser.open(page);
+        JsonNode state =
+            browser
+                .awaitValue(
+                    "blob:", ReportBrowserTest.STATE, v -> !v.isNull(), Duration.ofSeconds(180))
+                .orElseThrow(
+                    () -> new AssertionError("no report frame drew in MLflow's viewer: " + page));
+        ReportBrowserTest.assertAllDrawn(state);
+        assertTrue(
+            ReportBrowserTest.names(state.get("charts")).contains("pareto-3d"), state.toString());
+        String shots = System.getProperty("knobflow.screenshots");
+        if (shots != null) {
+          Files.write(Path.of(shots).resolve("report-in-mlflow.png"), browser.screenshot());
+        }
+      }
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.SpaceOverride;
@@ -14,6 +16,7 @@ import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.samplers.gp.GpSampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -25,30 +28,47 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportsTest {
 
   @Test
-  void htmlEmbedsEveryChartAndListsEveryParetoTrial() {
+  void htmlCarriesTheChartingLibraryAndTheStudyDataAndListsEveryParetoTrial() throws Exception {
     Study study = ReportFixtures.study("html", 2, 40);
     Report report = Reports.render(StudyData.of(study));
     String html = report.html();
-    Matcher images =
-        Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
-    int count = 0;
-    while (images.find()) {
-      byte[] png = Base64.getDecoder().decode(images.group(1));
-      assertEquals((byte) 0x89, png[0]);
-      assertEquals('P', png[1]);
-      count++;
-    }
-    assertEquals(report.charts().size(), count);
-    assertTrue(count >= 6);
-    List<FrozenTrial> front = study.paretoFront();
-    assertFalse(front.isEmpty());
-    assertEquals(front.size(), html.split("class=\"pareto-row\"", -1).length - 1);
-    for (FrozenTrial t : front) {
+
+    // The vendored Plotly bundle, gzip-compressed, inlined: no network request.
+    Matcher lib =
+        Pattern.compile("<script type=\"text/plain\" id=\"knobflow-plotly\">([A-Za-z0-9+/=]+)<")
+            .matcher(html);
+    assertTrue(lib.find(), "the charting library is embedded");
+    byte[] gz = Base64.getDecoder().decode(lib.group(1));
+    assertEquals((byte) 0x1f, gz[0]);
+    assertEquals((byte) 0x8b, gz[1]);
+    assertFalse(html.matches("(?s).*<script[^>]+src=.*"), "no external script");
+    assertFalse(html.contains("src=\"http"), "must be self-contained");
+    assertTrue(html.length() < 5_000_000, "under 5 MB: " + html.length());
+
+    // The charts' data: every trial, with the same Pareto membership as the study.
+    JsonNode data = new ObjectMapper().readTree(scriptText(html, "knobflow-data"));
+    assertEquals(study.trials().size(), data.get("trials").size());
+    List<Integer> front = new ArrayList<>();
+    data.get("trials")
+        .forEach(
+            t -> {
+              if (t.get("front").asBoolean()) {
+                front.add(t.get("number").asInt());
+              }
+            });
+    assertEquals(study.paretoFront().stream().map(FrozenTrial::number).toList(), front);
+    assertEquals(2, data.get("referencePoint").size());
+
+    assertFalse(study.paretoFront().isEmpty());
+    assertEquals(study.paretoFront().size(), html.split("class=\"pareto-row\"", -1).length - 1);
+    for (FrozenTrial t : study.paretoFront()) {
       assertTrue(
           html.contains("<tr class=\"pareto-row\"><td>" + t.number() + "</td>"),
           "missing Pareto trial " + t.number());
     }
-    assertFalse(html.contains("src=\"http"), "must be self-contained");
+    assertTrue(html.contains("<table id=\"trials\" class=\"sortable\">"), "a trials table");
+    String body = html.substring(html.indexOf("<tbody>"), html.indexOf("</tbody>"));
+    assertEquals(study.trials().size(), countOf(body, "<tr>"), "one row per trial");
     assertTrue(html.contains("Carbon cost"));
     assertTrue(html.contains("Parameter importance"));
     assertTrue(
@@ -74,6 +94,43 @@ class ReportsTest {
     assertTrue(report.html().contains(line));
     Study healthy = ReportFixtures.study("healthy", 1, 10);
     assertFalse(Reports.render(StudyData.of(healthy)).markdown().contains("sampled at random"));
+  }
+
+  @Test
+  void textThatLooksLikeMarkupCannotEndTheDataScript() throws Exception {
+    Study study = ReportFixtures.study("</script><b>x", 1, 5);
+    String html = Reports.render(StudyData.of(study)).html();
+    JsonNode data = new ObjectMapper().readTree(scriptText(html, "knobflow-data"));
+    assertEquals("</script><b>x", data.get("study").asText());
+  }
+
+  @Test
+  void aMultiFidelityReportHasABudgetColumnAndTheTopBudgetFront() throws Exception {
+    List<FrozenTrial> trials =
+        ReportBrowserTest.ReportFixturesBudgets.promoted(ReportFixtures.study("mf", 2, 27));
+    String html = Reports.render(StudyData.of("mf", ReportFixtures.objectives(2), trials)).html();
+    assertTrue(html.contains("<b>Highest budget</b><span>9</span>"), "the top budget is stated");
+    assertTrue(html.contains("<tr><th>trial</th><th>budget</th>"), "a budget column");
+    Matcher rows =
+        Pattern.compile("<tr class=\"pareto-row\"><td>\\d+</td><td>([^<]*)</td>").matcher(html);
+    int count = 0;
+    while (rows.find()) {
+      assertEquals("9", rows.group(1), "only trials at the highest budget are on the front");
+      count++;
+    }
+    assertTrue(count > 0);
+    JsonNode data = new ObjectMapper().readTree(scriptText(html, "knobflow-data"));
+    assertEquals(9.0, data.get("topBudget").asDouble());
+  }
+
+  static String scriptText(String html, String id) {
+    String open = "id=\"" + id + "\">";
+    int from = html.indexOf(open) + open.length();
+    return html.substring(from, html.indexOf("</script>", from));
+  }
+
+  private static int countOf(String s, String part) {
+    return s.split(Pattern.quote(part), -1).length - 1;
   }
 
   @Test
@@ -132,11 +189,11 @@ class ReportsTest {
     String html = Reports.render(data).html();
     assertTrue(
         html.contains(
-            "<li><details><summary><b>study_file:</b> 3 lines</summary><pre>name: folded\n"
+            "<li><b>Study file</b><details><summary>3 lines</summary><pre>name: folded\n"
                 + "# a &lt;comment&gt;\nseed: 42\n</pre></details></li>"),
         html);
-    assertTrue(html.contains("<li><b>seed:</b> 42</li>"), "a short value stays inline");
-    assertTrue(html.contains("<div class=\"charts\">"), "charts share a grid");
+    assertTrue(html.contains("<li><b>Seed</b><span>42</span></li>"), "a short value stays inline");
+    assertTrue(html.contains("<div id=\"charts\" class=\"charts\">"), "charts share a grid");
   }
 
   @Test
@@ -146,7 +203,8 @@ class ReportsTest {
     assertTrue(Files.isRegularFile(dir.resolve("out/report.html")));
     String md = Files.readString(dir.resolve("out/summary.md"));
     assertTrue(md.startsWith("# Study files"));
-    assertTrue(md.contains("![Hypervolume history](history.png)"));
+    assertTrue(
+        md.matches("(?s).*!\\[Hypervolume, reference point \\([^)]+\\)\\]\\(history.png\\).*"), md);
     long pngs = files.stream().filter(f -> f.toString().endsWith(".png")).count();
     assertTrue(pngs >= 6, files.toString());
     for (Path f : files) {
