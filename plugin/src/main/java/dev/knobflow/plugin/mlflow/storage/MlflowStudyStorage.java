@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -565,55 +564,13 @@ public final class MlflowStudyStorage implements StudyStorage {
       apply(s, r);
     }
     if (full) {
-      noteGaps(s, runs);
+      s.noteGaps(runs);
     }
-    advanceSettledWindow(s);
+    s.advanceSettledWindow();
     s.loaded = true;
     s.lastReadNanos = now;
     if (full) {
       s.lastFullReadNanos = now;
-    }
-  }
-
-  /**
-   * Numbers below the largest one that neither this full read nor the previous one found became
-   * permanent gaps: their worker claimed them and died before creating the run (one request).
-   */
-  private static void noteGaps(StudyCache s, List<RunRecord> runs) {
-    int max = -1;
-    Set<Integer> seen = new HashSet<>(s.byNumber.keySet());
-    for (RunRecord r : runs) {
-      Optional<Integer> n = TrialEntry.numberOf(r);
-      if (n.isPresent()) {
-        seen.add(n.get());
-        max = Math.max(max, n.get());
-      }
-    }
-    Set<Integer> missing = new HashSet<>();
-    for (int i = 0; i < max; i++) {
-      if (!seen.contains(i)) {
-        missing.add(i);
-        if (s.missingAtLastFullRead.contains(i)) {
-          s.gaps.add(i);
-        }
-      }
-    }
-    s.missingAtLastFullRead = missing;
-  }
-
-  /**
-   * Moves {@link StudyCache#settledNumber} past every following number whose trial is finished and
-   * cached, or a permanent gap. A number whose run is not visible yet stops it.
-   */
-  private static void advanceSettledWindow(StudyCache s) {
-    while (true) {
-      int next = s.settledNumber + 1;
-      TrialEntry e = s.byNumber.get(next);
-      if ((e != null && e.settled) || s.gaps.contains(next)) {
-        s.settledNumber = next;
-      } else {
-        return;
-      }
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.plugin.tracking.RunRecord;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -53,5 +55,47 @@ final class StudyCache {
     byRun.put(entry.runId, entry);
     byNumber.put(entry.number, entry);
     nextNumber = Math.max(nextNumber, entry.number + 1);
+  }
+
+  /**
+   * Numbers below the largest one that neither this full read nor the previous one found became
+   * permanent gaps: their worker claimed them and died before creating the run (one request).
+   */
+  void noteGaps(List<RunRecord> runs) {
+    int max = -1;
+    Set<Integer> seen = new HashSet<>(byNumber.keySet());
+    for (RunRecord r : runs) {
+      Optional<Integer> n = TrialEntry.numberOf(r);
+      if (n.isPresent()) {
+        seen.add(n.get());
+        max = Math.max(max, n.get());
+      }
+    }
+    Set<Integer> missing = new HashSet<>();
+    for (int i = 0; i < max; i++) {
+      if (!seen.contains(i)) {
+        missing.add(i);
+        if (missingAtLastFullRead.contains(i)) {
+          gaps.add(i);
+        }
+      }
+    }
+    missingAtLastFullRead = missing;
+  }
+
+  /**
+   * Moves {@link #settledNumber} past every following number whose trial is finished and cached, or
+   * a permanent gap. A number whose run is not visible yet stops it.
+   */
+  void advanceSettledWindow() {
+    while (true) {
+      int next = settledNumber + 1;
+      TrialEntry e = byNumber.get(next);
+      if ((e != null && e.settled) || gaps.contains(next)) {
+        settledNumber = next;
+      } else {
+        return;
+      }
+    }
   }
 }
