@@ -92,10 +92,15 @@ final class ServerCalls {
           });
       return true;
     } catch (StorageException e) {
-      if (!(e.getCause() instanceof MlflowTrackingException m)
-          || !"INVALID_PARAMETER_VALUE".equals(m.errorCode())
-          || m.getMessage() == null
-          || !m.getMessage().contains("Changing param values is not allowed")) {
+      if (!(e.getCause() instanceof MlflowTrackingException m) || m.getMessage() == null) {
+        throw e;
+      }
+      if (isUniqueViolation(m.getMessage())) {
+        // Two workers inserted the param at the same instant and the database refused one: ask
+        // again, which now either finds our own value (we won) or another one (we lost).
+        return writeOnce(runId, key, value, metrics, params, tags);
+      }
+      if (!m.getMessage().contains("Changing param values is not allowed")) {
         throw e;
       }
       if (m.getMessage().contains("'key': '" + key + "'")) {
@@ -112,6 +117,14 @@ final class ServerCalls {
       }
       return won;
     }
+  }
+
+  /** A refused insert of a param another request inserted at the same instant (any database). */
+  private static boolean isUniqueViolation(String message) {
+    return message.contains("IntegrityError")
+        || message.contains("UNIQUE constraint failed")
+        || message.contains("duplicate key value")
+        || message.contains("Duplicate entry");
   }
 
   /** Runs matching {@code filter} in the experiment, all pages. */
