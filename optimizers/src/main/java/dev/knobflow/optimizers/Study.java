@@ -280,9 +280,22 @@ public final class Study implements StudyView {
    * distribution the objective suggests are ignored with a warning and sampled instead.
    */
   public void enqueue(Map<String, Object> params) {
+    enqueue(params, Map.of());
+  }
+
+  /**
+   * {@link #enqueue(Map)} with system attributes stored on the queued trial from its creation (for
+   * example where its parameters came from); {@code fixed_params} is reserved.
+   */
+  public void enqueue(Map<String, Object> params, Map<String, Object> systemAttrs) {
     Objects.requireNonNull(params, "params");
-    storage.createTrial(
-        name, TrialState.WAITING, Map.of("fixed_params", new LinkedHashMap<>(params)));
+    Objects.requireNonNull(systemAttrs, "systemAttrs");
+    if (systemAttrs.containsKey("fixed_params")) {
+      throw new IllegalArgumentException("system attribute 'fixed_params' is reserved");
+    }
+    Map<String, Object> attrs = new LinkedHashMap<>(systemAttrs);
+    attrs.put("fixed_params", new LinkedHashMap<>(params));
+    storage.createTrial(name, TrialState.WAITING, attrs);
   }
 
   private TrialOutcome outcomeOf(TrialResult result) {

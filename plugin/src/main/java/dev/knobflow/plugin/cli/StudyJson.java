@@ -11,6 +11,7 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.plugin.objective.CommandObjective;
+import dev.knobflow.plugin.warmstart.WarmStart;
 import java.util.List;
 import java.util.Map;
 
@@ -110,6 +111,10 @@ final class StudyJson {
     }
     if (t.failReason() != null && t.state() == TrialState.PRUNED) {
       n.put("prune_reason", t.failReason());
+    }
+    Object source = t.systemAttrs().get(WarmStart.SOURCE_ATTR);
+    if (source != null) {
+      n.put("warm_start_source", source.toString());
     }
     ObjectNode user = n.putObject("user_attrs");
     t.userAttrs()

@@ -50,6 +50,13 @@ public final class KnobflowTags {
   /** The Pareto-optimal trials' numbers, comma-separated (several objectives), on the study run. */
   public static final String PARETO_TRIALS = "knobflow.pareto_trials";
 
+  /**
+   * Where a warm-started trial's configuration came from, {@code <study>/<trial>}, on its trial run
+   * (the trial's system attribute of the same name).
+   */
+  public static final String WARM_START_SOURCE =
+      dev.knobflow.plugin.warmstart.WarmStart.SOURCE_ATTR;
+
   /** The prefix of dataset meta-feature tags ({@code knobflow.meta.rows}, ...). */
   public static final String META_PREFIX = "knobflow.meta.";
 

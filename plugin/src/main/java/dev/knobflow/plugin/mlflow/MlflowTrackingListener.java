@@ -194,6 +194,10 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     if (!trial.params().isEmpty()) {
       writer.logParams(run.runId(), ParamText.of(trial.params()));
     }
+    Object source = trial.systemAttrs().get(KnobflowTags.WARM_START_SOURCE);
+    if (source != null) {
+      writer.setTag(run.runId(), KnobflowTags.WARM_START_SOURCE, source.toString());
+    }
   }
 
   @Override
@@ -295,6 +299,10 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     }
     if (trial.state() == TrialState.COMPLETE) {
       tags.put(KnobflowTags.FEASIBLE, Boolean.toString(trial.isFeasible()));
+    }
+    Object source = trial.systemAttrs().get(KnobflowTags.WARM_START_SOURCE);
+    if (source != null) {
+      tags.put(KnobflowTags.WARM_START_SOURCE, source.toString());
     }
     writer.setTags(id, tags);
     writer.terminate(id, outcomeOf(trial.state()));

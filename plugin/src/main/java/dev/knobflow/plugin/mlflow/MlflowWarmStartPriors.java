@@ -7,7 +7,6 @@ import dev.knobflow.plugin.warmstart.PastStudy;
 import dev.knobflow.plugin.warmstart.WarmStart;
 import dev.knobflow.plugin.warmstart.WarmStartPlan;
 import dev.knobflow.plugin.warmstart.WarmStartPriors;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,32 +27,18 @@ public final class MlflowWarmStartPriors {
    * The priors for {@code config}; empty when warm start is off, only enqueues, or finds nothing.
    *
    * @param runs the tracking server's runs
-   * @param trackingExperimentId the study's experiment, searched when the spec names none
    * @param spec the warm-start settings, if any
    * @param metaFeatures the current dataset's meta-features
    */
   public static List<PriorObservation> compute(
       MlflowRuns runs,
-      String trackingExperimentId,
       Optional<MlflowSettings.WarmStartSpec> spec,
       Map<String, Double> metaFeatures,
       StudyConfig config) {
     if (spec.isEmpty() || !spec.get().use().priors()) {
       return List.of();
     }
-    List<String> experimentIds = new ArrayList<>();
-    if (spec.get().experiments().isEmpty()) {
-      experimentIds.add(trackingExperimentId);
-    } else {
-      for (String name : spec.get().experiments()) {
-        runs.findExperimentId(name).ifPresent(experimentIds::add);
-      }
-    }
-    if (experimentIds.isEmpty()) {
-      LOG.warn("warm start priors: no experiment to search; no prior observations");
-      return List.of();
-    }
-    List<PastStudy> past = MlflowPastStudies.on(runs).fetch(experimentIds, config.name());
+    List<PastStudy> past = MlflowPastStudies.on(runs).fetch(spec.get(), config.name());
     WarmStartPlan plan =
         WarmStart.builder()
             .neighbours(spec.get().neighbours())

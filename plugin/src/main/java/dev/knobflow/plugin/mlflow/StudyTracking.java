@@ -15,9 +15,9 @@ import dev.knobflow.plugin.tracking.RunOutcome;
 import dev.knobflow.plugin.tracking.WriterOptions;
 import dev.knobflow.plugin.warmstart.MetaFeatures;
 import dev.knobflow.plugin.warmstart.PastStudy;
+import dev.knobflow.plugin.warmstart.PlannedConfiguration;
 import dev.knobflow.plugin.warmstart.WarmStart;
 import dev.knobflow.plugin.warmstart.WarmStartPlan;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,11 +157,7 @@ public final class StudyTracking implements AutoCloseable {
           MlflowReportSink.of(tracking.artifacts(), listener.descriptions(), runIds(listener)));
       builder.priorObservations(
           MlflowWarmStartPriors.compute(
-              tracking.runs(),
-              listener.experimentId(),
-              settings.warmStart(),
-              metaFeatures,
-              builder.config()));
+              tracking.runs(), settings.warmStart(), metaFeatures, builder.config()));
     }
     return builder;
   }
@@ -200,23 +196,7 @@ public final class StudyTracking implements AutoCloseable {
       return Optional.empty();
     }
     MlflowSettings.WarmStartSpec spec = settings.warmStart().get();
-    List<String> experimentIds = new ArrayList<>();
-    if (spec.experiments().isEmpty()) {
-      experimentIds.add(listener.experimentId());
-    } else {
-      for (String name : spec.experiments()) {
-        Optional<String> id = tracking.runs().findExperimentId(name);
-        if (id.isEmpty()) {
-          LOG.warn("warm start: experiment '{}' not found on the tracking server", name);
-        }
-        id.ifPresent(experimentIds::add);
-      }
-    }
-    if (experimentIds.isEmpty()) {
-      LOG.warn("warm start: no experiment to search; starting without past configurations");
-      return Optional.empty();
-    }
-    List<PastStudy> past = MlflowPastStudies.on(tracking.runs()).fetch(experimentIds, study.name());
+    List<PastStudy> past = MlflowPastStudies.on(tracking.runs()).fetch(spec, study.name());
     WarmStartPlan plan =
         WarmStart.builder()
             .neighbours(spec.neighbours())
@@ -238,8 +218,7 @@ public final class StudyTracking implements AutoCloseable {
               listener.parentRunId(),
               "knobflow.warm_start.sources",
               plan.configurations().stream()
-                  .map(c -> c.sourceStudy())
-                  .distinct()
+                  .map(PlannedConfiguration::source)
                   .collect(Collectors.joining(",")));
     }
     return Optional.of(plan);

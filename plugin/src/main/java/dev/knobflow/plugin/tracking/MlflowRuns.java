@@ -39,6 +39,25 @@ public final class MlflowRuns {
         .map(experiment -> experiment.path("experiment_id").asText());
   }
 
+  /** The ids of every active experiment on the server, all pages. */
+  public List<String> activeExperimentIds() {
+    List<String> ids = new ArrayList<>();
+    String token = null;
+    do {
+      ObjectNode request =
+          MlflowRestClient.object().put("max_results", PAGE_SIZE).put("view_type", "ACTIVE_ONLY");
+      if (token != null) {
+        request.put("page_token", token);
+      }
+      JsonNode page =
+          retrier.call("search experiments", () -> client.post("experiments/search", request));
+      page.path("experiments").forEach(e -> ids.add(e.path("experiment_id").asText()));
+      String next = page.path("next_page_token").asText("");
+      token = next.isEmpty() ? null : next;
+    } while (token != null);
+    return ids;
+  }
+
   /**
    * The id of the experiment named {@code name}, created if missing.
    *
@@ -86,6 +105,18 @@ public final class MlflowRuns {
    * itself, such as the run name, are not included) and it has no params or metrics yet.
    */
   public RunRecord startRun(String experimentId, String runName, Map<String, String> tags) {
+    ObjectNode request = createRequest(experimentId, runName, tags);
+    JsonNode info =
+        retrier
+            .call(
+                "create run in experiment " + experimentId,
+                () -> client.post("runs/create", request))
+            .path("run")
+            .path("info");
+    return runRecord(info, Map.of(), tags, Map.of());
+  }
+
+  private ObjectNode createRequest(String experimentId, String runName, Map<String, String> tags) {
     requireText("experimentId", experimentId);
     ObjectNode request =
         MlflowRestClient.object()
@@ -96,14 +127,53 @@ public final class MlflowRuns {
     }
     ArrayNode tagArray = request.putArray("tags");
     tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    return request;
+  }
+
+  /**
+   * {@link #startRun} with a single attempt: a failure is thrown at once, so that a caller who can
+   * tell its own run apart (by a tag it chose) can look for it before creating another one (run
+   * creation is not idempotent: a lost answer retried blindly makes two runs).
+   */
+  public RunRecord startRunOnce(String experimentId, String runName, Map<String, String> tags) {
+    ObjectNode request = createRequest(experimentId, runName, tags);
     JsonNode info =
         retrier
-            .call(
+            .once(
                 "create run in experiment " + experimentId,
                 () -> client.post("runs/create", request))
             .path("run")
             .path("info");
     return runRecord(info, Map.of(), tags, Map.of());
+  }
+
+  /**
+   * Logs metrics, params and tags in one {@code log-batch} request now (retrying transient
+   * failures), within {@link MlflowLimits} (the caller's duty). MLflow params are write-once: a
+   * param already logged with another value fails the whole request with {@code
+   * INVALID_PARAMETER_VALUE} before any metric or tag of it is written, which makes a param a
+   * compare-and-set; the same value again succeeds, so a retried request is harmless.
+   *
+   * @throws MlflowTrackingException when the server refuses the request
+   */
+  public void logBatch(
+      String runId,
+      List<MetricPoint> metrics,
+      Map<String, String> params,
+      Map<String, String> tags) {
+    requireText("runId", runId);
+    ObjectNode body = MlflowRestClient.object().put("run_id", runId);
+    ArrayNode metricArray = body.putArray("metrics");
+    for (MetricPoint m : metrics) {
+      ObjectNode metric = metricArray.addObject().put("key", m.key());
+      MlflowRestClient.putDouble(metric, "value", m.value());
+      metric.put("timestamp", m.timestamp()).put("step", m.step());
+    }
+    ArrayNode paramArray = body.putArray("params");
+    params.forEach((k, v) -> paramArray.addObject().put("key", k).put("value", v));
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    retrier.run("log-batch for run " + runId, () -> client.post("runs/log-batch", body));
   }
 
   /** Creates a run nested under {@code parentRunId} (tag {@value MlflowTags#PARENT_RUN_ID}). */

@@ -127,6 +127,15 @@ public final class Retrier {
     }
   }
 
+  /** One attempt of {@code call}, its failure described as {@link #call} describes it. */
+  <T> T once(String operation, Callable<T> call) {
+    try {
+      return call.call();
+    } catch (Exception e) {
+      throw failures.describe(operation, e);
+    }
+  }
+
   /** {@link #call} for calls without a result. */
   void run(String operation, ThrowingRunnable call) {
     call(

@@ -13,14 +13,31 @@ import java.util.Objects;
  * @param params parameter values (numbers, strings or booleans; numeric strings as MLflow stores
  *     them are accepted for numeric distributions)
  * @param values objective values
+ * @param number its trial number in the past study, or {@link #UNKNOWN_NUMBER}
  */
-public record PastTrial(Map<String, Object> params, List<Double> values) {
+public record PastTrial(Map<String, Object> params, List<Double> values, int number) {
+
+  /** The {@link #number} of a trial whose number is not known. */
+  public static final int UNKNOWN_NUMBER = -1;
 
   public PastTrial {
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(values, "values");
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     values = Collections.unmodifiableList(new java.util.ArrayList<>(values));
+    if (number < UNKNOWN_NUMBER) {
+      throw new IllegalArgumentException("number must be >= 0 (or -1 if unknown), got " + number);
+    }
+  }
+
+  /** A trial whose number is not known. */
+  public PastTrial(Map<String, Object> params, List<Double> values) {
+    this(params, values, UNKNOWN_NUMBER);
+  }
+
+  /** The same trial with its number in the past study. */
+  public PastTrial withNumber(int trialNumber) {
+    return new PastTrial(params, values, trialNumber);
   }
 
   /** A trial with one objective value. */

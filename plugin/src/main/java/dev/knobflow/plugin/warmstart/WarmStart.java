@@ -45,6 +45,12 @@ public final class WarmStart {
           MetaFeatureSet.CLASSES,
           MetaFeatureSet.IMBALANCE_RATIO);
 
+  /**
+   * The system attribute of an enqueued trial that says where its configuration came from: {@code
+   * <study>/<trial>} (also a tag of the same name on the trial's MLflow run).
+   */
+  public static final String SOURCE_ATTR = "knobflow.warm_start.source";
+
   private final int neighbours;
   private final int configurationsPerStudy;
   private final int maxConfigurations;
@@ -67,11 +73,14 @@ public final class WarmStart {
     return new Builder();
   }
 
-  /** Enqueues every configuration of {@code plan} on {@code study}, in order; returns the count. */
+  /**
+   * Enqueues every configuration of {@code plan} on {@code study}, in order, each with its source
+   * as system attribute {@link #SOURCE_ATTR}; returns the count.
+   */
   public static int apply(Study study, WarmStartPlan plan) {
     Objects.requireNonNull(study, "study");
     for (PlannedConfiguration c : plan.configurations()) {
-      study.enqueue(c.params());
+      study.enqueue(c.params(), Map.of(SOURCE_ATTR, c.source()));
     }
     return plan.configurations().size();
   }
@@ -169,19 +178,24 @@ public final class WarmStart {
               r.unmatchedFeatures().isEmpty() ? "" : ", unmatched " + r.unmatchedFeatures()));
       List<PastTrial> selected = select(study, log);
       for (int i = 0; i < selected.size(); i++) {
-        String label = "study '" + study.name() + "' trial " + (i + 1);
+        PastTrial source = selected.get(i);
+        String label =
+            source.number() == PastTrial.UNKNOWN_NUMBER
+                ? "study '" + study.name() + "' best #" + (i + 1)
+                : "study '" + study.name() + "' trial " + source.number();
         if (planned.size() >= maxConfigurations) {
           log.add(
               label + ": not taken (limit of " + maxConfigurations + " configurations reached)");
           continue;
         }
-        Map<String, Object> fitted = SpaceFitter.fit(selected.get(i).params(), space, label, log);
+        Map<String, Object> fitted = SpaceFitter.fit(source.params(), space, label, log);
         if (fitted.isEmpty()) {
           log.add(label + ": not taken (no parameter fits the current space)");
         } else if (!seen.add(fitted)) {
           log.add(label + ": not taken (same as an earlier configuration) " + fitted);
         } else {
-          planned.add(new PlannedConfiguration(fitted, study.name(), r.distance()));
+          planned.add(
+              new PlannedConfiguration(fitted, study.name(), r.distance(), source.number()));
           log.add(label + ": taken " + fitted);
         }
       }

@@ -207,7 +207,9 @@ class StudyTrackingServerTest {
             unique("new"),
             tracked
                 + "dataset: {path: iris_like.csv, target: target}\n"
-                + "warm_start: {from: mlflow, k: 1, per_study: 3}\n");
+                + "warm_start: {from: mlflow, k: 1, per_study: 3, experiments: ["
+                + experiment
+                + "]}\n");
     Opened o = open(file, Map.of());
     Study fresh;
     Optional<WarmStartPlan> plan;
@@ -226,6 +228,73 @@ class StudyTrackingServerTest {
     Set<Map<String, String>> firstTrials = new HashSet<>();
     fresh.trials().stream().limit(3).forEach(t -> firstTrials.add(ParamText.of(t.params())));
     assertEquals(irisBest, firstTrials, plan.get().logText());
+  }
+
+  /**
+   * Without {@code experiments}, warm start searches every experiment on the server: a past study
+   * tracked into another experiment is found, the current study's own earlier run is not a source,
+   * and each enqueued trial names the past trial it came from, by its real number, as a system
+   * attribute and as a tag on its run.
+   */
+  @Test
+  void warmStartSearchesEveryExperimentNeverTheStudyItselfAndTagsEachTrialWithItsSource()
+      throws IOException {
+    dataset("iris.csv");
+    String data = "dataset: {path: iris.csv, target: target}\n";
+    String pastName = unique("a-elsewhere"); // first among equally near studies by name
+    Study past =
+        runPast(
+            pastName,
+            "tracking: {uri: " + uri + ", experiment: " + unique("other-exp") + "}\n" + data,
+            peakAt(2, 3),
+            21);
+    String experiment = unique("own-exp");
+    String name = unique("again");
+    String own = "tracking: {uri: " + uri + ", experiment: " + experiment + "}\n" + data;
+    runPast(name, own, peakAt(8, 1), 22); // this study's earlier run: never a source
+    Path file = studyFile(name, own + "warm_start: {from: mlflow, k: 50, per_study: 2}\n");
+    Opened o = open(file, Map.of());
+    Study fresh;
+    WarmStartPlan plan;
+    try (StudyTracking t = o.tracking()) {
+      fresh = study(o.config(), t, 23);
+      plan = t.prepare(fresh).orElseThrow();
+      fresh.optimize(peakAt(2, 3), OptimizeOptions.trials(2));
+    }
+    List<String> ranked = plan.ranking().stream().map(r -> r.study().name()).toList();
+    assertTrue(ranked.contains(pastName), "found in another experiment: " + ranked);
+    assertTrue(!ranked.contains(name), "never the study itself: " + ranked);
+    // The past study's two best trials, by their numbers, are where the first trials came from.
+    List<FrozenTrial> best =
+        past.trials(Set.of(TrialState.COMPLETE)).stream()
+            .sorted(Comparator.comparingDouble(FrozenTrial::value).reversed())
+            .limit(2)
+            .toList();
+    Map<String, Map<String, String>> expected = new java.util.HashMap<>();
+    best.forEach(b -> expected.put(pastName + "/" + b.number(), ParamText.of(b.params())));
+    Map<String, Map<String, String>> sources = new java.util.HashMap<>();
+    for (FrozenTrial t : fresh.trials()) {
+      Object source = t.systemAttrs().get(KnobflowTags.WARM_START_SOURCE);
+      if (source != null && source.toString().startsWith(pastName + "/")) {
+        sources.put(source.toString(), ParamText.of(t.params()));
+      }
+    }
+    assertEquals(expected, sources, plan.logText());
+    assertTrue(
+        plan.log().stream().anyMatch(l -> l.startsWith("study '" + pastName + "' trial ")),
+        plan.logText());
+    String experimentId = tracking.runs().findExperimentId(experiment).orElseThrow();
+    List<RunRecord> runs =
+        tracking.runs().searchRuns(List.of(experimentId), KnobflowTags.trialRunFilter(name));
+    Set<String> tagged = new HashSet<>();
+    runs.forEach(
+        r -> {
+          String source = r.tags().get(KnobflowTags.WARM_START_SOURCE);
+          if (source != null && source.startsWith(pastName + "/")) {
+            tagged.add(source);
+          }
+        });
+    assertEquals(expected.keySet(), tagged);
   }
 
   Study runPast(String name, String extra, ObjectiveFunction objective, long seed)

@@ -83,7 +83,9 @@ class WarmStartPriorsServerTest {
             StudyTrackingServerTest.unique("new"),
             tracked
                 + "sampler: {type: tpe}\n"
-                + "warm_start: {from: mlflow, k: 1, per_study: 3, use: prior}\n");
+                + "warm_start: {from: mlflow, k: 1, per_study: 3, use: prior, experiments: ["
+                + experiment
+                + "]}\n");
     StudyTrackingServerTest.Opened fresh = StudyTrackingServerTest.open(file, Map.of());
     try (StudyTracking t = fresh.tracking();
         StudyRunner runner = t.attach(StudyRunner.builder(fresh.config())).build()) {

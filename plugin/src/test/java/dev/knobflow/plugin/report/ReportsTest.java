@@ -98,8 +98,12 @@ class ReportsTest {
 
   @Test
   void textThatLooksLikeMarkupCannotEndTheDataScript() throws Exception {
-    Study study = ReportFixtures.study("</script><b>x", 1, 5);
-    String html = Reports.render(StudyData.of(study)).html();
+    // Study names may not hold '/', but any text in the data (a categorical value, an attribute, a
+    // study read from another tool's storage) could: the page must survive it.
+    Study study = ReportFixtures.study("markup", 1, 5);
+    String html =
+        Reports.render(StudyData.of("</script><b>x", ReportFixtures.objectives(1), study.trials()))
+            .html();
     JsonNode data = new ObjectMapper().readTree(scriptText(html, "knobflow-data"));
     assertEquals("</script><b>x", data.get("study").asText());
   }

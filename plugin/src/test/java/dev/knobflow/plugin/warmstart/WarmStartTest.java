@@ -287,4 +287,42 @@ class WarmStartTest {
     Trial trial = study.ask();
     assertEquals(new HashMap<>(plan.parameterMaps().get(0)), new HashMap<>(trial.params()));
   }
+
+  @Test
+  void eachEnqueuedTrialNamesThePastTrialItCameFromByItsNumber() {
+    Map<String, Double> meta = Map.of("rows", 100.0);
+    PastStudy past =
+        study(
+            "old",
+            meta,
+            PastTrial.of(params("max_depth", 2), 0.70).withNumber(0),
+            PastTrial.of(params("max_depth", 3), 0.95).withNumber(17),
+            PastTrial.of(params("max_depth", 4), 0.80).withNumber(5));
+    WarmStartPlan plan =
+        WarmStart.builder().configurationsPerStudy(2).build().plan(meta, List.of(past), SPACE);
+    assertEquals(
+        List.of("old/17", "old/5"),
+        plan.configurations().stream().map(PlannedConfiguration::source).toList());
+    assertTrue(plan.log().contains("study 'old' trial 17: taken {max_depth=3}"), plan.logText());
+    Study study = Study.builder("new").objectives(MAX_ACCURACY).space(SPACE).seed(1).build();
+    WarmStart.apply(study, plan);
+    Trial first = study.ask();
+    assertEquals(3L, first.params().get("max_depth"));
+    assertEquals("old/17", attrOf(study, first.number()));
+    Trial second = study.ask();
+    assertEquals("old/5", attrOf(study, second.number()));
+  }
+
+  private static Object attrOf(Study study, int number) {
+    return study.trials().get(number).systemAttrs().get(WarmStart.SOURCE_ATTR);
+  }
+
+  @Test
+  void aTrialWithoutANumberIsLabelledByItsRankNotAsATrialNumber() {
+    Map<String, Double> meta = Map.of("rows", 100.0);
+    PastStudy past = study("old", meta, PastTrial.of(params("max_depth", 3), 0.95));
+    WarmStartPlan plan = WarmStart.defaults().plan(meta, List.of(past), SPACE);
+    assertEquals("old", plan.configurations().get(0).source());
+    assertTrue(plan.log().contains("study 'old' best #1: taken {max_depth=3}"), plan.logText());
+  }
 }

@@ -125,10 +125,12 @@ public final class GpSampler implements Sampler {
         complete.add(t);
       }
     }
-    if (complete.size() < startupTrials) {
+    // Priors count toward the start-up trials: with enough of them the model acts from trial 0.
+    List<FrozenTrial> priorTrials = fittingPriors(study, space, complete);
+    if (complete.size() + priorTrials.size() < startupTrials) {
       return startup.sampleRelative(study, trial, space);
     }
-    complete.addAll(fittingPriors(study, space, complete));
+    complete.addAll(priorTrials);
     Map<String, Object> attributes = new LinkedHashMap<>();
     Map<String, Object> sample = sampleWithModel(study, trial, space, complete, attributes);
     return new RelativeSample(sample, attributes);
@@ -140,7 +142,7 @@ public final class GpSampler implements Sampler {
    */
   private List<FrozenTrial> fittingPriors(
       StudyView study, Map<String, Distribution> space, List<FrozenTrial> complete) {
-    if (priors.isEmpty() || !complete.get(0).constraints().isEmpty()) {
+    if (priors.isEmpty() || (!complete.isEmpty() && !complete.get(0).constraints().isEmpty())) {
       return List.of();
     }
     List<FrozenTrial> out = new ArrayList<>();

@@ -96,7 +96,7 @@ public final class TpeSampler implements Sampler {
   @Override
   public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
-    if (space.isEmpty() || finishedCount(study) < startupTrials) {
+    if (space.isEmpty() || finishedCount(study) + fittingPriors(study, space) < startupTrials) {
       return RelativeSample.empty();
     }
     List<FrozenTrial> trials = observed(study, trial);
@@ -124,7 +124,7 @@ public final class TpeSampler implements Sampler {
   @Override
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-    if (finishedCount(study) >= startupTrials) {
+    if (finishedCount(study) + fittingPriors(study, Map.of(name, distribution)) >= startupTrials) {
       Object value =
           sampleJointly(
                   study, trial, observed(study, trial), Map.of(name, distribution), new SplitMemo())
@@ -134,6 +134,23 @@ public final class TpeSampler implements Sampler {
       }
     }
     return distribution.fromUnit(Seeds.forParam(seed, trial.number(), name).nextDouble());
+  }
+
+  /**
+   * How many priors give every parameter of {@code space}: they count toward the start-up trials,
+   * so with enough priors the model proposes from the first trial (a warm start's point).
+   */
+  private int fittingPriors(StudyView study, Map<String, Distribution> space) {
+    if (priors.isEmpty()) {
+      return 0;
+    }
+    int n = 0;
+    for (FrozenTrial prior : PriorObservation.asTrials(priors, space, study.objectives().size())) {
+      if (hasAll(prior, space)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static int finishedCount(StudyView study) {

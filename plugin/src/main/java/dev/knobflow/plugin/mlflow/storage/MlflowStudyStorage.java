@@ -16,7 +16,6 @@ import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
 import dev.knobflow.plugin.tracking.MetricPoint;
 import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTags;
 import dev.knobflow.plugin.tracking.MlflowTracking;
 import dev.knobflow.plugin.tracking.RunOutcome;
 import dev.knobflow.plugin.tracking.RunRecord;
@@ -27,13 +26,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * study. A study is a run tagged {@code knobflow.kind=study}; each trial is a child run of it. The
  * runs are the state: there is no other database and no lock server.
  *
- * <p>MLflow has no compare-and-set, so every one-time decision is a bakery lottery (Lamport) over
- * tags and metrics that each worker writes once and reads back: trial numbers are the rank of a
- * run's ticket, finishing and claiming a WAITING trial go to the smallest ticket. See {@code
- * docs/mlflow-storage.md} for the protocol and its guarantees.
+ * <p>MLflow has no compare-and-set on tags, but params are write-once: every one-time decision is
+ * the logging of a param, which only one value can win. Trial numbers are claimed as params of the
+ * study run ({@link TrialNumbering}); finishing a trial and claiming a WAITING one are params of
+ * the trial run, logged in the same request as the outcome. A trial's own writes are held briefly
+ * so that a short trial costs about four requests. See {@code docs/mlflow-storage.md} for the
+ * protocol and its guarantees.
  *
  * <pre>{@code
  * try (MlflowStudyStorage storage =
@@ -67,12 +73,16 @@ public final class MlflowStudyStorage implements StudyStorage {
   private final MlflowTracking tracking;
   private final boolean ownsTracking;
   private final ServerCalls server;
-  private final TagLottery lottery;
+  private final TrialNumbering numbering;
+  private final ScheduledExecutorService releaser;
   private final String experimentName;
   private final MlflowStorageOptions options;
   private final String workerId = UUID.randomUUID().toString();
   private String experimentId;
   private final Map<String, StudyCache> studies = new HashMap<>();
+
+  /** Trials whose writes are held (see {@link HeldWrites}). */
+  private final Set<TrialEntry> withHeld = new LinkedHashSet<>();
 
   private MlflowStudyStorage(
       MlflowTracking tracking,
@@ -84,7 +94,20 @@ public final class MlflowStudyStorage implements StudyStorage {
     this.experimentName = requireText("experiment", experimentName);
     this.options = Objects.requireNonNull(options, "options");
     this.server = new ServerCalls(tracking.runs(), tracking.writer(), options);
-    this.lottery = new TagLottery(server);
+    this.numbering = new TrialNumbering(server, workerId);
+    if (options.writeHold().isZero()) {
+      this.releaser = null;
+    } else {
+      this.releaser =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "knobflow-mlflow-storage-held-writes");
+                t.setDaemon(true);
+                return t;
+              });
+      long period = Math.max(20, options.writeHold().toMillis() / 2);
+      releaser.scheduleWithFixedDelay(this::releaseAged, period, period, TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -197,134 +220,17 @@ public final class MlflowStudyStorage implements StudyStorage {
       throw new IllegalArgumentException("a new trial is RUNNING or WAITING, not " + state);
     }
     StudyCache s = study(study);
-    while (true) {
-      Optional<TrialEntry> created = tryCreate(s, state, systemAttrs);
-      if (created.isPresent()) {
-        return created.get().snapshot();
-      }
-      LOG.warn("study '{}': a trial run was abandoned by other workers; creating another", study);
-    }
-  }
-
-  /**
-   * The numbering protocol: create the run (choosing), draw a ticket one above every ticket past
-   * the settled prefix, wait until no other run is still choosing, and take the rank of (ticket,
-   * run id) as the number. Empty if other workers declared this run abandoned meanwhile.
-   */
-  private Optional<TrialEntry> tryCreate(
-      StudyCache s, TrialState state, Map<String, Object> systemAttrs) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put(StorageTags.KIND, StorageTags.KIND_TRIAL);
-    tags.put(StorageTags.STUDY, s.name);
-    tags.put(MlflowTags.PARENT_RUN_ID, s.studyRunId);
-    tags.put(StorageTags.INITIAL_STATE, state.name());
-    tags.put(StorageTags.WORKER, workerId);
+    Map<String, String> attrTags = new LinkedHashMap<>();
     systemAttrs.forEach(
-        (k, v) -> tags.putAll(StorageTags.jsonTags(StorageTags.SYSTEM_ATTR + k, v)));
-    String experiment = experimentId(true);
-    RunRecord run =
-        server.call("create trial run", () -> tracking.runs().startRun(experiment, "trial", tags));
-
-    long max = s.prefixTicket;
-    for (RunRecord r : ticketedFrom(s, s.prefixTicket)) {
-      max = Math.max(max, ticketOf(r));
+        (k, v) -> attrTags.putAll(StorageTags.jsonTags(StorageTags.SYSTEM_ATTR + k, v)));
+    TrialEntry e = numbering.create(s, experimentId(true), state, attrTags, systemAttrs);
+    s.put(e);
+    if (e.owned) {
+      held(e);
+    } else {
+      e.held.release(e.runId, server.writer());
     }
-    long ticket = max + 1;
-    server.writer().logMetric(run.runId(), StorageTags.TICKET_METRIC, ticket, 0);
-    server.flush();
-
-    waitForChoosers(s, run.runId());
-
-    List<RunRecord> after = ticketedFrom(s, s.prefixTicket + 1);
-    RunRecord mine =
-        after.stream().filter(r -> r.runId().equals(run.runId())).findFirst().orElse(null);
-    if (mine == null) {
-      return Optional.empty(); // abandoned by another worker while we were slow
-    }
-    int before = 0;
-    int upToTicket = 0;
-    for (RunRecord r : after) {
-      long t = ticketOf(r);
-      if (t < ticket || (t == ticket && r.runId().compareTo(run.runId()) < 0)) {
-        before++;
-      }
-      if (t <= ticket) {
-        upToTicket++;
-      }
-    }
-    int number = s.prefixCount + before;
-    // Every run with a ticket up to ours is now known and final: later runs draw larger tickets.
-    s.prefixTicket = ticket;
-    s.prefixCount += upToTicket;
-
-    Map<String, String> numbered = new LinkedHashMap<>();
-    numbered.put(StorageTags.NUMBER, Integer.toString(number));
-    numbered.put(MlflowTags.RUN_NAME, "trial-" + number);
-    numbered.put(StorageTags.STATE, state.name());
-    // Visible to every worker when this returns.
-    server.writeNow(run.runId(), numbered);
-
-    TrialEntry entry = new TrialEntry(run.runId(), number, ticket, state);
-    entry.systemAttrs.putAll(systemAttrs);
-    if (state == TrialState.RUNNING) {
-      entry.started = Instant.ofEpochMilli(run.startTime());
-      entry.owned = true;
-    }
-    s.put(entry);
-    return Optional.of(entry);
-  }
-
-  /** Waits until no trial run of the study is half-way through taking a ticket. */
-  private void waitForChoosers(StudyCache s, String self) {
-    long deadline = System.nanoTime() + options.chooseTimeout().toNanos();
-    long sleep = 20;
-    while (true) {
-      List<RunRecord> choosing =
-          server
-              .search(
-                  experimentId(true),
-                  StorageTags.trialFilter(s.name) + " AND attributes.status = 'RUNNING'")
-              .stream()
-              .filter(r -> !r.runId().equals(self))
-              .filter(r -> !r.metrics().containsKey(StorageTags.TICKET_METRIC))
-              .filter(r -> !r.tags().containsKey(StorageTags.ABANDONED))
-              .toList();
-      if (choosing.isEmpty()) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        for (RunRecord r : choosing) {
-          LOG.warn(
-              "study '{}': trial run {} took no ticket within {}; treating its worker as crashed",
-              s.name,
-              r.runId(),
-              options.chooseTimeout());
-          server.writer().setTag(r.runId(), StorageTags.ABANDONED, "true");
-          server.writer().terminate(r.runId(), RunOutcome.FAILED);
-        }
-        server.flush();
-        return;
-      }
-      ServerCalls.sleep(sleep);
-      sleep = Math.min(500, sleep * 2);
-    }
-  }
-
-  /** Trial runs of the study with a ticket of at least {@code from}, not abandoned. */
-  private List<RunRecord> ticketedFrom(StudyCache s, long from) {
-    String filter =
-        StorageTags.trialFilter(s.name)
-            + " AND metrics.`"
-            + StorageTags.TICKET_METRIC
-            + "` >= "
-            + from;
-    return server.search(experimentId(true), filter).stream()
-        .filter(r -> !r.tags().containsKey(StorageTags.ABANDONED))
-        .toList();
-  }
-
-  private static long ticketOf(RunRecord r) {
-    return r.metrics().get(StorageTags.TICKET_METRIC).longValue();
+    return e.snapshot();
   }
 
   @Override
@@ -334,12 +240,14 @@ public final class MlflowStudyStorage implements StudyStorage {
     List<TrialEntry> waiting =
         s.byNumber.values().stream().filter(e -> e.state == TrialState.WAITING).toList();
     for (TrialEntry e : waiting) {
-      TagLottery.Draw draw = lottery.enter(e.runId, StorageTags.CLAIM, id -> Map.of());
-      if (draw.won()) {
+      long now = System.currentTimeMillis();
+      Map<String, String> tags = new LinkedHashMap<>();
+      tags.put(StorageTags.STATE, TrialState.RUNNING.name());
+      tags.put(StorageTags.CLAIMED_AT, Long.toString(now));
+      if (server.writeOnce(e.runId, StorageTags.CLAIM, contenderId(), List.of(), Map.of(), tags)) {
         e.state = TrialState.RUNNING;
-        e.started = Instant.ofEpochMilli(draw.winner().get().at());
+        e.started = Instant.ofEpochMilli(now);
         e.owned = true;
-        server.writer().setTag(e.runId, StorageTags.STATE, TrialState.RUNNING.name());
         return Optional.of(e.snapshot());
       }
       e.state = TrialState.RUNNING; // another worker has it; the next read fills in the rest
@@ -359,7 +267,16 @@ public final class MlflowStudyStorage implements StudyStorage {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("distribution", DistributionJson.toMap(distribution));
     json.put("value", canonical);
-    server.writer().setTags(e.runId, StorageTags.jsonTags(StorageTags.PARAM + name, json));
+    Map<String, String> tags = StorageTags.jsonTags(StorageTags.PARAM + name, json);
+    if (holding(e)) {
+      e.held.tags(tags);
+      if (first) {
+        e.held.param(name, String.valueOf(canonical));
+      }
+      held(e);
+      return;
+    }
+    server.writer().setTags(e.runId, tags);
     if (first) {
       // MLflow params are write-once: the UI copy is written the first time only.
       server.writer().logParam(e.runId, name, String.valueOf(canonical));
@@ -373,37 +290,40 @@ public final class MlflowStudyStorage implements StudyStorage {
     TrialEntry e = unfinished(study, number);
     e.intermediate.put(step, List.copyOf(values));
     e.reportsRead = e.intermediate.size();
+    long now = System.currentTimeMillis();
     for (int i = 0; i < values.size() && i < s.objectives.size(); i++) {
       double v = values.get(i);
       if (Double.isFinite(v)) {
-        server
-            .writer()
-            .logMetric(
-                e.runId, StorageTags.INTERMEDIATE_METRIC + s.objectives.get(i).name(), v, step);
+        String key = StorageTags.INTERMEDIATE_METRIC + s.objectives.get(i).name();
+        if (holding(e)) {
+          e.held.metric(key, v, now, step);
+        } else {
+          server.writer().logMetric(e.runId, key, v, now, step);
+        }
       }
     }
-    server.writer().setTag(e.runId, StorageTags.REPORTS, Integer.toString(e.intermediate.size()));
+    writeTags(e, Map.of(StorageTags.REPORTS, Integer.toString(e.intermediate.size())));
   }
 
   @Override
   public synchronized void setUserAttr(String study, int number, String key, Object value) {
     TrialEntry e = entry(study, number);
     e.userAttrs.put(key, value);
-    server.writer().setTags(e.runId, StorageTags.jsonTags(StorageTags.USER_ATTR + key, value));
+    writeTags(e, StorageTags.jsonTags(StorageTags.USER_ATTR + key, value));
   }
 
   @Override
   public synchronized void setSystemAttr(String study, int number, String key, Object value) {
     TrialEntry e = entry(study, number);
     e.systemAttrs.put(key, value);
-    server.writer().setTags(e.runId, StorageTags.jsonTags(StorageTags.SYSTEM_ATTR + key, value));
+    writeTags(e, StorageTags.jsonTags(StorageTags.SYSTEM_ATTR + key, value));
   }
 
   @Override
   public synchronized void setBudget(String study, int number, double budget) {
     TrialEntry e = entry(study, number);
     e.budget = budget;
-    server.writer().setTag(e.runId, StorageTags.BUDGET, Double.toString(budget));
+    writeTags(e, Map.of(StorageTags.BUDGET, Double.toString(budget)));
   }
 
   @Override
@@ -411,7 +331,9 @@ public final class MlflowStudyStorage implements StudyStorage {
     TrialEntry e = entry(study, number);
     if (e.state == TrialState.RUNNING) {
       e.heartbeat = at;
-      server.writer().setTag(e.runId, StorageTags.HEARTBEAT, Long.toString(at.toEpochMilli()));
+      writeTags(e, Map.of(StorageTags.HEARTBEAT, Long.toString(at.toEpochMilli())));
+      // Others judge staleness by it: send it (and everything held with it) now.
+      release(e);
     }
   }
 
@@ -437,37 +359,60 @@ public final class MlflowStudyStorage implements StudyStorage {
               + s.objectives.size()
               + " objectives");
     }
-    Map<String, Object> json = TrialEntry.outcomeJson(outcome);
-    TagLottery.Draw draw =
-        lottery.enter(
-            e.runId,
-            StorageTags.FINISH,
-            id -> StorageTags.jsonTags(StorageTags.OUTCOME + id, json));
-    if (!draw.won()) {
-      refreshOne(s, e);
-      throw new TrialAlreadyFinishedException(study, number, e.state);
-    }
-    e.apply(outcome);
-    e.owned = true;
-    e.settled = true;
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(StorageTags.STATE, outcome.state().name());
     if (outcome.reason() != null) {
       tags.put(StorageTags.FAIL_REASON, truncate(outcome.reason()));
     }
-    server.writer().setTags(e.runId, tags);
+    tags.putAll(StorageTags.jsonTags(StorageTags.OUTCOME, TrialEntry.outcomeJson(outcome)));
+    List<MetricPoint> finals = finalMetrics(s, e, outcome);
+    // Writes handed to the writer earlier (a long trial's) go first: a reader that sees the finish
+    // must find everything the trial wrote before it.
+    server.flush();
+    if (!e.held.fitOneRequestWith(1, tags, finals.size(), HELD_CHARS_PER_REQUEST)) {
+      release(e);
+      server.flush();
+    }
+    List<MetricPoint> metrics = new ArrayList<>(e.held.metrics());
+    metrics.addAll(finals);
+    Map<String, String> allTags = new LinkedHashMap<>(e.held.tags());
+    allTags.putAll(tags);
+    // One request: the write-once finish param decides who finishes the trial, and carries the
+    // outcome, the values and the trial's held writes.
+    boolean won =
+        server.writeOnce(
+            e.runId, StorageTags.FINISH, contenderId(), metrics, e.held.params(), allTags);
+    if (!won) {
+      release(e); // the trial's own writes still land
+      refreshOne(s, e);
+      throw new TrialAlreadyFinishedException(study, number, e.state);
+    }
+    e.held.clear();
+    withHeld.remove(e);
+    e.apply(outcome);
+    e.owned = true;
+    e.settled = true;
+    server.writer().terminate(e.runId, runOutcome(outcome.state()));
+    server.flush(); // durable when it returns
+    return e.snapshot();
+  }
+
+  /** The final values and extra metrics at step 0 (and the number, for a trial run elsewhere). */
+  private static List<MetricPoint> finalMetrics(StudyCache s, TrialEntry e, TrialOutcome outcome) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (int i = 0; i < outcome.values().size() && i < s.objectives.size(); i++) {
       metrics.put(s.objectives.get(i).name(), outcome.values().get(i));
     }
     outcome.metrics().forEach(metrics::putIfAbsent);
-    metrics.values().removeIf(v -> v == null || !Double.isFinite(v));
-    if (!metrics.isEmpty()) {
-      server.writer().logMetrics(e.runId, metrics, 0);
+    if (!e.owned) {
+      // Its worker may have died holding the number metric that incremental reads filter on.
+      metrics.put(StorageTags.NUMBER_METRIC, (double) e.number);
     }
-    server.writer().terminate(e.runId, runOutcome(outcome.state()));
-    server.flush(); // durable when it returns
-    return e.snapshot();
+    metrics.values().removeIf(v -> v == null || !Double.isFinite(v));
+    long now = System.currentTimeMillis();
+    List<MetricPoint> out = new ArrayList<>();
+    metrics.forEach((k, v) -> out.add(new MetricPoint(k, v, now, 0)));
+    return out;
   }
 
   @Override
@@ -516,17 +461,24 @@ public final class MlflowStudyStorage implements StudyStorage {
   }
 
   /**
-   * Waits until every write made so far is on the server. Writes that only this worker needs at
-   * once (params, intermediate values, attributes, heartbeats) are buffered and sent in batches
-   * within about 200 ms; trial creation, claims and finishes are flushed before they return.
+   * Waits until every write made so far is on the server, held ones included. A trial's writes
+   * (params, intermediate values, attributes) are held up to {@link
+   * MlflowStorageOptions#writeHold()} to ride with its finish, then buffered and sent in batches
+   * within about 200 ms; trial creation, claims and finishes are on the server before they return;
+   * heartbeats are sent at once.
    */
-  public void flush() {
+  public synchronized void flush() {
+    releaseAll();
     server.flush();
   }
 
-  /** Flushes buffered writes and, if opened here, closes the connection. */
+  /** Flushes held and buffered writes and, if opened here, closes the connection. */
   @Override
   public synchronized void close() {
+    if (releaser != null) {
+      releaser.shutdownNow();
+    }
+    releaseAll();
     if (ownsTracking) {
       tracking.close();
     } else {
@@ -534,12 +486,66 @@ public final class MlflowStudyStorage implements StudyStorage {
     }
   }
 
+  // --- held writes -----------------------------------------------------------------------------
+
+  /** Characters of values one finishing request may carry with held writes (MLflow: 1 MB). */
+  private static final int HELD_CHARS_PER_REQUEST = 500_000;
+
+  /** Whether writes to the trial are held: it runs here and is not finished. */
+  private static boolean holding(TrialEntry e) {
+    return e.owned && !e.state.isFinished();
+  }
+
+  private void writeTags(TrialEntry e, Map<String, String> tags) {
+    if (holding(e)) {
+      e.held.tags(tags);
+      held(e);
+    } else {
+      server.writer().setTags(e.runId, tags);
+    }
+  }
+
+  /** Notes that {@code e} holds writes; without a hold time they go to the writer at once. */
+  private void held(TrialEntry e) {
+    if (options.writeHold().isZero()) {
+      e.held.release(e.runId, server.writer());
+    } else if (!e.held.isEmpty()) {
+      withHeld.add(e);
+    }
+  }
+
+  private void release(TrialEntry e) {
+    e.held.release(e.runId, server.writer());
+    withHeld.remove(e);
+  }
+
+  private void releaseAll() {
+    for (TrialEntry e : List.copyOf(withHeld)) {
+      release(e);
+    }
+  }
+
+  /** Hands writes held longer than the hold time to the writer; runs in the background. */
+  private synchronized void releaseAged() {
+    long now = System.nanoTime();
+    long hold = options.writeHold().toNanos();
+    for (TrialEntry e : List.copyOf(withHeld)) {
+      if (e.held.olderThan(hold, now)) {
+        release(e);
+      }
+    }
+  }
+
+  private String contenderId() {
+    return workerId + "/" + UUID.randomUUID().toString().replace("-", "");
+  }
+
   // --- reading ---------------------------------------------------------------------------------
 
   /**
    * Brings the cache up to date: every trial on the first read and every {@code
-   * fullRefreshInterval}, otherwise only the runs past the settled window (tickets above {@link
-   * StudyCache#settledTicket}): the unfinished ones and those that finished after the oldest
+   * fullRefreshInterval}, otherwise only the runs past the settled window (numbers above {@link
+   * StudyCache#settledNumber}): the unfinished ones and those that finished after the oldest
    * unfinished one. One search whose answer does not grow with the study.
    */
   private void refresh(StudyCache s, boolean force) {
@@ -555,39 +561,18 @@ public final class MlflowStudyStorage implements StudyStorage {
             ? server.search(experimentId(true), base)
             : server.search(
                 experimentId(true),
-                base + " AND metrics.`" + StorageTags.TICKET_METRIC + "` > " + s.settledTicket);
+                base + " AND metrics.`" + StorageTags.NUMBER_METRIC + "` > " + s.settledNumber);
     for (RunRecord r : runs) {
       apply(s, r);
     }
-    advanceSettledWindow(s, runs);
+    if (full) {
+      s.noteGaps(runs);
+    }
+    s.advanceSettledWindow();
     s.loaded = true;
     s.lastReadNanos = now;
     if (full) {
       s.lastFullReadNanos = now;
-    }
-  }
-
-  /**
-   * Moves {@link StudyCache#settledTicket} past every ticket whose runs (all of them, in {@code
-   * runs}, which holds every run with a larger ticket) are finished and cached, or abandoned. It
-   * never passes the numbering prefix: up to there no run can still draw a ticket.
-   */
-  private static void advanceSettledWindow(StudyCache s, List<RunRecord> runs) {
-    TreeMap<Long, Boolean> settledByTicket = new TreeMap<>();
-    for (RunRecord r : runs) {
-      Double ticket = r.metrics().get(StorageTags.TICKET_METRIC);
-      if (ticket == null || ticket.longValue() <= s.settledTicket) {
-        continue;
-      }
-      TrialEntry e = s.byRun.get(r.runId());
-      boolean settled = r.tags().containsKey(StorageTags.ABANDONED) || (e != null && e.settled);
-      settledByTicket.merge(ticket.longValue(), settled, Boolean::logicalAnd);
-    }
-    for (Map.Entry<Long, Boolean> t : settledByTicket.entrySet()) {
-      if (!t.getValue() || t.getKey() > s.prefixTicket) {
-        return;
-      }
-      s.settledTicket = t.getKey();
     }
   }
 
@@ -599,7 +584,15 @@ public final class MlflowStudyStorage implements StudyStorage {
   private void apply(StudyCache s, RunRecord r) {
     Optional<Integer> number = TrialEntry.numberOf(r);
     if (number.isEmpty()) {
-      return; // still taking its number, or abandoned
+      return; // not a trial run of this storage
+    }
+    TrialEntry same = s.byNumber.get(number.get());
+    if (same != null
+        && !same.runId.equals(r.runId())
+        && (same.owned || same.runId.compareTo(r.runId()) < 0)) {
+      // Two runs with one number: a creation retried after an answer lost in an outage, whose
+      // first attempt reached the server late. Every reader keeps the smaller run id.
+      return;
     }
     TrialEntry e = s.byRun.get(r.runId());
     if (e != null && e.settled) {

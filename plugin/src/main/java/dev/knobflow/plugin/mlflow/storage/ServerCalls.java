@@ -1,10 +1,12 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.optimizers.storage.StorageException;
+import dev.knobflow.plugin.tracking.MetricPoint;
 import dev.knobflow.plugin.tracking.MlflowRuns;
 import dev.knobflow.plugin.tracking.MlflowTrackingException;
 import dev.knobflow.plugin.tracking.MlflowWriter;
 import dev.knobflow.plugin.tracking.RunRecord;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -62,6 +64,69 @@ final class ServerCalls {
     return call("read run " + runId, () -> runs.getRun(runId)).tags();
   }
 
+  /**
+   * Logs the write-once param {@code key = value} together with {@code metrics}, {@code params} and
+   * {@code tags} in one request: a compare-and-set. MLflow checks params before it writes anything
+   * of a log-batch, so when {@code key} already holds another value nothing of the request is
+   * written.
+   *
+   * @return true when {@code key} now holds {@code value} (written now, or by an earlier attempt of
+   *     this very request whose answer was lost); false when it holds another value
+   */
+  boolean writeOnce(
+      String runId,
+      String key,
+      String value,
+      List<MetricPoint> metrics,
+      Map<String, String> params,
+      Map<String, String> tags) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put(key, value);
+    params.forEach(all::putIfAbsent);
+    try {
+      call(
+          "write-once " + key + " on run " + runId,
+          () -> {
+            runs.logBatch(runId, metrics, all, tags);
+            return null;
+          });
+      return true;
+    } catch (StorageException e) {
+      if (!(e.getCause() instanceof MlflowTrackingException m) || m.getMessage() == null) {
+        throw e;
+      }
+      if (isUniqueViolation(m.getMessage())) {
+        // Two workers inserted the param at the same instant and the database refused one: ask
+        // again, which now either finds our own value (we won) or another one (we lost).
+        return writeOnce(runId, key, value, metrics, params, tags);
+      }
+      if (!m.getMessage().contains("Changing param values is not allowed")) {
+        throw e;
+      }
+      if (m.getMessage().contains("'key': '" + key + "'")) {
+        return false;
+      }
+      if (params.isEmpty()) {
+        throw e;
+      }
+      // Another param of the request was logged before with a different text (e.g. by tracking):
+      // nothing was written; decide on the write-once param alone and send the rest as usual.
+      boolean won = writeOnce(runId, key, value, metrics, Map.of(), tags);
+      if (won) {
+        writer.logParams(runId, params);
+      }
+      return won;
+    }
+  }
+
+  /** A refused insert of a param another request inserted at the same instant (any database). */
+  private static boolean isUniqueViolation(String message) {
+    return message.contains("IntegrityError")
+        || message.contains("UNIQUE constraint failed")
+        || message.contains("duplicate key value")
+        || message.contains("Duplicate entry");
+  }
+
   /** Runs matching {@code filter} in the experiment, all pages. */
   List<RunRecord> search(String experimentId, String filter) {
     return call("search runs", () -> runs.searchRuns(List.of(experimentId), filter));
@@ -78,8 +143,7 @@ final class ServerCalls {
       try {
         return call.get();
       } catch (MlflowTrackingException e) {
-        boolean transientFailure = e.statusCode() == 0 || e.statusCode() >= 500;
-        if (!transientFailure || System.nanoTime() > deadline) {
+        if (!isTransient(e) || System.nanoTime() > deadline) {
           throw new StorageException("MLflow storage: " + what + ": " + e.getMessage(), e);
         }
         LOG.warn("MLflow storage: {} failed ({}); retrying in {} ms", what, e.getMessage(), sleep);
@@ -87,6 +151,11 @@ final class ServerCalls {
         sleep = Math.min(10_000, sleep * 2);
       }
     }
+  }
+
+  /** No answer, or a 5xx one: the server is away or restarting. */
+  static boolean isTransient(MlflowTrackingException e) {
+    return e.statusCode() == 0 || e.statusCode() >= 500;
   }
 
   static void sleep(long millis) {

@@ -22,7 +22,6 @@ final class StorageTags {
   static final String INITIAL_STATE = "knobflow.initial_state";
   static final String NUMBER = "knobflow.number";
   static final String WORKER = "knobflow.worker";
-  static final String ABANDONED = "knobflow.abandoned";
   static final String PARAM = "knobflow.param.";
   static final String USER_ATTR = "knobflow.user.";
   static final String SYSTEM_ATTR = "knobflow.sys.";
@@ -31,18 +30,33 @@ final class StorageTags {
   static final String REPORTS = "knobflow.reports";
   static final String STATE = "knobflow.state";
   static final String FAIL_REASON = "knobflow.fail_reason";
-  static final String FINISH = "knobflow.finish.";
-  static final String OUTCOME = "knobflow.outcome.";
-  static final String CLAIM = "knobflow.claim.";
 
-  /** Metric holding a trial run's numbering ticket (metrics can be range-filtered, tags not). */
-  static final String TICKET_METRIC = "knobflow.ticket";
+  /**
+   * Param on the study run, followed by a trial number: write-once, so logging it claims the
+   * number; its value is the claim id the trial run carries in {@link #CLAIM_ID}.
+   */
+  static final String NUMBER_CLAIM = "knobflow.number.";
+
+  /** Tag on a trial run: the claim id of its number (see {@link #NUMBER_CLAIM}). */
+  static final String CLAIM_ID = "knobflow.claim_id";
+
+  /** Metric holding a trial run's number (metrics can be range-filtered, tags not). */
+  static final String NUMBER_METRIC = "knobflow.number";
+
+  /** Param on a trial run, write-once: the id of the worker that finished the trial. */
+  static final String FINISH = "knobflow.finish";
+
+  /** Tag on a trial run: the finish outcome (JSON), written in the same request as FINISH. */
+  static final String OUTCOME = "knobflow.outcome";
+
+  /** Param on a WAITING trial's run, write-once: the id of the worker that claimed it. */
+  static final String CLAIM = "knobflow.claim";
+
+  /** Tag on a claimed WAITING trial's run: when it was claimed (epoch millis). */
+  static final String CLAIMED_AT = "knobflow.claimed_at";
 
   /** Metric key prefix of intermediate values, followed by the objective's name. */
   static final String INTERMEDIATE_METRIC = "intermediate/";
-
-  /** A lottery entry whose ticket is not chosen yet. */
-  static final String CHOOSING = "?";
 
   private static final String CHUNK = "knobflow.chunk.";
   private static final String CHUNKED = "chunks:";

@@ -23,7 +23,9 @@ final class TrialEntry {
 
   final String runId;
   final int number;
-  final long ticket;
+
+  /** Writes of an owned trial not sent yet (see {@link HeldWrites}). */
+  final HeldWrites held = new HeldWrites();
 
   /** This process runs the trial: its local state is the truth, the server only a copy. */
   boolean owned;
@@ -47,28 +49,21 @@ final class TrialEntry {
   Instant heartbeat;
   String failReason;
 
-  TrialEntry(String runId, int number, long ticket, TrialState state) {
+  TrialEntry(String runId, int number, TrialState state) {
     this.runId = runId;
     this.number = number;
-    this.ticket = ticket;
     this.state = state;
   }
 
-  /** The trial number a run carries, if it has been numbered and not abandoned. */
+  /** The trial number a run carries (every trial run has one from its creation). */
   static Optional<Integer> numberOf(RunRecord run) {
     String n = run.tags().get(StorageTags.NUMBER);
-    if (n == null || run.tags().containsKey(StorageTags.ABANDONED)) {
-      return Optional.empty();
-    }
-    return Optional.of(Integer.parseInt(n));
+    return n == null ? Optional.empty() : Optional.of(Integer.parseInt(n));
   }
 
   /** A trial read entirely from its run (intermediate values are read separately). */
   static TrialEntry fromRun(RunRecord run, int number) {
-    Double ticket = run.metrics().get(StorageTags.TICKET_METRIC);
-    TrialEntry e =
-        new TrialEntry(
-            run.runId(), number, ticket == null ? -1 : ticket.longValue(), TrialState.RUNNING);
+    TrialEntry e = new TrialEntry(run.runId(), number, TrialState.RUNNING);
     e.readFrom(run);
     return e;
   }
@@ -102,9 +97,12 @@ final class TrialEntry {
     started = waiting ? null : Instant.ofEpochMilli(run.startTime());
     state = TrialState.RUNNING;
     if (waiting) {
-      Optional<TagLottery.Entry> claim = TagLottery.winner(tags, StorageTags.CLAIM);
-      if (claim.isPresent()) {
-        started = Instant.ofEpochMilli(claim.get().at());
+      if (run.params().containsKey(StorageTags.CLAIM)) {
+        String at = tags.get(StorageTags.CLAIMED_AT);
+        started =
+            at == null
+                ? Instant.ofEpochMilli(run.startTime())
+                : Instant.ofEpochMilli(Long.parseLong(at));
       } else {
         state = TrialState.WAITING;
       }
@@ -114,9 +112,10 @@ final class TrialEntry {
     metrics.clear();
     failReason = null;
     completed = null;
-    Optional<TagLottery.Entry> finish = TagLottery.winner(tags, StorageTags.FINISH);
-    if (finish.isPresent()) {
-      JsonNode outcome = StorageTags.readJson(tags, StorageTags.OUTCOME + finish.get().id());
+    // The finish param and the outcome tag are written in one request, the param first: a run
+    // with the param but no outcome yet is read as unfinished and read again later.
+    if (run.params().containsKey(StorageTags.FINISH)) {
+      JsonNode outcome = StorageTags.readJson(tags, StorageTags.OUTCOME);
       if (outcome != null) {
         apply(outcomeOf(outcome));
       }
@@ -142,7 +141,7 @@ final class TrialEntry {
         .forEach(key -> out.put(key, StorageTags.plain(StorageTags.readJson(tags, prefix + key))));
   }
 
-  /** The JSON form of an outcome, as stored in {@code knobflow.outcome.<id>}. */
+  /** The JSON form of an outcome, as stored in {@code knobflow.outcome}. */
   static Map<String, Object> outcomeJson(TrialOutcome outcome) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("state", outcome.state().name());

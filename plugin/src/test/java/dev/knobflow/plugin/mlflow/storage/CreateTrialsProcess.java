@@ -2,7 +2,6 @@ package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.tracking.MlflowConnection;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -18,9 +17,7 @@ public final class CreateTrialsProcess {
     int count = Integer.parseInt(args[3]);
     try (MlflowStudyStorage storage =
         MlflowStudyStorage.open(
-            MlflowConnection.of(args[0]),
-            args[1],
-            MlflowStorageOptions.defaults().withChooseTimeout(Duration.ofSeconds(20)))) {
+            MlflowConnection.of(args[0]), args[1], MlflowStorageOptions.defaults())) {
       for (int i = 0; i < count; i++) {
         int number = storage.createTrial(study, TrialState.RUNNING, Map.of()).number();
         System.out.println(number + " " + storage.trialRunId(study, number));

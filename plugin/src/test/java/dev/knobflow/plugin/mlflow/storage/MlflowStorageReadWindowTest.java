@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.storage.TrialOutcome;
 import dev.knobflow.plugin.testing.MlflowTestServer;
 import dev.knobflow.plugin.testing.RecordingProxy;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a worker asks the server for: trial creation reads no run back, and incremental reads ask
- * only for trial runs past the settled window, yet still see trials that finish out of order.
+ * What a worker asks the server for: trial creation reads no run back, a short trial costs four
+ * requests, and incremental reads ask only for trial runs past the settled window, yet still see
+ * trials that finish out of order.
  */
 @Tag("mlflow")
 class MlflowStorageReadWindowTest {
@@ -34,7 +36,7 @@ class MlflowStorageReadWindowTest {
       new MlflowStorageOptions(
           Duration.ZERO,
           Duration.ofHours(1),
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(1),
           Duration.ofMinutes(1),
           Duration.ofMinutes(1));
 
@@ -55,13 +57,54 @@ class MlflowStorageReadWindowTest {
       proxy.reset();
       int number = storage.createTrial(STUDY, TrialState.RUNNING, Map.of()).number();
       assertEquals(1, number);
+      // The number's claim (a write-once param on the study run) and the run, nothing else.
+      assertEquals(1, proxy.count("/runs/log-batch"), proxy.requests().toString());
       assertEquals(1, proxy.count("/runs/create"), proxy.requests().toString());
-      assertEquals(0, proxy.count("/runs/get"), proxy.requests().toString());
+      assertEquals(2, proxy.requests().size(), proxy.requests().toString());
+    }
+  }
+
+  /**
+   * A short trial's whole life, from creation to its durable finish: claim, create, one request
+   * that finishes it with its params and intermediate values, and the run's termination.
+   */
+  @Test
+  void aShortTrialCostsFourRequests() {
+    MlflowTestServer server = MlflowTestServer.shared();
+    try (RecordingProxy proxy = RecordingProxy.to(server.port());
+        MlflowStudyStorage storage =
+            MlflowStudyStorage.open(
+                MlflowConnection.of(proxy.uri()),
+                experiment,
+                MlflowStorageOptions.defaults().withWriteHold(Duration.ofMinutes(5)))) {
+      storage.createStudy(STUDY, LOSS);
+      storage.createTrial(STUDY, TrialState.RUNNING, Map.of()); // loads the study first
+      proxy.reset();
+      int n = storage.createTrial(STUDY, TrialState.RUNNING, Map.of()).number();
+      storage.setParam(STUDY, n, "x", FloatDistribution.of(0, 1), 0.25);
+      storage.reportIntermediate(STUDY, n, 0, List.of(3.0));
+      storage.reportIntermediate(STUDY, n, 1, List.of(2.0));
+      storage.setUserAttr(STUDY, n, "note", "short");
+      storage.finishTrial(STUDY, n, done(1.0));
+      assertEquals(4, proxy.requests().size(), proxy.requests().toString());
+      assertEquals(2, proxy.count("/runs/log-batch"), proxy.requests().toString());
+      assertEquals(1, proxy.count("/runs/update"), proxy.requests().toString());
+    }
+    // Everything reached the server with the finish.
+    try (MlflowStudyStorage reader =
+        MlflowStudyStorage.open(
+            MlflowConnection.of(MlflowTestServer.shared().trackingUri()), experiment)) {
+      FrozenTrial t = find(reader.trials(STUDY), 1);
+      assertEquals(TrialState.COMPLETE, t.state());
+      assertEquals(Map.of("x", 0.25), t.params());
+      assertEquals(List.of(2.0), t.intermediateValues().get(1L));
+      assertEquals("short", t.userAttrs().get("note"));
+      assertEquals(List.of(1.0), t.values());
     }
   }
 
   @Test
-  void onceTrialsAreFinishedAnIncrementalReadAsksOnlyForLaterTickets() throws Exception {
+  void onceTrialsAreFinishedAnIncrementalReadAsksOnlyForLaterNumbers() throws Exception {
     MlflowTestServer server = MlflowTestServer.shared();
     try (RecordingProxy proxy = RecordingProxy.to(server.port());
         MlflowStudyStorage storage =
@@ -80,9 +123,9 @@ class MlflowStorageReadWindowTest {
       List<RecordingProxy.Seen> searches =
           proxy.requests().stream().filter(r -> r.path().endsWith("/runs/search")).toList();
       assertEquals(1, searches.size(), proxy.requests().toString());
-      // One worker: tickets are 0..4, all settled, so the read starts after ticket 4.
+      // Trials 0..4 are all settled, so the read starts after number 4.
       String filter = new ObjectMapper().readTree(searches.get(0).body()).path("filter").asText();
-      assertTrue(filter.endsWith("AND metrics.`knobflow.ticket` > 4"), filter);
+      assertTrue(filter.endsWith("AND metrics.`knobflow.number` > 4"), filter);
     }
   }
 
@@ -107,6 +150,9 @@ class MlflowStorageReadWindowTest {
       assertEquals(List.of(42.0), find(seen, first).values());
       // Now the window can move past every trial: a later finish is still seen.
       int last = slow.createTrial(STUDY, TrialState.RUNNING, Map.of()).number();
+      // Incremental reads filter on the number metric, which rides with the trial's first writes
+      // (held up to writeHold, sent at once by flush).
+      slow.flush();
       assertEquals(TrialState.RUNNING, state(fast.trials(STUDY), last));
       slow.finishTrial(STUDY, last, done(7));
       slow.flush();

@@ -51,7 +51,7 @@ class MlflowStudyStorageTest {
     return MlflowStudyStorage.open(
         MlflowConnection.of(MlflowTestServer.shared().trackingUri()),
         experiment,
-        MlflowStorageOptions.defaults().withChooseTimeout(Duration.ofSeconds(10)));
+        MlflowStorageOptions.defaults());
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StorageTagsTest {
@@ -41,22 +40,5 @@ class StorageTagsTest {
   void filterValuesWithQuotesAreRefused() {
     assertEquals("tags.`a.b` = 'x'", StorageTags.tagEquals("a.b", "x"));
     assertThrows(IllegalArgumentException.class, () -> StorageTags.tagEquals("a", "it's"));
-  }
-
-  @Test
-  void theSmallestTicketWinsTiesGoToTheSmallerIdAndChoosersOrAbandonedEntriesNeverWin() {
-    Map<String, String> tags = new HashMap<>();
-    tags.put("p.b", "{\"ticket\":3,\"at\":10}");
-    tags.put("p.a", "{\"ticket\":3,\"at\":20}");
-    tags.put("p.c", "{\"ticket\":4,\"at\":5}");
-    tags.put("p.d", StorageTags.CHOOSING);
-    tags.put("p.e", TagLottery.ABANDONED);
-    tags.put("other.z", "{\"ticket\":0,\"at\":1}");
-    Optional<TagLottery.Entry> winner = TagLottery.winner(tags, "p.");
-    assertEquals("a", winner.orElseThrow().id());
-    assertEquals(20, winner.get().at());
-    assertEquals(java.util.Set.of("d"), TagLottery.choosing(tags, "p.", "x"));
-    assertEquals(java.util.Set.of(), TagLottery.choosing(tags, "p.", "d"));
-    assertTrue(TagLottery.winner(Map.of("p.d", StorageTags.CHOOSING), "p.").isEmpty());
   }
 }

@@ -1,0 +1,126 @@
+package dev.knobflow.plugin.mlflow.storage;
+
+import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.storage.StorageException;
+import dev.knobflow.plugin.tracking.MlflowTags;
+import dev.knobflow.plugin.tracking.MlflowTrackingException;
+import dev.knobflow.plugin.tracking.RunRecord;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives new trials their numbers and creates their runs. MLflow has no compare-and-set on tags, but
+ * params are write-once: logging param {@code knobflow.number.<n>} on the study run succeeds for
+ * exactly one value, so the worker whose claim id it holds owns number {@code n}. A worker tries
+ * the next number it believes free (one above the largest it has claimed or seen); when the claim
+ * fails, the number is taken and it tries the next one. Then it creates the trial run with the
+ * number among the run's first tags, so readers never see a trial run without its number.
+ *
+ * <p>Costs two requests per trial when no other worker claimed the number first, one more per
+ * number lost to another worker.
+ */
+final class TrialNumbering {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrialNumbering.class);
+
+  private final ServerCalls server;
+  private final String workerId;
+  private long claimsLost;
+
+  TrialNumbering(ServerCalls server, String workerId) {
+    this.server = server;
+    this.workerId = workerId;
+  }
+
+  /** Numbers this worker tried to claim but found taken (for tests and benchmarks). */
+  long claimsLost() {
+    return claimsLost;
+  }
+
+  /**
+   * Claims the next free number of study {@code s} and creates its trial run.
+   *
+   * @return the new trial, owned by this process when {@code state} is RUNNING
+   */
+  TrialEntry create(
+      StudyCache s,
+      String experimentId,
+      TrialState state,
+      Map<String, String> systemAttrTags,
+      Map<String, Object> systemAttrs) {
+    String claimId = workerId + "/" + UUID.randomUUID().toString().replace("-", "");
+    int number = claim(s, claimId);
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put(StorageTags.KIND, StorageTags.KIND_TRIAL);
+    tags.put(StorageTags.STUDY, s.name);
+    tags.put(MlflowTags.PARENT_RUN_ID, s.studyRunId);
+    tags.put(StorageTags.NUMBER, Integer.toString(number));
+    tags.put(StorageTags.INITIAL_STATE, state.name());
+    tags.put(StorageTags.STATE, state.name());
+    tags.put(StorageTags.WORKER, workerId);
+    tags.put(StorageTags.CLAIM_ID, claimId);
+    tags.putAll(systemAttrTags);
+    RunRecord run = createRun(s, experimentId, "trial-" + number, tags, claimId);
+
+    TrialEntry entry = new TrialEntry(run.runId(), number, state);
+    entry.systemAttrs.putAll(systemAttrs);
+    if (state == TrialState.RUNNING) {
+      entry.started = Instant.ofEpochMilli(run.startTime());
+      entry.owned = true;
+    }
+    // The number as a metric too, for range-filtered reads; it rides with the trial's next write.
+    entry.held.metric(StorageTags.NUMBER_METRIC, number, System.currentTimeMillis(), 0);
+    return entry;
+  }
+
+  private int claim(StudyCache s, String claimId) {
+    while (true) {
+      int n = s.nextNumber;
+      boolean won =
+          server.writeOnce(
+              s.studyRunId, StorageTags.NUMBER_CLAIM + n, claimId, List.of(), Map.of(), Map.of());
+      s.nextNumber = Math.max(s.nextNumber, n + 1);
+      if (won) {
+        return n;
+      }
+      claimsLost++;
+    }
+  }
+
+  /**
+   * Creates the run, one attempt at a time: after a failure without an answer the run may exist
+   * (creation is not idempotent), so it is looked up by its claim id before another attempt.
+   */
+  private RunRecord createRun(
+      StudyCache s, String experimentId, String name, Map<String, String> tags, String claimId) {
+    long deadline = System.nanoTime() + server.options().outageTolerance().toNanos();
+    long sleep = 500;
+    while (true) {
+      try {
+        return server.runs().startRunOnce(experimentId, name, tags);
+      } catch (MlflowTrackingException e) {
+        if (!ServerCalls.isTransient(e) || System.nanoTime() > deadline) {
+          throw new StorageException("MLflow storage: create trial run: " + e.getMessage(), e);
+        }
+        LOG.warn("MLflow storage: creating a trial run failed ({}); retrying", e.getMessage());
+      }
+      ServerCalls.sleep(sleep);
+      sleep = Math.min(10_000, sleep * 2);
+      List<RunRecord> made =
+          server.search(
+              experimentId,
+              StorageTags.trialFilter(s.name)
+                  + " AND "
+                  + StorageTags.tagEquals(StorageTags.CLAIM_ID, claimId));
+      if (!made.isEmpty()) {
+        return made.stream().min(Comparator.comparing(RunRecord::runId)).orElseThrow();
+      }
+    }
+  }
+}
