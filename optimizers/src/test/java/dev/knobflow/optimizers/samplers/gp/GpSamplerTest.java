@@ -87,19 +87,16 @@ class GpSamplerTest {
   }
 
   @Test
-  void minusInfinityFallsBackAndPlusInfinityIsClippedToTheWorstValue() {
-    Study minus =
-        run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.NEGATIVE_INFINITY : quality(t));
-    assertTrue(
-        String.valueOf(minus.trials().get(11).systemAttrs().get(Sampler.FALLBACK_ATTR))
-            .contains("Infinity"),
-        "reason stored: " + minus.trials().get(11).systemAttrs());
-    Study plus =
-        run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? Double.POSITIVE_INFINITY : quality(t));
-    assertNull(
-        plus.trials().get(11).systemAttrs().get(Sampler.FALLBACK_ATTR),
-        "+inf is modelled as worst");
-    assertNotNull(plus.trials().get(11).systemAttrs().get("gp_theta_obj0"));
+  void infiniteValuesFailTheirTrialAndTheModelKeepsWorkingOnTheRest() {
+    // Non-finite values never reach storage (the trial fails naming the value), so the GP models
+    // the finite trials and needs no fallback.
+    for (double infinite : new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}) {
+      Study study = run(GpSampler.seeded(3), 12, t -> t.number() == 3 ? infinite : quality(t));
+      assertEquals(TrialState.FAIL, study.trials().get(3).state());
+      assertTrue(study.trials().get(3).failReason().contains("Infinity"));
+      assertNull(study.trials().get(11).systemAttrs().get(Sampler.FALLBACK_ATTR));
+      assertNotNull(study.trials().get(11).systemAttrs().get("gp_theta_obj0"));
+    }
   }
 
   @Test
