@@ -1,6 +1,9 @@
 package dev.knobflow.plugin.tracking;
 
-import java.time.Duration;
+import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.optimizers.time.RetryLoop;
+import dev.knobflow.optimizers.time.RetryPolicy;
+import dev.knobflow.optimizers.time.Sleeper;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,34 +11,30 @@ import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a tracking call under a {@link RetryPolicy}, retrying transient failures only. */
+/**
+ * Runs a tracking call under the shared {@link RetryPolicy} ({@link RetryLoop}), retrying transient
+ * failures only, and describes the failure that ends it.
+ */
 final class Retrier {
-
-  /** Waits between attempts; tests pass one that records instead of sleeping. */
-  interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
 
   private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
   private final RetryPolicy policy;
   private final MlflowConnection connection;
-  private final Sleeper sleeper;
-  private final DoubleSupplier random;
+  private final RetryLoop loop;
   private final AtomicLong retries = new AtomicLong();
 
   Retrier(RetryPolicy policy, MlflowConnection connection, Sleeper sleeper, DoubleSupplier random) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.connection = Objects.requireNonNull(connection, "connection");
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    this.random = Objects.requireNonNull(random, "random");
+    this.loop = policy.loop(Clock.SYSTEM, sleeper).withRandom(random);
   }
 
   static Retrier of(RetryPolicy policy, MlflowConnection connection) {
     return new Retrier(
         policy,
         connection,
-        d -> Thread.sleep(d.toMillis()),
+        Sleeper.SYSTEM,
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
   }
 
@@ -51,29 +50,23 @@ final class Retrier {
    *     failure is not transient
    */
   <T> T call(String operation, Callable<T> call) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.call();
-      } catch (Exception e) {
-        if (!MlflowFailures.isTransient(e) || attempt >= policy.maxAttempts()) {
-          throw MlflowFailures.describe(operation, connection, e);
-        }
-        Duration delay = policy.delayBeforeRetry(attempt, random.getAsDouble());
-        retries.incrementAndGet();
-        LOG.debug(
-            "{} failed transiently (attempt {}/{}), retrying in {} ms: {}",
-            operation,
-            attempt,
-            policy.maxAttempts(),
-            delay.toMillis(),
-            connection.redact(String.valueOf(e.getMessage())));
-        try {
-          sleeper.sleep(delay);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw MlflowFailures.describe(operation, connection, e);
-        }
-      }
+    try {
+      return loop.call(
+          Exception.class,
+          call::call,
+          MlflowFailures::isTransient,
+          (attempt, delay, e) -> {
+            retries.incrementAndGet();
+            LOG.debug(
+                "{} failed transiently (attempt {}/{}), retrying in {} ms: {}",
+                operation,
+                attempt,
+                policy.maxAttempts(),
+                delay.toMillis(),
+                connection.redact(String.valueOf(e.getMessage())));
+          });
+    } catch (Exception e) {
+      throw MlflowFailures.describe(operation, connection, e);
     }
   }
 

@@ -274,38 +274,33 @@ public final class MlflowStudyStorage implements StudyStorage {
 
   /** Waits until no trial run of the study is half-way through taking a ticket. */
   private void waitForChoosers(StudyCache s, String self) {
-    long deadline = System.nanoTime() + options.chooseTimeout().toNanos();
-    long sleep = 20;
-    while (true) {
-      List<RunRecord> choosing =
-          server
-              .search(
-                  experimentId(true),
-                  StorageTags.trialFilter(s.name) + " AND attributes.status = 'RUNNING'")
-              .stream()
-              .filter(r -> !r.runId().equals(self))
-              .filter(r -> !r.metrics().containsKey(StorageTags.TICKET_METRIC))
-              .filter(r -> !r.tags().containsKey(StorageTags.ABANDONED))
-              .toList();
-      if (choosing.isEmpty()) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        for (RunRecord r : choosing) {
-          LOG.warn(
-              "study '{}': trial run {} took no ticket within {}; treating its worker as crashed",
-              s.name,
-              r.runId(),
-              options.chooseTimeout());
-          server.writer().setTag(r.runId(), StorageTags.ABANDONED, "true");
-          server.writer().terminate(r.runId(), RunOutcome.FAILED);
-        }
-        server.flush();
-        return;
-      }
-      ServerCalls.sleep(sleep);
-      sleep = Math.min(500, sleep * 2);
+    List<RunRecord> choosing = server.awaitChoosers(() -> choosers(s, self), List::isEmpty);
+    if (choosing.isEmpty()) {
+      return;
     }
+    for (RunRecord r : choosing) {
+      LOG.warn(
+          "study '{}': trial run {} took no ticket within {}; treating its worker as crashed",
+          s.name,
+          r.runId(),
+          options.chooseTimeout());
+      server.writer().setTag(r.runId(), StorageTags.ABANDONED, "true");
+      server.writer().terminate(r.runId(), RunOutcome.FAILED);
+    }
+    server.flush();
+  }
+
+  /** The study's running trial runs other than {@code self} that have not taken a ticket yet. */
+  private List<RunRecord> choosers(StudyCache s, String self) {
+    return server
+        .search(
+            experimentId(true),
+            StorageTags.trialFilter(s.name) + " AND attributes.status = 'RUNNING'")
+        .stream()
+        .filter(r -> !r.runId().equals(self))
+        .filter(r -> !r.metrics().containsKey(StorageTags.TICKET_METRIC))
+        .filter(r -> !r.tags().containsKey(StorageTags.ABANDONED))
+        .toList();
   }
 
   /** Trial runs of the study with a ticket of at least {@code from}, not abandoned. */

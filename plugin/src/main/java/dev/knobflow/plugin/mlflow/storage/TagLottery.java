@@ -54,23 +54,13 @@ final class TagLottery {
     Map<String, String> writes = new LinkedHashMap<>(payload.apply(id));
     writes.put(key, StorageTags.json(Map.of("ticket", max + 1, "at", now)));
     server.writeNow(runId, writes);
-    long deadline = System.nanoTime() + server.options().chooseTimeout().toNanos();
-    long sleep = 20;
-    while (true) {
+    tags = server.awaitChoosers(() -> server.tags(runId), t -> choosing(t, prefix, id).isEmpty());
+    Set<String> choosing = choosing(tags, prefix, id);
+    if (!choosing.isEmpty()) {
+      Map<String, String> abandon = new LinkedHashMap<>();
+      choosing.forEach(other -> abandon.put(prefix + other, ABANDONED));
+      server.writeNow(runId, abandon);
       tags = server.tags(runId);
-      Set<String> choosing = choosing(tags, prefix, id);
-      if (choosing.isEmpty()) {
-        break;
-      }
-      if (System.nanoTime() > deadline) {
-        Map<String, String> abandon = new LinkedHashMap<>();
-        choosing.forEach(other -> abandon.put(prefix + other, ABANDONED));
-        server.writeNow(runId, abandon);
-        tags = server.tags(runId);
-        break;
-      }
-      ServerCalls.sleep(sleep);
-      sleep = Math.min(500, sleep * 2);
     }
     // Marked abandoned while we were slow: we did not take part.
     Entry mine = entries(tags, prefix).get(id);
