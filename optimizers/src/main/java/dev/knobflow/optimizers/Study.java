@@ -11,7 +11,6 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,12 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +119,40 @@ public final class Study implements StudyView {
 
   Logger log() {
     return LOG;
+  }
+
+  // --- for the optimisation loop (OptimizeLoop) --------------------------------------------------
+
+  /** Whether {@link #stop()} or {@link #failRunningTrials} asked the running loops to stop. */
+  boolean stopRequested() {
+    return stopRequested;
+  }
+
+  /** Clears an earlier stop request when a new {@code optimize} call starts. */
+  void clearStopRequest() {
+    stopRequested = false;
+  }
+
+  /** Marks the running loops as asked to stop (the pool was interrupted). */
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  /** The numbers of the trials this instance is running now. */
+  List<Integer> ownRunningTrials() {
+    return List.copyOf(ownRunningTrials);
+  }
+
+  /** Forgets a running trial that someone else finished. */
+  void forgetRunningTrial(int number) {
+    ownRunningTrials.remove(number);
+  }
+
+  /** Tells every listener that an {@code optimize} call has ended. */
+  void notifyStudyFinished() {
+    for (StudyListener listener : listeners) {
+      safely(() -> listener.studyFinished(this));
+    }
   }
 
   // --- ask / tell ------------------------------------------------------------------------------
@@ -232,7 +259,7 @@ public final class Study implements StudyView {
         name, TrialState.WAITING, Map.of("fixed_params", new LinkedHashMap<>(params)));
   }
 
-  private TrialOutcome outcomeOf(TrialResult result) {
+  TrialOutcome outcomeOf(TrialResult result) {
     Instant now = Instant.now();
     List<Double> values = new ArrayList<>();
     Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
@@ -283,7 +310,7 @@ public final class Study implements StudyView {
     return TrialOutcome.complete(values, result.constraints(), metrics, now);
   }
 
-  private FrozenTrial finish(int number, TrialOutcome outcome) {
+  FrozenTrial finish(int number, TrialOutcome outcome) {
     FrozenTrial finished = storage.finishTrial(name, number, outcome);
     ownRunningTrials.remove(number);
     for (StudyListener listener : listeners) {
@@ -319,136 +346,10 @@ public final class Study implements StudyView {
    */
   public OptimizeSummary optimize(ObjectiveFunction objective, OptimizeOptions options) {
     Objects.requireNonNull(objective, "objective");
-    stopRequested = false;
-    Instant begin = Instant.now();
-    Instant deadline = options.timeout() == null ? null : begin.plus(options.timeout());
-    if (options.staleAfter() != null) {
-      for (FrozenTrial stale : storage.failStaleTrials(name, options.staleAfter(), begin)) {
-        LOG.warn(
-            "trial {} had no heartbeat for {}: marked FAIL", stale.number(), options.staleAfter());
-      }
-    }
-    AtomicInteger reserved = new AtomicInteger();
-    Map<TrialState, AtomicInteger> counts = new EnumMap<>(TrialState.class);
-    for (TrialState s : TrialState.values()) {
-      counts.put(s, new AtomicInteger());
-    }
-    String[] stopReason = {"trials"};
-    Runnable worker =
-        () -> {
-          while (true) {
-            if (stopRequested || Thread.currentThread().isInterrupted()) {
-              stopReason[0] = "stopped";
-              return;
-            }
-            if (deadline != null && !Instant.now().isBefore(deadline)) {
-              stopReason[0] = "timeout";
-              return;
-            }
-            if (reserved.incrementAndGet() > options.trials()) {
-              return;
-            }
-            if (sampler.isExhausted(this)) {
-              stopReason[0] = "exhausted";
-              return;
-            }
-            Trial trial;
-            try {
-              trial = ask();
-            } catch (SamplerExhaustedException e) {
-              stopReason[0] = "exhausted";
-              return;
-            }
-            FrozenTrial done = run(trial, objective);
-            if (done != null) {
-              counts.get(done.state()).incrementAndGet();
-            }
-          }
-        };
-    ScheduledExecutorService heartbeats = startHeartbeats(options.heartbeatInterval());
-    try {
-      if (options.parallelism() == 1) {
-        worker.run();
-      } else {
-        ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), namedThreads());
-        try {
-          List<Future<?>> futures = new ArrayList<>();
-          for (int i = 0; i < options.parallelism(); i++) {
-            futures.add(pool.submit(worker));
-          }
-          for (Future<?> f : futures) {
-            try {
-              f.get();
-            } catch (InterruptedException e) {
-              stopRequested = true;
-              Thread.currentThread().interrupt();
-              pool.shutdownNow();
-            } catch (java.util.concurrent.ExecutionException e) {
-              throw new IllegalStateException(
-                  "a study worker crashed: " + e.getCause(), e.getCause());
-            }
-          }
-        } finally {
-          pool.shutdownNow();
-        }
-      }
-    } finally {
-      if (heartbeats != null) {
-        heartbeats.shutdownNow();
-      }
-    }
-    for (StudyListener listener : listeners) {
-      safely(() -> listener.studyFinished(this));
-    }
-    Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
-    counts.forEach(
-        (s, c) -> {
-          if (c.get() > 0) {
-            byState.put(s, c.get());
-          }
-        });
-    return new OptimizeSummary(byState, Duration.between(begin, Instant.now()), stopReason[0]);
+    return OptimizeLoop.run(this, objective, options);
   }
 
-  /** Runs one trial to its end; returns the finished trial, or null if someone else finished it. */
-  private FrozenTrial run(Trial trial, ObjectiveFunction objective) {
-    TrialOutcome outcome;
-    try {
-      TrialResult result = objective.evaluate(trial);
-      if (result == null) {
-        outcome = TrialOutcome.failed("the objective returned null", Instant.now());
-      } else {
-        outcome = outcomeOf(result);
-      }
-    } catch (TrialPrunedException e) {
-      String reason = e.getMessage();
-      Object requested = storage.trial(name, trial.number()).systemAttrs().get(PRUNE_REQUEST_ATTR);
-      if (requested != null) {
-        reason = reason + ": " + requested;
-      }
-      outcome = TrialOutcome.pruned(trial.lastReported(), reason, Instant.now());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      outcome = TrialOutcome.failed("interrupted", Instant.now());
-    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-      outcome = TrialOutcome.failed(reasonOf(e), Instant.now());
-    }
-    if (outcome.state() == TrialState.FAIL) {
-      LOG.warn("trial {} failed: {}", trial.number(), outcome.reason());
-    }
-    try {
-      return finish(trial.number(), outcome);
-    } catch (TrialAlreadyFinishedException e) {
-      ownRunningTrials.remove(trial.number());
-      LOG.debug(
-          "trial {} was already finished (interrupted or stale): {}",
-          trial.number(),
-          e.getMessage());
-      return null;
-    }
-  }
-
-  private static String reasonOf(Throwable e) {
+  static String reasonOf(Throwable e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
@@ -515,41 +416,7 @@ public final class Study implements StudyView {
     return failed;
   }
 
-  private ScheduledExecutorService startHeartbeats(Duration interval) {
-    if (interval == null) {
-      return null;
-    }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "knobflow-heartbeat-" + name);
-              t.setDaemon(true);
-              return t;
-            });
-    long millis = interval.toMillis();
-    timer.scheduleAtFixedRate(
-        () -> {
-          Instant now = Instant.now();
-          for (Integer number : List.copyOf(ownRunningTrials)) {
-            safely(() -> storage.heartbeat(name, number, now));
-          }
-        },
-        millis,
-        millis,
-        TimeUnit.MILLISECONDS);
-    return timer;
-  }
-
-  private java.util.concurrent.ThreadFactory namedThreads() {
-    AtomicInteger counter = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "knobflow-" + name + "-worker-" + counter.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  private static void safely(Runnable action) {
+  static void safely(Runnable action) {
     try {
       action.run();
     } catch (RuntimeException e) {
