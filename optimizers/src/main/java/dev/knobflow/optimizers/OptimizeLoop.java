@@ -4,6 +4,8 @@ import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
+import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.optimizers.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 
@@ -29,12 +29,14 @@ final class OptimizeLoop {
   private final String name;
   private final StudyStorage storage;
   private final Logger log;
+  private final Clock clock;
 
   private OptimizeLoop(Study study) {
     this.study = study;
     this.name = study.name();
     this.storage = study.storage();
     this.log = study.log();
+    this.clock = study.clock();
   }
 
   /** Runs {@code objective} under {@code options}; see {@link Study#optimize}. */
@@ -44,8 +46,9 @@ final class OptimizeLoop {
 
   private OptimizeSummary optimize(ObjectiveFunction objective, OptimizeOptions options) {
     study.clearStopRequest();
-    Instant begin = Instant.now();
-    Instant deadline = options.timeout() == null ? null : begin.plus(options.timeout());
+    Instant begin = clock.now();
+    long beginNanos = clock.nanoTime();
+    Long deadline = options.timeout() == null ? null : beginNanos + options.timeout().toNanos();
     if (options.staleAfter() != null) {
       for (FrozenTrial stale : storage.failStaleTrials(name, options.staleAfter(), begin)) {
         log.warn(
@@ -65,7 +68,7 @@ final class OptimizeLoop {
               stopReason[0] = "stopped";
               return;
             }
-            if (deadline != null && !Instant.now().isBefore(deadline)) {
+            if (deadline != null && clock.nanoTime() - deadline >= 0) {
               stopReason[0] = "timeout";
               return;
             }
@@ -89,7 +92,7 @@ final class OptimizeLoop {
             }
           }
         };
-    ScheduledExecutorService heartbeats = startHeartbeats(options.heartbeatInterval());
+    Thread heartbeats = startHeartbeats(options.heartbeatInterval());
     try {
       if (options.parallelism() == 1) {
         worker.run();
@@ -118,7 +121,7 @@ final class OptimizeLoop {
       }
     } finally {
       if (heartbeats != null) {
-        heartbeats.shutdownNow();
+        heartbeats.interrupt();
       }
     }
     study.notifyStudyFinished();
@@ -129,7 +132,8 @@ final class OptimizeLoop {
             byState.put(s, c.get());
           }
         });
-    return new OptimizeSummary(byState, Duration.between(begin, Instant.now()), stopReason[0]);
+    return new OptimizeSummary(
+        byState, Duration.ofNanos(clock.nanoTime() - beginNanos), stopReason[0]);
   }
 
   /** Runs one trial to its end; returns the finished trial, or null if someone else finished it. */
@@ -138,7 +142,7 @@ final class OptimizeLoop {
     try {
       TrialResult result = objective.evaluate(trial);
       if (result == null) {
-        outcome = TrialOutcome.failed("the objective returned null", Instant.now());
+        outcome = TrialOutcome.failed("the objective returned null", clock.now());
       } else {
         outcome = study.outcomeOf(result);
       }
@@ -149,12 +153,12 @@ final class OptimizeLoop {
       if (requested != null) {
         reason = reason + ": " + requested;
       }
-      outcome = TrialOutcome.pruned(trial.lastReported(), reason, Instant.now());
+      outcome = TrialOutcome.pruned(trial.lastReported(), reason, clock.now());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      outcome = TrialOutcome.failed("interrupted", Instant.now());
+      outcome = TrialOutcome.failed("interrupted", clock.now());
     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-      outcome = TrialOutcome.failed(Study.reasonOf(e), Instant.now());
+      outcome = TrialOutcome.failed(Study.reasonOf(e), clock.now());
     }
     if (outcome.state() == TrialState.FAIL) {
       log.warn("trial {} failed: {}", trial.number(), outcome.reason());
@@ -171,29 +175,37 @@ final class OptimizeLoop {
     }
   }
 
-  private ScheduledExecutorService startHeartbeats(Duration interval) {
+  /**
+   * Starts a thread that records a heartbeat for each trial this instance runs, every {@code
+   * interval} on the study's clock; null when heartbeats are off. Interrupt it to stop it.
+   */
+  private Thread startHeartbeats(Duration interval) {
     if (interval == null) {
       return null;
     }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "knobflow-heartbeat-" + name);
-              t.setDaemon(true);
-              return t;
-            });
-    long millis = interval.toMillis();
-    timer.scheduleAtFixedRate(
-        () -> {
-          Instant now = Instant.now();
-          for (Integer number : study.ownRunningTrials()) {
-            Study.safely(() -> storage.heartbeat(name, number, now));
-          }
-        },
-        millis,
-        millis,
-        TimeUnit.MILLISECONDS);
-    return timer;
+    Sleeper sleeper = study.sleeper();
+    Thread beat =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  sleeper.sleep(interval);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                  return;
+                }
+                Instant now = clock.now();
+                for (Integer number : study.ownRunningTrials()) {
+                  Study.safely(() -> storage.heartbeat(name, number, now));
+                }
+              }
+            },
+            "knobflow-heartbeat-" + name);
+    beat.setDaemon(true);
+    beat.start();
+    return beat;
   }
 
   private java.util.concurrent.ThreadFactory namedThreads() {

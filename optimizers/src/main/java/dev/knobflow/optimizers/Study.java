@@ -11,6 +11,8 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
+import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.optimizers.time.Sleeper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +59,8 @@ public final class Study implements StudyView {
   private final Scheduler scheduler;
   private final SearchSpace declaredSpace;
   private final List<StudyListener> listeners;
+  private final Clock clock;
+  private final Sleeper sleeper;
   private final Set<Integer> ownRunningTrials = ConcurrentHashMap.newKeySet();
   private volatile boolean stopRequested;
 
@@ -68,6 +72,8 @@ public final class Study implements StudyView {
     this.scheduler = b.scheduler;
     this.declaredSpace = b.space;
     this.listeners = List.copyOf(b.listeners);
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
   }
 
   /** Starts describing a study; {@link Builder#build()} creates it or loads it if it exists. */
@@ -115,6 +121,16 @@ public final class Study implements StudyView {
   /** The scheduler. */
   public Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** The clock that times trials, timeouts and heartbeats. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** How the optimisation loop waits (between heartbeats). */
+  Sleeper sleeper() {
+    return sleeper;
   }
 
   Logger log() {
@@ -173,7 +189,7 @@ public final class Study implements StudyView {
     try {
       return start(created);
     } catch (RuntimeException e) {
-      finishQuietly(created.number(), TrialOutcome.failed(reasonOf(e), Instant.now()));
+      finishQuietly(created.number(), TrialOutcome.failed(reasonOf(e), clock.now()));
       throw e;
     }
   }
@@ -241,12 +257,12 @@ public final class Study implements StudyView {
 
   /** Finishes a trial as FAIL with a reason. */
   public FrozenTrial tellFailed(int number, String reason) {
-    return finish(number, TrialOutcome.failed(reason, Instant.now()));
+    return finish(number, TrialOutcome.failed(reason, clock.now()));
   }
 
   /** Finishes a trial as PRUNED, keeping its last reported values. */
   public FrozenTrial tellPruned(Trial trial, String reason) {
-    return finish(trial.number(), TrialOutcome.pruned(trial.lastReported(), reason, Instant.now()));
+    return finish(trial.number(), TrialOutcome.pruned(trial.lastReported(), reason, clock.now()));
   }
 
   /**
@@ -260,7 +276,7 @@ public final class Study implements StudyView {
   }
 
   TrialOutcome outcomeOf(TrialResult result) {
-    Instant now = Instant.now();
+    Instant now = clock.now();
     List<Double> values = new ArrayList<>();
     Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
     if (!result.named().isEmpty()) {
@@ -408,7 +424,7 @@ public final class Study implements StudyView {
     List<FrozenTrial> failed = new ArrayList<>();
     for (Integer number : List.copyOf(ownRunningTrials)) {
       try {
-        failed.add(finish(number, TrialOutcome.failed(reason, Instant.now())));
+        failed.add(finish(number, TrialOutcome.failed(reason, clock.now())));
       } catch (TrialAlreadyFinishedException alreadyDone) {
         ownRunningTrials.remove(number);
       }
@@ -487,6 +503,8 @@ public final class Study implements StudyView {
     private SearchSpace space = SearchSpace.empty();
     private final List<StudyListener> listeners = new ArrayList<>();
     private Long seed;
+    private Clock clock = Clock.SYSTEM;
+    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -545,6 +563,16 @@ public final class Study implements StudyView {
     /** Adds a listener. */
     public Builder listener(StudyListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * The time the study reads (trial timestamps, timeouts, heartbeats) and waits on; default the
+     * system's. Tests pass a fake to drive time instead of sleeping.
+     */
+    public Builder time(Clock clock, Sleeper sleeper) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

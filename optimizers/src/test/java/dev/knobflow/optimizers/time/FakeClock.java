@@ -15,8 +15,8 @@ import java.util.List;
  */
 public final class FakeClock implements Clock, Sleeper {
 
-  private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
-
+  // Starts at the real time, so its instants compare sensibly with storages' own timestamps.
+  private final Instant origin = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   private final boolean autoAdvance;
   private final List<Duration> sleeps = new ArrayList<>();
   private long nanos;
@@ -42,7 +42,7 @@ public final class FakeClock implements Clock, Sleeper {
 
   @Override
   public synchronized Instant now() {
-    return EPOCH.plusNanos(nanos);
+    return origin.plusNanos(nanos);
   }
 
   /** Moves time forward, waking every sleeper whose wake-up has come. */
