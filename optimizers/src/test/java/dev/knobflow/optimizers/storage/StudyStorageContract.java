@@ -268,7 +268,9 @@ public abstract class StudyStorageContract {
 
     List<FrozenTrial> failed = again.failStaleTrials("beats", grace, beat.plusSeconds(31));
     assertEquals(List.of(n), failed.stream().map(FrozenTrial::number).toList());
-    FrozenTrial t = again.trial("beats", n);
+    assertEquals(TrialState.FAIL, failed.get(0).state());
+    // As the next process sees it.
+    FrozenTrial t = reopened(again).trial("beats", n);
     assertEquals(TrialState.FAIL, t.state());
     assertTrue(t.failReason().startsWith("stale"), t.failReason());
   }
