@@ -16,7 +16,8 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
-import java.time.Duration;
+import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.optimizers.time.Sleeper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,12 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +66,8 @@ public final class Study implements StudyView {
   private final List<StudyListener> listeners;
   private final StudyBudget budget;
   private final Object budgetLock = new Object();
+  private final Clock clock;
+  private final Sleeper sleeper;
   private final Set<Integer> ownRunningTrials = ConcurrentHashMap.newKeySet();
   private volatile boolean stopRequested;
 
@@ -82,7 +79,14 @@ public final class Study implements StudyView {
     this.scheduler = b.scheduler;
     this.declaredSpace = b.space;
     this.listeners = List.copyOf(b.listeners);
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
     this.budget = b.budget;
+  }
+
+  /** The lock under which this process checks the budget and starts a trial. */
+  Object budgetLock() {
+    return budgetLock;
   }
 
   /** The study's budget, if it has one. */
@@ -162,8 +166,52 @@ public final class Study implements StudyView {
     return scheduler;
   }
 
+  /** The clock that times trials, timeouts and heartbeats. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** How the optimisation loop waits (between heartbeats). */
+  Sleeper sleeper() {
+    return sleeper;
+  }
+
   Logger log() {
     return LOG;
+  }
+
+  // --- for the optimisation loop (OptimizeLoop) --------------------------------------------------
+
+  /** Whether {@link #stop()} or {@link #failRunningTrials} asked the running loops to stop. */
+  boolean stopRequested() {
+    return stopRequested;
+  }
+
+  /** Clears an earlier stop request when a new {@code optimize} call starts. */
+  void clearStopRequest() {
+    stopRequested = false;
+  }
+
+  /** Marks the running loops as asked to stop (the pool was interrupted). */
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  /** The numbers of the trials this instance is running now. */
+  List<Integer> ownRunningTrials() {
+    return List.copyOf(ownRunningTrials);
+  }
+
+  /** Forgets a running trial that someone else finished. */
+  void forgetRunningTrial(int number) {
+    ownRunningTrials.remove(number);
+  }
+
+  /** Tells every listener that an {@code optimize} call has ended. */
+  void notifyStudyFinished() {
+    for (StudyListener listener : listeners) {
+      safely(() -> listener.studyFinished(this));
+    }
   }
 
   // --- ask / tell ------------------------------------------------------------------------------
@@ -184,7 +232,7 @@ public final class Study implements StudyView {
     try {
       return start(created);
     } catch (RuntimeException e) {
-      finishQuietly(created.number(), TrialOutcome.failed(reasonOf(e), Instant.now()));
+      finishQuietly(created.number(), TrialOutcome.failed(reasonOf(e), clock.now()));
       throw e;
     }
   }
@@ -267,12 +315,12 @@ public final class Study implements StudyView {
 
   /** Finishes a trial as FAIL with a reason. */
   public FrozenTrial tellFailed(int number, String reason) {
-    return finish(number, TrialOutcome.failed(reason, Instant.now()));
+    return finish(number, TrialOutcome.failed(reason, clock.now()));
   }
 
   /** Finishes a trial as PRUNED, keeping its last reported values. */
   public FrozenTrial tellPruned(Trial trial, String reason) {
-    return finish(trial.number(), TrialOutcome.pruned(trial.lastReported(), reason, Instant.now()));
+    return finish(trial.number(), TrialOutcome.pruned(trial.lastReported(), reason, clock.now()));
   }
 
   /**
@@ -298,8 +346,8 @@ public final class Study implements StudyView {
     storage.createTrial(name, TrialState.WAITING, attrs);
   }
 
-  private TrialOutcome outcomeOf(TrialResult result) {
-    Instant now = Instant.now();
+  TrialOutcome outcomeOf(TrialResult result) {
+    Instant now = clock.now();
     List<Double> values = new ArrayList<>();
     Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
     if (!result.named().isEmpty()) {
@@ -360,7 +408,7 @@ public final class Study implements StudyView {
     return TrialOutcome.complete(values, result.constraints(), metrics, now);
   }
 
-  private FrozenTrial finish(int number, TrialOutcome outcome) {
+  FrozenTrial finish(int number, TrialOutcome outcome) {
     FrozenTrial finished = storage.finishTrial(name, number, outcome);
     ownRunningTrials.remove(number);
     for (StudyListener listener : listeners) {
@@ -396,151 +444,10 @@ public final class Study implements StudyView {
    */
   public OptimizeSummary optimize(ObjectiveFunction objective, OptimizeOptions options) {
     Objects.requireNonNull(objective, "objective");
-    stopRequested = false;
-    Instant begin = Instant.now();
-    Instant deadline = options.timeout() == null ? null : begin.plus(options.timeout());
-    if (options.staleAfter() != null) {
-      for (FrozenTrial stale : storage.failStaleTrials(name, options.staleAfter(), begin)) {
-        LOG.warn(
-            "trial {} had no heartbeat for {}: marked FAIL", stale.number(), options.staleAfter());
-      }
-    }
-    AtomicInteger reserved = new AtomicInteger();
-    Map<TrialState, AtomicInteger> counts = new EnumMap<>(TrialState.class);
-    for (TrialState s : TrialState.values()) {
-      counts.put(s, new AtomicInteger());
-    }
-    String[] stopReason = {"trials"};
-    Runnable worker =
-        () -> {
-          while (true) {
-            if (stopRequested || Thread.currentThread().isInterrupted()) {
-              stopReason[0] = "stopped";
-              return;
-            }
-            if (deadline != null && !Instant.now().isBefore(deadline)) {
-              stopReason[0] = "timeout";
-              return;
-            }
-            if (reserved.incrementAndGet() > options.trials()) {
-              return;
-            }
-            if (sampler.isExhausted(this)) {
-              stopReason[0] = "exhausted";
-              return;
-            }
-            Trial trial;
-            try {
-              if (budget == null) {
-                trial = ask();
-              } else {
-                // Checked and started under one lock, so this process's workers do not all start
-                // a trial on the same remaining amount (other processes see it as RUNNING).
-                synchronized (budgetLock) {
-                  Optional<String> refusal = budget.refusal(this);
-                  if (refusal.isPresent()) {
-                    LOG.info("study '{}': no further trial: {}", name, refusal.get());
-                    stopReason[0] = "budget";
-                    return;
-                  }
-                  trial = ask();
-                }
-              }
-            } catch (SamplerExhaustedException e) {
-              stopReason[0] = "exhausted";
-              return;
-            }
-            FrozenTrial done = run(trial, objective);
-            pruneIfBudgetExhausted();
-            if (done != null) {
-              counts.get(done.state()).incrementAndGet();
-            }
-          }
-        };
-    ScheduledExecutorService heartbeats = startHeartbeats(options.heartbeatInterval());
-    try {
-      if (options.parallelism() == 1) {
-        worker.run();
-      } else {
-        ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), namedThreads());
-        try {
-          List<Future<?>> futures = new ArrayList<>();
-          for (int i = 0; i < options.parallelism(); i++) {
-            futures.add(pool.submit(worker));
-          }
-          for (Future<?> f : futures) {
-            try {
-              f.get();
-            } catch (InterruptedException e) {
-              stopRequested = true;
-              Thread.currentThread().interrupt();
-              pool.shutdownNow();
-            } catch (java.util.concurrent.ExecutionException e) {
-              throw new IllegalStateException(
-                  "a study worker crashed: " + e.getCause(), e.getCause());
-            }
-          }
-        } finally {
-          pool.shutdownNow();
-        }
-      }
-    } finally {
-      if (heartbeats != null) {
-        heartbeats.shutdownNow();
-      }
-    }
-    for (StudyListener listener : listeners) {
-      safely(() -> listener.studyFinished(this));
-    }
-    Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
-    counts.forEach(
-        (s, c) -> {
-          if (c.get() > 0) {
-            byState.put(s, c.get());
-          }
-        });
-    return new OptimizeSummary(byState, Duration.between(begin, Instant.now()), stopReason[0]);
+    return OptimizeLoop.run(this, objective, options);
   }
 
-  /** Runs one trial to its end; returns the finished trial, or null if someone else finished it. */
-  private FrozenTrial run(Trial trial, ObjectiveFunction objective) {
-    TrialOutcome outcome;
-    try {
-      TrialResult result = objective.evaluate(trial);
-      if (result == null) {
-        outcome = TrialOutcome.failed("the objective returned null", Instant.now());
-      } else {
-        outcome = outcomeOf(result);
-      }
-    } catch (TrialPrunedException e) {
-      String reason = e.getMessage();
-      Object requested = storage.trial(name, trial.number()).systemAttrs().get(PRUNE_REQUEST_ATTR);
-      if (requested != null) {
-        reason = reason + ": " + requested;
-      }
-      outcome = TrialOutcome.pruned(trial.lastReported(), reason, Instant.now());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      outcome = TrialOutcome.failed("interrupted", Instant.now());
-    } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-      outcome = TrialOutcome.failed(reasonOf(e), Instant.now());
-    }
-    if (outcome.state() == TrialState.FAIL) {
-      LOG.warn("trial {} failed: {}", trial.number(), outcome.reason());
-    }
-    try {
-      return finish(trial.number(), outcome);
-    } catch (TrialAlreadyFinishedException e) {
-      ownRunningTrials.remove(trial.number());
-      LOG.debug(
-          "trial {} was already finished (interrupted or stale): {}",
-          trial.number(),
-          e.getMessage());
-      return null;
-    }
-  }
-
-  private static String reasonOf(Throwable e) {
+  static String reasonOf(Throwable e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
@@ -599,7 +506,7 @@ public final class Study implements StudyView {
     List<FrozenTrial> failed = new ArrayList<>();
     for (Integer number : List.copyOf(ownRunningTrials)) {
       try {
-        failed.add(finish(number, TrialOutcome.failed(reason, Instant.now())));
+        failed.add(finish(number, TrialOutcome.failed(reason, clock.now())));
       } catch (TrialAlreadyFinishedException alreadyDone) {
         ownRunningTrials.remove(number);
       }
@@ -607,41 +514,7 @@ public final class Study implements StudyView {
     return failed;
   }
 
-  private ScheduledExecutorService startHeartbeats(Duration interval) {
-    if (interval == null) {
-      return null;
-    }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "knobflow-heartbeat-" + name);
-              t.setDaemon(true);
-              return t;
-            });
-    long millis = interval.toMillis();
-    timer.scheduleAtFixedRate(
-        () -> {
-          Instant now = Instant.now();
-          for (Integer number : List.copyOf(ownRunningTrials)) {
-            safely(() -> storage.heartbeat(name, number, now));
-          }
-        },
-        millis,
-        millis,
-        TimeUnit.MILLISECONDS);
-    return timer;
-  }
-
-  private java.util.concurrent.ThreadFactory namedThreads() {
-    AtomicInteger counter = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "knobflow-" + name + "-worker-" + counter.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  private static void safely(Runnable action) {
+  static void safely(Runnable action) {
     try {
       action.run();
     } catch (RuntimeException e) {
@@ -717,6 +590,8 @@ public final class Study implements StudyView {
     private final List<StudyListener> listeners = new ArrayList<>();
     private Long seed;
     private StudyBudget budget;
+    private Clock clock = Clock.SYSTEM;
+    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -775,6 +650,16 @@ public final class Study implements StudyView {
     /** Adds a listener. */
     public Builder listener(StudyListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * The time the study reads (trial timestamps, timeouts, heartbeats) and waits on; default the
+     * system's. Tests pass a fake to drive time instead of sleeping.
+     */
+    public Builder time(Clock clock, Sleeper sleeper) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

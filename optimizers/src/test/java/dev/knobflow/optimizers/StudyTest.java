@@ -1,5 +1,6 @@
 package dev.knobflow.optimizers;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
+import dev.knobflow.optimizers.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -152,28 +155,90 @@ class StudyTest {
 
   @Test
   void timeoutStopsStartingNewTrials() {
-    Study study = study("timeout");
+    FakeClock clock = FakeClock.autoAdvancing();
+    Study study =
+        Study.builder("timeout").sampler(RandomSampler.seeded(1)).time(clock, clock).build();
     OptimizeSummary summary =
         study.optimize(
             ObjectiveFunction.scalar(
                 t -> {
-                  Thread.sleep(20);
+                  clock.advance(Duration.ofSeconds(1));
                   return 0;
                 }),
-            OptimizeOptions.timeout(Duration.ofMillis(200)));
+            OptimizeOptions.timeout(Duration.ofMillis(3_500)));
     assertEquals("timeout", summary.stopReason());
-    assertTrue(summary.finished() >= 3 && summary.finished() < 20, "ran " + summary.finished());
+    // Trials start at 0, 1, 2 and 3 s; at 4 s the 3.5 s timeout has passed.
+    assertEquals(4, summary.finished());
+    assertEquals(Duration.ofSeconds(4), summary.elapsed());
+  }
+
+  @Test
+  void aTrialThatEndsExactlyAtTheTimeoutIsTheLast() {
+    FakeClock clock = FakeClock.autoAdvancing();
+    Study study =
+        Study.builder("deadline").sampler(RandomSampler.seeded(1)).time(clock, clock).build();
+    OptimizeSummary summary =
+        study.optimize(
+            ObjectiveFunction.scalar(
+                t -> {
+                  clock.advance(Duration.ofSeconds(1));
+                  return 0;
+                }),
+            OptimizeOptions.timeout(Duration.ofSeconds(2)));
+    assertEquals(2, summary.finished());
+  }
+
+  @Test
+  void heartbeatsAreRecordedEveryIntervalOnTheStudysClock() throws Exception {
+    FakeClock clock = FakeClock.manual();
+    InMemoryStorage storage = InMemoryStorage.create();
+    Study study = Study.builder("beats").storage(storage).time(clock, clock).build();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread runner =
+        new Thread(
+            () ->
+                study.optimize(
+                    ObjectiveFunction.scalar(
+                        t -> {
+                          entered.countDown();
+                          release.await();
+                          return 1.0;
+                        }),
+                    OptimizeOptions.trials(1).withHeartbeat(Duration.ofSeconds(10), null)));
+    runner.start();
+    try {
+      assertTrue(entered.await(60, TimeUnit.SECONDS));
+      await().atMost(Duration.ofSeconds(60)).until(() -> clock.sleepCount() == 1);
+      assertEquals(null, storage.trial("beats", 0).heartbeat(), "no beat before the interval");
+      java.time.Instant first = clock.now().plusSeconds(10);
+      clock.advance(Duration.ofSeconds(10));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> first.equals(storage.trial("beats", 0).heartbeat()));
+      await().atMost(Duration.ofSeconds(60)).until(() -> clock.sleepCount() == 2);
+      clock.advance(Duration.ofSeconds(10));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> first.plusSeconds(10).equals(storage.trial("beats", 0).heartbeat()));
+    } finally {
+      release.countDown();
+      runner.join(60_000);
+    }
+    assertFalse(runner.isAlive());
   }
 
   @Test
   void parallelWorkersRunExactlyTheRequestedTrialsWithUniqueNumbers() {
     Study study = study("parallel");
     Set<String> threads = Collections.synchronizedSet(new java.util.HashSet<>());
+    CountDownLatch twoWorkersIn = new CountDownLatch(2);
     study.optimize(
         ObjectiveFunction.scalar(
             t -> {
               threads.add(Thread.currentThread().getName());
-              Thread.sleep(3);
+              twoWorkersIn.countDown();
+              twoWorkersIn.await(60, TimeUnit.SECONDS); // the first trials overlap
               return t.suggestFloat("x", 0, 1);
             }),
         OptimizeOptions.trials(40).withParallelism(4));
@@ -282,7 +347,7 @@ class StudyTest {
     running.await();
     List<FrozenTrial> failed = study.failRunningTrials("interrupted (Ctrl-C)");
     release.countDown();
-    runner.join(5000);
+    runner.join(60_000);
     assertFalse(runner.isAlive());
     assertEquals(2, failed.size());
     List<FrozenTrial> trials = study.trials();
@@ -294,18 +359,32 @@ class StudyTest {
   }
 
   @Test
-  void staleRunningTrialsAreFailedWhenANewRunStarts() throws Exception {
+  void staleRunningTrialsAreFailedWhenANewRunStarts() {
     InMemoryStorage storage = InMemoryStorage.create();
     Study crashed = Study.builder("stale").storage(storage).build();
     crashed.ask(); // never told: its worker "died"
-    Thread.sleep(30);
-    Study resumed = Study.builder("stale").storage(storage).build();
+    FakeClock clock = FakeClock.autoAdvancing();
+    clock.advance(Duration.ofMinutes(1));
+    Study resumed = Study.builder("stale").storage(storage).time(clock, clock).build();
     resumed.optimize(
         ObjectiveFunction.scalar(t -> 1.0),
-        OptimizeOptions.trials(2).withHeartbeat(Duration.ofMillis(5), Duration.ofMillis(10)));
+        OptimizeOptions.trials(2).withHeartbeat(Duration.ofSeconds(5), Duration.ofSeconds(30)));
     FrozenTrial first = resumed.trials().get(0);
     assertEquals(TrialState.FAIL, first.state());
     assertTrue(first.failReason().startsWith("stale"));
     assertEquals(3, resumed.trials().size());
+  }
+
+  @Test
+  void aRunningTrialYoungerThanTheStaleLimitIsLeftAlone() {
+    InMemoryStorage storage = InMemoryStorage.create();
+    Study other = Study.builder("fresh").storage(storage).build();
+    other.ask(); // another worker's trial, started just now
+    FakeClock clock = FakeClock.autoAdvancing();
+    Study joining = Study.builder("fresh").storage(storage).time(clock, clock).build();
+    joining.optimize(
+        ObjectiveFunction.scalar(t -> 1.0),
+        OptimizeOptions.trials(1).withHeartbeat(Duration.ofSeconds(5), Duration.ofMinutes(10)));
+    assertEquals(TrialState.RUNNING, joining.trials().get(0).state());
   }
 }

@@ -1,5 +1,6 @@
 package dev.knobflow.greenmetrics.energy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,13 +112,18 @@ class EnergyMeterTest {
       source.start();
       EnergyMeter meter = EnergyMeter.of(List.of(source));
       Measurement m = meter.start(Set.of(cpu));
-      Thread.sleep(300);
+      long from = source.clock().nanoTime();
+      // The poller is a real thread: wait for its readings, however loaded the machine is.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> source.samples(cpu, from, Long.MAX_VALUE).size() >= 5);
       EnergyReport r = m.stop();
       DeviceEnergy e = r.device("cpu:package-0").orElseThrow();
       double seconds = r.duration().toNanos() / 1e9;
       // On a loaded machine the sampling thread can miss ticks; gaps count as uncovered, so the
       // energy is 65 W over the covered part of the interval, whatever the scheduler did.
-      assertTrue(e.coverage() > 0.5, "coverage " + e.coverage());
+      assertTrue(e.sampleCount() >= 5, "samples " + e.sampleCount());
+      assertTrue(e.coverage() > 0.0, "coverage " + e.coverage());
       assertEquals(65.0 * seconds * e.coverage(), e.joules(), 65.0 * seconds * 0.02);
       assertEquals(65.0, e.averageWatts(), 1e-9);
     }

@@ -9,8 +9,11 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.time.RetryLoop;
+import dev.knobflow.optimizers.time.RetryPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +51,9 @@ public final class JournalStorage implements StudyStorage {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalStorage.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How long to wait for another journal of this JVM to release the file lock: until it does. */
+  private static final RetryLoop LOCK_WAIT = RetryPolicy.forever(Duration.ofMillis(1)).loop();
 
   private final Path path;
   private final FileChannel reader;
@@ -344,18 +351,24 @@ public final class JournalStorage implements StudyStorage {
 
   private FileLock lock() throws IOException {
     // Another JournalStorage on the same file in this JVM holds the lock: wait for it.
-    while (true) {
-      try {
-        return writer.lock();
-      } catch (OverlappingFileLockException sameJvm) {
-        Thread.onSpinWait();
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new StorageException("interrupted while waiting for the journal lock", e);
-        }
-      }
+    try {
+      return LOCK_WAIT.poll(this::tryLockInProcess, Optional::isPresent).orElseThrow();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while waiting for the journal lock", e);
+    }
+  }
+
+  /** The file lock, or empty while another channel of this JVM holds it. */
+  private Optional<FileLock> tryLockInProcess() {
+    try {
+      return Optional.of(writer.lock());
+    } catch (OverlappingFileLockException sameJvm) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

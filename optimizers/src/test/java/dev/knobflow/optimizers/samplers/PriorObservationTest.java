@@ -92,8 +92,32 @@ class PriorObservationTest {
       }
     }
     assertEquals(15, study.trials().size(), "priors are never stored as trials");
-    assertTrue(study.bestTrial().orElseThrow().number() >= 0);
+    // Priors inform the model but are never results: the best trial is the best stored trial.
+    double bestStored = study.trials().stream().mapToDouble(FrozenTrial::value).min().orElseThrow();
+    assertEquals(bestStored, study.bestTrial().orElseThrow().value());
     return near;
+  }
+
+  @Test
+  void aPriorBetterThanAnyPossibleTrialIsNeverTheBestTrial() {
+    // The bowl's minimum is 0: a prior claiming -1 can only be reported if priors leak into trials.
+    List<PriorObservation> priors = new ArrayList<>(PRIORS);
+    priors.add(PriorObservation.of(PRIORS.get(0).params(), -1.0));
+    Study study =
+        Study.builder("leak")
+            .objectives(Objective.minimize("f"))
+            .space(SPACE)
+            .sampler(TpeSampler.builder().seed(3).priorObservations(priors).build())
+            .build();
+    for (int i = 0; i < 12; i++) {
+      Trial t = study.ask();
+      study.tell(t, TrialResult.of(bowl(t.params())));
+    }
+    assertEquals(12, study.trials().size());
+    FrozenTrial best = study.bestTrial().orElseThrow();
+    assertTrue(best.value() >= 0, "a prior became the best trial: " + best.value());
+    assertEquals(
+        study.trials().stream().mapToDouble(FrozenTrial::value).min().orElseThrow(), best.value());
   }
 
   private static int[] hitsOverSeeds(LongFunction<Sampler> sampler) {

@@ -1,5 +1,7 @@
 package dev.knobflow.plugin.tracking;
 
+import dev.knobflow.optimizers.time.RetryPolicy;
+import dev.knobflow.optimizers.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -43,6 +45,7 @@ public final class MlflowWriter implements AutoCloseable {
   private final BatchPlanner planner;
   private final Retrier retrier;
   private final Clock clock;
+  private final Sleeper sleeper;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workAvailable = lock.newCondition();
@@ -65,12 +68,28 @@ public final class MlflowWriter implements AutoCloseable {
   private final Thread sender;
 
   MlflowWriter(BatchSink sink, MlflowConnection connection, WriterOptions options, Clock clock) {
+    this(sink, connection, options, clock, Sleeper.SYSTEM);
+  }
+
+  /** A writer whose backoff and redelivery pauses wait through {@code sleeper}. */
+  MlflowWriter(
+      BatchSink sink,
+      MlflowConnection connection,
+      WriterOptions options,
+      Clock clock,
+      Sleeper sleeper) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.connection = Objects.requireNonNull(connection, "connection");
     this.options = Objects.requireNonNull(options, "options");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.planner = new BatchPlanner(options.limits());
-    this.retrier = Retrier.of(options.retry(), connection);
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.retrier =
+        new Retrier(
+            options.retry(),
+            connection,
+            sleeper,
+            () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     this.sender = new Thread(this::sendLoop, "knobflow-mlflow-writer");
     sender.setDaemon(true);
     sender.start();
@@ -459,7 +478,7 @@ public final class MlflowWriter implements AutoCloseable {
 
   private void pauseBeforeRedelivery() {
     try {
-      Thread.sleep(options.retry().maxBackoff().toMillis());
+      sleeper.sleep(options.retry().maxBackoff());
     } catch (InterruptedException e) {
       // close() gave up waiting: the loop checks `abandoned`.
     }

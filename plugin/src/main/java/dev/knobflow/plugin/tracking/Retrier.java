@@ -1,6 +1,9 @@
 package dev.knobflow.plugin.tracking;
 
-import java.time.Duration;
+import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.optimizers.time.RetryLoop;
+import dev.knobflow.optimizers.time.RetryPolicy;
+import dev.knobflow.optimizers.time.Sleeper;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,15 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a call under a {@link RetryPolicy}, retrying transient failures only: the one retry loop of
- * the project, for MLflow requests and for the PostgreSQL storage's transactions alike.
+ * Runs a call under the shared {@link RetryPolicy} ({@link RetryLoop}), retrying transient failures
+ * only, for MLflow requests and for the PostgreSQL storage's transactions alike; a backend says
+ * which of its failures are transient and how to describe them ({@link Failures}).
  */
 public final class Retrier {
-
-  /** Waits between attempts; tests pass one that records instead of sleeping. */
-  public interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
-  }
 
   /** What a backend says about its failures: which are transient, and how to describe them. */
   public interface Failures {
@@ -35,8 +34,7 @@ public final class Retrier {
 
   private final RetryPolicy policy;
   private final Failures failures;
-  private final Sleeper sleeper;
-  private final DoubleSupplier random;
+  private final RetryLoop loop;
   private final AtomicLong retries = new AtomicLong();
 
   Retrier(RetryPolicy policy, MlflowConnection connection, Sleeper sleeper, DoubleSupplier random) {
@@ -52,8 +50,10 @@ public final class Retrier {
   public Retrier(RetryPolicy policy, Failures failures, Sleeper sleeper, DoubleSupplier random) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.failures = Objects.requireNonNull(failures, "failures");
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    this.random = Objects.requireNonNull(random, "random");
+    this.loop =
+        policy
+            .loop(Clock.SYSTEM, Objects.requireNonNull(sleeper, "sleeper"))
+            .withRandom(Objects.requireNonNull(random, "random"));
   }
 
   static Retrier of(RetryPolicy policy, MlflowConnection connection) {
@@ -65,7 +65,7 @@ public final class Retrier {
     return new Retrier(
         policy,
         failures,
-        d -> Thread.sleep(d.toMillis()),
+        Sleeper.SYSTEM,
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
   }
 
@@ -101,29 +101,23 @@ public final class Retrier {
    *     out or the failure is not transient
    */
   public <T> T call(String operation, Callable<T> call) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.call();
-      } catch (Exception e) {
-        if (!failures.isTransient(e) || attempt >= policy.maxAttempts()) {
-          throw failures.describe(operation, e);
-        }
-        Duration delay = policy.delayBeforeRetry(attempt, random.getAsDouble());
-        retries.incrementAndGet();
-        LOG.debug(
-            "{} failed transiently (attempt {}/{}), retrying in {} ms: {}",
-            operation,
-            attempt,
-            policy.maxAttempts(),
-            delay.toMillis(),
-            failures.redact(String.valueOf(e.getMessage())));
-        try {
-          sleeper.sleep(delay);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw failures.describe(operation, e);
-        }
-      }
+    try {
+      return loop.call(
+          Exception.class,
+          call::call,
+          failures::isTransient,
+          (attempt, delay, e) -> {
+            retries.incrementAndGet();
+            LOG.debug(
+                "{} failed transiently (attempt {}/{}), retrying in {} ms: {}",
+                operation,
+                attempt,
+                policy.maxAttempts(),
+                delay.toMillis(),
+                failures.redact(String.valueOf(e.getMessage())));
+          });
+    } catch (Exception e) {
+      throw failures.describe(operation, e);
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.greenmetrics.carbon.CarbonIntensity;
+import dev.knobflow.greenmetrics.nvidia.FakeNvidiaSmi;
 import dev.knobflow.plugin.cli.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knobflow.greenmetrics.carbon.CarbonIntensity;
 import dev.knobflow.greenmetrics.energy.EnergyMeter;
-import dev.knobflow.greenmetrics.power.ConstantPowerSource;
 import dev.knobflow.greenmetrics.power.Device;
+import dev.knobflow.greenmetrics.power.ManualPowerSource;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -26,16 +26,30 @@ import org.junit.jupiter.api.Test;
 
 /** The Java API: wrapping an objective function, without a study file. */
 class EnergyMeasuredObjectiveTest {
-  private ConstantPowerSource power;
+  private static final Device GPU0 = Device.parseId("gpu:0");
+  private static final Device GPU1 = Device.parseId("gpu:1");
+
+  private ManualPowerSource power;
   private EnergyMeter meter;
 
   @BeforeEach
   void startPower() {
-    power =
-        ConstantPowerSource.of(
-            Map.of(Device.parseId("gpu:0"), 200.0, Device.parseId("gpu:1"), 50.0));
+    power = new ManualPowerSource(List.of(GPU0, GPU1), Duration.ofMillis(100));
     power.start();
     meter = EnergyMeter.of(List.of(power));
+  }
+
+  /**
+   * The objective "runs" for {@code seconds} of the source's time: GPU 0 at 200 W, GPU 1 at 50 W.
+   */
+  private void draw(double seconds) {
+    long t0 = power.clock().nanoTime();
+    int steps = (int) Math.round(seconds * 10);
+    for (int k = 0; k <= steps; k++) {
+      long t = t0 + k * 100_000_000L;
+      power.emit(GPU0, t, 200.0);
+      power.emit(GPU1, t, 50.0);
+    }
   }
 
   @AfterEach
@@ -61,7 +75,7 @@ class EnergyMeasuredObjectiveTest {
         EnergyMeasuredObjective.builder(
                 trial -> {
                   double x = trial.suggestFloat("x", 0, 1);
-                  Thread.sleep(300);
+                  draw(0.3);
                   return TrialResult.of(x * x);
                 },
                 meter)
@@ -76,13 +90,13 @@ class EnergyMeasuredObjectiveTest {
       double x = (Double) t.params().get("x");
       assertEquals(x * x, t.values().get(0), 1e-12);
       double wh = t.values().get(1);
-      // 250 W (both GPUs) for a 0.3 s sleep: 0.3 .. 1 s worth.
-      assertTrue(wh > 0.29 * 250 / 3600 && wh < 1.0 * 250 / 3600, "energy_wh " + wh);
+      // 250 W (both GPUs) for 0.3 s of the source's time.
+      assertEquals(0.3 * 250 / 3600, wh, 1e-12);
       assertEquals(250.0, t.metrics().get("avg_power_w"), 1e-6);
       assertEquals(wh / 1000 * 100, t.metrics().get("co2_g"), 1e-12);
       double gpu0 = t.metrics().get("gpu_0_energy_wh");
       double gpu1 = t.metrics().get("gpu_1_energy_wh");
-      assertEquals(4.0, gpu0 / gpu1, 0.05, "200 W against 50 W");
+      assertEquals(4.0, gpu0 / gpu1, 1e-9, "200 W against 50 W");
     }
   }
 
@@ -91,7 +105,11 @@ class EnergyMeasuredObjectiveTest {
     Study study = study(new Objective("energy_wh", Direction.MINIMIZE));
     var objective =
         EnergyMeasuredObjective.builder(
-                trial -> TrialResult.ofNamed(Map.of("energy_wh", 1e6)), meter)
+                trial -> {
+                  draw(0.4);
+                  return TrialResult.ofNamed(Map.of("energy_wh", 1e6));
+                },
+                meter)
             .objectives(List.of("energy_wh"), Set.of("energy_wh"))
             .build();
 
@@ -99,7 +117,7 @@ class EnergyMeasuredObjectiveTest {
 
     FrozenTrial t = study.trials().get(0);
     assertEquals(TrialState.COMPLETE, t.state());
-    assertTrue(t.value() < 1.0, "measured, not the reported 1e6: " + t.value());
+    assertEquals(0.4 * 250 / 3600, t.value(), 1e-12, "measured, not the reported 1e6");
     assertEquals(t.value(), t.metrics().get("energy_wh"), 1e-12);
   }
 
@@ -109,7 +127,7 @@ class EnergyMeasuredObjectiveTest {
     var objective =
         EnergyMeasuredObjective.wrap(
             trial -> {
-              Thread.sleep(200);
+              draw(0.2);
               throw new IllegalStateException("diverged");
             },
             meter,
@@ -120,8 +138,11 @@ class EnergyMeasuredObjectiveTest {
     FrozenTrial t = study.trials().get(0);
     assertEquals(TrialState.FAIL, t.state());
     Map<?, ?> energy = (Map<?, ?>) t.userAttrs().get(EnergyMeasuredObjective.ENERGY_ATTR);
-    assertTrue(
-        ((Number) energy.get("energy_wh")).doubleValue() > 0.19 * 250 / 3600, energy.toString());
+    assertEquals(
+        0.2 * 250 / 3600,
+        ((Number) energy.get("energy_wh")).doubleValue(),
+        1e-12,
+        energy.toString());
     assertEquals(List.of("gpu:0", "gpu:1"), energy.get("devices"));
     assertEquals(1, EnergyTotals.of(study.trials()).orElseThrow().measuredTrials());
   }

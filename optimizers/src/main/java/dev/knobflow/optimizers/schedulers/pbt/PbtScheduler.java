@@ -7,7 +7,7 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.schedulers.Scheduler;
 import dev.knobflow.optimizers.schedulers.pbt.Population.Segment;
-import java.time.Duration;
+import dev.knobflow.optimizers.time.Sleeper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,31 +75,27 @@ public final class PbtScheduler implements Scheduler {
    */
   public static final String SPARE_ATTR = "pbt.spare";
 
-  /** Waits between looks when a synchronous generation is still running. */
-  @FunctionalInterface
-  public interface Waiter {
-    /** Waits about {@code duration}; interruption ends the wait early. */
-    void await(Duration duration) throws InterruptedException;
-  }
-
   private final PbtSettings settings;
   private final Explorer explorer;
-  private final Waiter waiter;
+  private final Sleeper sleeper;
 
-  private PbtScheduler(PbtSettings settings, Waiter waiter) {
+  private PbtScheduler(PbtSettings settings, Sleeper sleeper) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.explorer = new Explorer(settings);
-    this.waiter = Objects.requireNonNull(waiter, "waiter");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
   }
 
-  /** PBT with the given settings, waiting with {@link Thread#sleep(Duration)}. */
+  /** PBT with the given settings, waiting with {@link Sleeper#SYSTEM}. */
   public static PbtScheduler create(PbtSettings settings) {
-    return new PbtScheduler(settings, d -> Thread.sleep(d.toMillis()));
+    return new PbtScheduler(settings, Sleeper.SYSTEM);
   }
 
-  /** PBT with the given settings and a waiter of the caller's (tests drive it without sleeping). */
-  public static PbtScheduler create(PbtSettings settings, Waiter waiter) {
-    return new PbtScheduler(settings, waiter);
+  /**
+   * PBT with the given settings and the caller's sleeper for the synchronous wait (tests drive it
+   * without sleeping).
+   */
+  public static PbtScheduler create(PbtSettings settings, Sleeper sleeper) {
+    return new PbtScheduler(settings, sleeper);
   }
 
   /** The settings. */
@@ -142,7 +138,7 @@ public final class PbtScheduler implements Scheduler {
         return job.get();
       }
       try {
-        waiter.await(settings.pollInterval());
+        sleeper.sleep(settings.pollInterval());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the PBT generation", e);

@@ -1,6 +1,7 @@
 package dev.knobflow.optimizers.samplers.gp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,13 +53,32 @@ class GpSamplerTest {
     return study;
   }
 
+  /**
+   * A stored hyperparameter vector is the fitted model's: {@code d} log length scales, the log
+   * signal and noise variances, all finite, and moved away from the default start by the fit.
+   */
+  private static void assertFittedTheta(Object stored, String what) {
+    assertTrue(stored instanceof List<?>, what + ": a list of numbers, got " + stored);
+    List<?> theta = (List<?>) stored;
+    int d = theta.size() - 2;
+    assertTrue(d >= 1, what + ": d + 2 entries, got " + theta);
+    double[] start = GaussianProcess.defaultTheta(d);
+    boolean fitted = false;
+    for (int j = 0; j < theta.size(); j++) {
+      double v = ((Number) theta.get(j)).doubleValue();
+      assertTrue(Double.isFinite(v), what + ": finite, got " + theta);
+      fitted |= v != start[j];
+    }
+    assertTrue(fitted, what + ": fitted, not the default start " + theta);
+  }
+
   @Test
   void findsTheOptimumOfAMixedSpaceAndStoresHyperparameters() {
     Study study = run(GpSampler.seeded(1), 30, GpSamplerTest::quality);
     double best = study.bestTrial().orElseThrow().value();
     assertTrue(best < 0.15, "best after 30 trials: " + best);
     FrozenTrial last = study.trials().get(29);
-    assertNotNull(last.systemAttrs().get("gp_theta_obj0"), "fitted hyperparameters stored");
+    assertFittedTheta(last.systemAttrs().get("gp_theta_obj0"), "objective 0");
     assertNull(last.systemAttrs().get(Sampler.FALLBACK_ATTR));
     for (FrozenTrial t : study.trials()) {
       for (var e : SPACE.distributions().entrySet()) {
@@ -134,8 +154,13 @@ class GpSamplerTest {
       study.tell(t, TrialResult.of(x * x, (x - 1) * (x - 1)).withConstraints(x - 1.5));
     }
     FrozenTrial last = study.trials().get(15);
-    assertNotNull(last.systemAttrs().get("gp_theta_obj1"), "one GP per objective");
-    assertNotNull(last.systemAttrs().get("gp_theta_con0"), "one GP per constraint");
+    assertFittedTheta(last.systemAttrs().get("gp_theta_obj0"), "objective 0");
+    assertFittedTheta(last.systemAttrs().get("gp_theta_obj1"), "one GP per objective");
+    assertFittedTheta(last.systemAttrs().get("gp_theta_con0"), "one GP per constraint");
+    assertNotEquals(
+        last.systemAttrs().get("gp_theta_obj0"),
+        last.systemAttrs().get("gp_theta_obj1"),
+        "each objective's GP is fitted to its own values");
     assertNull(last.systemAttrs().get(Sampler.FALLBACK_ATTR));
     Study many =
         study(
@@ -149,7 +174,9 @@ class GpSamplerTest {
       double x = ((Number) t.params().get("x")).doubleValue();
       many.tell(t, TrialResult.of(x, -x, x * x, Math.sin(x)));
     }
-    assertNotNull(many.trials().get(11).systemAttrs().get("gp_theta_parego"), "ParEGO beyond 3");
+    assertFittedTheta(
+        many.trials().get(11).systemAttrs().get("gp_theta_parego"), "ParEGO beyond 3");
+    assertNull(many.trials().get(11).systemAttrs().get("gp_theta_obj0"), "no per-objective GPs");
   }
 
   @Test

@@ -1,11 +1,15 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.optimizers.storage.StorageException;
+import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.optimizers.time.RetryPolicy;
+import dev.knobflow.optimizers.time.Sleeper;
 import dev.knobflow.plugin.tracking.MetricPoint;
 import dev.knobflow.plugin.tracking.MlflowRuns;
 import dev.knobflow.plugin.tracking.MlflowTrackingException;
 import dev.knobflow.plugin.tracking.MlflowWriter;
 import dev.knobflow.plugin.tracking.RunRecord;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +29,24 @@ final class ServerCalls {
   private final MlflowRuns runs;
   private final MlflowWriter writer;
   private final MlflowStorageOptions options;
+  private final Clock clock;
+  private final Sleeper sleeper;
 
   ServerCalls(MlflowRuns runs, MlflowWriter writer, MlflowStorageOptions options) {
+    this(runs, writer, options, Clock.SYSTEM, Sleeper.SYSTEM);
+  }
+
+  ServerCalls(
+      MlflowRuns runs,
+      MlflowWriter writer,
+      MlflowStorageOptions options,
+      Clock clock,
+      Sleeper sleeper) {
     this.runs = runs;
     this.writer = writer;
     this.options = options;
+    this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   MlflowStorageOptions options() {
@@ -137,19 +154,24 @@ final class ServerCalls {
    * retries run out after about half a minute; a restarting server can take longer).
    */
   <T> T call(String what, Supplier<T> call) {
-    long deadline = System.nanoTime() + options.outageTolerance().toNanos();
-    long sleep = 500;
-    while (true) {
-      try {
-        return call.get();
-      } catch (MlflowTrackingException e) {
-        if (!isTransient(e) || System.nanoTime() > deadline) {
-          throw new StorageException("MLflow storage: " + what + ": " + e.getMessage(), e);
-        }
-        LOG.warn("MLflow storage: {} failed ({}); retrying in {} ms", what, e.getMessage(), sleep);
-        sleep(sleep);
-        sleep = Math.min(10_000, sleep * 2);
-      }
+    RetryPolicy outage =
+        RetryPolicy.within(
+            options.outageTolerance(), Duration.ofMillis(500), Duration.ofSeconds(10));
+    try {
+      return outage
+          .loop(clock, sleeper)
+          .call(
+              MlflowTrackingException.class,
+              call::get,
+              ServerCalls::isTransient,
+              (attempt, delay, e) ->
+                  LOG.warn(
+                      "MLflow storage: {} failed ({}); retrying in {} ms",
+                      what,
+                      e.getMessage(),
+                      delay.toMillis()));
+    } catch (MlflowTrackingException e) {
+      throw new StorageException("MLflow storage: " + what + ": " + e.getMessage(), e);
     }
   }
 

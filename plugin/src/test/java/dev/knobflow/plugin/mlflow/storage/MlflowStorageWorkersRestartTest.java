@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,13 +18,16 @@ import dev.knobflow.plugin.tracking.MetricPoint;
 import dev.knobflow.plugin.tracking.MlflowConnection;
 import dev.knobflow.plugin.tracking.MlflowTracking;
 import dev.knobflow.plugin.tracking.RunRecord;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
@@ -44,14 +48,31 @@ class MlflowStorageWorkersRestartTest {
   private static final int TRIALS = WORKERS * TRIALS_PER_WORKER;
   private static final int STEPS = 3;
 
-  /** x in [-1, 1], k in 0..3: loss = x^2 + k, reported at every step as loss + step. */
-  private static final ObjectiveFunction OBJECTIVE =
+  /** Released once the server is down: the trials running then wait for it after step 0. */
+  private final CountDownLatch serverStopped = new CountDownLatch(1);
+
+  /** Trials waiting for the stop, and trials that went on after it. */
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  private final AtomicInteger resumed = new AtomicInteger();
+
+  /**
+   * x in [-1, 1], k in 0..3: loss = x^2 + k, reported at every step as loss + step. The trials that
+   * start before the outage hold after step 0 until the server is down, so every worker thread is
+   * mid-trial when it stops and reports and finishes its trial during the outage.
+   */
+  private final ObjectiveFunction objective =
       trial -> {
         double x = trial.suggestFloat("x", -1, 1);
         int k = trial.suggestInt("k", 0, 3);
-        for (int step = 0; step < STEPS; step++) {
+        trial.report(0, x * x + k);
+        if (serverStopped.getCount() > 0) {
+          waiting.incrementAndGet();
+          serverStopped.await();
+          resumed.incrementAndGet();
+        }
+        for (int step = 1; step < STEPS; step++) {
           trial.report(step, x * x + k + step);
-          Thread.sleep(150);
         }
         return TrialResult.of(x * x + k);
       };
@@ -74,7 +95,6 @@ class MlflowStorageWorkersRestartTest {
     MlflowStorageOptions options = MlflowStorageOptions.defaults();
     List<MlflowStudyStorage> storages = new ArrayList<>();
     List<CompletableFuture<OptimizeSummary>> runs = new ArrayList<>();
-    int completedAtStop;
     try {
       for (int w = 0; w < WORKERS; w++) {
         storages.add(MlflowStudyStorage.open(connection, experiment, options));
@@ -90,18 +110,23 @@ class MlflowStorageWorkersRestartTest {
             CompletableFuture.supplyAsync(
                 () ->
                     study.optimize(
-                        OBJECTIVE,
+                        objective,
                         OptimizeOptions.trials(TRIALS_PER_WORKER).withParallelism(PARALLELISM))));
       }
       MlflowStudyStorage observer = storages.get(0);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (observer.trials(STUDY, Set.of(TrialState.COMPLETE)).size() < WORKERS
-          && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      completedAtStop = observer.trials(STUDY, Set.of(TrialState.COMPLETE)).size();
+      int threads = WORKERS * PARALLELISM;
+      await("every worker thread mid-trial")
+          .atMost(Duration.ofMinutes(3))
+          .until(() -> waiting.get() == threads);
+      await("the server holds every thread's trial RUNNING")
+          .atMost(Duration.ofMinutes(3))
+          .until(() -> observer.trials(STUDY, Set.of(TrialState.RUNNING)).size() == threads);
       server.stop();
-      Thread.sleep(2_000); // every worker runs into the outage, mid-trial or mid-call
+      serverStopped.countDown();
+      // Every thread now reports and finishes its trial against the stopped server.
+      await("every waiting trial resumed")
+          .atMost(Duration.ofMinutes(3))
+          .until(() -> resumed.get() == threads);
       server.start();
       for (CompletableFuture<OptimizeSummary> run : runs) {
         OptimizeSummary summary = run.get(3, TimeUnit.MINUTES);
@@ -114,9 +139,6 @@ class MlflowStorageWorkersRestartTest {
     } finally {
       storages.forEach(MlflowStudyStorage::close);
     }
-    assertTrue(
-        completedAtStop >= WORKERS && completedAtStop < TRIALS,
-        "the server must stop mid-study; COMPLETE trials then: " + completedAtStop);
 
     // Count what the server holds, without any worker's cache.
     try (MlflowTracking tracking = MlflowTracking.open(connection)) {
