@@ -179,13 +179,4 @@ final class ServerCalls {
   static boolean isTransient(MlflowTrackingException e) {
     return e.statusCode() == 0 || e.statusCode() >= 500;
   }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException("interrupted while waiting for the MLflow server", e);
-    }
-  }
 }

@@ -1,9 +1,7 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.optimizers.TrialState;
-import dev.knobflow.optimizers.storage.StorageException;
 import dev.knobflow.plugin.tracking.MlflowTags;
-import dev.knobflow.plugin.tracking.MlflowTrackingException;
 import dev.knobflow.plugin.tracking.RunRecord;
 import java.time.Instant;
 import java.util.Comparator;
@@ -99,28 +97,23 @@ final class TrialNumbering {
    */
   private RunRecord createRun(
       StudyCache s, String experimentId, String name, Map<String, String> tags, String claimId) {
-    long deadline = System.nanoTime() + server.options().outageTolerance().toNanos();
-    long sleep = 500;
-    while (true) {
-      try {
-        return server.runs().startRunOnce(experimentId, name, tags);
-      } catch (MlflowTrackingException e) {
-        if (!ServerCalls.isTransient(e) || System.nanoTime() > deadline) {
-          throw new StorageException("MLflow storage: create trial run: " + e.getMessage(), e);
-        }
-        LOG.warn("MLflow storage: creating a trial run failed ({}); retrying", e.getMessage());
-      }
-      ServerCalls.sleep(sleep);
-      sleep = Math.min(10_000, sleep * 2);
-      List<RunRecord> made =
-          server.search(
-              experimentId,
-              StorageTags.trialFilter(s.name)
-                  + " AND "
-                  + StorageTags.tagEquals(StorageTags.CLAIM_ID, claimId));
-      if (!made.isEmpty()) {
-        return made.stream().min(Comparator.comparing(RunRecord::runId)).orElseThrow();
-      }
-    }
+    boolean[] attempted = {false};
+    return server.call(
+        "create trial run",
+        () -> {
+          if (attempted[0]) {
+            List<RunRecord> made =
+                server.search(
+                    experimentId,
+                    StorageTags.trialFilter(s.name)
+                        + " AND "
+                        + StorageTags.tagEquals(StorageTags.CLAIM_ID, claimId));
+            if (!made.isEmpty()) {
+              return made.stream().min(Comparator.comparing(RunRecord::runId)).orElseThrow();
+            }
+          }
+          attempted[0] = true;
+          return server.runs().startRunOnce(experimentId, name, tags);
+        });
   }
 }
