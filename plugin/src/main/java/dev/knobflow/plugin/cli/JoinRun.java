@@ -74,7 +74,7 @@ final class JoinRun {
       trials = config.trials().orElse(Integer.MAX_VALUE);
     }
     long total = trials > 0 ? trials : Integer.MAX_VALUE;
-    try (TuneProgress progress = TuneProgress.of(output, config.name(), total, out);
+    try (TuneProgress progress = TuneProgress.of(output, config, total, out);
         StudyRunner runner =
             StudyRunner.builder(trials > 0 ? config.withTrials(trials) : config)
                 .listener(progress)
@@ -136,7 +136,11 @@ final class JoinRun {
         summary = runner.run();
         progress.close();
         TuneCommand.printSummary(
-            out, runner.study(), summary, storageText, runner.energy().status());
+            out,
+            runner.study(),
+            summary,
+            storageText,
+            TuneCommand.energyLine(config, runner.energy()));
         if (hook.fired()) {
           return InterruptHook.EXIT_CODE;
         }

@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 final class OutputOptions {
   @Option(
       names = {"-q", "--quiet"},
-      description = "Print only warnings, errors and the final summary.")
+      description =
+          "Print only warnings, errors and the final summary (on a terminal, with the status"
+              + " line alone).")
   boolean quiet;
 
   @Option(

@@ -9,11 +9,14 @@ import dev.knobflow.plugin.config.Durations;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;
 import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.energy.EnergyConfig;
+import dev.knobflow.plugin.energy.EnergySession;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,7 +94,7 @@ final class TuneCommand implements Callable<Integer> {
               + storageText);
       out.flush();
     }
-    try (TuneProgress progress = TuneProgress.of(output, config.name(), total, out);
+    try (TuneProgress progress = TuneProgress.of(output, config, total, out);
         TuneSession session =
             TuneSession.open(config, mlflowSettings, System.getenv(), b -> b.listener(progress))) {
       StudyRunner runner = session.runner();
@@ -105,7 +108,8 @@ final class TuneCommand implements Callable<Integer> {
           InterruptHook.install(session::interrupt, spec.commandLine().getErr(), storageText)) {
         summary = runner.run();
         progress.close();
-        printSummary(out, runner.study(), summary, storageText, runner.energy().status());
+        printSummary(
+            out, runner.study(), summary, storageText, energyLine(config, runner.energy()));
         runner.advisor().ifPresent(advisor -> AdvisorSummary.print(out, advisor));
         if (hook.fired()) {
           return INTERRUPTED;
@@ -154,7 +158,7 @@ final class TuneCommand implements Callable<Integer> {
       Study study,
       OptimizeSummary summary,
       String storageText,
-      String energyStatus) {
+      Optional<String> energyStatus) {
     List<FrozenTrial> trials = study.trials();
     StudyReport report = new StudyReport(study.objectives(), trials);
     out.println();
@@ -201,11 +205,15 @@ final class TuneCommand implements Callable<Integer> {
               + (front.get(0).isFeasible() ? "" : " (none met the constraints: least violating)"));
       report.printFront(out);
     }
-    out.println(
-        "Energy: "
-            + EnergyTotals.of(trials)
-                .map(t -> t.describe() + " (" + energyStatus + ")")
-                .orElse("not measured: " + energyStatus));
+    Optional<EnergyTotals> energy = EnergyTotals.of(trials);
+    if (energy.isPresent() || energyStatus.isPresent()) {
+      String status = energyStatus.orElse("recorded earlier");
+      out.println(
+          "Energy: "
+              + energy
+                  .map(t -> t.describe() + " (" + status + ")")
+                  .orElse("not measured: " + status));
+    }
     study.budgetStatus().forEach(b -> out.println("Budget: " + b.describe()));
     out.println("Storage: " + storageText);
     if (storageText.startsWith("journal:")) {
@@ -216,6 +224,19 @@ final class TuneCommand implements Callable<Integer> {
               + ShellWords.quote(storageText));
     }
     out.flush();
+  }
+
+  /**
+   * What the summary's energy line says about this run's metering, or empty where nothing measures
+   * energy and the study file does not ask for it (no {@code energy:} or {@code carbon:} section,
+   * or {@code enabled: false}): the summary then has no energy line.
+   */
+  static Optional<String> energyLine(StudyConfig config, EnergySession energy) {
+    boolean configured =
+        config.energy().enabled() && !config.energy().equals(EnergyConfig.defaults());
+    return configured || energy.status().startsWith("measured")
+        ? Optional.of(energy.status())
+        : Optional.empty();
   }
 
   private static String stopReason(String reason) {

@@ -7,36 +7,43 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
-import java.io.PrintStream;
+import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.plugin.config.StudyConfig;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
-/** Shows how a tune is going: a progress bar on a terminal, plain lines otherwise. */
+/**
+ * Shows how a tune is going. On a terminal: one line per finished trial above a status line (a bar,
+ * trials done, the best value, elapsed time and an estimate of the time left); log lines go above
+ * the status line too, and it is cleared before the summary. Plain lines otherwise.
+ */
 interface TuneProgress extends StudyListener, AutoCloseable {
 
   @Override
   void close();
 
   /**
-   * What {@code tune}, {@code resume} and {@code worker} show: nothing with {@code --quiet}, a bar
-   * on a terminal, one line per trial otherwise.
+   * What {@code tune}, {@code resume} and {@code worker} show: on a terminal the status line, with
+   * per-trial lines above it unless {@code --quiet}; elsewhere one line per trial, or nothing with
+   * {@code --quiet}.
+   *
+   * @param total the trials this run aims for ({@code Integer.MAX_VALUE} when unknown)
    */
-  static TuneProgress of(OutputOptions output, String study, long total, PrintWriter out) {
-    if (output.quiet) {
-      return silent();
+  static TuneProgress of(OutputOptions output, StudyConfig config, long total, PrintWriter out) {
+    if (System.console() == null) {
+      return output.quiet ? silent() : lines(out, total);
     }
-    if (System.console() != null) {
-      return bar(System.out, study, total);
-    }
-    return lines(out, total);
+    ProgressEstimate estimate =
+        new ProgressEstimate(total, maxBudget(config), config.timeout(), Clock.SYSTEM);
+    return terminal(TerminalScreen.onStandardStreams(), config.name(), estimate, !output.quiet);
   }
 
-  /** Nothing at all (for {@code --quiet}). */
+  /** Nothing at all. */
   static TuneProgress silent() {
     return () -> {};
   }
@@ -46,9 +53,21 @@ interface TuneProgress extends StudyListener, AutoCloseable {
     return new Lines(out, total);
   }
 
-  /** A progress bar on {@code out}: trials done of total, best value or Pareto size, ETA. */
-  static TuneProgress bar(PrintStream out, String study, long total) {
-    return new Bar(out, study, total);
+  /**
+   * The terminal display on {@code screen}; with {@code trialLines} false, the status line alone.
+   * The status line is drawn again every second (elapsed time and estimate) until closed.
+   */
+  static TuneProgress terminal(
+      TerminalScreen screen, String study, ProgressEstimate estimate, boolean trialLines) {
+    return new Terminal(screen, study, estimate, trialLines, true);
+  }
+
+  /** The largest budget of a multi-fidelity scheduler, for the estimate of the time left. */
+  private static OptionalDouble maxBudget(StudyConfig config) {
+    Object max = config.scheduler().settings().get("max_budget");
+    return max instanceof Number n && n.doubleValue() > 0
+        ? OptionalDouble.of(n.doubleValue())
+        : OptionalDouble.empty();
   }
 
   /** The best value of a single-objective study, or the Pareto front size, as a short text. */
@@ -72,6 +91,40 @@ interface TuneProgress extends StudyListener, AutoCloseable {
     return "";
   }
 
+  /**
+   * The line for a finished trial: {@code [done/total] trial N STATE values in time | params | best
+   * so far}.
+   */
+  static String trialLine(StudyView study, FrozenTrial trial, int done, long total) {
+    StringBuilder sb = new StringBuilder();
+    sb.append('[').append(done);
+    if (total > 0 && total < Integer.MAX_VALUE) {
+      sb.append('/').append(total);
+    }
+    sb.append("] trial ").append(trial.number()).append(' ').append(trial.state());
+    if (trial.state() == TrialState.COMPLETE) {
+      List<Objective> objectives = study.objectives();
+      for (int i = 0; i < objectives.size() && i < trial.values().size(); i++) {
+        sb.append(' ')
+            .append(objectives.get(i).name())
+            .append('=')
+            .append(Formats.number(trial.values().get(i)));
+      }
+      if (!trial.isFeasible()) {
+        sb.append(" (infeasible)");
+      }
+    } else if (trial.failReason() != null) {
+      sb.append(": ").append(trial.failReason());
+    }
+    trial.duration().ifPresent(d -> sb.append(" in ").append(Formats.duration(d)));
+    sb.append(" | ").append(Formats.assignments(trial.params()));
+    String standing = standing(study);
+    if (!standing.isEmpty()) {
+      sb.append(" | ").append(standing);
+    }
+    return sb.toString();
+  }
+
   /** Plain log lines, for pipes and files. */
   final class Lines implements TuneProgress {
     private final PrintWriter out;
@@ -86,33 +139,7 @@ interface TuneProgress extends StudyListener, AutoCloseable {
     @Override
     public synchronized void trialFinished(StudyView study, FrozenTrial trial) {
       done++;
-      StringBuilder sb = new StringBuilder();
-      sb.append('[').append(done);
-      if (total > 0 && total < Integer.MAX_VALUE) {
-        sb.append('/').append(total);
-      }
-      sb.append("] trial ").append(trial.number()).append(' ').append(trial.state());
-      if (trial.state() == TrialState.COMPLETE) {
-        List<Objective> objectives = study.objectives();
-        for (int i = 0; i < objectives.size() && i < trial.values().size(); i++) {
-          sb.append(' ')
-              .append(objectives.get(i).name())
-              .append('=')
-              .append(Formats.number(trial.values().get(i)));
-        }
-        if (!trial.isFeasible()) {
-          sb.append(" (infeasible)");
-        }
-      } else if (trial.failReason() != null) {
-        sb.append(": ").append(trial.failReason());
-      }
-      trial.duration().ifPresent(d -> sb.append(" in ").append(Formats.duration(d)));
-      sb.append(" | ").append(Formats.assignments(trial.params()));
-      String standing = standing(study);
-      if (!standing.isEmpty()) {
-        sb.append(" | ").append(standing);
-      }
-      out.println(sb);
+      out.println(trialLine(study, trial, done, total));
       out.flush();
     }
 
@@ -122,47 +149,113 @@ interface TuneProgress extends StudyListener, AutoCloseable {
     }
   }
 
-  /** The me.tongfei progress bar. */
-  final class Bar implements TuneProgress {
-    private final ProgressBar bar;
+  /** Per-trial lines above a status line that is redrawn in place. */
+  final class Terminal implements TuneProgress {
+    private static final int BAR_WIDTH = 20;
 
-    Bar(PrintStream out, String study, long total) {
-      boolean known = total > 0 && total < Integer.MAX_VALUE;
-      this.bar =
-          new ProgressBarBuilder()
-              .setTaskName(study)
-              .setInitialMax(known ? total : -1)
-              .setStyle(ProgressBarStyle.ASCII)
-              .setUnit(" trials", 1)
-              .setUpdateIntervalMillis(500)
-              .setConsumer(new ConsoleProgressBarConsumer(out, width()))
-              .build();
+    private final TerminalScreen screen;
+    private final String study;
+    private final ProgressEstimate estimate;
+    private final boolean trialLines;
+    private final boolean tick;
+    private ScheduledExecutorService ticker;
+    private String standing = "";
+    private boolean closed;
+
+    Terminal(
+        TerminalScreen screen,
+        String study,
+        ProgressEstimate estimate,
+        boolean trialLines,
+        boolean tick) {
+      this.screen = screen;
+      this.study = study;
+      this.estimate = estimate;
+      this.trialLines = trialLines;
+      this.tick = tick;
     }
 
-    /**
-     * The bar's width from {@code COLUMNS}, else 100. Given explicitly so that the progress bar
-     * never opens a JLine terminal: JLine resets SIGINT to its default action, and Ctrl-C on a
-     * terminal then killed the JVM without running the shutdown hook (no summary, trials left
-     * RUNNING).
-     */
-    private static int width() {
-      try {
-        int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
-        return columns >= 20 ? columns : 100;
-      } catch (NumberFormatException e) {
-        return 100;
+    @Override
+    public synchronized void trialStarted(StudyView view, FrozenTrial trial) {
+      estimate.started(trial.number());
+      if (tick && ticker == null && !closed) {
+        ticker =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "knobflow-progress");
+                  t.setDaemon(true);
+                  return t;
+                });
+        ticker.scheduleAtFixedRate(this::redraw, 1, 1, TimeUnit.SECONDS);
       }
+      redraw();
     }
 
     @Override
-    public synchronized void trialFinished(StudyView study, FrozenTrial trial) {
-      bar.step();
-      bar.setExtraMessage(standing(study));
+    public void intermediateValueReported(
+        StudyView view, FrozenTrial trial, long step, List<Double> values) {
+      estimate.reported(trial.number(), step);
     }
 
     @Override
-    public void close() {
-      bar.close();
+    public synchronized void trialFinished(StudyView view, FrozenTrial trial) {
+      estimate.finished(trial.number());
+      standing = standing(view);
+      if (trialLines && !closed) {
+        screen.println(trialLine(view, trial, estimate.done(), estimate.total().orElse(-1L)));
+      }
+      redraw();
+    }
+
+    /** Draws the status line from the estimate now. */
+    synchronized void redraw() {
+      if (closed) {
+        return;
+      }
+      screen.status(statusLine());
+    }
+
+    /** {@code study [=====> ] 12/50 trials, 2 running | best loss=0.1 | 1m elapsed, 3m left}. */
+    synchronized String statusLine() {
+      StringBuilder sb = new StringBuilder(study).append(' ');
+      OptionalDouble fraction = estimate.fraction();
+      if (fraction.isPresent()) {
+        int filled = (int) Math.floor(fraction.getAsDouble() * BAR_WIDTH);
+        sb.append('[');
+        for (int i = 0; i < BAR_WIDTH; i++) {
+          sb.append(i < filled ? '=' : i == filled ? '>' : ' ');
+        }
+        sb.append("] ");
+      }
+      sb.append(estimate.done());
+      estimate.total().ifPresent(t -> sb.append('/').append(t));
+      sb.append(" trials");
+      int running = estimate.running();
+      if (running > 0) {
+        sb.append(", ").append(running).append(" running");
+      }
+      if (!standing.isEmpty()) {
+        sb.append(" | ").append(standing);
+      }
+      sb.append(" | ").append(Formats.duration(estimate.elapsed())).append(" elapsed");
+      if (fraction.isEmpty() || fraction.getAsDouble() < 1) {
+        estimate
+            .remaining()
+            .ifPresent(r -> sb.append(", about ").append(Formats.duration(r)).append(" left"));
+      }
+      return sb.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
+      screen.close();
     }
   }
 }
