@@ -11,6 +11,7 @@ import dev.knobflow.optimizers.distributions.CategoricalDistribution;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.distributions.IntDistribution;
+import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.plugin.energy.EnergyMetrics;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import dev.knobflow.plugin.importance.Importances;
@@ -147,7 +148,31 @@ final class ReportJson {
     if (t.failReason() != null && t.state() != TrialState.COMPLETE) {
       n.put("reason", t.failReason());
     }
+    population(n, t);
     return n;
+  }
+
+  /**
+   * A population-based training segment's member, generation and, where it exploited, the member
+   * and trial it copied ({@code pbt: {member, generation, exploit: {fromMember, fromTrial}}}).
+   */
+  private static void population(ObjectNode n, FrozenTrial t) {
+    Map<String, Object> attrs = t.systemAttrs();
+    if (!(attrs.get(PbtScheduler.MEMBER_ATTR) instanceof Number member)
+        || attrs.containsKey(PbtScheduler.SPARE_ATTR)) {
+      return;
+    }
+    ObjectNode pbt = n.putObject("pbt").put("member", member.intValue());
+    if (attrs.get(PbtScheduler.GENERATION_ATTR) instanceof Number generation) {
+      pbt.put("generation", generation.intValue());
+    }
+    if (attrs.get(PbtScheduler.EXPLOIT_ATTR) instanceof Map<?, ?> exploit
+        && exploit.get("from_member") instanceof Number fromMember
+        && exploit.get("from_trial") instanceof Number fromTrial) {
+      pbt.putObject("exploit")
+          .put("fromMember", fromMember.intValue())
+          .put("fromTrial", fromTrial.intValue());
+    }
   }
 
   /** A trial's energy: its objective value when energy is an objective, else its metric. */

@@ -331,6 +331,49 @@
     });
   }
 
+  /**
+   * Population-based training: per member, the value of each hyperparameter it ran with and the
+   * objective it reached, at the budget each segment ended; dashed lines mark exploits (a member
+   * continuing from a better member's checkpoint with its hyperparameters, then perturbed).
+   */
+  function population() {
+    const segments = trials.filter((t) => t.pbt !== undefined);
+    if (segments.length === 0) return;
+    const byNumber = new Map(trials.map((t) => [t.number, t]));
+    const members = [...new Set(segments.map((t) => t.pbt.member))].sort((a, b) => a - b);
+    const budgeted = segments.every((t) => t.budget !== null);
+    const x = (t) => (budgeted ? t.budget : t.pbt.generation);
+    const xTitle = budgeted ? 'budget (steps)' : 'generation';
+    const views = [{ id: 'pbt-score', title: 'Population: ' + objectives[0].name,
+      y: (t) => (t.values.length > 0 ? t.values[0] : null), axis: { title: objectiveLabel(objectives[0]) } }];
+    data.params.filter((p) => p.kind !== 'categorical').slice(0, 3).forEach((p) => views.push({
+      id: 'pbt-' + p.name, title: 'Population schedule: ' + p.name, y: (t) => t.params[p.name],
+      axis: Object.assign({ title: p.name }, axisFor(p)) }));
+    views.forEach((view) => {
+      chart(view.id, view.title, 'One line per population member, a point per segment at the ' + xTitle +
+        ' it reached; dashed: an exploit, from the copied segment to the copy (hover for which).', () => {
+        const traces = members.map((m) => {
+          const list = segments.filter((t) => t.pbt.member === m).sort((a, b) => x(a) - x(b));
+          return { type: 'scatter', mode: 'lines+markers', name: 'member ' + m, x: list.map(x),
+            y: list.map(view.y), text: list.map(hover), hoverinfo: 'text', marker: { size: 5 } };
+        });
+        const jumps = { type: 'scatter', mode: 'lines', name: 'exploit', x: [], y: [], text: [], hoverinfo: 'text',
+          line: { dash: 'dash', color: COLORS.dominated, width: 1 } };
+        segments.filter((t) => t.pbt.exploit !== undefined).forEach((t) => {
+          const from = byNumber.get(t.pbt.exploit.fromTrial);
+          if (!from || view.y(from) === null || view.y(from) === undefined) return;
+          const label = 'member ' + t.pbt.member + ' copied member ' + t.pbt.exploit.fromMember +
+            ' (trial ' + from.number + ') in generation ' + t.pbt.generation;
+          jumps.x.push(x(from), x(t), null);
+          jumps.y.push(view.y(from), view.y(t), null);
+          jumps.text.push(label, label, '');
+        });
+        if (jumps.x.length > 0) traces.push(jumps);
+        return [traces, { xaxis: { title: xTitle }, yaxis: view.axis }];
+      });
+    });
+  }
+
   function timeline() {
     const timed = trials.filter((t) => t.start !== null && t.lane !== undefined);
     if (timed.length === 0) return;
@@ -422,7 +465,8 @@
   sortableTable();
   loadPlotly()
     .then(() => {
-      [history, pareto, parallel, importance, slices, contour, intermediate, timeline, edf, energy]
+      [history, pareto, parallel, importance, slices, contour, intermediate, population, timeline, edf,
+        energy]
         .forEach((section) => {
           try {
             section();

@@ -6,7 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.knobflow.optimizers.FrozenTrial;
+import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.OptimizeOptions;
+import dev.knobflow.optimizers.Study;
+import dev.knobflow.optimizers.Trial;
+import dev.knobflow.optimizers.TrialResult;
+import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
+import dev.knobflow.optimizers.schedulers.pbt.PbtSettings;
 import dev.knobflow.plugin.testing.HeadlessChromium;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,9 +98,69 @@ class ReportBrowserTest {
     assertTrue(names(state.get("charts")).contains("pareto-0-1"), state.toString());
   }
 
+  @Test
+  void aPopulationBasedTrainingReportDrawsEachMembersScheduleAndItsExploits() throws Exception {
+    Study study =
+        Study.builder("pbt")
+            .objectives(Objective.maximize("score"))
+            .sampler(RandomSampler.seeded(3))
+            .scheduler(PbtScheduler.create(PbtSettings.builder(4, 2).seed(5).build()))
+            .build();
+    study.optimize(ReportBrowserTest::segment, OptimizeOptions.trials(24));
+    List<FrozenTrial> trials = study.trials();
+    assertTrue(
+        trials.stream().anyMatch(t -> t.systemAttrs().containsKey(PbtScheduler.EXPLOIT_ATTR)),
+        "the fixture exploits");
+
+    JsonNode data =
+        ReportJson.tree(
+            new ReportFacts(StudyData.of("pbt", study.objectives(), trials)), List.of());
+    JsonNode exploited = null;
+    for (JsonNode t : data.get("trials")) {
+      assertTrue(t.has("pbt"), "every segment names its member: " + t);
+      if (t.get("pbt").has("exploit")) {
+        exploited = t;
+      }
+    }
+    assertTrue(exploited != null, data.toString());
+    FrozenTrial copy = trials.get(exploited.get("number").asInt());
+    assertEquals(
+        ((java.util.Map<?, ?>) copy.systemAttrs().get(PbtScheduler.EXPLOIT_ATTR)).get("from_trial"),
+        exploited.get("pbt").get("exploit").get("fromTrial").asInt());
+
+    JsonNode state = load(trials, study.objectives(), "pbt");
+    assertAllDrawn(state);
+    assertTrue(
+        names(state.get("charts")).containsAll(List.of("pbt-score", "pbt-lr")), state.toString());
+  }
+
+  /** A segment: the score grows by lr x (1 - lr) per step from the checkpoint it continues. */
+  private static TrialResult segment(Trial trial) {
+    double lr = trial.suggestFloat("lr", 1e-3, 1, true);
+    double score = 0;
+    long step = 0;
+    var saved = trial.checkpoint().load();
+    if (saved.isPresent()) {
+      ByteBuffer b = ByteBuffer.wrap(saved.get());
+      score = b.getDouble();
+      step = b.getLong();
+    }
+    long budget = (long) trial.budget().orElseThrow();
+    for (; step < budget; step++) {
+      score += lr * (1 - lr);
+    }
+    trial.checkpoint().save(ByteBuffer.allocate(16).putDouble(score).putLong(step).array());
+    return TrialResult.of(score);
+  }
+
   private JsonNode load(List<FrozenTrial> trials, int objectives) throws Exception {
-    Path out = dir.resolve("report-" + objectives);
-    Reports.write(StudyData.of("browser", ReportFixtures.objectives(objectives), trials), out);
+    return load(trials, ReportFixtures.objectives(objectives), "report-" + objectives);
+  }
+
+  private JsonNode load(List<FrozenTrial> trials, List<Objective> objectives, String name)
+      throws Exception {
+    Path out = dir.resolve(name);
+    Reports.write(StudyData.of("browser", objectives, trials), out);
     Path html = out.resolve(Reports.HTML);
     assertTrue(Files.size(html) < 5_000_000, "under 5 MB: " + Files.size(html));
     try (HeadlessChromium browser = HeadlessChromium.start()) {
