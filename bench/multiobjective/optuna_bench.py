@@ -98,7 +98,7 @@ def main():
             for budget in budgets:
                 for sampler_name in SAMPLERS:
                     seeds = args.seeds
-                    if sampler_name == "tpe" and budget >= 1000 and args.tpe_seeds_at_1000:
+                    if sampler_name == "tpe" and budget >= 1000 and args.tpe_seeds_at_1000 is not None:
                         seeds = min(seeds, args.tpe_seeds_at_1000)
                     for seed in range(seeds):
                         points, ms = run(problem, sampler_name, budget, seed)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Multi-objective benchmark, Knobflow and Optuna 5.0.0 side by side in one run.
 # Usage (from the repository root): bench/multiobjective/run.sh [--seeds N] [--budgets 200,1000]
-#        [--tpe-seeds-at-1000 K]
+#        [--tpe-seeds-at-1000 K] [--quick]
 # Defaults: 10 seeds, budgets 200 and 1000, Optuna TPE at 1000 trials with 1 seed (it needs
-# seconds per trial late in a run; see docs/nsga2.md).
+# seconds per trial late in a run; see docs/nsga2.md). --quick: 3 seeds, no Optuna TPE at 1000
+# trials (K = 0), for checking that a change left the NSGA-II figures where they were.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,7 +16,8 @@ while [[ $# -gt 0 ]]; do
     --seeds) SEEDS="$2"; shift 2 ;;
     --budgets) BUDGETS="$2"; shift 2 ;;
     --tpe-seeds-at-1000) TPE_SEEDS_AT_1000="$2"; shift 2 ;;
-    *) echo "unknown argument: $1 (allowed: --seeds N --budgets A,B --tpe-seeds-at-1000 K)" >&2; exit 2 ;;
+    --quick) SEEDS=3; TPE_SEEDS_AT_1000=0; shift ;;
+    *) echo "unknown argument: $1 (allowed: --seeds N --budgets A,B --tpe-seeds-at-1000 K --quick)" >&2; exit 2 ;;
   esac
 done
 

@@ -2,6 +2,7 @@ package dev.knobflow.advisor;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an {@link Advisor} recommends for one diagnosed trial.
@@ -21,7 +22,7 @@ public record Advice(
     String rationale,
     double confidence,
     AdviceSource source,
-    String fallbackReason,
+    @Nullable String fallbackReason,
     List<String> validationNotes) {
 
   /** Validates and copies. */

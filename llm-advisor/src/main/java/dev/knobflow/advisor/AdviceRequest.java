@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything an advisor sees about one diagnosed trial. Build with {@link #builder()}.
@@ -34,7 +35,7 @@ public record AdviceRequest(
     int trialCount,
     int trialNumber,
     Map<String, Object> params,
-    Double budget,
+    @Nullable Double budget,
     String curveLabel,
     Curve curve,
     Diagnosis diagnosis) {
@@ -81,7 +82,7 @@ public record AdviceRequest(
     private int trialCount;
     private int trialNumber;
     private final Map<String, Object> params = new LinkedHashMap<>();
-    private Double budget;
+    private @Nullable Double budget;
     private String curveLabel;
     private Curve curve;
     private int curveCap = Curve.DEFAULT_DOWNSAMPLE_CAP;
@@ -148,7 +149,7 @@ public record AdviceRequest(
     /**
      * @param value the trial's budget, or null @return this
      */
-    public Builder budget(Double value) {
+    public Builder budget(@Nullable Double value) {
       budget = value;
       return this;
     }

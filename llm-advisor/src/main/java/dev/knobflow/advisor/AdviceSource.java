@@ -1,6 +1,7 @@
 package dev.knobflow.advisor;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who produced an {@link Advice}.
@@ -8,7 +9,7 @@ import java.util.Objects;
  * @param kind rules or an LLM
  * @param model the LLM's model name; {@code null} for rules
  */
-public record AdviceSource(Kind kind, String model) {
+public record AdviceSource(Kind kind, @Nullable String model) {
 
   /** Producer kinds. */
   public enum Kind {

@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable snapshot of a trial as it is in storage. Deeply immutable: every collection, also
@@ -46,10 +47,10 @@ public record FrozenTrial(
     Map<String, Object> userAttrs,
     Map<String, Object> systemAttrs,
     double budget,
-    Instant started,
-    Instant completed,
-    Instant heartbeat,
-    String failReason) {
+    @Nullable Instant started,
+    @Nullable Instant completed,
+    @Nullable Instant heartbeat,
+    @Nullable String failReason) {
 
   public FrozenTrial {
     // Snapshots are taken on every state change, so empty collections are shared, not copied.

@@ -1,6 +1,7 @@
 package dev.knobflow.optimizers;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long and how wide {@link Study#optimize} runs.
@@ -15,10 +16,10 @@ import java.time.Duration;
  */
 public record OptimizeOptions(
     int trials,
-    Duration timeout,
+    @Nullable Duration timeout,
     int parallelism,
-    Duration heartbeatInterval,
-    Duration staleAfter) {
+    @Nullable Duration heartbeatInterval,
+    @Nullable Duration staleAfter) {
 
   public OptimizeOptions {
     if (trials < 1) {

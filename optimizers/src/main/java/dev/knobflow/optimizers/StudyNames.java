@@ -1,6 +1,7 @@
 package dev.knobflow.optimizers;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rule for study names, checked in one place when a study is created (by every storage, and by
@@ -28,7 +29,7 @@ public final class StudyNames {
   private StudyNames() {}
 
   /** Why {@code name} is not a valid study name, or {@code null} when it is. */
-  public static String problem(String name) {
+  public static @Nullable String problem(String name) {
     if (name == null || name.isEmpty()) {
       return "must not be empty (" + RULE + ")";
     }

@@ -3,6 +3,7 @@ package dev.knobflow.greenmetrics.nvidia;
 import java.time.LocalDateTime;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One parsed {@code nvidia-smi --query-gpu} row. Cells nvidia-smi could not fill ({@code [N/A]},
@@ -17,7 +18,7 @@ import java.util.OptionalDouble;
  * @param memoryUsedMib {@code memory.used} in MiB
  */
 public record GpuReading(
-    LocalDateTime timestamp,
+    @Nullable LocalDateTime timestamp,
     int index,
     String uuid,
     OptionalDouble powerDraw,

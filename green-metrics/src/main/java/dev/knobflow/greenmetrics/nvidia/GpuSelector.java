@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ public final class GpuSelector {
   public static List<GpuInfo> select(
       List<GpuInfo> available,
       List<String> explicit,
-      String cudaVisibleDevices,
+      @Nullable String cudaVisibleDevices,
       Supplier<Map<String, String>> migParents) {
     if (!explicit.isEmpty()) {
       Set<GpuInfo> chosen = new LinkedHashSet<>();

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** One {@link SampleStore} per device, looked up by device id; used by source implementations. */
 public final class SampleStores {
@@ -63,7 +64,7 @@ public final class SampleStores {
   }
 
   /** The store for a device id, or null when the id is not measured (used by parsers). */
-  public SampleStore getOrNull(String deviceId) {
+  public @Nullable SampleStore getOrNull(String deviceId) {
     return byId.get(deviceId);
   }
 }

@@ -1,5 +1,7 @@
 package dev.knobflow.advisor.diagnostics;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thresholds of {@link CurveDiagnostics}. Every field has a documented default taken from a
  * practitioner tool where one exists; build with {@link #builder()} or use {@link #defaults()}.
@@ -43,10 +45,10 @@ package dev.knobflow.advisor.diagnostics;
  */
 public record DiagnosticsConfig(
     int minPoints,
-    Double divergenceThreshold,
+    @Nullable Double divergenceThreshold,
     int spikeWindow,
     double spikeRtol,
-    Double spikeAtol,
+    @Nullable Double spikeAtol,
     int spikePatience,
     int lostProgressWindow,
     double lostProgressShare,
@@ -55,7 +57,7 @@ public record DiagnosticsConfig(
     int plateauWindow,
     double plateauStd,
     int plateauGrace,
-    Double plateauMinImprovementRtol,
+    @Nullable Double plateauMinImprovementRtol,
     int oscillationWindow,
     int oscillationMinPoints,
     double minSignChangeShare,

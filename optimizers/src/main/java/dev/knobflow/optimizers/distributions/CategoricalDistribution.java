@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One of a fixed list of choices: strings, numbers or booleans. Numbers are normalised to {@code
@@ -47,7 +48,7 @@ public record CategoricalDistribution(List<Object> choices) implements Distribut
   }
 
   /** The canonical form of a choice, or {@code null} if the type is not allowed. */
-  public static Object normalise(Object value) {
+  public static @Nullable Object normalise(@Nullable Object value) {
     if (value instanceof String || value instanceof Boolean) {
       return value;
     }

@@ -8,4 +8,7 @@
  * dev.knobflow.optimizers.pareto.MinimizationForm} to convert values with maximised objectives.
  * Inputs are never modified. The classes are stateless and thread-safe.
  */
+@NullMarked
 package dev.knobflow.optimizers.pareto;
+
+import org.jspecify.annotations.NullMarked;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Full-factorial grid search. Every grid point is evaluated once; the study stops when the grid is
@@ -35,7 +36,7 @@ public final class GridSampler implements Sampler {
   private final List<List<Object>> values;
   private final int[] order;
 
-  private GridSampler(Map<String, List<Object>> grid, Long seed) {
+  private GridSampler(Map<String, List<Object>> grid, @Nullable Long seed) {
     if (grid.isEmpty()) {
       throw new IllegalArgumentException("grid: declare at least one parameter");
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Converts distributions and parameter values to and from plain JSON-ready maps. */
 public final class DistributionJson {
@@ -65,7 +66,7 @@ public final class DistributionJson {
   }
 
   /** A JSON scalar as a Java value: String, Boolean, Long or Double. */
-  public static Object scalar(JsonNode node) {
+  public static @Nullable Object scalar(JsonNode node) {
     if (node.isBoolean()) {
       return node.booleanValue();
     }

@@ -1,6 +1,7 @@
 package dev.knobflow.optimizers.storage;
 
 import dev.knobflow.optimizers.distributions.Distribution;
+import org.jspecify.annotations.Nullable;
 
 /** The consistency rules every {@link StudyStorage} enforces, in one place. */
 public final class StorageRules {
@@ -14,7 +15,7 @@ public final class StorageRules {
    * @throws IllegalArgumentException if {@code known} differs from {@code requested}
    */
   public static void requireSameDistribution(
-      int trialNumber, String name, Distribution known, Distribution requested) {
+      int trialNumber, String name, @Nullable Distribution known, Distribution requested) {
     if (known != null && !known.equals(requested)) {
       throw new IllegalArgumentException(
           "parameter '"

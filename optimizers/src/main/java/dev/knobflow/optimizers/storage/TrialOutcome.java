@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a trial finished.
@@ -28,7 +29,7 @@ public record TrialOutcome(
     List<Double> values,
     List<Double> constraints,
     Map<String, Double> metrics,
-    String reason,
+    @Nullable String reason,
     Instant at) {
 
   public TrialOutcome {
@@ -56,7 +57,7 @@ public record TrialOutcome(
    * Describes the first non-finite number in {@code values} (e.g. "objective value 2 is Infinity;
    * values must be finite numbers"), or returns {@code null} when all are finite.
    */
-  public static String nonFinite(String what, List<Double> values) {
+  public static @Nullable String nonFinite(String what, List<Double> values) {
     for (int i = 0; i < values.size(); i++) {
       double v = values.get(i);
       if (!Double.isFinite(v)) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A mapping in a study file at a known path, with typed getters that record a {@link Problem}
@@ -65,12 +66,12 @@ public final class Section {
   }
 
   /** The raw value of {@code key}, or null. */
-  public Object raw(String key) {
+  public @Nullable Object raw(String key) {
     return values.get(key);
   }
 
   /** The keys and raw values, unmodifiable. */
-  public Map<String, Object> asMap() {
+  public Map<String, @Nullable Object> asMap() {
     return java.util.Collections.unmodifiableMap(values);
   }
 

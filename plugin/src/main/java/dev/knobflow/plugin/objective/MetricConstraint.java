@@ -2,6 +2,7 @@ package dev.knobflow.plugin.objective;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bound on a metric the objective reports, e.g. {@code latency_ms <= 5}. It becomes constraint
@@ -12,7 +13,7 @@ import java.util.List;
  * @param max the upper bound, or {@code null}
  * @param min the lower bound, or {@code null}
  */
-public record MetricConstraint(String metric, Double max, Double min) {
+public record MetricConstraint(String metric, @Nullable Double max, @Nullable Double min) {
 
   public MetricConstraint {
     if (metric == null || metric.isBlank()) {

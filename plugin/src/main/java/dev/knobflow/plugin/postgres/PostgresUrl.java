@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a PostgreSQL study storage lives: {@code
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public record PostgresUrl(
     String user,
-    String password,
+    @Nullable String password,
     String host,
     int port,
     String database,

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** A {@link Table} held as lists of cells, one per column. */
 record InMemoryTable(List<String> columnNames, List<List<Object>> columns) implements Table {
@@ -68,7 +69,7 @@ record InMemoryTable(List<String> columnNames, List<List<Object>> columns) imple
   }
 
   @Override
-  public Object cell(int row, int column) {
+  public @Nullable Object cell(int row, int column) {
     return columns.get(column).get(row);
   }
 }

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.warmstart;
 
+import dev.knobflow.plugin.csv.CsvReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ public final class MetaFeatures {
   }
 
   /**
-   * The meta-features of a CSV file (see {@link CsvTable} for the accepted format).
+   * The meta-features of a CSV file (see {@link CsvReader} for the accepted format).
    *
    * @throws IllegalArgumentException naming file, line and column for malformed CSV, or listing the
    *     available columns when {@code target} is not one of them
@@ -186,7 +187,7 @@ public final class MetaFeatures {
           numbers[r] = Double.NaN; // a NaN cell is missing, as in the CSV reader
         } else {
           String text = cell.toString().trim();
-          if (CsvTable.isMissing(text)) {
+          if (CsvReader.isMissing(text)) {
             numbers[r] = Double.NaN;
           } else if (NUMBER.matcher(text).matches()) {
             numbers[r] = Double.parseDouble(text);
@@ -204,7 +205,7 @@ public final class MetaFeatures {
         Object cell = table.cell(r, column);
         if (cell instanceof Number n) {
           texts[r] = Double.isNaN(n.doubleValue()) ? null : canonicalNumberText(n);
-        } else if (cell != null && !CsvTable.isMissing(cell.toString())) {
+        } else if (cell != null && !CsvReader.isMissing(cell.toString())) {
           texts[r] = cell.toString().trim();
         }
       }

@@ -2,6 +2,7 @@ package dev.knobflow.plugin.warmstart;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rectangular table of named columns, the input of {@link MetaFeatures}.
@@ -19,7 +20,7 @@ public interface Table {
   int rowCount();
 
   /** The cell at {@code row} and {@code column} (both from 0), or {@code null} when missing. */
-  Object cell(int row, int column);
+  @Nullable Object cell(int row, int column);
 
   /** Where a cell came from, for error messages (e.g. {@code data.csv line 7}). */
   default String describeRow(int row) {
@@ -47,8 +48,8 @@ public interface Table {
   }
 
   /** The cells of one column, top to bottom. */
-  default List<Object> column(int column) {
-    List<Object> out = new ArrayList<>(rowCount());
+  default List<@Nullable Object> column(int column) {
+    List<@Nullable Object> out = new ArrayList<>(rowCount());
     for (int r = 0; r < rowCount(); r++) {
       out.add(cell(r, column));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,13 +233,15 @@ class MetaFeaturesTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> MetaFeatures.defaults().fromCsv(csv, "y"));
-    assertTrue(e.getMessage().contains("quote.csv line 3 column 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("quote.csv line 3: column 2"), e.getMessage());
   }
 
   @Test
   void quotedFieldsMaySpanLinesAndHoldCommasAndQuotes() {
     CsvTable t =
-        CsvTable.parse("<memory>", "name,note,y\r\n\"a, b\",\"say \"\"hi\"\"\n!\",1\r\nc,d,0\r\n");
+        CsvTable.read(
+            new StringReader("name,note,y\r\n\"a, b\",\"say \"\"hi\"\"\n!\",1\r\nc,d,0\r\n"),
+            "<memory>");
     assertEquals(2, t.rowCount());
     assertEquals("a, b", t.cell(0, 0));
     assertEquals("say \"hi\"\n!", t.cell(0, 1));
@@ -249,8 +252,9 @@ class MetaFeaturesTest {
   void duplicateHeaderIsRejectedWithItsColumn() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> CsvTable.parse("d.csv", "a,b,a\n1,2,3\n"));
-    assertTrue(e.getMessage().contains("d.csv line 1 column 3"), e.getMessage());
+            IllegalArgumentException.class,
+            () -> CsvTable.read(new StringReader("a,b,a\n1,2,3\n"), "d.csv"));
+    assertTrue(e.getMessage().contains("d.csv line 1: column 3"), e.getMessage());
   }
 
   @Test

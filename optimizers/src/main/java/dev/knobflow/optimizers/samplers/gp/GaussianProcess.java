@@ -64,6 +64,15 @@ public final class GaussianProcess {
     }
     lower = choleskyWithJitter(k, signal);
     alpha = y.clone();
+    logMarginalLikelihood = solveForAlpha(lower, alpha, n);
+  }
+
+  /**
+   * Solves {@code K alpha = y} in place ({@code alpha} holds {@code y} on entry) with {@code K}'s
+   * Cholesky factor {@code lower}, and returns the log marginal likelihood {@code -y^T K^-1 y / 2 -
+   * log|K| / 2 - n log(2 pi) / 2}.
+   */
+  private static double solveForAlpha(DMatrixRMaj lower, double[] alpha, int n) {
     TriangularSolver_DDRM.solveL(lower.data, alpha, n);
     double quad = 0;
     for (double a : alpha) {
@@ -74,7 +83,7 @@ public final class GaussianProcess {
     for (int i = 0; i < n; i++) {
       logDet += Math.log(lower.unsafe_get(i, i));
     }
-    logMarginalLikelihood = -0.5 * quad - logDet - 0.5 * n * Math.log(2 * Math.PI);
+    return -0.5 * quad - logDet - 0.5 * n * Math.log(2 * Math.PI);
   }
 
   /** A model with given hyperparameters. */
@@ -498,17 +507,7 @@ public final class GaussianProcess {
       }
       DMatrixRMaj kinv = inverseLowerPart(l);
       double[] a = y.clone();
-      TriangularSolver_DDRM.solveL(l.data, a, n);
-      double quad = 0;
-      for (double v : a) {
-        quad += v * v;
-      }
-      TriangularSolver_DDRM.solveTranL(l.data, a, n);
-      double logDet = 0;
-      for (int i = 0; i < n; i++) {
-        logDet += Math.log(l.unsafe_get(i, i));
-      }
-      double mll = -0.5 * quad - logDet - 0.5 * n * Math.log(2 * Math.PI);
+      double mll = solveForAlpha(l, a, n);
       // W = alpha alpha^T - K^-1 ; dMLL/dtheta = 0.5 tr(W dK/dtheta)
       double[] g = new double[d + 2];
       double traceWK = 0;

@@ -9,6 +9,7 @@ import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.samplers.SamplerOptions;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.samplers.SobolSampler;
@@ -393,10 +394,7 @@ public final class GpSampler implements Sampler {
 
     /** Trials taken from a scrambled Sobol sequence before the model is used (default 10). */
     public Builder startupTrials(int value) {
-      if (value < 2) {
-        throw new IllegalArgumentException("startupTrials must be >= 2, got " + value);
-      }
-      this.startupTrials = value;
+      this.startupTrials = SamplerOptions.atLeast("startupTrials", value, 2);
       return this;
     }
 
@@ -417,19 +415,13 @@ public final class GpSampler implements Sampler {
 
     /** Random and Sobol candidates scored per proposal before local refinement (default 512). */
     public Builder candidates(int value) {
-      if (value < 8) {
-        throw new IllegalArgumentException("candidates must be >= 8, got " + value);
-      }
-      this.candidates = value;
+      this.candidates = SamplerOptions.atLeast("candidates", value, 8);
       return this;
     }
 
     /** L-BFGS iterations per hyperparameter start (default 40). */
     public Builder fitIterations(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("fitIterations must be >= 1, got " + value);
-      }
-      this.fitIterations = value;
+      this.fitIterations = SamplerOptions.atLeast("fitIterations", value, 1);
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.knobflow.optimizers.samplers.gp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A small limited-memory BFGS minimiser with Armijo backtracking, for smooth unconstrained problems
  * (bounded ones are reparametrised by the caller).
@@ -18,46 +20,8 @@ final class Lbfgs {
    * Minimises from {@code start} (updated in place to the best point found) and returns the value.
    */
   static double minimize(Objective f, double[] x, int maxIterations, int memory) {
-    int d = x.length;
-    double[] g = new double[d];
-    double fx = f.evaluate(x, g);
-    if (!Double.isFinite(fx)) {
-      return fx;
-    }
-    History history = new History(memory, d);
-    double[] direction = new double[d];
-    double[] xNew = new double[d];
-    double[] gNew = new double[d];
-    for (int iter = 0; iter < maxIterations; iter++) {
-      // direction = -H g; without curvature pairs, a steepest-descent step of length at most 1.
-      System.arraycopy(g, 0, direction, 0, d);
-      double firstScale = 1.0;
-      if (history.isEmpty()) {
-        double norm = Math.sqrt(dot(g, g));
-        firstScale = norm > 0 ? 1.0 / Math.max(1.0, norm) : 1.0;
-      }
-      history.applyInverseHessian(direction, firstScale);
-      scale(direction, -1.0);
-      double slope = dot(direction, g);
-      if (!(slope < 0)) {
-        // Not a descent direction: restart from steepest descent.
-        for (int j = 0; j < d; j++) {
-          direction[j] = -g[j];
-        }
-        slope = -dot(g, g);
-        history.clear();
-      }
-      double fNew = lineSearch(f, x, fx, g, direction, slope, null, null, xNew, gNew);
-      if (Double.isNaN(fNew)) {
-        break;
-      }
-      double improvement = moveTo(history, x, xNew, g, gNew, fx, fNew);
-      fx = fNew;
-      if (improvement < 1e-7 * Math.max(1.0, Math.abs(fx)) || Math.sqrt(dot(g, g)) < 1e-5) {
-        break;
-      }
-    }
-    return fx;
+    Run run = new Run(f, x, memory);
+    return Double.isFinite(run.fx) ? run.unconstrained(maxIterations) : run.fx;
   }
 
   /**
@@ -83,52 +47,8 @@ final class Lbfgs {
       int maxIterations,
       int memory,
       double tolerance) {
-    int d = x.length;
-    double[] g = new double[d];
-    double fx = f.evaluate(x, g);
-    if (!Double.isFinite(fx)) {
-      return fx;
-    }
-    History history = new History(memory, d);
-    double[] direction = new double[d];
-    double[] xNew = new double[d];
-    double[] gNew = new double[d];
-    boolean[] free = new boolean[d];
-    for (int iter = 0; iter < maxIterations; iter++) {
-      double projectedNorm = 0;
-      for (int j = 0; j < d; j++) {
-        free[j] = !(x[j] <= low[j] && g[j] > 0) && !(x[j] >= high[j] && g[j] < 0);
-        if (free[j]) {
-          projectedNorm = Math.max(projectedNorm, Math.abs(g[j]));
-        }
-      }
-      if (projectedNorm < 1e-6) {
-        break;
-      }
-      for (int j = 0; j < d; j++) {
-        direction[j] = free[j] ? g[j] : 0;
-      }
-      history.applyInverseHessian(direction, 0.1 / projectedNorm);
-      for (int j = 0; j < d; j++) {
-        direction[j] = free[j] ? -direction[j] : 0;
-      }
-      if (!(dot(direction, g) < 0)) {
-        for (int j = 0; j < d; j++) {
-          direction[j] = free[j] ? -g[j] * 0.1 / projectedNorm : 0;
-        }
-        history.clear();
-      }
-      double fNew = lineSearch(f, x, fx, g, direction, 0, low, high, xNew, gNew);
-      if (Double.isNaN(fNew)) {
-        break;
-      }
-      double improvement = moveTo(history, x, xNew, g, gNew, fx, fNew);
-      fx = fNew;
-      if (improvement < tolerance * Math.max(1.0, Math.abs(fx))) {
-        break;
-      }
-    }
-    return fx;
+    Run run = new Run(f, x, memory);
+    return Double.isFinite(run.fx) ? run.inBox(low, high, maxIterations, tolerance) : run.fx;
   }
 
   /**
@@ -145,8 +65,8 @@ final class Lbfgs {
       double[] g,
       double[] direction,
       double slope,
-      double[] low,
-      double[] high,
+      double @Nullable [] low,
+      double @Nullable [] high,
       double[] xNew,
       double[] gNew) {
     double step = 1.0;
@@ -171,21 +91,116 @@ final class Lbfgs {
   }
 
   /**
-   * Records the step's curvature pair and moves {@code x} and {@code g} to the accepted point;
-   * returns the improvement {@code fx - fNew}.
+   * One minimisation's state: the point {@code x} (the caller's array, moved in place), its value
+   * and gradient, the curvature pairs and the scratch arrays of the line search.
    */
-  private static double moveTo(
-      History history,
-      double[] x,
-      double[] xNew,
-      double[] g,
-      double[] gNew,
-      double fx,
-      double fNew) {
-    history.add(x, xNew, g, gNew);
-    System.arraycopy(xNew, 0, x, 0, x.length);
-    System.arraycopy(gNew, 0, g, 0, g.length);
-    return fx - fNew;
+  private static final class Run {
+    final Objective f;
+    final double[] x;
+    final double[] g;
+    final History history;
+    final double[] direction;
+    final double[] xNew;
+    final double[] gNew;
+    double fx;
+
+    Run(Objective f, double[] x, int memory) {
+      int d = x.length;
+      this.f = f;
+      this.x = x;
+      this.g = new double[d];
+      this.fx = f.evaluate(x, g);
+      this.history = new History(memory, d);
+      this.direction = new double[d];
+      this.xNew = new double[d];
+      this.gNew = new double[d];
+    }
+
+    /** The unconstrained iterations of {@link Lbfgs#minimize}; returns the final value. */
+    double unconstrained(int maxIterations) {
+      int d = x.length;
+      for (int iter = 0; iter < maxIterations; iter++) {
+        // direction = -H g; without curvature pairs, a steepest-descent step of length at most 1.
+        System.arraycopy(g, 0, direction, 0, d);
+        double firstScale = 1.0;
+        if (history.isEmpty()) {
+          double norm = Math.sqrt(dot(g, g));
+          firstScale = norm > 0 ? 1.0 / Math.max(1.0, norm) : 1.0;
+        }
+        history.applyInverseHessian(direction, firstScale);
+        scale(direction, -1.0);
+        double slope = dot(direction, g);
+        if (!(slope < 0)) {
+          // Not a descent direction: restart from steepest descent.
+          for (int j = 0; j < d; j++) {
+            direction[j] = -g[j];
+          }
+          slope = -dot(g, g);
+          history.clear();
+        }
+        double improvement = step(slope, null, null);
+        if (Double.isNaN(improvement)
+            || improvement < 1e-7 * Math.max(1.0, Math.abs(fx))
+            || Math.sqrt(dot(g, g)) < 1e-5) {
+          break;
+        }
+      }
+      return fx;
+    }
+
+    /** The projected iterations of {@link Lbfgs#minimizeInBox}; returns the final value. */
+    double inBox(double[] low, double[] high, int maxIterations, double tolerance) {
+      int d = x.length;
+      boolean[] free = new boolean[d];
+      for (int iter = 0; iter < maxIterations; iter++) {
+        double projectedNorm = 0;
+        for (int j = 0; j < d; j++) {
+          free[j] = !(x[j] <= low[j] && g[j] > 0) && !(x[j] >= high[j] && g[j] < 0);
+          if (free[j]) {
+            projectedNorm = Math.max(projectedNorm, Math.abs(g[j]));
+          }
+        }
+        if (projectedNorm < 1e-6) {
+          break;
+        }
+        for (int j = 0; j < d; j++) {
+          direction[j] = free[j] ? g[j] : 0;
+        }
+        history.applyInverseHessian(direction, 0.1 / projectedNorm);
+        for (int j = 0; j < d; j++) {
+          direction[j] = free[j] ? -direction[j] : 0;
+        }
+        if (!(dot(direction, g) < 0)) {
+          for (int j = 0; j < d; j++) {
+            direction[j] = free[j] ? -g[j] * 0.1 / projectedNorm : 0;
+          }
+          history.clear();
+        }
+        double improvement = step(0, low, high);
+        if (Double.isNaN(improvement) || improvement < tolerance * Math.max(1.0, Math.abs(fx))) {
+          break;
+        }
+      }
+      return fx;
+    }
+
+    /**
+     * Searches along {@code direction} (within {@code [low, high]} when {@code low} is not null);
+     * on success records the curvature pair, moves {@code x}, {@code g} and {@code fx} to the
+     * accepted point and returns the improvement, otherwise returns NaN and moves nothing.
+     */
+    double step(double slope, double @Nullable [] low, double @Nullable [] high) {
+      double fNew = lineSearch(f, x, fx, g, direction, slope, low, high, xNew, gNew);
+      if (Double.isNaN(fNew)) {
+        return Double.NaN;
+      }
+      history.add(x, xNew, g, gNew);
+      System.arraycopy(xNew, 0, x, 0, x.length);
+      System.arraycopy(gNew, 0, g, 0, g.length);
+      double improvement = fx - fNew;
+      fx = fNew;
+      return improvement;
+    }
   }
 
   /** The last {@code memory} curvature pairs (step, gradient change) and the two-loop recursion. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Parzen (kernel density) estimator over the unit-interval encoding of a search space: a weighted
@@ -33,7 +34,7 @@ public final class ParzenEstimator {
    *     coordinates (summing to 1) and {@code null} for numeric ones
    */
   public record Kernel(
-      double weight, double[] mu, double[] sigma, double[][] choiceProbabilities) {}
+      double weight, double[] mu, double[] sigma, double[] @Nullable [] choiceProbabilities) {}
 
   private final List<ParzenDimension> dimensions;
   private final double[] logWeights;

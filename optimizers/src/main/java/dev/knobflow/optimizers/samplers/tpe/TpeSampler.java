@@ -7,6 +7,7 @@ import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
+import dev.knobflow.optimizers.samplers.SamplerOptions;
 import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.samplers.parzen.ParzenDimension;
@@ -308,19 +309,13 @@ public final class TpeSampler implements Sampler {
 
     /** Trials sampled at random before the model is used (default 10). */
     public Builder startupTrials(int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException("startupTrials must be >= 0, got " + value);
-      }
-      this.startupTrials = value;
+      this.startupTrials = SamplerOptions.atLeast("startupTrials", value, 0);
       return this;
     }
 
     /** Candidates drawn from {@code l(x)} per proposal (default 24). */
     public Builder eiCandidates(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("eiCandidates must be >= 1, got " + value);
-      }
-      this.eiCandidates = value;
+      this.eiCandidates = SamplerOptions.atLeast("eiCandidates", value, 1);
       return this;
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Orders the finished trials of a rung from best to worst, the order in which successive halving
@@ -35,12 +36,12 @@ public final class RungRanking {
   private static final RungRanking ALL_OBJECTIVES = new RungRanking(null, -1);
 
   /** The objective's name, or null when ranking by index or by all objectives. */
-  private final String objectiveName;
+  private final @Nullable String objectiveName;
 
   /** The objective's index, or -1 when ranking by name or by all objectives. */
   private final int objectiveIndex;
 
-  private RungRanking(String objectiveName, int objectiveIndex) {
+  private RungRanking(@Nullable String objectiveName, int objectiveIndex) {
     this.objectiveName = objectiveName;
     this.objectiveIndex = objectiveIndex;
   }

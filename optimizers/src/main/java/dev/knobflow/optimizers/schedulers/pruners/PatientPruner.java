@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.schedulers.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waits for a trial to stop improving before letting a wrapped pruner decide: the trial is only a
@@ -15,11 +16,11 @@ import java.util.List;
  */
 public final class PatientPruner implements Scheduler {
 
-  private final Scheduler wrapped;
+  private final @Nullable Scheduler wrapped;
   private final int patience;
   private final double minDelta;
 
-  private PatientPruner(Scheduler wrapped, int patience, double minDelta) {
+  private PatientPruner(@Nullable Scheduler wrapped, int patience, double minDelta) {
     if (patience < 0) {
       throw new IllegalArgumentException("scheduler.patience must be >= 0, got " + patience);
     }
