@@ -3,7 +3,10 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.Trial;
 import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.distributions.SearchSpace;
+import dev.knobflow.optimizers.samplers.AutoSampler;
+import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.cmaes.CmaEsSampler;
+import dev.knobflow.optimizers.samplers.tpe.TpeSampler;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import java.util.Locale;
 
@@ -12,7 +15,10 @@ import java.util.Locale;
  * CSV line per run: problem, seed, final regret, wall and thread-CPU milliseconds of sampling per
  * trial (ask() only; the objectives cost microseconds).
  *
- * <p>Usage: {@code java -cp CP bench/cmaes/CmaEsBench.java SEEDS TRIALS PROBLEMS [no-margin]}
+ * <p>Usage: {@code java -cp CP bench/cmaes/CmaEsBench.java SEEDS TRIALS PROBLEMS [VARIANT]}, VARIANT
+ * one of {@code no-margin} (CMA-ES rounding integers), {@code tpe} (multivariate TPE), {@code auto}
+ * (the auto sampler: GP, then CMA-ES on these problems) and {@code auto-tpe} (the auto sampler as it
+ * was before CMA-ES: GP, then TPE), to compare what {@code auto} picks. Default: CMA-ES.
  */
 public class CmaEsBench {
 
@@ -24,9 +30,8 @@ public class CmaEsBench {
     int seeds = Integer.parseInt(args[0]);
     int trials = Integer.parseInt(args[1]);
     String[] problems = args[2].split(",");
-    // Optional: "no-margin" rounds integers instead of CMA-ES with Margin (Optuna's default).
-    boolean margin = !(args.length > 3 && args[3].equals("no-margin"));
-    String side = margin ? "knobflow" : "knobflow-no-margin";
+    String variant = args.length > 3 ? args[3] : "default";
+    String side = variant.equals("default") ? "knobflow" : "knobflow-" + variant;
     var threads = java.lang.management.ManagementFactory.getThreadMXBean();
     System.out.println("side,problem,seed,regret,ms_per_trial,cpu_ms_per_trial");
     for (String problem : problems) {
@@ -36,7 +41,7 @@ public class CmaEsBench {
                 .objectives(Objective.minimize("f"))
                 .storage(InMemoryStorage.create())
                 .space(space(problem))
-                .sampler(CmaEsSampler.builder().seed(seed).withMargin(margin).build())
+                .sampler(sampler(variant, seed))
                 .build();
         long wall = 0;
         long cpu = 0;
@@ -63,6 +68,18 @@ public class CmaEsBench {
         System.out.flush();
       }
     }
+  }
+
+  static Sampler sampler(String variant, long seed) {
+    return switch (variant) {
+      case "default" -> CmaEsSampler.builder().seed(seed).build();
+      // Rounds integers instead of CMA-ES with Margin (Optuna's default).
+      case "no-margin" -> CmaEsSampler.builder().seed(seed).withMargin(false).build();
+      case "tpe" -> TpeSampler.builder().seed(seed).multivariate(true).build();
+      case "auto" -> AutoSampler.seeded(seed);
+      case "auto-tpe" -> AutoSampler.builder().seed(seed).cmaesMinDimensions(Integer.MAX_VALUE).build();
+      default -> throw new IllegalArgumentException("unknown variant " + variant);
+    };
   }
 
   static SearchSpace space(String problem) {

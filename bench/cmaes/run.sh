@@ -18,8 +18,13 @@ CP="$("$HERE/../lib/java-classpath.sh" optimizers)"
 OUT="$HERE/../results/cmaes-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); seeds $SEEDS; $TRIALS trials; results in $OUT" >&2
-java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$CP" "$HERE/CmaEsBench.java" \
-  "$SEEDS" "$TRIALS" "$PROBLEMS" > "$OUT/knobflow.csv" & JAVA_PID=$!
+# Knobflow's default (margin on), then, on mixed20, with_margin: false (Optuna's default rounding).
+( java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$CP" "$HERE/CmaEsBench.java" \
+    "$SEEDS" "$TRIALS" "$PROBLEMS" > "$OUT/knobflow.csv"
+  if [[ ",$PROBLEMS," == *",mixed20,"* ]]; then
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$CP" "$HERE/CmaEsBench.java" \
+      "$SEEDS" "$TRIALS" mixed20 no-margin > "$OUT/knobflow-no-margin.csv"
+  fi ) & JAVA_PID=$!
 "$OPTUNA_PY" "$HERE/optuna_cmaes.py" "$SEEDS" "$TRIALS" "$PROBLEMS" > "$OUT/optuna.csv" & PY_PID=$!
 wait "$JAVA_PID"
 wait "$PY_PID"

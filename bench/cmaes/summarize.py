@@ -8,6 +8,7 @@ time is the figure to compare.
 """
 
 import csv
+import os
 import statistics
 import sys
 from collections import defaultdict
@@ -33,12 +34,14 @@ def main():
     out = sys.argv[1]
     rows = load(f"{out}/knobflow.csv")
     rows.update(load(f"{out}/optuna.csv"))
+    if os.path.exists(f"{out}/knobflow-no-margin.csv"):
+        rows.update(load(f"{out}/knobflow-no-margin.csv"))
     problems = sorted({p for (_, p) in rows})
-    print("| problem | peer | Knobflow median regret (q1-q3) | peer median regret (q1-q3) | regret ratio |"
+    print("| problem | Knobflow | peer | Knobflow median regret (q1-q3) | peer median regret (q1-q3) | regret ratio |"
           " Knobflow ms/trial wall (cpu) | peer ms/trial wall (cpu) | cpu time ratio |")
-    print("|---|---|---|---|---|---|---|---|")
-    for p in problems:
-        k = rows.get(("knobflow", p))
+    print("|---|---|---|---|---|---|---|---|---|")
+    for p, kside in [(p, s) for p in problems for s in ("knobflow", "knobflow-no-margin")]:
+        k = rows.get((kside, p))
         if not k:
             continue
         for side in ("optuna", "optuna-margin"):
@@ -52,7 +55,7 @@ def main():
             kcpu = statistics.median(float(r["cpu_ms_per_trial"]) for r in k)
             ocpu = statistics.median(float(r["cpu_ms_per_trial"]) for r in o)
             ratio = kq[1] / oq[1] if oq[1] > 0 else float("inf")
-            print(f"| {p} | {side} ({len(o)} seeds) | {kq[1]:.3g} ({kq[0]:.3g}-{kq[2]:.3g}) |"
+            print(f"| {p} | {kside} | {side} ({len(o)} seeds) | {kq[1]:.3g} ({kq[0]:.3g}-{kq[2]:.3g}) |"
                   f" {oq[1]:.3g} ({oq[0]:.3g}-{oq[2]:.3g}) | {ratio:.3g} | {kms:.2f} ({kcpu:.2f}) |"
                   f" {oms:.2f} ({ocpu:.2f}) | {kcpu / ocpu:.3g} |")
 

@@ -1,6 +1,7 @@
 package dev.knobflow.optimizers.samplers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -25,6 +26,10 @@ class AutoSamplerTest {
   }
 
   private static String choiceFor(AutoSampler auto, Study study, int trialNumber) {
+    return choose(auto, study, trialNumber).sampler();
+  }
+
+  private static AutoSampler.Choice choose(AutoSampler auto, Study study, int trialNumber) {
     FrozenTrial probe =
         new FrozenTrial(
             trialNumber,
@@ -42,7 +47,7 @@ class AutoSamplerTest {
             null,
             null,
             null);
-    return auto.choose(study, probe).sampler();
+    return auto.choose(study, probe);
   }
 
   @Test
@@ -92,8 +97,17 @@ class AutoSamplerTest {
   @Test
   void tpeForManyDimensionsOrMostlyCategoricalSpaces() {
     AutoSampler auto = AutoSampler.seeded(1);
-    Study wide = Study.builder("wide").space(floats(21)).sampler(auto).build();
+    SearchSpace wideWithCategorical =
+        SearchSpace.builder()
+            .add("c", CategoricalDistribution.of("p", "q"))
+            .add("x", FloatDistribution.of(0, 1))
+            .build();
+    SearchSpace.Builder w = SearchSpace.builder().add("c", CategoricalDistribution.of("p", "q"));
+    floats(21).distributions().forEach(w::add);
+    Study wide = Study.builder("wide").space(w.build()).sampler(auto).build();
     assertEquals("tpe", choiceFor(auto, wide, 0));
+    Study twoParams = Study.builder("two").space(wideWithCategorical).sampler(auto).build();
+    assertEquals("gp", choiceFor(auto, twoParams, 0));
     SearchSpace cats =
         SearchSpace.builder()
             .add("a", CategoricalDistribution.of("p", "q"))
@@ -102,6 +116,65 @@ class AutoSamplerTest {
             .build();
     Study categorical = Study.builder("cats").space(cats).sampler(auto).build();
     assertEquals("tpe", choiceFor(auto, categorical, 0));
+  }
+
+  @Test
+  void cmaesReplacesTpeOnLargeNumericSingleObjectiveSpacesWithoutConstraints() {
+    AutoSampler auto = AutoSampler.seeded(1);
+    // Ten or more numeric parameters: GP first, then CMA-ES where TPE took over before.
+    Study ten = Study.builder("ten").space(floats(10)).sampler(auto).build();
+    assertEquals("gp", choiceFor(auto, ten, 199));
+    assertEquals("cmaes", choiceFor(auto, ten, 200));
+    String reason = choose(auto, ten, 200).reason();
+    assertTrue(reason.contains("10 numeric parameters") && reason.contains("CMA-ES"), reason);
+    // Beyond the GP's dimensions: CMA-ES from the first trial.
+    Study wide = Study.builder("wide").space(floats(21)).sampler(auto).build();
+    assertEquals("cmaes", choiceFor(auto, wide, 0));
+    // Fewer than ten parameters: TPE, as before (not measured).
+    Study nine = Study.builder("nine").space(floats(9)).sampler(auto).build();
+    assertEquals("tpe", choiceFor(auto, nine, 200));
+    // Several objectives: TPE (CMA-ES optimises one).
+    Study two =
+        Study.builder("two-objectives")
+            .objectives(Objective.minimize("a"), Objective.minimize("b"))
+            .space(floats(21))
+            .sampler(auto)
+            .build();
+    assertEquals("tpe", choiceFor(auto, two, 0));
+    // Reported constraints: TPE (CMA-ES would ignore them).
+    Study constrained = Study.builder("constrained").space(floats(21)).sampler(auto).build();
+    var t = constrained.ask();
+    constrained.tell(t, TrialResult.of(1.0).withConstraints(0.5));
+    assertEquals("tpe", choiceFor(auto, constrained, 1));
+    // The threshold is a setting.
+    AutoSampler strict = AutoSampler.builder().seed(1).cmaesMinDimensions(30).build();
+    assertEquals("tpe", choiceFor(strict, wide, 0));
+  }
+
+  @Test
+  void afterTheGpPhaseCmaesWarmStartsFromTheGpTrials() {
+    AutoSampler auto = AutoSampler.builder().seed(5).gpTrials(6).build();
+    Study study = Study.builder("switch").space(floats(10)).sampler(auto).build();
+    study.optimize(
+        ObjectiveFunction.scalar(
+            t -> {
+              double s = 0;
+              for (int i = 0; i < 10; i++) {
+                double x = t.suggestFloat("x" + i, 0, 1);
+                s += (x - 0.3) * (x - 0.3);
+              }
+              return s;
+            }),
+        OptimizeOptions.trials(20));
+    List<FrozenTrial> trials = study.trials();
+    assertEquals("gp", trials.get(5).systemAttrs().get("auto_sampler"));
+    assertEquals("cmaes", trials.get(6).systemAttrs().get("auto_sampler"));
+    assertEquals(0, ((Number) trials.get(6).systemAttrs().get("cmaes:generation")).intValue());
+    assertEquals(
+        List.of(0, 1, 2, 3, 4, 5),
+        ((List<?>) trials.get(6).systemAttrs().get("cmaes:warm_start"))
+            .stream().map(o -> ((Number) o).intValue()).toList());
+    assertEquals("cmaes", trials.get(19).systemAttrs().get("auto_sampler"));
   }
 
   @Test

@@ -275,7 +275,10 @@ final class ModelSamplerTypes {
     }
   }
 
-  /** The automatic default: GP, TPE or NSGA-II by the study's shape (logged when it changes). */
+  /**
+   * The automatic default: GP, TPE, CMA-ES or NSGA-II by the study's shape (logged when it
+   * changes).
+   */
   static final class AutoType implements PriorAwareSamplerType {
     @Override
     public String name() {
@@ -284,13 +287,15 @@ final class ModelSamplerTypes {
 
     @Override
     public List<String> keys() {
-      return List.of("gp_trials", "max_gp_dimensions", "nsga2_population_size");
+      return List.of(
+          "gp_trials", "max_gp_dimensions", "nsga2_population_size", "cmaes_min_dimensions");
     }
 
     @Override
     public void validate(Section section, SearchSpace space) {
       section.integerAtLeast("gp_trials", 0);
       section.integerAtLeast("max_gp_dimensions", 1);
+      section.integerAtLeast("cmaes_min_dimensions", 2);
       section
           .integer("nsga2_population_size")
           .filter(v -> v != 0 && v < 4)
@@ -309,6 +314,7 @@ final class ModelSamplerTypes {
       integer(s, "gp_trials").ifPresent(b::gpTrials);
       integer(s, "max_gp_dimensions").ifPresent(b::maxGpDimensions);
       integer(s, "nsga2_population_size").ifPresent(b::nsga2PopulationSize);
+      integer(s, "cmaes_min_dimensions").ifPresent(b::cmaesMinDimensions);
       return b.build();
     }
   }

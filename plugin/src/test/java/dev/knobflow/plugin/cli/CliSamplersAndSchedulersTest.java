@@ -84,6 +84,52 @@ class CliSamplersAndSchedulersTest {
   }
 
   @Test
+  void cmaesResumedFromTheJournalProposesWhatAnUninterruptedRunProposes() throws Exception {
+    String script =
+        """
+        #!/bin/bash
+        awk -v x="$1" -v y="$2" -v k="$3" \\
+          'BEGIN { printf "{%closs%c: %.8f}\\n", 34, 34, (x - 0.3)^2 + 10 * (y + x)^2 + (k - 4)^2 }'
+        """;
+    String common =
+        """
+        storage: journal:journal.jsonl
+        seed: 11
+        objectives: [{name: loss, direction: minimize}]
+        space:
+          x: {type: float, low: -2, high: 2}
+          y: {type: float, low: -2, high: 2}
+          k: {type: int, low: 0, high: 10}
+        sampler: {type: cmaes}
+        objective: {command: [bash, objective.sh, "{x}", "{y}", "{k}"]}
+        """;
+    Path resumed = study(script, "name: resumed\ntrials: 9\n" + common);
+    // Two processes' worth of tune on one journal (9 trials stop mid-generation: population 7).
+    for (int run = 0; run < 2; run++) {
+      CliRun tune = cli("tune", resumed.toString());
+      assertEquals(0, tune.exit(), tune.out() + tune.err());
+    }
+    Path straight = dir.resolve("straight.yaml");
+    Files.writeString(straight, "name: straight\ntrials: 18\n" + common);
+    CliRun tune = cli("tune", straight.toString());
+    assertEquals(0, tune.exit(), tune.out() + tune.err());
+
+    List<FrozenTrial> a = trials("resumed");
+    List<FrozenTrial> b = trials("straight");
+    assertEquals(18, a.size());
+    assertEquals(18, b.size());
+    for (int i = 0; i < 18; i++) {
+      assertEquals(b.get(i).params(), a.get(i).params(), "trial " + i);
+      assertEquals(
+          b.get(i).systemAttrs().get(CmaEsSampler.X_ATTR),
+          a.get(i).systemAttrs().get(CmaEsSampler.X_ATTR),
+          "trial " + i);
+    }
+    // The resumed run continued the distribution: its later trials belong to generations 1 and 2.
+    assertEquals(2, intAttr(a.get(17), CmaEsSampler.GENERATION_ATTR));
+  }
+
+  @Test
   void aMedianPrunedCommandIsStoppedWithSigtermAndEndsPrunedWithItsLastValues() throws Exception {
     // Ten steps of a constant loss, 0.1 s apart; TERM writes a marker and exits.
     String script =

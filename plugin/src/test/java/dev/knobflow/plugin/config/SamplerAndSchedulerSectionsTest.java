@@ -129,6 +129,13 @@ class SamplerAndSchedulerSectionsTest {
         parse(TWO, "sampler: {type: auto, gp_trials: 50, nsga2_population_size: 8}", "");
     AutoSampler a = assertInstanceOf(AutoSampler.class, build(auto).sampler());
     assertEquals("auto(seed=7, gpTrials=50, nsga2Population=8)", a.describe());
+    StudyConfig autoCma = parse(ONE, "sampler: {type: auto, cmaes_min_dimensions: 30}", "");
+    assertEquals(
+        "auto(seed=7, gpTrials=200, cmaesMinDimensions=30)", build(autoCma).sampler().describe());
+    assertProblem(
+        problems(ONE, "sampler: {type: auto, cmaes_min_dimensions: 1}", ""),
+        "sampler.cmaes_min_dimensions",
+        "at least 2");
   }
 
   @Test

@@ -166,6 +166,11 @@ final class CmaEs {
     return sigma;
   }
 
+  /** A copy of the covariance matrix C. */
+  double[][] covariance() {
+    return deepCopy(c);
+  }
+
   /** The point {@code raw} is evaluated at under this distribution's margin. */
   double[] encode(double[] raw) {
     return margin.encode(raw, mean);
