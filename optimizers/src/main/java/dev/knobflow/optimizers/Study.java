@@ -69,6 +69,7 @@ public final class Study implements StudyView {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Set<Integer> ownRunningTrials = ConcurrentHashMap.newKeySet();
+  private final Object creationLock = new Object();
   private volatile boolean stopRequested;
 
   private Study(Builder b, List<Objective> objectives) {
@@ -224,16 +225,25 @@ public final class Study implements StudyView {
    */
   public Trial ask() {
     Optional<FrozenTrial> waiting = storage.claimWaitingTrial(name);
-    FrozenTrial created =
-        waiting.orElseGet(
-            () ->
-                storage.createTrial(name, TrialState.RUNNING, scheduler.creationAttributes(this)));
+    FrozenTrial created = waiting.orElseGet(this::createTrial);
     ownRunningTrials.add(created.number());
     try {
       return start(created);
     } catch (RuntimeException e) {
       finishQuietly(created.number(), TrialOutcome.failed(reasonOf(e), clock.now()));
       throw e;
+    }
+  }
+
+  /**
+   * Creates a trial with the scheduler's creation attributes. One thread of this process at a time:
+   * the attributes are decided from the stored trials (PBT's claim of the segment a new trial
+   * continues), so two threads deciding at once would both claim the same one. Workers in other
+   * processes still can; the schedulers resolve that from storage.
+   */
+  private FrozenTrial createTrial() {
+    synchronized (creationLock) {
+      return storage.createTrial(name, TrialState.RUNNING, scheduler.creationAttributes(this));
     }
   }
 

@@ -10,7 +10,12 @@ import java.util.List;
 /** The per-trial energy columns of {@code show}: those present and not already objectives. */
 final class EnergyColumns {
   private static final List<String> SHOWN =
-      List.of(EnergyMetrics.ENERGY_WH, EnergyMetrics.CO2_G, EnergyMetrics.AVG_POWER_W);
+      List.of(
+          EnergyMetrics.ENERGY_WH,
+          EnergyMetrics.CO2_G,
+          EnergyMetrics.AVG_POWER_W,
+          EnergyMetrics.ESTIMATED_ENERGY_WH,
+          EnergyMetrics.ESTIMATED_CO2_G);
 
   private EnergyColumns() {}
 

@@ -11,10 +11,14 @@ import java.util.Optional;
 final class EnergyJson {
   private EnergyJson() {}
 
-  /** {@code {"energy_wh": 0.21, "co2_g": 0.1, "energy_trials": 5}}; nulls when nothing measured. */
+  /**
+   * {@code {"energy_wh": 0.21, "co2_g": 0.1, "energy_trials": 5}}; nulls when nothing measured.
+   * CPU-time estimates are apart, never in those: {@code "estimated_energy_wh"}, {@code
+   * "estimated_co2_g"}, {@code "estimated_energy_trials"} when any trial has one.
+   */
   static ObjectNode totals(ObjectMapper json, List<FrozenTrial> trials) {
     ObjectNode n = json.createObjectNode();
-    Optional<EnergyTotals> totals = EnergyTotals.of(trials);
+    Optional<EnergyTotals> totals = EnergyTotals.measured(trials);
     if (totals.isPresent()) {
       n.put("energy_wh", totals.get().energyWh());
       n.put("co2_g", totals.get().co2Grams());
@@ -23,6 +27,13 @@ final class EnergyJson {
       n.putNull("co2_g");
     }
     n.put("energy_trials", totals.map(EnergyTotals::measuredTrials).orElse(0));
+    EnergyTotals.estimated(trials)
+        .ifPresent(
+            e -> {
+              n.put("estimated_energy_wh", e.energyWh());
+              n.put("estimated_co2_g", e.co2Grams());
+              n.put("estimated_energy_trials", e.measuredTrials());
+            });
     return n;
   }
 }

@@ -8,7 +8,7 @@ import java.util.OptionalDouble;
  * The study file's {@code budget:} section: any subset of GPU-hours, kWh, kg CO2e and wall time.
  *
  * @param gpuHours GPU time summed over the devices each trial used, in hours
- * @param energyKwh metered (or {@code constant_watts}-estimated) energy in kWh
+ * @param energyKwh metered (or {@code constant_watts}- or CPU-time-estimated) energy in kWh
  * @param co2Kg kg CO2e from the metered energy and the carbon intensity
  * @param wall wall time from the study's first trial
  */

@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.config;
 
 import dev.knobflow.greenmetrics.carbon.CarbonIntensity;
+import dev.knobflow.greenmetrics.estimate.CpuPowerModel;
 import dev.knobflow.greenmetrics.power.Device;
 import dev.knobflow.plugin.energy.EnergyConfig;
 import dev.knobflow.plugin.energy.EnergyMetrics;
@@ -13,14 +14,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the energy parts of a study file into an {@link EnergyConfig}: {@code energy:}, {@code
- * carbon:} and {@code source: measured} on objectives. See {@code
- * docs/green-metrics-integration.md}.
+ * Reads the energy parts of a study file into an {@link EnergyConfig}: {@code energy:} (with its
+ * CPU-time {@code estimate}), {@code carbon:} and {@code source: measured} on objectives. See
+ * {@code docs/green-metrics-integration.md}.
  */
 final class EnergySection {
 
   static final List<String> ENERGY_KEYS =
-      List.of("enabled", "nvidia_smi", "rapl", "constant_watts");
+      List.of("enabled", "nvidia_smi", "rapl", "constant_watts", "estimate");
+  static final List<String> ESTIMATE_KEYS = List.of("watts_per_core");
   static final List<String> NVIDIA_SMI_KEYS = List.of("interval", "gpus", "executable");
   static final List<String> CARBON_KEYS = List.of("country", "intensity_g_per_kwh");
   static final List<String> SOURCES = List.of("measured", "reported");
@@ -34,6 +36,7 @@ final class EnergySection {
     Optional<EnergyConfig.NvidiaSmi> nvidiaSmi = defaults.nvidiaSmi();
     boolean rapl = true;
     Map<Device, Double> constantWatts = new LinkedHashMap<>();
+    Optional<CpuPowerModel> estimate = Optional.empty();
     Optional<Section> energy = top.section("energy");
     if (energy.isPresent()) {
       Section e = energy.get();
@@ -42,6 +45,7 @@ final class EnergySection {
       nvidiaSmi = nvidiaSmi(e, baseDirectory);
       rapl = e.bool("rapl").orElse(true);
       e.section("constant_watts").ifPresent(c -> constantWatts.putAll(constantWatts(c)));
+      estimate = estimate(e);
     }
     CarbonIntensity carbon = CarbonIntensity.worldDefault();
     boolean carbonConfigured = false;
@@ -63,8 +67,47 @@ final class EnergySection {
               + " declare source: measured; enable energy or drop source: measured");
       measured = List.of();
     }
+    if (estimate.isPresent() && !measured.isEmpty()) {
+      top.problem(
+          "energy.estimate",
+          "a CPU-time estimate is never used for objectives that declare source: measured ("
+              + String.join(", ", measured)
+              + "); drop estimate, or drop source: measured");
+      estimate = Optional.empty();
+    }
     return new EnergyConfig(
-        enabled, nvidiaSmi, rapl, constantWatts, carbon, carbonConfigured, measured);
+        enabled, nvidiaSmi, rapl, constantWatts, carbon, carbonConfigured, measured, estimate);
+  }
+
+  /**
+   * {@code estimate: true} (the default figure), {@code false}, or {@code {watts_per_core: 12}}.
+   */
+  private static Optional<CpuPowerModel> estimate(Section e) {
+    if (!e.has("estimate")) {
+      return Optional.empty();
+    }
+    Object raw = e.raw("estimate");
+    if (raw instanceof Boolean b) {
+      return b ? Optional.of(CpuPowerModel.defaults()) : Optional.empty();
+    }
+    if (!(raw instanceof Map<?, ?>)) {
+      e.problem(
+          "estimate",
+          "must be true, false or a mapping {watts_per_core: 10}, got " + Section.describe(raw));
+      return Optional.empty();
+    }
+    Section s = e.section("estimate").orElseThrow();
+    s.allowOnly(ESTIMATE_KEYS);
+    Optional<Double> watts = s.number("watts_per_core");
+    if (watts.isEmpty()) {
+      return Optional.of(CpuPowerModel.defaults());
+    }
+    if (!(watts.get() > 0) || watts.get().isInfinite()) {
+      s.problem(
+          "watts_per_core", "must be watts > 0, got " + Section.describe(s.raw("watts_per_core")));
+      return Optional.empty();
+    }
+    return Optional.of(CpuPowerModel.wattsPerCore(watts.get()));
   }
 
   private static Optional<EnergyConfig.NvidiaSmi> nvidiaSmi(Section e, Path baseDirectory) {

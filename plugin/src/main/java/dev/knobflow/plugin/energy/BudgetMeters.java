@@ -14,9 +14,10 @@ import java.util.function.Function;
  * The {@link CostMeter}s of study budgets, read from what {@link EnergyMeasuredObjective} stores
  * with every trial (completed, pruned or failed): {@code energy_kwh} and {@code co2_kg} from the
  * trial's {@code energy_wh} / {@code co2_g}, and {@code gpu_hours} as the trial's duration times
- * the number of GPUs it was metered on (its {@code energy.devices}: {@code gpu:<i>} ids). A trial
- * that was not metered costs nothing known, so budgets other than wall time need energy metering
- * on.
+ * the number of GPUs it was metered on (its {@code energy.devices}: {@code gpu:<i>} ids). Where
+ * nothing measured a trial, its CPU-time estimate ({@link EstimatedEnergyObjective}) counts. A
+ * trial that was not metered costs nothing known, so budgets other than wall time need energy
+ * metering on.
  *
  * <pre>{@code
  * StudyBudget budget = StudyBudget.builder()
@@ -30,14 +31,18 @@ public final class BudgetMeters {
 
   private BudgetMeters() {}
 
-  /** kWh from the trial's {@code energy_wh}. */
+  /**
+   * kWh from the trial's {@code energy_wh}, or where nothing measured it its CPU-time estimate
+   * {@code estimated_energy_wh}.
+   */
   public static CostMeter energyKwh() {
-    return meter("energy_kwh", t -> metric(t, EnergyMetrics.ENERGY_WH));
+    return meter(
+        "energy_kwh", t -> metric(t, EnergyMetrics.ENERGY_WH, EnergyMetrics.ESTIMATED_ENERGY_WH));
   }
 
-  /** kg CO2e from the trial's {@code co2_g}. */
+  /** kg CO2e from the trial's {@code co2_g}, or its estimate {@code estimated_co2_g}. */
   public static CostMeter co2Kg() {
-    return meter("co2_kg", t -> metric(t, EnergyMetrics.CO2_G));
+    return meter("co2_kg", t -> metric(t, EnergyMetrics.CO2_G, EnergyMetrics.ESTIMATED_CO2_G));
   }
 
   /** GPU-hours: the trial's duration times the GPUs it used. */
@@ -96,8 +101,8 @@ public final class BudgetMeters {
     return budget.isEmpty() ? Optional.empty() : Optional.of(budget);
   }
 
-  private static OptionalDouble metric(FrozenTrial t, String name) {
-    Optional<Double> v = EnergyTotals.value(t, name);
+  private static OptionalDouble metric(FrozenTrial t, String name, String estimate) {
+    Optional<Double> v = EnergyTotals.value(t, name).or(() -> EnergyTotals.value(t, estimate));
     return v.isPresent() ? OptionalDouble.of(v.get() / 1000) : OptionalDouble.empty();
   }
 

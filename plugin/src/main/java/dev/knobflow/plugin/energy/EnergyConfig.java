@@ -2,6 +2,7 @@ package dev.knobflow.plugin.energy;
 
 import dev.knobflow.greenmetrics.DetectionConfig;
 import dev.knobflow.greenmetrics.carbon.CarbonIntensity;
+import dev.knobflow.greenmetrics.estimate.CpuPowerModel;
 import dev.knobflow.greenmetrics.nvidia.NvidiaSmiConfig;
 import dev.knobflow.greenmetrics.power.Device;
 import dev.knobflow.greenmetrics.rapl.RaplConfig;
@@ -23,6 +24,9 @@ import java.util.Optional;
  * @param carbon grams CO2e per kWh used for {@code co2_g}
  * @param carbonConfigured false when {@code carbon} is the world default (the log says so)
  * @param measuredObjectives objectives filled in by the meter ({@code energy_wh}, {@code co2_g})
+ * @param estimate the CPU-time estimate used when no power source is found ({@code energy:
+ *     {estimate: true}}); empty for none. Refused together with measured objectives: an estimate is
+ *     not a measurement
  */
 public record EnergyConfig(
     boolean enabled,
@@ -31,9 +35,11 @@ public record EnergyConfig(
     Map<Device, Double> constantWatts,
     CarbonIntensity carbon,
     boolean carbonConfigured,
-    List<String> measuredObjectives) {
+    List<String> measuredObjectives,
+    Optional<CpuPowerModel> estimate) {
 
   public EnergyConfig {
+    Objects.requireNonNull(estimate, "estimate");
     Objects.requireNonNull(nvidiaSmi, "nvidiaSmi");
     Objects.requireNonNull(carbon, "carbon");
     constantWatts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(constantWatts));
@@ -48,6 +54,33 @@ public record EnergyConfig(
       throw new IllegalArgumentException(
           "measured objectives " + measuredObjectives + " need energy measuring enabled");
     }
+    if (estimate.isPresent() && !measuredObjectives.isEmpty()) {
+      throw new IllegalArgumentException(
+          "objectives "
+              + measuredObjectives
+              + " declare source: measured; a CPU-time estimate is never used for them: drop the"
+              + " estimate or source: measured");
+    }
+  }
+
+  /** Without the CPU-time estimate. */
+  public EnergyConfig(
+      boolean enabled,
+      Optional<NvidiaSmi> nvidiaSmi,
+      boolean rapl,
+      Map<Device, Double> constantWatts,
+      CarbonIntensity carbon,
+      boolean carbonConfigured,
+      List<String> measuredObjectives) {
+    this(
+        enabled,
+        nvidiaSmi,
+        rapl,
+        constantWatts,
+        carbon,
+        carbonConfigured,
+        measuredObjectives,
+        Optional.empty());
   }
 
   /**
@@ -68,7 +101,25 @@ public record EnergyConfig(
   /** The same settings with other measured objectives. */
   public EnergyConfig withMeasuredObjectives(List<String> names) {
     return new EnergyConfig(
-        enabled, nvidiaSmi, rapl, constantWatts, carbon, carbonConfigured, names);
+        enabled, nvidiaSmi, rapl, constantWatts, carbon, carbonConfigured, names, estimate);
+  }
+
+  /**
+   * The same settings, estimating energy from CPU time with {@code model} where no power source is
+   * found.
+   *
+   * @throws IllegalArgumentException when objectives declare {@code source: measured}
+   */
+  public EnergyConfig withEstimate(CpuPowerModel model) {
+    return new EnergyConfig(
+        enabled,
+        nvidiaSmi,
+        rapl,
+        constantWatts,
+        carbon,
+        carbonConfigured,
+        measuredObjectives,
+        Optional.of(model));
   }
 
   /** Whether an objective is filled in by the meter. */

@@ -28,6 +28,15 @@ public final class EnergyMetrics {
   /** The lowest fraction (0..1) of the trial's time backed by samples, over its devices. */
   public static final String ENERGY_COVERAGE = "energy_coverage";
 
+  /** CPU seconds of the trial (its command's process tree, or the JVM), for the estimate. */
+  public static final String CPU_SECONDS = "cpu_seconds";
+
+  /** Watt-hours estimated from CPU time where nothing measures power; never a measurement. */
+  public static final String ESTIMATED_ENERGY_WH = "estimated_energy_wh";
+
+  /** Grams CO2e of {@link #ESTIMATED_ENERGY_WH}. */
+  public static final String ESTIMATED_CO2_G = "estimated_co2_g";
+
   /** The objectives the meter can fill in ({@code source: measured}). */
   public static final Set<String> MEASURABLE_OBJECTIVES = Set.of(ENERGY_WH, CO2_G);
 
@@ -80,6 +89,9 @@ public final class EnergyMetrics {
         || name.equals(AVG_POWER_W)
         || name.equals(PEAK_POWER_W)
         || name.equals(ENERGY_COVERAGE)
+        || name.equals(CPU_SECONDS)
+        || name.equals(ESTIMATED_ENERGY_WH)
+        || name.equals(ESTIMATED_CO2_G)
         || name.matches("(gpu|cpu)_\\d+_energy_wh");
   }
 }

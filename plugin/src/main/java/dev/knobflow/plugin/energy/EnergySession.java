@@ -3,6 +3,7 @@ package dev.knobflow.plugin.energy;
 import dev.knobflow.greenmetrics.PowerDetection;
 import dev.knobflow.greenmetrics.PowerSources;
 import dev.knobflow.greenmetrics.energy.EnergyMeter;
+import dev.knobflow.greenmetrics.estimate.CpuPowerModel;
 import dev.knobflow.greenmetrics.power.Device;
 import dev.knobflow.greenmetrics.power.PowerSource;
 import dev.knobflow.greenmetrics.power.PowerSourceException;
@@ -40,6 +41,8 @@ public final class EnergySession implements AutoCloseable {
   private final Optional<EnergyMeter> meter;
   private final Optional<DeviceSlots> slots;
   private final String status;
+  private final Optional<CpuPowerModel> estimate;
+  private final int parallelism;
 
   private EnergySession(
       EnergyConfig config,
@@ -47,11 +50,24 @@ public final class EnergySession implements AutoCloseable {
       Optional<EnergyMeter> meter,
       Optional<DeviceSlots> slots,
       String status) {
+    this(config, sources, meter, slots, status, Optional.empty(), 1);
+  }
+
+  private EnergySession(
+      EnergyConfig config,
+      List<PowerSource> sources,
+      Optional<EnergyMeter> meter,
+      Optional<DeviceSlots> slots,
+      String status,
+      Optional<CpuPowerModel> estimate,
+      int parallelism) {
     this.config = config;
     this.sources = List.copyOf(sources);
     this.meter = meter;
     this.slots = slots;
     this.status = status;
+    this.estimate = estimate;
+    this.parallelism = parallelism;
   }
 
   /**
@@ -75,6 +91,30 @@ public final class EnergySession implements AutoCloseable {
       if (!config.measuredObjectives().isEmpty()) {
         detection.requireAny(); // throws, listing what was tried
       }
+      if (config.estimate().isPresent()) {
+        CpuPowerModel model = config.estimate().get();
+        LOG.warn(
+            "energy: no power source, so energy is estimated from each trial's CPU time x {} W"
+                + " per core ({}); an estimate, not a measurement. Tried:\n{}",
+            model.wattsPerCore(),
+            model.source(),
+            detection.summary());
+        return new EnergySession(
+            config,
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            "estimated from CPU time x "
+                + new java.math.BigDecimal(model.wattsPerCore())
+                    .round(new java.math.MathContext(4))
+                    .stripTrailingZeros()
+                    .toPlainString()
+                + " W per core ("
+                + model.source()
+                + "), not measured",
+            Optional.of(model),
+            parallelism);
+      }
       LOG.info(
           "energy: unavailable, trials get no energy metrics (no power source). Tried:\n{}",
           detection.summary());
@@ -86,6 +126,9 @@ public final class EnergySession implements AutoCloseable {
           "unavailable (no power source; see the log)");
     }
     List<PowerSource> sources = detection.sources();
+    if (config.estimate().isPresent()) {
+      LOG.info("energy: a power source measures this machine; the CPU-time estimate is not used");
+    }
     try {
       EnergyMeter meter = EnergyMeter.of(sources);
       DeviceSlots slots = DeviceSlots.assign(meter.devices(), parallelism);
@@ -159,6 +202,11 @@ public final class EnergySession implements AutoCloseable {
     return meter.isPresent();
   }
 
+  /** Whether trials get a CPU-time energy estimate (nothing measures them). */
+  public boolean isEstimating() {
+    return estimate.isPresent();
+  }
+
   /** One phrase for summaries: {@code measured by nvidia-smi}, {@code unavailable (...)}. */
   public String status() {
     return status;
@@ -170,12 +218,22 @@ public final class EnergySession implements AutoCloseable {
   }
 
   /**
-   * {@code objective} with energy metering around each evaluation, or {@code objective} itself when
-   * nothing is measured.
+   * {@code objective} with energy metering around each evaluation, with the CPU-time estimate where
+   * nothing measures and {@code energy.estimate} is on, or {@code objective} itself.
    *
    * @param objectiveNames the study's objectives in order
    */
   public ObjectiveFunction wrap(ObjectiveFunction objective, List<String> objectiveNames) {
+    if (meter.isEmpty() && estimate.isPresent()) {
+      TrialCpuTime cpuTime =
+          objective instanceof TrialCpuTime.Provider p
+              ? p.cpuTime()
+              : TrialCpuTime.jvm(parallelism);
+      return EstimatedEnergyObjective.builder(objective, cpuTime)
+          .power(estimate.get())
+          .carbon(config.carbon())
+          .build();
+    }
     if (meter.isEmpty()) {
       return objective;
     }

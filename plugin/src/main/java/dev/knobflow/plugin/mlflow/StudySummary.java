@@ -86,8 +86,9 @@ record StudySummary(
     }
     energy.ifPresent(
         e -> {
-          m.put("total_energy_wh", e.energyWh());
-          m.put("total_co2_g", e.co2Grams());
+          String prefix = e.estimated() ? "total_estimated_" : "total_";
+          m.put(prefix + "energy_wh", e.energyWh());
+          m.put(prefix + "co2_g", e.co2Grams());
         });
     for (var b : budget) {
       m.put("budget_" + b.name() + "_spent", b.spent());

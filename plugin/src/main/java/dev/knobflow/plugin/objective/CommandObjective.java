@@ -11,11 +11,13 @@ import dev.knobflow.optimizers.Trial;
 import dev.knobflow.optimizers.TrialPrunedException;
 import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.storage.TrialOutcome;
+import dev.knobflow.plugin.energy.TrialCpuTime;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The working directory is the one given (the study file's directory for study files).
  */
-public final class CommandObjective implements ObjectiveFunction, AutoCloseable {
+public final class CommandObjective
+    implements ObjectiveFunction, AutoCloseable, TrialCpuTime.Provider {
 
   /** Placeholders always available besides the parameters. */
   public static final List<String> BUILT_IN_PLACEHOLDERS =
@@ -90,6 +93,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
   private final Function<Trial, Map<String, String>> trialEnvironment;
   private final CheckpointDirectories checkpoints;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Duration> cpuTimes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
 
@@ -128,8 +132,10 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     }
     List<String> argv = arguments(trial);
     boolean supervised = ProcessSupervisor.available();
+    cpuTimes.remove(trial.number());
+    Path timesFile = supervised ? cpuTimesFile() : null;
     ProcessBuilder pb =
-        new ProcessBuilder(supervised ? ProcessSupervisor.wrap(argv, killGrace) : argv)
+        new ProcessBuilder(supervised ? ProcessSupervisor.wrap(argv, killGrace, timesFile) : argv)
             .directory(workingDirectory.toFile());
     pb.environment().putAll(environment);
     pb.environment().putAll(trialEnvironment.apply(trial));
@@ -156,6 +162,7 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
     try {
       process = pb.start();
     } catch (IOException e) {
+      deleteQuietly(timesFile);
       throw new ObjectiveCommandException(
           "cannot start " + argv.get(0) + " in " + workingDirectory + ": " + e.getMessage());
     }
@@ -175,6 +182,52 @@ public final class CommandObjective implements ObjectiveFunction, AutoCloseable 
       if (process.isAlive()) {
         stop(process);
       }
+      recordCpuTime(trial, timesFile);
+    }
+  }
+
+  /**
+   * The CPU time of each trial's command and the descendants it waited for, as its supervisor
+   * counted it when the command exited (user plus system time, from the shell's {@code times}).
+   * Unknown (empty) when the command was not supervised (no {@code setsid}, not Linux) or was
+   * stopped before it exited (timeout, pruning, interruption). What the CPU-time energy estimate
+   * reads; each trial's time is handed out once.
+   */
+  @Override
+  public TrialCpuTime cpuTime() {
+    return trial -> () -> Optional.ofNullable(cpuTimes.remove(trial.number()));
+  }
+
+  private static Path cpuTimesFile() throws ObjectiveCommandException {
+    try {
+      return Files.createTempFile("knobflow-cpu-", ".times");
+    } catch (IOException e) {
+      throw new ObjectiveCommandException("cannot create a temporary file: " + e.getMessage());
+    }
+  }
+
+  private void recordCpuTime(Trial trial, Path timesFile) {
+    if (timesFile == null) {
+      return;
+    }
+    try {
+      ProcessSupervisor.childCpuTime(Files.readString(timesFile))
+          .ifPresent(d -> cpuTimes.put(trial.number(), d));
+    } catch (IOException e) {
+      LOG.debug("trial {}: no CPU times: {}", trial.number(), e.toString());
+    } finally {
+      deleteQuietly(timesFile);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}: {}", file, e.toString());
     }
   }
 

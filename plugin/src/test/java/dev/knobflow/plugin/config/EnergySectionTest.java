@@ -149,4 +149,39 @@ class EnergySectionTest {
                 "energy: {enabled: false}"));
     assertTrue(p.contains("energy.enabled: is false, but objective [energy_wh]"), p);
   }
+
+  @Test
+  void theCpuTimeEstimateIsOptInWithADefaultOrAConfiguredFigure() {
+    String one = "  - {name: accuracy, direction: maximize}";
+    assertTrue(parse(study(one, "")).energy().estimate().isEmpty(), "off unless asked for");
+    assertTrue(parse(study(one, "energy: {estimate: false}")).energy().estimate().isEmpty());
+    assertEquals(
+        dev.knobflow.greenmetrics.estimate.CpuPowerModel.defaults(),
+        parse(study(one, "energy: {estimate: true}")).energy().estimate().orElseThrow());
+    var configured =
+        parse(study(one, "energy: {estimate: {watts_per_core: 12.5}}")).energy().estimate();
+    assertEquals(12.5, configured.orElseThrow().wattsPerCore());
+    assertEquals("configured", configured.get().source());
+  }
+
+  @Test
+  void aBadEstimateOrOneBesideAMeasuredObjectiveIsRefusedByName() {
+    String one = "  - {name: accuracy, direction: maximize}";
+    assertTrue(
+        problems(study(one, "energy: {estimate: {watts_per_core: 0}}"))
+            .contains("energy.estimate.watts_per_core: must be watts > 0"));
+    assertTrue(
+        problems(study(one, "energy: {estimate: {watts: 3}}")).contains("energy.estimate.watts"));
+    assertTrue(problems(study(one, "energy: {estimate: yes please}")).contains("energy.estimate"));
+    String measured =
+        problems(
+            study(
+                """
+                  - {name: accuracy, direction: maximize}
+                  - {name: co2_g, direction: minimize, source: measured}
+                """,
+                "energy: {estimate: true}"));
+    assertTrue(measured.contains("energy.estimate: a CPU-time estimate is never used"), measured);
+    assertTrue(measured.contains("co2_g"), measured);
+  }
 }

@@ -262,4 +262,86 @@ class EnergyCliTest {
     assertTrue(tune.err().contains("constant: unavailable"), tune.err());
     assertFalse(Files.exists(dir.resolve("journal.jsonl")), "no trial ran");
   }
+
+  /** Burns a fixed amount of CPU (no sleeping), then reports score = x. */
+  private static final String BURN =
+      """
+      import json, sys
+      total = 0
+      for i in range(300000):
+          total += i * i % 7
+      print(json.dumps({"score": float(sys.argv[1]), "checksum": total}))
+      """;
+
+  @Test
+  void withoutAPowerSourceTheOptInEstimateIsCpuSecondsTimesWattsPerCoreLabelledEstimated()
+      throws IOException {
+    Files.writeString(dir.resolve("burn.py"), BURN);
+    Path file =
+        study(
+            "  - {name: score, direction: maximize}",
+            """
+            energy: {nvidia_smi: false, rapl: false, estimate: {watts_per_core: 7.5}}
+            carbon: {intensity_g_per_kwh: 400}
+            budget: {energy_kwh: 1}
+            """,
+            3,
+            1);
+    Files.writeString(
+        file,
+        Files.readString(file)
+            .replace("[bash, objective.sh, \"{x}\"]", "[python3, burn.py, \"{x}\"]"));
+
+    CliRun tune = cli("tune", file.toString());
+
+    assertEquals(0, tune.exit(), tune.out() + tune.err());
+    assertTrue(tune.out().contains("Energy: estimated "), tune.out());
+    assertTrue(tune.out().contains("from CPU time x 7.5 W per core"), tune.out());
+    assertTrue(tune.out().contains("Budget: energy_kwh: spent "), tune.out());
+    JsonNode shown = showJson();
+    double sumWh = 0;
+    for (JsonNode t : shown.get("trials")) {
+      assertEquals("COMPLETE", t.get("state").asText(), t.toString());
+      JsonNode m = t.get("metrics");
+      double cpu = m.get("cpu_seconds").asDouble();
+      assertTrue(cpu > 0, "the command's process tree used CPU: " + m);
+      double wh = m.get("estimated_energy_wh").asDouble();
+      assertEquals(cpu * 7.5 / 3600, wh, 1e-12);
+      assertEquals(wh / 1000 * 400, m.get("estimated_co2_g").asDouble(), 1e-12);
+      assertFalse(m.has("energy_wh"), "an estimate is never reported as measured: " + m);
+      JsonNode attr = t.get("user_attrs").get("energy");
+      assertTrue(attr.get("estimated").asBoolean(), attr.toString());
+      assertEquals("cpu-time", attr.get("method").asText());
+      assertEquals(7.5, attr.get("watts_per_core").asDouble());
+      sumWh += wh;
+    }
+    JsonNode totals = shown.get("totals");
+    assertTrue(totals.get("energy_wh").isNull(), "nothing measured: " + totals);
+    assertEquals(sumWh, totals.get("estimated_energy_wh").asDouble(), 1e-12);
+    assertEquals(3, totals.get("estimated_energy_trials").asInt());
+
+    CliRun table = cli("show", "green", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    assertTrue(table.out().contains("Energy:     estimated "), table.out());
+    assertTrue(table.out().contains("estimated_energy_wh"), "per-trial column:\n" + table.out());
+  }
+
+  @Test
+  void anEstimateIsRefusedWhereAnObjectiveDeclaresSourceMeasured() throws IOException {
+    Path file =
+        study(
+            """
+              - {name: score, direction: maximize}
+              - {name: energy_wh, direction: minimize, source: measured}
+            """,
+            "energy: {nvidia_smi: false, rapl: false, estimate: true}",
+            1,
+            1);
+
+    CliRun tune = cli("tune", file.toString());
+
+    assertEquals(2, tune.exit(), tune.out());
+    assertTrue(tune.err().contains("energy.estimate"), tune.err());
+    assertTrue(tune.err().contains("source: measured"), tune.err());
+    assertFalse(Files.exists(dir.resolve("journal.jsonl")), "no trial ran");
+  }
 }

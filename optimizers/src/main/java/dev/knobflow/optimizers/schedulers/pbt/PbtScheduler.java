@@ -34,7 +34,10 @@ import java.util.SplittableRandom;
  * copies a member of the top {@code quantile} (chosen at random): its checkpoint (the next
  * segment's parent is the donor's segment) and its hyperparameters, explored by {@link Explorer}.
  * Any other member continues from its own checkpoint with its own hyperparameters. A member whose
- * segment failed always exploits; when no member has a result it starts afresh.
+ * segment failed always exploits; when no member has a result it starts afresh. A segment whose
+ * worker stopped under it (killed, marked stale or interrupted) is not a failure of the member: it
+ * is left out of the population and the member runs that generation again (as {@code resume} does
+ * after a {@code kill -9}).
  *
  * <p><b>Synchronous or asynchronous.</b> Asynchronously (the default, as Ray Tune's {@code
  * PopulationBasedTraining}) a member continues as soon as its own segment ends, ranked against the

@@ -2,6 +2,7 @@ package dev.knobflow.optimizers.schedulers.pbt;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.TrialTarget;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.TreeMap;
  * The population as the stored trials describe it: every segment's member and generation, which
  * segment continues which, and each member's latest segment. Derived in trial-number order, so
  * every worker agrees: when two segments claim to continue the same one, the lower-numbered claim
- * wins and the other is a spare.
+ * wins and the other is a spare. A segment whose worker stopped under it (failed as stale or
+ * interrupted, {@link TrialTarget#abandoned}) is left out, so after a crash the member runs that
+ * generation again from the same checkpoint.
  */
 final class Population {
 
@@ -36,6 +39,12 @@ final class Population {
       if (!(t.systemAttrs().get(PbtScheduler.MEMBER_ATTR) instanceof Number m)) {
         continue;
       }
+      if (abandoned(t)) {
+        // Its worker stopped under it (killed, interrupted): not part of the member's schedule,
+        // and its claim is released, so the member runs that generation again from the same
+        // checkpoint instead of treating a crash as a failed segment.
+        continue;
+      }
       if (t.systemAttrs().containsKey(PbtScheduler.SPARE_ATTR)) {
         spares.add(t.number());
         continue;
@@ -55,6 +64,11 @@ final class Population {
       byNumber.put(t.number(), s);
       byMember.computeIfAbsent(m.intValue(), k -> new ArrayList<>()).add(s);
     }
+  }
+
+  /** Whether the trial failed because its worker stopped under it (stale or interrupted). */
+  static boolean abandoned(FrozenTrial t) {
+    return t.state() == TrialState.FAIL && TrialTarget.abandoned(t.failReason());
   }
 
   private boolean memberStarted(int member) {

@@ -273,4 +273,37 @@ class PbtSchedulerTest {
       }
     }
   }
+
+  @Test
+  void aSegmentAbandonedByItsWorkerIsRunAgainByItsMemberFromTheSameCheckpoint() {
+    PbtSettings settings = PbtSettings.builder(2, 5).seed(5).build();
+    Study study = study("abandon", InMemoryStorage.create(), settings);
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(4));
+    // The next segment starts, then its worker dies under it (as resume marks it).
+    dev.knobflow.optimizers.Trial started = study.ask();
+    int number = started.number();
+    study.failRunningTrials(dev.knobflow.optimizers.TrialTarget.INTERRUPTED_REASON_PREFIX);
+    FrozenTrial abandoned = study.trials().get(number);
+    assertEquals(TrialState.FAIL, abandoned.state());
+
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(1));
+
+    FrozenTrial retry = study.trials().get(number + 1);
+    assertEquals(member(abandoned), member(retry), "the same member");
+    assertEquals(generation(abandoned), generation(retry), "the same generation again");
+    assertEquals(parent(abandoned), parent(retry), "from the same checkpoint");
+    assertEquals(abandoned.budget(), retry.budget());
+    assertEquals(
+        abandoned.systemAttrs().get(PbtScheduler.CLAIM_ATTR),
+        retry.systemAttrs().get(PbtScheduler.CLAIM_ATTR),
+        "it continues the segment the abandoned one claimed");
+    assertFalse(retry.systemAttrs().containsKey(PbtScheduler.SPARE_ATTR), "not a spare");
+    List<Map<String, Object>> schedule = PbtScheduler.schedule(study, member(retry));
+    assertTrue(
+        schedule.stream().noneMatch(e -> e.get("trial").equals(number)),
+        "the abandoned segment is not in the schedule: " + schedule);
+    assertEquals(
+        java.util.stream.IntStream.range(0, schedule.size()).boxed().toList(),
+        schedule.stream().map(e -> e.get("generation")).toList());
+  }
 }
