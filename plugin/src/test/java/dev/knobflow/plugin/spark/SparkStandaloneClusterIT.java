@@ -41,7 +41,7 @@ class SparkStandaloneClusterIT {
   private static final String STUDY = "spark-cluster";
   private static final int WORKERS = 2;
   private static final int TRIALS = 8;
-  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(8); // a hang guard only
 
   @Test
   void aStudySurvivesAKilledExecutorWithUniqueNumbersAndWorkerAndResumeJoinIt(@TempDir Path dir)

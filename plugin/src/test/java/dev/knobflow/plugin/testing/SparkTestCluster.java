@@ -35,7 +35,7 @@ public final class SparkTestCluster implements AutoCloseable {
   /** The heap of the master and worker daemons. */
   public static final String DAEMON_MEMORY = "256m";
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(5); // a hang guard only
 
   private final Path sparkHome;
   private final Path root;
