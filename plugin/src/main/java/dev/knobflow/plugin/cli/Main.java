@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 
 /** The {@code knobflow} command-line tool. See {@code docs/cli.md}. */
@@ -54,9 +55,12 @@ public final class Main {
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    // The PostgreSQL storage's connection pool: start and stop lines only with --verbose.
-    setIfAbsent(
-        "org.slf4j.simpleLogger.log.com.zaxxer.hikari", level.equals("debug") ? "debug" : "warn");
+    // The PostgreSQL storage's connection pool: start and stop lines only with --verbose. In the
+    // CLI jar the pool is relocated to dev.knobflow.shaded.hikari (plugin/pom.xml), so its loggers
+    // have that name there.
+    for (String pool : List.of("com.zaxxer.hikari", "dev.knobflow.shaded.hikari")) {
+      setIfAbsent("org.slf4j.simpleLogger.log." + pool, level.equals("debug") ? "debug" : "warn");
+    }
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -17,13 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * A study's definition kept in its storage, so that {@code worker} and {@code resume} can rebuild
- * the objective, space and sampler: {@code tune} stores the study file's text and the trial count
- * it aims for as study attributes.
+ * the objective, space and sampler: {@code tune} and the Spark runner store the study file's text
+ * and the trial count it aims for as study attributes.
  */
-final class StudyDefinitions {
+public final class StudyDefinitions {
 
   /** Study attribute: the study file's YAML text. */
   static final String STUDY_FILE = "study_file";
@@ -45,12 +46,38 @@ final class StudyDefinitions {
       throw new UncheckedIOException("cannot read " + studyFile + " again", e);
     }
     StudyConfig config = runner.config();
-    StudyStorage storage = runner.study().storage();
-    // A password in a postgresql:// URL stays out of the storage (joiners pass --storage anyway).
-    storage.setStudyAttr(config.name(), STUDY_FILE, PostgresUrl.redact(text));
+    OptionalLong target = OptionalLong.empty();
     if (config.trials().isPresent()) {
-      long finished = finished(runner.study().trials());
-      storage.setStudyAttr(config.name(), TRIALS_TARGET, finished + config.trials().getAsInt());
+      target = OptionalLong.of(finished(runner.study().trials()) + config.trials().getAsInt());
+    }
+    store(runner.study().storage(), config.name(), text, target);
+  }
+
+  /**
+   * Creates the study in its storage (or finds it) and stores its definition and a trial target of
+   * the trials it has finished plus {@code trialsToRun}: for runners other than {@code tune} (the
+   * Spark runner's driver, before its tasks start), so {@code worker} and {@code resume} can join.
+   *
+   * @param studyFileText the study file's text; a password in a {@code postgresql://} URL in it is
+   *     not stored
+   */
+  public static void record(StudyConfig config, String studyFileText, int trialsToRun) {
+    StorageSpec spec =
+        config.storage() instanceof StorageSpec.Mlflow m
+            ? m.forStudy(config.name())
+            : config.storage();
+    try (StudyStorage storage = spec.open()) {
+      storage.createStudy(config.name(), config.objectives());
+      long finished = finished(storage.trials(config.name()));
+      store(storage, config.name(), studyFileText, OptionalLong.of(finished + trialsToRun));
+    }
+  }
+
+  private static void store(StudyStorage storage, String study, String text, OptionalLong target) {
+    // A password in a postgresql:// URL stays out of the storage (joiners pass --storage anyway).
+    storage.setStudyAttr(study, STUDY_FILE, PostgresUrl.redact(text));
+    if (target.isPresent()) {
+      storage.setStudyAttr(study, TRIALS_TARGET, target.getAsLong());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.spark;
 
+import dev.knobflow.plugin.cli.StudyDefinitions;
 import dev.knobflow.plugin.config.StudyConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,8 +10,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Runs one study's trials on a Spark cluster: {@code workers} Spark tasks, each a worker loop (the
- * same loop as {@code knobflow worker}) against the study's shared storage, a journal on a file
- * system every executor mounts or an MLflow tracking server.
+ * same loop as {@code knobflow worker}) against the study's shared storage: PostgreSQL, a journal
+ * on a file system every executor mounts, or an MLflow tracking server.
  *
  * <pre>{@code
  * SparkTuneResult result = SparkTuner.builder()
@@ -22,7 +23,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * }</pre>
  *
  * <p>The storage assigns trial numbers and holds all state, so workers need no coordination of
- * their own; a task that Spark retries simply runs its share again in the same study.
+ * their own; a task that Spark retries simply runs its share again in the same study. The driver
+ * stores the study file with the study (as {@code knobflow tune} does), so {@code knobflow worker}
+ * and {@code resume} can join a study the Spark runner created.
  */
 public final class SparkTuner {
 
@@ -67,6 +70,9 @@ public final class SparkTuner {
    */
   public SparkTuneResult run(JavaSparkContext spark) {
     Objects.requireNonNull(spark, "spark");
+    // The driver creates the study and stores its definition before any task starts, so that
+    // `knobflow worker` and `resume` can join it as they join a study `tune` started.
+    StudyDefinitions.record(config, definition.yaml(), workers * trialsPerWorker);
     List<Integer> indices = IntStream.range(0, workers).boxed().toList();
     spark.setJobDescription(
         "knobflow study '" + config.name() + "': " + workers + " x " + trialsPerWorker + " trials");

@@ -2,6 +2,7 @@ package dev.knobflow.plugin.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shaded CLI jar is what {@code spark-submit} is given: it must hold the Spark main class and
- * none of Spark or Scala, which the cluster provides (two copies would clash).
+ * none of Spark or Scala, which the cluster provides (two copies would clash), and its connection
+ * pool relocated (Spark's older HikariCP comes first on a cluster's classpath).
  */
 class ShadedJarWithoutSparkIT {
 
@@ -31,6 +33,9 @@ class ShadedJarWithoutSparkIT {
               .limit(5)
               .toList();
       assertEquals(List.of(), bundled);
+      // Spark ships an old HikariCP ahead of the application jar: the CLI jar's is relocated.
+      assertNull(file.getEntry("com/zaxxer/hikari/HikariConfig.class"));
+      assertNotNull(file.getEntry("dev/knobflow/shaded/hikari/HikariConfig.class"));
     }
   }
 }

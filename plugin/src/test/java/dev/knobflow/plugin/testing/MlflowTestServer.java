@@ -7,12 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real MLflow tracking server for tests: a pinned MLflow release installed from PyPI into {@code
- * <repo>/target/mlflow-venv} (once, cached between runs, guarded by a file lock), started with a
- * SQLite backend and proxied artifacts in a fresh directory, on 127.0.0.1 and a free port.
+ * <repo>/target/mlflow-venv} (once, cached between runs, guarded by a file lock: {@link
+ * PythonVenv}), started with a SQLite backend and proxied artifacts in a fresh directory, on
+ * 127.0.0.1 and a free port.
  *
  * <p>MLflow 3's security middleware accepts Host headers of localhost, 127.0.0.1 and private IPs by
  * default, so clients using {@link #trackingUri()} need no {@code --allowed-hosts}.
  *
- * <p>Python 3.10 or newer ({@code python3}, or {@code KNOBFLOW_PYTHON}) is the one requirement.
+ * <p>Python 3.10 or newer ({@code python3}, or {@code KNOBFLOW_PYTHON}) is the one requirement; the
+ * venv is installed through {@link PythonVenv}.
  */
 public final class MlflowTestServer {
 
@@ -36,7 +35,6 @@ public final class MlflowTestServer {
    */
   public static final String MLFLOW_VERSION = "3.17.2";
 
-  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static MlflowTestServer shared;
 
@@ -241,43 +239,17 @@ public final class MlflowTestServer {
 
   /** Installs the pinned MLflow into target/mlflow-venv unless it is already there. */
   static Path ensureInstalled(Path target) {
-    Path venv = target.resolve("mlflow-venv");
-    Path mlflow = venv.resolve("bin").resolve("mlflow");
-    try {
-      Files.createDirectories(target);
-      try (FileChannel channel =
-              FileChannel.open(
-                  target.resolve("mlflow-venv.lock"),
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        if (installedVersionMatches(mlflow)) {
-          return mlflow;
-        }
-        Path log = target.resolve("mlflow-venv-install.log");
-        String python = findPython();
-        run(List.of(python, "-m", "venv", "--clear", venv.toString()), log);
-        run(
-            List.of(
-                venv.resolve("bin").resolve("python").toString(),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "mlflow==" + MLFLOW_VERSION),
-            log);
-        if (!installedVersionMatches(mlflow)) {
-          throw new IllegalStateException(
-              "installed mlflow "
-                  + MLFLOW_VERSION
-                  + " but `mlflow --version` disagrees; see "
-                  + log);
-        }
-        return mlflow;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + venv, e);
-    }
+    Path venv =
+        PythonVenv.ensure(
+            target,
+            "mlflow-venv",
+            v -> installedVersionMatches(mlflowIn(v)),
+            (v, log) -> PythonVenv.pipInstall(v, log, "mlflow==" + MLFLOW_VERSION));
+    return mlflowIn(venv);
+  }
+
+  private static Path mlflowIn(Path venv) {
+    return venv.resolve("bin").resolve("mlflow");
   }
 
   /**
@@ -285,128 +257,29 @@ public final class MlflowTestServer {
    * plus {@code psycopg2-binary}, and returns its python.
    */
   static Path ensurePostgresDriver(Path target, Path mlflow) {
-    Path venv = target.resolve("mlflow-pg-venv");
-    Path python = venv.resolve("bin").resolve("python");
-    try (FileChannel channel =
-            FileChannel.open(
-                target.resolve("mlflow-pg-venv.lock"),
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock = channel.lock()) {
-      if (Files.isExecutable(python)
-          && run(python, "import psycopg2, mlflow; print(psycopg2.__version__)")
-              .startsWith(PSYCOPG2_VERSION)) {
-        return python;
-      }
-      Path log = target.resolve("mlflow-pg-venv-install.log");
-      run(List.of(findPython(), "-m", "venv", "--clear", venv.toString()), log);
-      Path mlflowPython = mlflow.getParent().resolve("python");
-      String shared =
-          run(mlflowPython, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
-      String own = run(python, "import sysconfig; print(sysconfig.get_paths()['purelib'])");
-      Files.writeString(Path.of(own, "knobflow-mlflow-venv.pth"), shared + "\n");
-      run(
-          List.of(
-              python.toString(),
-              "-m",
-              "pip",
-              "install",
-              "--quiet",
-              "psycopg2-binary==" + PSYCOPG2_VERSION),
-          log);
-      return python;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + venv, e);
-    }
-  }
-
-  /** Runs a Python one-liner and returns its trimmed output ("" if it fails). */
-  private static String run(Path python, String code) {
-    try {
-      Process p =
-          new ProcessBuilder(python.toString(), "-c", code).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "";
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
+    Path venv =
+        PythonVenv.ensure(
+            target,
+            "mlflow-pg-venv",
+            v ->
+                PythonVenv.eval(
+                        PythonVenv.python(v),
+                        "import psycopg2, mlflow; print(psycopg2.__version__)")
+                    .startsWith(PSYCOPG2_VERSION),
+            (v, log) -> {
+              String purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])";
+              String shared = PythonVenv.eval(mlflow.getParent().resolve("python"), purelib);
+              String own = PythonVenv.eval(PythonVenv.python(v), purelib);
+              Files.writeString(Path.of(own, "knobflow-mlflow-venv.pth"), shared + "\n");
+              PythonVenv.pipInstall(v, log, "psycopg2-binary==" + PSYCOPG2_VERSION);
+            });
+    return PythonVenv.python(venv);
   }
 
   private static boolean installedVersionMatches(Path mlflow) {
-    if (!Files.isExecutable(mlflow)) {
-      return false;
-    }
-    try {
-      Process p =
-          new ProcessBuilder(mlflow.toString(), "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor(60, TimeUnit.SECONDS) && out.endsWith("version " + MLFLOW_VERSION);
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static String findPython() {
-    String python = System.getenv().getOrDefault("KNOBFLOW_PYTHON", "python3");
-    String version;
-    try {
-      Process p =
-          new ProcessBuilder(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
-              .redirectErrorStream(true)
-              .start();
-      version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor(30, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "The MLflow tests need Python 3.10+ as `"
-              + python
-              + "` (or set KNOBFLOW_PYTHON), but it cannot be run: "
-              + e.getMessage(),
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-    String[] parts = version.split("\\.");
-    boolean ok =
-        parts.length == 2
-            && parts[0].equals("3")
-            && parts[1].chars().allMatch(Character::isDigit)
-            && Integer.parseInt(parts[1]) >= 10;
-    if (!ok) {
-      throw new IllegalStateException(
-          "The MLflow tests need Python 3.10+, but `" + python + "` reports '" + version + "'");
-    }
-    return python;
-  }
-
-  private static void run(List<String> command, Path log) {
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-      if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " timed out; see " + log);
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            String.join(" ", command) + " failed with " + p.exitValue() + "; see " + log);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return Files.isExecutable(mlflow)
+        && PythonVenv.output(List.of(mlflow.toString(), "--version"))
+            .endsWith("version " + MLFLOW_VERSION);
   }
 
   private static int freePort() throws IOException {
