@@ -1,8 +1,17 @@
 #!/usr/bin/env sh
-# Detector precision/recall per class and time per diagnosis of a 1,000-point curve.
-# Usage (from the repository root): bench/advisor/run.sh
+# The advisor on curves recorded from the shipped examples (bench/advisor/curves/, written by
+# record.sh): replays every curve through the diagnostics as the plugin does (diagnosed at every
+# step, stopped at the first DIVERGING) and prints, per example, how many top-10% trials it stops
+# (target 0) and how many bad trials it stops early. Offline, seconds; extra arguments go to
+# Replay.java (--old: the thresholds before issue 18; key=value: a threshold; -v: every stop).
+# Usage (from the repository root): bench/advisor/run.sh [--old] [key=value ...] [-v]
+#        bench/advisor/run.sh detectors   (precision/recall on labelled synthetic curves, timing)
 set -eu
 cd "$(dirname "$0")/../.."
-./mvnw -B -q -pl llm-advisor test-compile exec:java \
-  -Dexec.classpathScope=test \
-  -Dexec.mainClass=dev.knobflow.advisor.bench.DiagnosticsBenchmark
+if [ "${1:-}" = detectors ]; then
+  exec ./mvnw -B -q -pl llm-advisor test-compile exec:java \
+    -Dexec.classpathScope=test \
+    -Dexec.mainClass=dev.knobflow.advisor.bench.DiagnosticsBenchmark
+fi
+./mvnw -B -q -pl llm-advisor compile -Dspotless.check.skip=true >&2
+exec java -cp llm-advisor/target/classes bench/advisor/Replay.java bench/advisor/curves "$@"

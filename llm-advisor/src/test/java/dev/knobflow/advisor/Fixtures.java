@@ -41,9 +41,9 @@ public final class Fixtures {
         .build();
   }
 
-  /** A loss that blows up. */
+  /** A loss that blows up (and keeps doing so past the diagnostics' grace period). */
   public static double[] diverging() {
-    return new double[] {2.3, 1.9, 1.6, 1.5, 2.5, 6, 20, 80, 400, 3000};
+    return new double[] {2.3, 1.9, 1.6, 1.5, 1.45, 1.4, 1.38, 2.5, 6, 20, 80, 400, 3000};
   }
 
   /** A loss swinging with period 2 around 1.0. */

@@ -1,6 +1,7 @@
 package dev.knobflow.optimizers;
 
 import dev.knobflow.optimizers.distributions.Distribution;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,6 +91,30 @@ public record SpaceOverrides(Map<String, SpaceOverride> byParam) {
       }
     }
     out.put(added.param(), merged);
+    return new SpaceOverrides(out);
+  }
+
+  /**
+   * Like {@link #with(SpaceOverride)}, then widened as little as needed to contain every value of
+   * {@code keep} (the parameter's values in the study's best trial or Pareto front), so a narrowing
+   * never excludes the configurations that are doing best.
+   */
+  public SpaceOverrides with(SpaceOverride added, Collection<Double> keep) {
+    SpaceOverrides merged = with(added);
+    SpaceOverride o = merged.byParam.get(added.param());
+    double lo = o.low();
+    double hi = o.high();
+    for (Double v : keep) {
+      if (v != null && Double.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    if (lo == o.low() && hi == o.high()) {
+      return merged;
+    }
+    Map<String, SpaceOverride> out = new LinkedHashMap<>(merged.byParam);
+    out.put(added.param(), new SpaceOverride(added.param(), lo, hi, o.cause()));
     return new SpaceOverrides(out);
   }
 

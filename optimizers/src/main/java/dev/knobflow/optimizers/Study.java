@@ -70,6 +70,8 @@ public final class Study implements StudyView {
   private final Sleeper sleeper;
   private final Set<Integer> ownRunningTrials = ConcurrentHashMap.newKeySet();
   private final Object creationLock = new Object();
+  // Trials a prune was requested for through this instance, so their Trial sees it without a read.
+  private final Set<Integer> pruneRequests = ConcurrentHashMap.newKeySet();
   private volatile boolean stopRequested;
 
   private Study(Builder b, List<Objective> objectives) {
@@ -421,6 +423,7 @@ public final class Study implements StudyView {
   FrozenTrial finish(int number, TrialOutcome outcome) {
     FrozenTrial finished = storage.finishTrial(name, number, outcome);
     ownRunningTrials.remove(number);
+    pruneRequests.remove(number);
     for (StudyListener listener : listeners) {
       safely(() -> listener.trialFinished(this, finished));
     }
@@ -477,6 +480,12 @@ public final class Study implements StudyView {
   public void requestPrune(int number, String reason) {
     storage.setSystemAttr(
         name, number, PRUNE_REQUEST_ATTR, Objects.requireNonNull(reason, "reason"));
+    pruneRequests.add(number);
+  }
+
+  /** Whether a prune of {@code number} was requested through this instance. */
+  boolean pruneRequestedHere(int number) {
+    return pruneRequests.contains(number);
   }
 
   /** The study's narrowed parameter ranges (see {@link SpaceOverrides}). */
@@ -495,9 +504,23 @@ public final class Study implements StudyView {
    *
    * @return the override now in force for {@code param}
    */
-  public synchronized SpaceOverride overrideRange(
+  public SpaceOverride overrideRange(
       String param, double low, double high, Map<String, Object> cause) {
-    SpaceOverrides merged = spaceOverrides().with(new SpaceOverride(param, low, high, cause));
+    return overrideRange(param, low, high, List.of(), cause);
+  }
+
+  /**
+   * Like {@link #overrideRange(String, double, double, Map)}, widened as little as needed so the
+   * override in force still contains every value of {@code keep} (see {@link
+   * SpaceOverrides#with(SpaceOverride, java.util.Collection)}).
+   */
+  public synchronized SpaceOverride overrideRange(
+      String param,
+      double low,
+      double high,
+      java.util.Collection<Double> keep,
+      Map<String, Object> cause) {
+    SpaceOverrides merged = spaceOverrides().with(new SpaceOverride(param, low, high, cause), keep);
     storage.setStudyAttr(name, SpaceOverrides.STUDY_ATTR, merged.toAttrValue());
     return merged.get(param).orElseThrow();
   }

@@ -35,6 +35,8 @@ public final class Trial {
   private FrozenTrial view;
   private long lastStep = Long.MIN_VALUE;
   private List<Double> lastReported = List.of();
+  // Set once a prune was requested for this trial (Study#requestPrune) and this trial saw it.
+  private boolean pruneRequested;
 
   Trial(
       Study study,
@@ -203,23 +205,57 @@ public final class Trial {
       throw new IllegalArgumentException(
           "report: step " + step + " does not come after the last reported step " + lastStep);
     }
+    if (pruneRequested || study.pruneRequestedHere(number)) {
+      pruneRequested = true;
+      // The prune was decided at lastStep; what the objective reports after that is not kept,
+      // so the trial is recorded as it stood when the decision was made.
+      study
+          .log()
+          .debug("trial {}: step {} not kept: pruned at step {}", number, step, prunedAtStep());
+      return;
+    }
     List<Double> list = Arrays.stream(values).boxed().toList();
     study.storage().reportIntermediate(study.name(), number, step, list);
     lastStep = step;
     lastReported = list;
     view = null;
     study.notifyIntermediate(number, step, list);
+    if (study.pruneRequestedHere(number)) {
+      pruneRequested = true; // a listener (the advisor) decided at this step
+    }
   }
 
   /**
    * Whether this trial should stop now: the study's scheduler says so, or a listener asked for it
-   * ({@link Study#requestPrune}).
+   * ({@link Study#requestPrune}). Once a request was seen, the answer stays true and later {@link
+   * #report}s are not kept: the trial is recorded as pruned at the step the request was decided
+   * (the scheduler's answer is a query and may change from step to step).
    */
   public boolean shouldPrune() {
+    if (pruneRequested || study.pruneRequestedHere(number)) {
+      pruneRequested = true;
+      return true;
+    }
     FrozenTrial current = study.storage().trial(study.name(), number);
-    return current.systemAttrs().containsKey(Study.PRUNE_REQUEST_ATTR)
-        || study.pruneIfBudgetExhausted().isPresent()
-        || study.scheduler().shouldPrune(study, current);
+    if (current.systemAttrs().containsKey(Study.PRUNE_REQUEST_ATTR)
+        || study.pruneIfBudgetExhausted().isPresent()) {
+      pruneRequested = true;
+      return true;
+    }
+    return study.scheduler().shouldPrune(study, current);
+  }
+
+  /**
+   * Whether a prune was requested for this trial ({@link Study#requestPrune}: the advisor, a
+   * budget) and this trial has seen it, as opposed to a scheduler's answer.
+   */
+  public boolean pruneRequested() {
+    return pruneRequested;
+  }
+
+  /** The last step kept, or -1 when none was reported. */
+  private long prunedAtStep() {
+    return lastStep == Long.MIN_VALUE ? -1 : lastStep;
   }
 
   /** The budget a scheduler granted this trial, if any. */

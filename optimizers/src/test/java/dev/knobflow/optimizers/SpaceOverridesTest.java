@@ -131,6 +131,20 @@ class SpaceOverridesTest {
     assertEquals(List.of(2.0), t.values());
   }
 
+  @Test
+  void aMergedNarrowingIsWidenedJustEnoughToKeepTheGivenValues() {
+    SpaceOverrides existing =
+        SpaceOverrides.none().with(new SpaceOverride("lr", 0.001, 1.0, Map.of()));
+    SpaceOverride asked = new SpaceOverride("lr", 0.2, 0.5, Map.of("trial", 4));
+    assertEquals(0.2, existing.with(asked, List.of()).get("lr").orElseThrow().low());
+    SpaceOverride kept = existing.with(asked, List.of(0.05, 0.3)).get("lr").orElseThrow();
+    assertEquals(0.05, kept.low(), "down to the best trial's value, no further");
+    assertEquals(0.5, kept.high());
+    assertEquals(4, kept.cause().get("trial"));
+    SpaceOverride edge = existing.with(asked, List.of(1.0)).get("lr").orElseThrow();
+    assertEquals(1.0, edge.high(), "a value at the edge of the range");
+  }
+
   private static double lrOf(FrozenTrial t) {
     return ((Number) t.params().get("lr")).doubleValue();
   }

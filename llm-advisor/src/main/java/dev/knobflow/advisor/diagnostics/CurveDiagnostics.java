@@ -16,6 +16,10 @@ import java.util.Objects;
  *       check_finite). Checked on curves of any length.
  *   <li>{@code insufficient_data}: fewer than {@code minPoints} points gives HEALTHY.
  *   <li>{@code divergence_threshold}: the last value is worse than the configured bound.
+ *   <li>The shape rules below ({@code spike}, {@code lost_progress}, {@code worse_than_start})
+ *       apply from {@code divergenceGrace} points on, must fire on the curve as it stood at each of
+ *       the last {@code divergencePatience} reports, and never at a report whose value is better
+ *       than the mean of the values just before it ({@code recoveryGuard}).
  *   <li>{@code spike}: the last {@code spikePatience} values each exceed the mean of the {@code
  *       spikeWindow} values before them by more than {@code spikeRtol * |mean|} in the worse
  *       direction (Fabric SpikeDetection's rule with LLM Foundry's patience).
@@ -108,11 +112,8 @@ public final class CurveDiagnostics {
                   + " are needed before shape rules apply."));
     }
     evidence = divergenceThreshold(values, direction);
-    if (evidence == null) {
-      evidence = spikes(values, direction);
-    }
-    if (evidence == null) {
-      evidence = lostProgress(values, direction);
+    if (evidence == null && n >= config.divergenceGrace()) {
+      evidence = persistentShapeDivergence(values, direction);
     }
     if (evidence != null) {
       return new Diagnosis(DiagnosisKind.DIVERGING, direction, n, evidence);
@@ -126,6 +127,43 @@ public final class CurveDiagnostics {
       return new Diagnosis(DiagnosisKind.OSCILLATING, direction, n, osc.evidence(config));
     }
     return new Diagnosis(DiagnosisKind.HEALTHY, direction, n, healthy(values, direction, osc));
+  }
+
+  /**
+   * A shape rule (spike, lost progress, worse than start) that fired on the curve as it stood at
+   * each of its last {@code divergencePatience} reports; the evidence of the latest.
+   */
+  private Evidence persistentShapeDivergence(double[] values, Direction direction) {
+    Evidence latest = shapeDivergence(values, direction);
+    int n = values.length;
+    for (int k = 1; latest != null && k < config.divergencePatience(); k++) {
+      if (n - k < Math.max(config.minPoints(), config.divergenceGrace())
+          || shapeDivergence(java.util.Arrays.copyOf(values, n - k), direction) == null) {
+        return null;
+      }
+    }
+    return latest;
+  }
+
+  private Evidence shapeDivergence(double[] values, Direction direction) {
+    if (config.recoveryGuard() && recovering(values, direction)) {
+      return null;
+    }
+    Evidence evidence = spikes(values, direction);
+    return evidence != null ? evidence : lostProgress(values, direction);
+  }
+
+  /**
+   * Whether the last value is better than the mean of the {@code lostProgressWindow} values before
+   * it: a curve that is coming back is not called diverging at that report.
+   */
+  private boolean recovering(double[] values, Direction direction) {
+    int n = values.length;
+    int window = Math.min(config.lostProgressWindow(), n - 1);
+    if (window < 1) {
+      return false;
+    }
+    return direction.isBetter(values[n - 1], mean(values, n - 1 - window, n - 1));
   }
 
   private static Evidence nonFinite(double[] values) {

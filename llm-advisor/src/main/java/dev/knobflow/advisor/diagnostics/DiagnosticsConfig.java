@@ -25,6 +25,16 @@ import org.jspecify.annotations.Nullable;
  *     this share of the curve's scale {@code max(|first|, |best|)} (default 0.05)
  * @param worseThanStartRtol divergence when the last window is worse than the first value by at
  *     least this share of the scale (default 0.5)
+ * @param divergenceGrace the shape rules of divergence (spike, lost progress, worse than start)
+ *     apply from this many points on; non-finite values and the divergence threshold at any length.
+ *     Early training is often unstable and recovers (measured on the shipped examples:
+ *     bench/advisor), so a verdict that stops a trial waits (default 10)
+ * @param divergencePatience a shape rule must fire on the curve as it stood at each of the last
+ *     this many reports, as LLM Foundry's kill-loss-spike {@code patience}: one bad window is not
+ *     divergence (default 3)
+ * @param recoveryGuard no shape verdict of divergence at a report whose value is better than the
+ *     mean of the {@code lostProgressWindow} values before it: a curve coming back is not diverging
+ *     (default true)
  * @param plateauWindow the last this many values are checked for a plateau, as Ray Tune's
  *     TrialPlateauStopper {@code num_results} (default 4)
  * @param plateauStd a plateau has a population standard deviation below this over the window, as
@@ -54,6 +64,9 @@ public record DiagnosticsConfig(
     double lostProgressShare,
     double minProgressRtol,
     double worseThanStartRtol,
+    int divergenceGrace,
+    int divergencePatience,
+    boolean recoveryGuard,
     int plateauWindow,
     double plateauStd,
     int plateauGrace,
@@ -80,6 +93,8 @@ public record DiagnosticsConfig(
     share("lostProgressShare", lostProgressShare);
     share("minProgressRtol", minProgressRtol);
     positive("worseThanStartRtol", worseThanStartRtol);
+    atLeast("divergenceGrace", divergenceGrace, 0);
+    atLeast("divergencePatience", divergencePatience, 1);
     atLeast("plateauWindow", plateauWindow, 2);
     positive("plateauStd", plateauStd);
     atLeast("plateauGrace", plateauGrace, 0);
@@ -122,6 +137,9 @@ public record DiagnosticsConfig(
     b.lostProgressShare = lostProgressShare;
     b.minProgressRtol = minProgressRtol;
     b.worseThanStartRtol = worseThanStartRtol;
+    b.divergenceGrace = divergenceGrace;
+    b.divergencePatience = divergencePatience;
+    b.recoveryGuard = recoveryGuard;
     b.plateauWindow = plateauWindow;
     b.plateauStd = plateauStd;
     b.plateauGrace = plateauGrace;
@@ -164,6 +182,9 @@ public record DiagnosticsConfig(
     private double lostProgressShare = 0.8;
     private double minProgressRtol = 0.05;
     private double worseThanStartRtol = 0.5;
+    private int divergenceGrace = 10;
+    private int divergencePatience = 3;
+    private boolean recoveryGuard = true;
     private int plateauWindow = 4;
     private double plateauStd = 0.01;
     private int plateauGrace = 4;
@@ -257,6 +278,30 @@ public record DiagnosticsConfig(
     }
 
     /**
+     * @param v see {@link DiagnosticsConfig#divergenceGrace()} @return this
+     */
+    public Builder divergenceGrace(int v) {
+      divergenceGrace = v;
+      return this;
+    }
+
+    /**
+     * @param v see {@link DiagnosticsConfig#divergencePatience()} @return this
+     */
+    public Builder divergencePatience(int v) {
+      divergencePatience = v;
+      return this;
+    }
+
+    /**
+     * @param v see {@link DiagnosticsConfig#recoveryGuard()} @return this
+     */
+    public Builder recoveryGuard(boolean v) {
+      recoveryGuard = v;
+      return this;
+    }
+
+    /**
      * @param v see {@link DiagnosticsConfig#plateauWindow()} @return this
      */
     public Builder plateauWindow(int v) {
@@ -344,6 +389,9 @@ public record DiagnosticsConfig(
           lostProgressShare,
           minProgressRtol,
           worseThanStartRtol,
+          divergenceGrace,
+          divergencePatience,
+          recoveryGuard,
           plateauWindow,
           plateauStd,
           plateauGrace,

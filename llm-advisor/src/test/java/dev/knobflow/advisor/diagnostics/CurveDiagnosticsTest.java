@@ -12,6 +12,15 @@ class CurveDiagnosticsTest {
 
   private final CurveDiagnostics diagnostics = CurveDiagnostics.withDefaults();
 
+  /** The shape rules alone: no grace period, no patience (tested below with the defaults). */
+  private final CurveDiagnostics rulesAlone =
+      CurveDiagnostics.of(
+          DiagnosticsConfig.builder().divergenceGrace(0).divergencePatience(1).build());
+
+  private Diagnosis ruleAlone(double... values) {
+    return rulesAlone.diagnose(values, Direction.MINIMIZE);
+  }
+
   private Diagnosis min(double... values) {
     return diagnostics.diagnose(values, Direction.MINIMIZE);
   }
@@ -106,7 +115,7 @@ class CurveDiagnosticsTest {
 
   @Test
   void lossThatGivesBackItsProgressIsDiverging() {
-    Diagnosis d = min(2.3, 1.5, 1.0, 0.7, 0.6, 0.9, 1.5, 2.0, 2.2, 2.3);
+    Diagnosis d = ruleAlone(2.3, 1.5, 1.0, 0.7, 0.6, 0.9, 1.5, 2.0, 2.2, 2.3);
     assertEquals(DiagnosisKind.DIVERGING, d.kind());
     assertEquals("lost_progress", d.evidence().rule());
     assertTrue(d.evidence().measured().get("givenBackShare") >= 0.8);
@@ -114,7 +123,7 @@ class CurveDiagnosticsTest {
 
   @Test
   void lossClimbingAboveItsStartIsDiverging() {
-    Diagnosis d = min(1.0, 1.1, 1.3, 1.6, 2.0, 2.5, 3.1);
+    Diagnosis d = ruleAlone(1.0, 1.1, 1.3, 1.6, 2.0, 2.5, 3.1);
     assertEquals(DiagnosisKind.DIVERGING, d.kind());
     assertEquals("worse_than_start", d.evidence().rule());
   }
@@ -155,11 +164,64 @@ class CurveDiagnosticsTest {
   void maximiseDirectionReadsRisingAccuracyAsHealthyAndCollapseAsDiverging() {
     double[] rising = {0.1, 0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.83};
     assertEquals(DiagnosisKind.HEALTHY, diagnostics.diagnose(rising, Direction.MAXIMIZE).kind());
-    assertEquals(DiagnosisKind.DIVERGING, diagnostics.diagnose(rising, Direction.MINIMIZE).kind());
+    assertEquals(DiagnosisKind.DIVERGING, rulesAlone.diagnose(rising, Direction.MINIMIZE).kind());
     double[] collapsed = {0.1, 0.5, 0.8, 0.9, 0.9, 0.3, 0.1, 0.1, 0.1, 0.1};
-    Diagnosis d = diagnostics.diagnose(collapsed, Direction.MAXIMIZE);
+    Diagnosis d = rulesAlone.diagnose(collapsed, Direction.MAXIMIZE);
     assertEquals(DiagnosisKind.DIVERGING, d.kind());
     assertEquals(Direction.MAXIMIZE, d.direction());
+  }
+
+  @Test
+  void noShapeVerdictOfDivergenceBeforeTheGracePeriodButNonFiniteValuesAtOnce() {
+    // Climbs from the start: the rule fires from point 5 on, the default waits for 10 points.
+    double[] climbing = {1.0, 1.1, 1.3, 1.6, 2.0, 2.5, 3.1, 3.8, 4.6, 5.5, 6.5, 7.6};
+    for (int n = 5; n < 12; n++) {
+      assertTrue(
+          min(java.util.Arrays.copyOf(climbing, n)).kind() != DiagnosisKind.DIVERGING,
+          "point " + n);
+    }
+    assertEquals(DiagnosisKind.DIVERGING, min(climbing).kind(), "fired at 10, 11 and 12");
+    assertEquals("non_finite", min(1.0, 0.9, Double.NaN).evidence().rule());
+  }
+
+  @Test
+  void oneBadWindowIsNotDivergenceTheRuleMustHoldAtThreeReportsInARow() {
+    // Lost progress from point 12 on (at point 11 the window still holds most of the progress).
+    double[] c = {2.0, 1.5, 1.2, 1.0, 0.9, 0.8, 0.75, 0.7, 0.68, 0.66, 2.5, 2.6, 2.7, 2.8};
+    assertTrue(ruleAlone(java.util.Arrays.copyOf(c, 11)).kind() != DiagnosisKind.DIVERGING);
+    assertEquals("lost_progress", ruleAlone(java.util.Arrays.copyOf(c, 12)).evidence().rule());
+    assertTrue(min(java.util.Arrays.copyOf(c, 12)).kind() != DiagnosisKind.DIVERGING, "one");
+    assertTrue(min(java.util.Arrays.copyOf(c, 13)).kind() != DiagnosisKind.DIVERGING, "two");
+    assertEquals(DiagnosisKind.DIVERGING, min(c).kind(), "three reports in a row");
+  }
+
+  @Test
+  void aCurveComingBackIsNotCalledDivergingAtThatReport() {
+    // Far above its start for a long stretch, then the last value falls below the mean of the
+    // three before it: training is recovering (as high learning rates in examples/command did,
+    // to finish among the best).
+    double[] c = {0.64, 0.32, 0.46, 8.4, 11.7, 11.7, 11.7, 11.7, 11.7, 11.7, 11.7, 11.7, 2.5};
+    assertEquals(
+        DiagnosisKind.DIVERGING, min(java.util.Arrays.copyOf(c, 12)).kind(), "before it turned");
+    assertTrue(min(c).kind() != DiagnosisKind.DIVERGING, min(c).toString());
+  }
+
+  @Test
+  void theBestTrialOfARecordedCommandStudyIsNeverCalledDiverging() {
+    // examples/command/train.py, lr 5.17, hidden 8, 40 epochs (bench/advisor/curves/command.csv,
+    // seed 1, trial 11): ten chaotic epochs, then the study's best final loss. The thresholds
+    // before the grace period and patience stopped it at epoch 5.
+    double[] best = {
+      0.9496, 0.4882, 1.4735, 1.9984, 2.6806, 2.2508, 2.3675, 2.4909, 1.7964, 0.7567, 0.4366, 0.748,
+      0.7066, 0.3642, 0.2576, 0.3474, 0.2562, 0.218, 0.2954, 0.187, 0.1879, 0.0992, 0.0692, 0.0594,
+      0.0563, 0.0545, 0.0529, 0.0516, 0.0505, 0.0494, 0.0484, 0.0474, 0.0465, 0.0455, 0.0446,
+      0.0436, 0.0427, 0.0417, 0.0408, 0.04
+    };
+    assertEquals(DiagnosisKind.DIVERGING, ruleAlone(java.util.Arrays.copyOf(best, 5)).kind());
+    for (int n = 1; n <= best.length; n++) {
+      assertTrue(
+          min(java.util.Arrays.copyOf(best, n)).kind() != DiagnosisKind.DIVERGING, "point " + n);
+    }
   }
 
   @Test

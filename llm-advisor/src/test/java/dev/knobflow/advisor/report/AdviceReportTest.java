@@ -28,7 +28,7 @@ class AdviceReportTest {
   @Test
   void markdownShowsDiagnosisEvidenceActionsRationaleSourceAndFallback() {
     String md = AdviceReport.markdown(diverged());
-    assertTrue(md.startsWith("# Advisor: trial 7, step 9"), md);
+    assertTrue(md.startsWith("# Advisor: trial 7, step 12"), md);
     assertTrue(md.contains("Class: **DIVERGING**"), md);
     assertTrue(md.contains("Rule: `"), md);
     assertTrue(md.contains("Thresholds: "), md);
@@ -49,7 +49,7 @@ class AdviceReportTest {
     assertEquals(1.0, json.at("/advice/actions/1/high").asDouble(), 1e-12);
     assertEquals("RULES", json.at("/advice/source").asText());
     assertEquals("HTTP 429 (rate limited)", json.at("/advice/fallback_reason").asText());
-    assertEquals(10, json.get("curve").size());
+    assertEquals(13, json.get("curve").size());
   }
 
   @Test
@@ -89,7 +89,7 @@ class AdviceReportTest {
 
   @Test
   void artifactPathsNameTrialAndStep() {
-    assertEquals("advisor/trial-7-step-9.md", diverged().markdownArtifactPath());
-    assertEquals("advisor/trial-7-step-9.json", diverged().jsonArtifactPath());
+    assertEquals("advisor/trial-7-step-12.md", diverged().markdownArtifactPath());
+    assertEquals("advisor/trial-7-step-12.json", diverged().jsonArtifactPath());
   }
 }

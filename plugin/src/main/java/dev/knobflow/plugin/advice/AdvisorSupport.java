@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * not yet been consulted for that kind of problem, it asks the advisor (the rules, or an LLM that
  * falls back to them) and reports the advice. In {@link AdvisorMode#APPLY apply} mode it also acts:
  * a stop action prunes the trial ({@link Study#requestPrune}; the objective sees {@code
- * trial.shouldPrune()} true), a range action narrows the parameter for every later trial ({@link
- * Study#overrideRange}, kept in storage with the advice that caused it).
+ * trial.shouldPrune()} true, and what it reports after the step of the decision is not kept), a
+ * range action narrows the parameter for every later trial ({@link Study#overrideRange}, kept in
+ * storage with the advice that caused it), widened where needed so that it still contains the value
+ * of the study's best trial (every Pareto-optimal trial in a multi-objective study).
  *
  * <pre>{@code
  * AdvisorSupport advisor = AdvisorSupport.builder()
@@ -223,15 +225,37 @@ public final class AdvisorSupport implements StudyListener {
                 + advice.summary());
         done.add("trial " + trial.number() + " pruned at step " + step);
       } else if (action instanceof AdviceAction.SetRange r) {
+        List<FrozenTrial> kept = bestTrials(study);
+        List<Double> keep = new ArrayList<>();
+        for (FrozenTrial t : kept) {
+          if (t.params().get(r.parameter()) instanceof Number n) {
+            keep.add(n.doubleValue());
+          }
+        }
         SpaceOverride o =
-            study.overrideRange(r.parameter(), r.low(), r.high(), cause(c, step, action));
-        done.add(
-            "later trials sample " + r.parameter() + " in [" + o.low() + ", " + o.high() + "]");
+            study.overrideRange(r.parameter(), r.low(), r.high(), keep, cause(c, step, action));
+        String line =
+            "later trials sample " + r.parameter() + " in [" + o.low() + ", " + o.high() + "]";
+        if (o.low() < r.low() || o.high() > r.high()) {
+          line += " (widened from [" + r.low() + ", " + r.high() + "] to keep the best trials)";
+        }
+        done.add(line);
       } else {
         done.add("not applied (only stops and ranges are applied): " + describe(action));
       }
     }
     return done;
+  }
+
+  /**
+   * The trials a narrowing must keep reachable: the best completed trial of a single-objective
+   * study, the Pareto front of a multi-objective one.
+   */
+  private static List<FrozenTrial> bestTrials(Study study) {
+    if (study.objectives().size() == 1) {
+      return study.bestTrial().map(List::of).orElse(List.of());
+    }
+    return study.paretoFront();
   }
 
   private static Map<String, Object> cause(Consultation c, long step, AdviceAction action) {

@@ -214,6 +214,10 @@ final class AdvisorSection {
     t.put(
         "worse_than_start_rtol",
         new Threshold(Kind.NUMBER, (b, v) -> b.worseThanStartRtol((Double) v)));
+    t.put("divergence_grace", new Threshold(Kind.INT, (b, v) -> b.divergenceGrace((Integer) v)));
+    t.put(
+        "divergence_patience",
+        new Threshold(Kind.INT, (b, v) -> b.divergencePatience((Integer) v)));
     t.put("plateau_window", new Threshold(Kind.INT, (b, v) -> b.plateauWindow((Integer) v)));
     t.put("plateau_std", new Threshold(Kind.NUMBER, (b, v) -> b.plateauStd((Double) v)));
     t.put("plateau_grace", new Threshold(Kind.INT, (b, v) -> b.plateauGrace((Integer) v)));

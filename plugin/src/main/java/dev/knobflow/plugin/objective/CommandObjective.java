@@ -415,6 +415,10 @@ public final class CommandObjective
     }
 
     void accept(String line) {
+      if (pruned) {
+        // Lines still in the pipe after the prune: the trial ends as it stood at the prune's step.
+        return;
+      }
       Optional<JsonNode> record = parseRecord(line);
       if (record.isEmpty()) {
         LOG.info("trial {}: {}", trial.number(), abbreviate(line));
@@ -446,7 +450,12 @@ public final class CommandObjective
           lastStep = step;
           if (trial.shouldPrune()) {
             pruned = true;
-            LOG.info("trial {}: pruned at step {}", trial.number(), step);
+            // Logged once; a listener that asked for the prune (the advisor) logged it already.
+            if (trial.pruneRequested()) {
+              LOG.debug("trial {}: pruned at step {} on request", trial.number(), step);
+            } else {
+              LOG.info("trial {}: pruned at step {}", trial.number(), step);
+            }
           }
         } catch (IllegalArgumentException e) {
           LOG.warn("trial {}: cannot report step {}: {}", trial.number(), step, e.getMessage());

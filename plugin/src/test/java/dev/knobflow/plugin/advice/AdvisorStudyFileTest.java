@@ -84,7 +84,8 @@ class AdvisorStudyFileTest {
                 advisor:
                   mode: apply
                   roles: {lr: learning_rate}
-                  diagnostics: {spike_rtol: 3.5, min_points: 6, divergence_threshold: null}
+                  diagnostics: {spike_rtol: 3.5, min_points: 6, divergence_threshold: null,
+                                divergence_grace: 4, divergence_patience: 2}
                   llm: {base_url: "http://localhost:1/v1", model: m, api_key_env: MY_KEY, timeout: 10s}
                 """));
     AdvisorSpec spec = config.advisor().orElseThrow();
@@ -92,6 +93,8 @@ class AdvisorStudyFileTest {
     assertEquals(Map.of("lr", "learning_rate"), spec.roles());
     assertEquals(3.5, spec.diagnostics().spikeRtol());
     assertEquals(6, spec.diagnostics().minPoints());
+    assertEquals(4, spec.diagnostics().divergenceGrace());
+    assertEquals(2, spec.diagnostics().divergencePatience());
     assertEquals(10, spec.llm().orElseThrow().timeout().toSeconds());
     assertEquals(20, spec.llm().orElseThrow().maxCalls(), "default");
     assertTrue(parse(study("advisor: {}\n")).advisor().orElseThrow().llm().isEmpty());

@@ -177,4 +177,38 @@ class AdvisorSupportTest {
     assertTrue(shown.contains("trial 0, step"), shown);
     assertFalse(shown.contains("space_overrides:"), "not printed twice as a raw attribute");
   }
+
+  @Test
+  void aNarrowingNeverExcludesTheBestTrialEvenAtTheEdgeOfTheRange() {
+    // lr in (1, 9) diverges; lr >= 9 learns fastest, so the best trial sits at the top edge.
+    ObjectiveFunction edgy =
+        t -> {
+          double lr = t.suggestFloat("lr", 1e-4, 10, true);
+          double loss = 1.0;
+          for (int step = 0; step < 20; step++) {
+            loss = lr > 1 && lr < 9 ? loss * 1.5 : loss * (1 - 0.04 * lr) + 0.001;
+            t.report(step, loss);
+            if (t.shouldPrune()) {
+              throw new dev.knobflow.optimizers.TrialPrunedException("pruned at step " + step);
+            }
+          }
+          return dev.knobflow.optimizers.TrialResult.of(loss);
+        };
+    AdvisorSupport advisor = AdvisorSupport.builder().mode(AdvisorMode.APPLY).build();
+    Study study = Study.builder("edge").sampler(RandomSampler.seeded(5)).listener(advisor).build();
+    study.enqueue(java.util.Map.of("lr", 9.9));
+    study.enqueue(java.util.Map.of("lr", 4.0));
+    study.optimize(edgy, OptimizeOptions.trials(2));
+
+    assertEquals(TrialState.PRUNED, study.trials().get(1).state());
+    FrozenTrial best = study.bestTrial().orElseThrow();
+    assertEquals(9.9, lr(best));
+    SpaceOverride cap = study.spaceOverrides().get("lr").orElseThrow();
+    // The rules ask for lr below 4 / 3; the best trial's 9.9 stays inside.
+    assertTrue(cap.low() <= 9.9 && 9.9 <= cap.high(), cap.toString());
+    assertEquals(9.9, cap.high(), 1e-12, "widened no further than needed");
+    String applied =
+        String.join("; ", advisor.reports().get(advisor.reports().size() - 1).applied());
+    assertTrue(applied.contains("widened from [1.0E-4, 1.33"), applied);
+  }
 }

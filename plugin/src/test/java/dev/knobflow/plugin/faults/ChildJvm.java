@@ -47,15 +47,15 @@ final class ChildJvm implements AutoCloseable {
     return start(List.of(), mainClass, logFile, args);
   }
 
-  /** Starts {@code mainClass} with extra JVM options (e.g. {@code -Dkey=value}) first. */
+  /** Starts {@code mainClass} with extra JVM options (e.g. {@code -Dkey=value}). */
   static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, Path logFile, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.addAll(jvmOptions);
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    command.addAll(jvmOptions); // after the defaults, so an option can override them
     command.add(mainClass.getName());
     command.addAll(List.of(args));
     Process p =
