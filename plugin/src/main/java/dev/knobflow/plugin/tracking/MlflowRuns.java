@@ -3,7 +3,7 @@ package dev.knobflow.plugin.tracking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.knobflow.optimizers.time.RetryPolicy;
+import dev.knobflow.time.RetryPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.knobflow.plugin.tracking;
 
-import dev.knobflow.optimizers.time.RetryPolicy;
-import dev.knobflow.optimizers.time.Sleeper;
+import dev.knobflow.time.RetryPolicy;
+import dev.knobflow.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;

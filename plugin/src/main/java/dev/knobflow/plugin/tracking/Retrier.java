@@ -1,9 +1,9 @@
 package dev.knobflow.plugin.tracking;
 
-import dev.knobflow.optimizers.time.Clock;
-import dev.knobflow.optimizers.time.RetryLoop;
-import dev.knobflow.optimizers.time.RetryPolicy;
-import dev.knobflow.optimizers.time.Sleeper;
+import dev.knobflow.time.Clock;
+import dev.knobflow.time.RetryLoop;
+import dev.knobflow.time.RetryPolicy;
+import dev.knobflow.time.Sleeper;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,6 @@
 package dev.knobflow.plugin.tracking;
 
-import dev.knobflow.optimizers.time.RetryPolicy;
+import dev.knobflow.time.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 

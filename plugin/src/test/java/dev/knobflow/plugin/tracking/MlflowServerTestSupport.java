@@ -1,7 +1,7 @@
 package dev.knobflow.plugin.tracking;
 
-import dev.knobflow.optimizers.time.RetryPolicy;
 import dev.knobflow.plugin.testing.MlflowTestServer;
+import dev.knobflow.time.RetryPolicy;
 import java.time.Duration;
 import java.util.UUID;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knobflow.optimizers.time.RetryPolicy;
+import dev.knobflow.time.RetryPolicy;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.knobflow.optimizers.time;
+package dev.knobflow.time;
 
 import java.time.Instant;
 

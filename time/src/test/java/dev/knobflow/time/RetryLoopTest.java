@@ -1,4 +1,4 @@
-package dev.knobflow.optimizers.time;
+package dev.knobflow.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package dev.knobflow.optimizers.time;
+package dev.knobflow.time;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A {@link Clock} and {@link Sleeper} whose time moves only when a test says so. Shared with other
- * modules' tests through the optimizers test-jar.
+ * modules' tests through the time test-jar.
  *
  * <p>An {@link #autoAdvancing} clock treats a sleep as time passing at once (for single-threaded
  * retry loops); a {@link #manual} clock blocks a sleeping thread until {@link #advance} moves time
