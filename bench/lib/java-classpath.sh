@@ -13,7 +13,7 @@ CP_FILE="$ROOT/$MODULE/target/bench-classpath.txt"
 ./mvnw -B -q -pl "$MODULE" -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
   -Dmdep.includeScope=test -Dmdep.excludeGroupIds=dev.knobflow >&2
 OWN=""
-for m in time optimizers green-metrics llm-advisor plugin examples; do
+for m in time optimizers green-metrics llm-advisor mlflow-rest plugin examples; do
   OWN="$OWN$ROOT/$m/target/classes:$ROOT/$m/target/test-classes:"
 done
 echo "$OWN$(cat "$CP_FILE")"

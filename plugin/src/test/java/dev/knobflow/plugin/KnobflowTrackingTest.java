@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.mlflowrest.ArtifactInfo;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.config.StudyFileException;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.ArtifactInfo;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

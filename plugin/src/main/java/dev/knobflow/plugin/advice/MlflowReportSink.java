@@ -2,10 +2,10 @@ package dev.knobflow.plugin.advice;
 
 import dev.knobflow.advisor.report.AdviceReport;
 import dev.knobflow.advisor.report.Consultation;
+import dev.knobflow.mlflowrest.MlflowArtifacts;
+import dev.knobflow.mlflowrest.RunDescriptions;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
-import dev.knobflow.plugin.tracking.MlflowArtifacts;
-import dev.knobflow.plugin.tracking.RunDescriptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;

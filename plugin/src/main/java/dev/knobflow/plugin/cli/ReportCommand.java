@@ -1,12 +1,12 @@
 package dev.knobflow.plugin.cli;
 
 import dev.knobflow.optimizers.StudyNames;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
 import dev.knobflow.plugin.report.ReportUpload;
 import dev.knobflow.plugin.report.Reports;
 import dev.knobflow.plugin.report.StudyData;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,12 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.mlflowrest.MlflowRuns;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.MlflowTrackingException;
+import dev.knobflow.mlflowrest.MlflowWriter;
+import dev.knobflow.mlflowrest.RunDescriptions;
+import dev.knobflow.mlflowrest.RunOutcome;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -8,13 +15,6 @@ import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.KnobflowVersion;
 import dev.knobflow.plugin.objective.CommandObjective;
-import dev.knobflow.plugin.tracking.MlflowRuns;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.MlflowTrackingException;
-import dev.knobflow.plugin.tracking.MlflowWriter;
-import dev.knobflow.plugin.tracking.RunDescriptions;
-import dev.knobflow.plugin.tracking.RunOutcome;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunOutcome;
+import dev.knobflow.mlflowrest.WriterOptions;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyView;
@@ -8,11 +12,7 @@ import dev.knobflow.plugin.advice.TrackingRunIds;
 import dev.knobflow.plugin.config.SamplerSpec;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
-import dev.knobflow.plugin.config.StudyRunner;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunOutcome;
-import dev.knobflow.plugin.tracking.WriterOptions;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import dev.knobflow.plugin.warmstart.MetaFeatures;
 import dev.knobflow.plugin.warmstart.PastStudy;
 import dev.knobflow.plugin.warmstart.PlannedConfiguration;
@@ -69,8 +69,8 @@ public final class StudyTracking implements AutoCloseable {
    *
    * @param env environment variables: credentials ({@code MLFLOW_TRACKING_TOKEN}, ...)
    * @throws StudyFileException when the dataset cannot be read
-   * @throws dev.knobflow.plugin.tracking.MlflowTrackingException naming the URI when the server
-   *     cannot be reached
+   * @throws dev.knobflow.mlflowrest.MlflowTrackingException naming the URI when the server cannot
+   *     be reached
    */
   public static StudyTracking open(
       StudyConfig config, MlflowSettings settings, Map<String, String> env) {

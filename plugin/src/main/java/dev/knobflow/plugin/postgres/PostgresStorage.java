@@ -11,7 +11,7 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
-import dev.knobflow.plugin.tracking.Retrier;
+import dev.knobflow.mlflowrest.Retrier;
 import dev.knobflow.time.RetryPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,8 @@
 package dev.knobflow.plugin.report;
 
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.mlflow.KnobflowTags;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;

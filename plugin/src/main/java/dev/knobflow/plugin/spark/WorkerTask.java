@@ -5,7 +5,7 @@ import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.plugin.config.StudyConfig;
-import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTags;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTags;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

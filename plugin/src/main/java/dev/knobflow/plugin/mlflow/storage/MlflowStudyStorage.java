@@ -1,6 +1,13 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.knobflow.mlflowrest.MetricPoint;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTags;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunOutcome;
+import dev.knobflow.mlflowrest.RunRecord;
+import dev.knobflow.mlflowrest.WriterOptions;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -14,12 +21,6 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
-import dev.knobflow.plugin.tracking.MetricPoint;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunOutcome;
-import dev.knobflow.plugin.tracking.RunRecord;
-import dev.knobflow.plugin.tracking.WriterOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.optimizers.TrialState;
-import dev.knobflow.plugin.tracking.MlflowTags;
-import dev.knobflow.plugin.tracking.RunRecord;
+import dev.knobflow.mlflowrest.MlflowTags;
+import dev.knobflow.mlflowrest.RunRecord;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
