@@ -5,8 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.mlflow.tracking.creds.BasicMlflowHostCreds;
-import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 
 /**
  * Where the MLflow tracking server is and how to authenticate to it.
@@ -137,16 +135,6 @@ public record MlflowConnection(
   /** The same server, keeping connections alive between requests or not. */
   public MlflowConnection withReuseConnections(boolean reuse) {
     return new MlflowConnection(trackingUri, credentials, insecureTls, reuse);
-  }
-
-  /** Credentials in the form {@code org.mlflow.tracking.MlflowClient} accepts. */
-  public MlflowHostCredsProvider hostCredsProvider() {
-    return new BasicMlflowHostCreds(
-        trackingUri.toString(),
-        credentials.username(),
-        credentials.password(),
-        credentials.token(),
-        insecureTls);
   }
 
   /** {@code trackingUri} joined with an absolute {@code path} such as {@code /api/2.0/...}. */

@@ -16,8 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
-import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.MlflowHttpException;
 
 /**
  * The MLflow REST calls the tracking layer makes ({@code /api/2.0/mlflow/...}), JSON over the JDK's

@@ -40,7 +40,7 @@ final class MlflowRestSink implements BatchSink {
         "runs/update",
         MlflowRestClient.object()
             .put("run_id", terminate.runId())
-            .put("status", terminate.outcome().status().name())
+            .put("status", terminate.outcome().status())
             .put("end_time", terminate.endTime()));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Synchronous experiment and run operations, each retried under the {@link RetryPolicy}.
@@ -66,18 +67,40 @@ public final class MlflowRuns {
    * RESOURCE_ALREADY_EXISTS}) reads the winner's experiment.
    */
   public String getOrCreateExperiment(String name) {
-    Optional<String> existing = findExperimentId(name);
-    if (existing.isPresent()) {
-      return existing.get();
+    return getOrCreateExperiment(name, Map.of());
+  }
+
+  /**
+   * The id of the experiment named {@code name}, created with {@code defaultTags} if missing; an
+   * existing experiment gets those of {@code defaultTags} it has no value for (a value someone set
+   * is kept).
+   */
+  public String getOrCreateExperiment(String name, Map<String, String> defaultTags) {
+    requireText("experiment name", name);
+    Optional<JsonNode> found =
+        retrier.call("get experiment '" + name + "'", () -> client.experimentByName(name));
+    if (found.isPresent()) {
+      String id = found.get().path("experiment_id").asText();
+      Map<String, String> present = new HashMap<>();
+      found
+          .get()
+          .path("tags")
+          .forEach(t -> present.put(t.path("key").asText(), t.path("value").asText()));
+      defaultTags.forEach(
+          (k, v) -> {
+            if (!present.containsKey(k)) {
+              setExperimentTag(id, k, v);
+            }
+          });
+      return id;
     }
+    ObjectNode request = MlflowRestClient.object().put("name", name);
+    ArrayNode tagArray = request.putArray("tags");
+    defaultTags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
     try {
       return retrier.call(
           "create experiment '" + name + "'",
-          () ->
-              client
-                  .post("experiments/create", MlflowRestClient.object().put("name", name))
-                  .path("experiment_id")
-                  .asText());
+          () -> client.post("experiments/create", request).path("experiment_id").asText());
     } catch (MlflowTrackingException e) {
       if ("RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
         return findExperimentId(name)
@@ -93,6 +116,42 @@ public final class MlflowRuns {
       }
       throw e;
     }
+  }
+
+  /** Sets a tag on an experiment. */
+  public void setExperimentTag(String experimentId, String key, String value) {
+    requireText("experimentId", experimentId);
+    retrier.call(
+        "set tag " + key + " of experiment " + experimentId,
+        () ->
+            client.post(
+                "experiments/set-experiment-tag",
+                MlflowRestClient.object()
+                    .put("experiment_id", experimentId)
+                    .put("key", key)
+                    .put("value", value)));
+  }
+
+  /** The experiment's tags. */
+  public Map<String, String> experimentTags(String experimentId) {
+    requireText("experimentId", experimentId);
+    JsonNode experiment =
+        retrier.call(
+            "get experiment " + experimentId,
+            () -> client.get("experiments/get", "experiment_id", experimentId).path("experiment"));
+    Map<String, String> tags = new TreeMap<>();
+    experiment
+        .path("tags")
+        .forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    return tags;
+  }
+
+  /** Deletes a run (MLflow moves it to the experiment's trash; searches no longer return it). */
+  public void deleteRun(String runId) {
+    requireText("runId", runId);
+    retrier.call(
+        "delete run " + runId,
+        () -> client.post("runs/delete", MlflowRestClient.object().put("run_id", runId)));
   }
 
   /** Creates a top-level run (e.g. a study) and returns it as the server now holds it. */
@@ -222,7 +281,7 @@ public final class MlflowRuns {
                 "runs/update",
                 MlflowRestClient.object()
                     .put("run_id", runId)
-                    .put("status", outcome.status().name())
+                    .put("status", outcome.status())
                     .put("end_time", end)));
   }
 

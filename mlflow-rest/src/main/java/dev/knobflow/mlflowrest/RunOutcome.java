@@ -1,24 +1,16 @@
 package dev.knobflow.mlflowrest;
 
-import org.mlflow.api.proto.Service.RunStatus;
-
 /** How a run ended, as MLflow records it. */
 public enum RunOutcome {
   /** Completed normally (MLflow {@code FINISHED}). */
-  FINISHED(RunStatus.FINISHED),
+  FINISHED,
   /** Ended with an error (MLflow {@code FAILED}). */
-  FAILED(RunStatus.FAILED),
+  FAILED,
   /** Stopped on purpose, e.g. pruned or cancelled (MLflow {@code KILLED}). */
-  KILLED(RunStatus.KILLED);
+  KILLED;
 
-  private final RunStatus status;
-
-  RunOutcome(RunStatus status) {
-    this.status = status;
-  }
-
-  /** The MLflow protocol status. */
-  public RunStatus status() {
-    return status;
+  /** The MLflow protocol status, as the REST API spells it. */
+  public String status() {
+    return name();
   }
 }

@@ -69,6 +69,7 @@ public final class Knobflow {
       StudyConfig config, MlflowSettings settings, Map<String, String> env) {
     try (TuneSession session = TuneSession.open(config, settings, env, builder -> {})) {
       OptimizeSummary summary = session.run();
+      session.tracking().logReport(session.study());
       return new TuneResult(
           config.name(),
           config.storage().describe(),

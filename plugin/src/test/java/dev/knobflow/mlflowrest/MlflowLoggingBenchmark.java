@@ -82,7 +82,14 @@ class MlflowLoggingBenchmark {
 
   private static Result perCall(MlflowConnection connection, int trials, int steps) {
     try (MlflowTracking tracking = MlflowTracking.open(connection);
-        MlflowClient client = new MlflowClient(connection.hostCredsProvider())) {
+        MlflowClient client =
+            new MlflowClient(
+                new org.mlflow.tracking.creds.BasicMlflowHostCreds(
+                    connection.trackingUri().toString(),
+                    connection.credentials().username(),
+                    connection.credentials().password(),
+                    connection.credentials().token(),
+                    connection.insecureTls()))) {
       List<String> runs = createRuns(tracking, "per-call", trials);
       long requests = 0;
       long start = System.nanoTime();

@@ -156,6 +156,98 @@ public record MlflowSettings(
     return new MlflowSettings(tracking, dataset, warmStart);
   }
 
+  /**
+   * These settings with tracking on the MLflow storage's server and experiment when {@code storage}
+   * is the MLflow storage and nothing else enables tracking: a study kept in MLflow is tracked
+   * there, in the same runs (one study, one run tree).
+   */
+  public MlflowSettings withStorageTracking(
+      dev.knobflow.plugin.config.StorageSpec storage, String studyName, Map<String, String> env) {
+    if (!(storage instanceof dev.knobflow.plugin.config.StorageSpec.Mlflow m)) {
+      return this;
+    }
+    String uri =
+        m.trackingUri().isEmpty()
+            ? blankToNull(env.get(MlflowConnection.ENV_TRACKING_URI))
+            : m.trackingUri();
+    if (uri == null) {
+      return this;
+    }
+    String experiment = m.forStudy(studyName).experimentName(env);
+    Optional<String> runId = tracking.flatMap(Tracking::parentRunId);
+    if (runId.isEmpty()) {
+      runId = Optional.ofNullable(blankToNull(env.get(ENV_RUN_ID)));
+    }
+    return new MlflowSettings(
+        Optional.of(new Tracking(uri, experiment, runId)), dataset, warmStart);
+  }
+
+  /**
+   * These settings with a server and/or experiment given on the command line, which win over the
+   * study file and the environment; a server turns tracking on.
+   */
+  public MlflowSettings withOverrides(
+      Optional<String> uri,
+      Optional<String> experiment,
+      String studyName,
+      Map<String, String> env) {
+    if (uri.isEmpty() && experiment.isEmpty()) {
+      return this;
+    }
+    String server = uri.orElse(tracking.map(Tracking::uri).orElse(null));
+    if (server == null) {
+      return this; // an experiment without a server: nothing to track
+    }
+    String name =
+        experiment.orElse(
+            tracking
+                .map(Tracking::experiment)
+                .orElseGet(
+                    () ->
+                        Optional.ofNullable(blankToNull(env.get(ENV_EXPERIMENT_NAME)))
+                            .orElse(studyName)));
+    Optional<String> runId = tracking.flatMap(Tracking::parentRunId);
+    return new MlflowSettings(Optional.of(new Tracking(server, name, runId)), dataset, warmStart);
+  }
+
+  /**
+   * Reads the sections from a study file's text (the one stored with a study, or sent to Spark).
+   *
+   * @throws StudyFileException listing every problem
+   */
+  public static MlflowSettings parse(
+      String yaml, Path baseDirectory, String studyName, Map<String, String> env, String source) {
+    Object root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+    } catch (JsonProcessingException e) {
+      throw StudyFileException.of(source, "", "not valid YAML: " + e.getOriginalMessage());
+    }
+    return from(root, baseDirectory, studyName, env, source);
+  }
+
+  /**
+   * The settings of a worker joining a stored study ({@code worker}, {@code resume}, a Spark task):
+   * its tracking only. The dataset and warm start served the study's first {@code tune}; the
+   * worker's directory need not hold the dataset.
+   */
+  public static MlflowSettings forWorker(
+      String yaml, Path baseDirectory, String studyName, Map<String, String> env, String source) {
+    Object root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+    } catch (JsonProcessingException e) {
+      throw StudyFileException.of(source, "", "not valid YAML: " + e.getOriginalMessage());
+    }
+    if (root instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new java.util.LinkedHashMap<>(map);
+      copy.remove("dataset");
+      copy.remove("warm_start");
+      root = copy;
+    }
+    return from(root, baseDirectory, studyName, env, source);
+  }
+
   private static Optional<Tracking> tracking(
       Section top, String studyName, Map<String, String> env) {
     String envUri = blankToNull(env.get(MlflowConnection.ENV_TRACKING_URI));

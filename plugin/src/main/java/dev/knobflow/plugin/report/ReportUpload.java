@@ -17,6 +17,13 @@ public final class ReportUpload {
   private ReportUpload() {}
 
   /**
+   * Uploads every file in {@code dir} under {@value #ARTIFACT_DIR}/ of the study run {@code runId}.
+   */
+  public static void toRun(MlflowTracking tracking, String runId, Path dir) {
+    tracking.artifacts().uploadDirectory(runId, dir, ARTIFACT_DIR);
+  }
+
+  /**
    * Uploads every file in {@code dir} under {@value #ARTIFACT_DIR}/ of the most recent run tagged
    * {@code knobflow.study=<study>} and {@code knobflow.run_type=study} in {@code experimentName}.
    *

@@ -215,16 +215,16 @@ class MlflowTrackingListenerServerTest {
     try (StudyStorage storage = JournalStorage.open(journal);
         MlflowTrackingListener first =
             MlflowTrackingListener.builder(tracking, name, TWO).build()) {
-      parentId = first.parentRunId();
       study(name, storage, first).optimize(twoObjectives(), OptimizeOptions.trials(3));
+      parentId = first.parentRunId();
     }
     int caughtUp;
     try (StudyStorage storage = JournalStorage.open(journal);
         MlflowTrackingListener second =
             MlflowTrackingListener.builder(tracking, name, TWO).build()) {
-      assertEquals(parentId, second.parentRunId());
       Study study = study(name, storage, second);
       caughtUp = second.catchUp(study);
+      assertEquals(parentId, second.parentRunId());
       study.optimize(twoObjectives(), OptimizeOptions.trials(3));
     }
     assertEquals(0, caughtUp);
@@ -276,9 +276,9 @@ class MlflowTrackingListenerServerTest {
     String parentId;
     try (MlflowTrackingListener listener =
         MlflowTrackingListener.builder(tracking, name, TWO).parentRunId(outer.runId()).build()) {
-      parentId = listener.parentRunId();
       study(name, dev.knobflow.optimizers.storage.InMemoryStorage.create(), listener)
           .optimize(twoObjectives(), OptimizeOptions.trials(2));
+      parentId = listener.parentRunId();
     }
     assertEquals(outer.runId(), parentId);
     RunRecord parent = tracking.runs().getRun(outer.runId());

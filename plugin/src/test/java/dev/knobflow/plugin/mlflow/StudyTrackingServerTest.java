@@ -137,8 +137,8 @@ class StudyTrackingServerTest {
     String parentId;
     try (StudyTracking t = o.tracking()) {
       assertEquals(150.0, t.metaFeatures().get("rows"));
-      parentId = t.listener().orElseThrow().parentRunId();
       study(o.config(), t, 1).optimize(peakAt(2, 3), OptimizeOptions.trials(2));
+      parentId = t.listener().orElseThrow().parentRunId();
     }
     RunRecord parent = tracking.runs().getRun(parentId);
     assertEquals(
@@ -163,8 +163,8 @@ class StudyTrackingServerTest {
             Map.of(
                 MlflowConnection.ENV_TRACKING_URI, uri, MlflowSettings.ENV_RUN_ID, outer.runId()));
     try (StudyTracking t = o.tracking()) {
-      assertEquals(outer.runId(), t.listener().orElseThrow().parentRunId());
       study(o.config(), t, 1).optimize(peakAt(2, 3), OptimizeOptions.trials(2));
+      assertEquals(outer.runId(), t.listener().orElseThrow().parentRunId());
     }
     List<RunRecord> children =
         tracking

@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import dev.knobflow.mlflowrest.MlflowTags;
 import dev.knobflow.mlflowrest.RunRecord;
 import java.time.Instant;
@@ -64,7 +65,7 @@ final class TrialNumbering {
     tags.put(StorageTags.WORKER, workerId);
     tags.put(StorageTags.CLAIM_ID, claimId);
     tags.putAll(systemAttrTags);
-    RunRecord run = createRun(s, experimentId, "trial-" + number, tags, claimId);
+    RunRecord run = createRun(s, experimentId, KnobflowTags.trialRunName(s.name, number), tags, claimId);
 
     TrialEntry entry = new TrialEntry(run.runId(), number, state);
     entry.systemAttrs.putAll(systemAttrs);
