@@ -66,11 +66,15 @@ run=$(curl -sf -X POST "$uri/api/2.0/mlflow/runs/search" -H 'Content-Type: appli
   python3 -c 'import json,sys; print(json.load(sys.stdin)["runs"][0]["info"]["run_id"])')
 
 shot() { # url file height
-  "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,"$3" \
-    --virtual-time-budget=20000 --screenshot="$2" "$1" >/dev/null 2>&1
+  "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1500,"$3" \
+    --virtual-time-budget=60000 --run-all-compositor-stages-before-draw \
+    --screenshot="$2" "$1" >/dev/null 2>&1 || echo "screenshot of $1 failed" >&2
 }
+# MLflow 3.17's UI picks GenAI or model-training navigation from ?workflowType= (or what the
+# browser chose last); Knobflow's links carry workflowType=machine_learning.
+ml="workflowType=machine_learning"
 mkdir -p "$out"
-shot "$uri/#/experiments/$exp/runs/$run" "$out/mlflow-study-run.png" 1400
-shot "$uri/#/experiments/$exp/runs/$run/model-metrics" "$out/mlflow-study-run-history.png" 900
-shot "$uri/#/experiments/$exp/runs/$run/artifacts/report/report.html" "$out/mlflow-study-run-report.png" 1100
+shot "$uri/#/experiments/$exp/runs/$run?$ml" "$out/mlflow-study-run.png" 2300
+shot "$uri/#/experiments/$exp/runs/$run/model-metrics?$ml" "$out/mlflow-study-run-history.png" 900
+shot "$uri/#/experiments/$exp/runs/$run/artifacts/report/report.html?$ml" "$out/mlflow-study-run-report.png" 1100
 echo "screenshots of run $run in $out"

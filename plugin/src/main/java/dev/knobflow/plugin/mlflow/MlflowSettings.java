@@ -7,6 +7,7 @@ import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.plugin.config.Problems;
 import dev.knobflow.plugin.config.Section;
 import dev.knobflow.plugin.config.StudyFileException;
+import dev.knobflow.plugin.config.TrackingSection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,6 @@ public record MlflowSettings(
   /** MLflow's standard variable for the experiment name, used when the file names none. */
   public static final String ENV_EXPERIMENT_NAME = "MLFLOW_EXPERIMENT_NAME";
 
-  private static final List<String> TRACKING_KEYS = List.of("uri", "experiment");
   private static final List<String> DATASET_KEYS = List.of("path", "target");
   private static final List<String> WARM_START_KEYS =
       List.of("from", "k", "per_study", "experiments", "use");
@@ -252,33 +252,17 @@ public record MlflowSettings(
       Section top, String studyName, Map<String, String> env) {
     String envUri = blankToNull(env.get(MlflowConnection.ENV_TRACKING_URI));
     Optional<String> runId = Optional.ofNullable(blankToNull(env.get(ENV_RUN_ID)));
-    String fileUri = null;
-    String experiment = null;
-    if (top.has("tracking")) {
-      Optional<Section> section = top.section("tracking");
-      if (section.isEmpty()) {
-        return Optional.empty();
-      }
-      Section t = section.get();
-      t.allowOnly(TRACKING_KEYS);
-      fileUri = t.string("uri").orElse(null);
-      experiment = t.string("experiment").orElse(null);
-      if (experiment != null && experiment.isBlank()) {
-        t.problem("experiment", "must not be blank");
-      }
-      if (fileUri != null) {
-        try {
-          MlflowConnection.of(fileUri);
-        } catch (IllegalArgumentException e) {
-          t.problem("uri", e.getMessage());
-          fileUri = null;
-        }
-      } else if (envUri == null && !t.has("uri")) {
-        t.problem(
-            "uri",
-            "missing; give the tracking server's URL (uri: http://host:5000) or set "
-                + MlflowConnection.ENV_TRACKING_URI);
-      }
+    TrackingSection.Keys keys = TrackingSection.read(top);
+    String fileUri = keys.uri().orElse(null);
+    String experiment = keys.experiment().orElse(null);
+    if (top.has("tracking") && !keys.present()) {
+      return Optional.empty(); // not a map: reported by the section parser
+    }
+    if (keys.present() && !keys.uriKey() && envUri == null) {
+      top.problem(
+          "tracking.uri",
+          "missing; give the tracking server's URL (uri: http://host:5000) or set "
+              + MlflowConnection.ENV_TRACKING_URI);
     }
     // Under `mlflow run` the adopted run lives on the server of MLFLOW_TRACKING_URI.
     String uri = runId.isPresent() && envUri != null ? envUri : fileUri != null ? fileUri : envUri;

@@ -145,13 +145,19 @@ public final class StudyTracking implements AutoCloseable {
     if (listener == null) {
       return Optional.empty();
     }
+    // MLflow 3's UI shows GenAI pages unless asked for model training (workflowType).
     return Optional.of(
-        "MLflow: run "
+        "MLflow: study run "
             + listener.parentRunId()
             + " in experiment "
             + listener.experimentId()
-            + " at "
-            + tracking.connection().trackingUri());
+            + ": "
+            + tracking.connection().trackingUri()
+            + "/#/experiments/"
+            + listener.experimentId()
+            + "/runs/"
+            + listener.parentRunId()
+            + "?workflowType=machine_learning");
   }
 
   /**
