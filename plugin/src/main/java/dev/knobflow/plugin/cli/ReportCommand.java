@@ -1,9 +1,9 @@
 package dev.knobflow.plugin.cli;
 
-import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.mlflowrest.MlflowTracking;
 import dev.knobflow.mlflowrest.RunDescriptions;
+import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.plugin.config.StorageSpec;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;

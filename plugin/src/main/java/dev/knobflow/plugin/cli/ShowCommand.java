@@ -60,6 +60,7 @@ final class ShowCommand implements Callable<Integer> {
           "In a multi-fidelity study, print one Pareto front per budget instead of the front at"
               + " the highest budget reached.")
   boolean perBudget;
+
   @Mixin TrackingOptions tracking;
 
   @Mixin OutputOptions output;

@@ -23,7 +23,6 @@ import dev.knobflow.plugin.warmstart.WarmStartPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

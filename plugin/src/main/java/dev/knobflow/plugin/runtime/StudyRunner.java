@@ -14,6 +14,7 @@ import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.advice.AdvisorSupport;
 import dev.knobflow.plugin.advice.LocalReportSink;
 import dev.knobflow.plugin.advice.ReportSink;
+import dev.knobflow.plugin.config.BudgetSpec;
 import dev.knobflow.plugin.config.ObjectiveSpec;
 import dev.knobflow.plugin.config.SamplerFactory;
 import dev.knobflow.plugin.config.SchedulerSection;

@@ -7,7 +7,6 @@ import dev.knobflow.mlflowrest.MetricPoint;
 import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.mlflowrest.MlflowTags;
 import dev.knobflow.mlflowrest.MlflowTracking;
-import dev.knobflow.mlflowrest.RetryPolicy;
 import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.mlflowrest.WriterOptions;
 import dev.knobflow.optimizers.Direction;

@@ -3,7 +3,6 @@ package dev.knobflow.plugin.mlflow.storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.knobflow.mlflowrest.MetricPoint;
 import dev.knobflow.mlflowrest.MlflowConnection;
-import dev.knobflow.mlflowrest.MlflowTags;
 import dev.knobflow.mlflowrest.MlflowTracking;
 import dev.knobflow.mlflowrest.RunOutcome;
 import dev.knobflow.mlflowrest.RunRecord;
@@ -410,7 +409,10 @@ public final class MlflowStudyStorage implements StudyStorage {
     return e.snapshot();
   }
 
-  /** The final values and extra metrics at the last step (and the number, for a trial run elsewhere). */
+  /**
+   * The final values and extra metrics at the last step (and the number, for a trial run
+   * elsewhere).
+   */
   private static List<MetricPoint> finalMetrics(StudyCache s, TrialEntry e, TrialOutcome outcome) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (int i = 0; i < outcome.values().size() && i < s.objectives.size(); i++) {

@@ -1,11 +1,11 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.MetricPoint;
 import dev.knobflow.mlflowrest.MlflowRuns;
 import dev.knobflow.mlflowrest.MlflowTrackingException;
 import dev.knobflow.mlflowrest.MlflowWriter;
 import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.storage.StorageException;
-import dev.knobflow.mlflowrest.MetricPoint;
 import dev.knobflow.time.Clock;
 import dev.knobflow.time.RetryPolicy;
 import dev.knobflow.time.Sleeper;

@@ -2,7 +2,6 @@ package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.optimizers.TrialState;
-import java.time.Duration;
 import java.util.Map;
 
 /**

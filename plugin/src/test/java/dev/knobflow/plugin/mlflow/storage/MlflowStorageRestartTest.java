@@ -15,7 +15,6 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
