@@ -199,6 +199,20 @@ class StudyRunTreeServerTest {
               .size();
       assertTrue(stored >= 12, show.out());
       assertEquals(stored, trials.size(), names(trials));
+      System.out.println(
+          "run tree of "
+              + name
+              + ": runs="
+              + all.size()
+              + " study runs="
+              + names(studies)
+              + " trial runs="
+              + trials.size()
+              + " by status="
+              + trials.stream()
+                  .collect(Collectors.groupingBy(RunRecord::status, Collectors.counting()))
+              + " stored trials="
+              + stored);
       Set<String> runNames = trials.stream().map(RunRecord::runName).collect(Collectors.toSet());
       for (int n = 0; n < stored; n++) {
         assertTrue(runNames.contains(name + "-" + n), n + " in " + runNames);
@@ -264,6 +278,20 @@ class StudyRunTreeServerTest {
           tracking.runs().searchRuns(List.of(id), KnobflowTags.studyRunFilter(name));
       assertEquals(3, studies.size());
       studies.forEach(s -> assertEquals("FINISHED", s.status()));
+      for (RunRecord s : studies) {
+        System.out.println(
+            "study run "
+                + s.runId()
+                + " of "
+                + name
+                + ": "
+                + s.status()
+                + ", children="
+                + tracking
+                    .runs()
+                    .searchRuns(List.of(id), KnobflowTags.trialRunsOf(s.runId()))
+                    .size());
+      }
       for (RunRecord s : studies) {
         assertEquals(
             3, tracking.runs().searchRuns(List.of(id), KnobflowTags.trialRunsOf(s.runId())).size());
