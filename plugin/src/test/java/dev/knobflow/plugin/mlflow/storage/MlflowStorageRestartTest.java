@@ -73,11 +73,11 @@ class MlflowStorageRestartTest {
               .runs()
               .searchRuns(List.of(experimentId), StorageTags.trialFilter("restart"))
               .stream()
-              .filter(r -> r.tags().containsKey("knobflow.number"))
+              .filter(r -> r.tags().containsKey(StorageTags.NUMBER))
               .toList();
       assertEquals(TRIALS, trials.size());
       assertEquals(
-          TRIALS, trials.stream().map(r -> r.tags().get("knobflow.number")).distinct().count());
+          TRIALS, trials.stream().map(r -> r.tags().get(StorageTags.NUMBER)).distinct().count());
       for (RunRecord r : trials) {
         assertEquals("FINISHED", r.status(), r.toString());
         assertEquals("COMPLETE", r.tags().get("knobflow.state"));
