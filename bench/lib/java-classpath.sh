@@ -8,11 +8,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MODULE="$1"
 cd "$ROOT"
 ./mvnw -B -q -pl "$MODULE" -am -DskipTests -Dspotless.check.skip=true test-compile >&2
+# With -am every module of the chain writes the file in turn; the module asked for comes last.
 CP_FILE="$ROOT/$MODULE/target/bench-classpath.txt"
-./mvnw -B -q -pl "$MODULE" dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
+./mvnw -B -q -pl "$MODULE" -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
   -Dmdep.includeScope=test -Dmdep.excludeGroupIds=dev.knobflow >&2
 OWN=""
-for m in optimizers green-metrics llm-advisor plugin examples; do
+for m in time optimizers green-metrics llm-advisor mlflow-rest plugin examples; do
   OWN="$OWN$ROOT/$m/target/classes:$ROOT/$m/target/test-classes:"
 done
 echo "$OWN$(cat "$CP_FILE")"

@@ -51,10 +51,7 @@ if ! "$VENV/bin/python" -c 'import torch, scipy, greenlet' 2>/dev/null; then
 fi
 
 echo "== building the optimizers test classes" >&2
-mvn -B -q -pl optimizers test-compile
-mvn -B -q -pl optimizers dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/model-based-classpath.txt >/dev/null
-CP="optimizers/target/classes:optimizers/target/test-classes:$(cat optimizers/target/model-based-classpath.txt)"
+CP="$(bench/lib/java-classpath.sh optimizers)"
 
 OUT="bench/results/model-based-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"

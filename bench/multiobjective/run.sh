@@ -32,11 +32,7 @@ if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import optuna, sys;
 fi
 
 echo "== building the Java side" >&2
-MVN=mvn; command -v mvn >/dev/null || MVN=./mvnw
-"$MVN" -B -q -pl optimizers test-compile -Dspotless.check.skip=true
-"$MVN" -B -q -pl optimizers dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
-CP="optimizers/target/test-classes:optimizers/target/classes:$(cat "$OUT/classpath.txt")"
+CP="$(bench/lib/java-classpath.sh optimizers)"
 
 START=$(date +%s)
 echo "== Knobflow NSGA-II and Random" >&2

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
-import dev.knobflow.optimizers.time.FakeClock;
+import dev.knobflow.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

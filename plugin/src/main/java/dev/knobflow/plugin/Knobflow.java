@@ -42,7 +42,7 @@ public final class Knobflow {
    * file's {@code tracking:} section or {@code MLFLOW_TRACKING_URI} says so.
    *
    * @throws StudyFileException if the file is invalid
-   * @throws dev.knobflow.plugin.tracking.MlflowTrackingException when the tracking server cannot be
+   * @throws dev.knobflow.mlflowrest.MlflowTrackingException when the tracking server cannot be
    *     reached
    */
   public static TuneResult tune(Path studyFile) {
@@ -69,6 +69,7 @@ public final class Knobflow {
       StudyConfig config, MlflowSettings settings, Map<String, String> env) {
     try (TuneSession session = TuneSession.open(config, settings, env, builder -> {})) {
       OptimizeSummary summary = session.run();
+      session.tracking().logReport(session.study());
       return new TuneResult(
           config.name(),
           config.storage().describe(),

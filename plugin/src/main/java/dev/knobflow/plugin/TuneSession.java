@@ -5,9 +5,9 @@ import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
-import dev.knobflow.plugin.config.StudyRunner;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
 import dev.knobflow.plugin.mlflow.StudyTracking;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import dev.knobflow.plugin.warmstart.WarmStartPlan;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,8 +65,8 @@ public final class TuneSession implements AutoCloseable {
    * @param env environment variables: MLflow credentials and the advisor's LLM key variable
    * @param customize adds to the runner before it is built (progress listeners, report sinks...)
    * @throws StudyFileException when the file's objective, storage or dataset cannot be used
-   * @throws dev.knobflow.plugin.tracking.MlflowTrackingException naming the URI when the server
-   *     cannot be reached
+   * @throws dev.knobflow.mlflowrest.MlflowTrackingException naming the URI when the server cannot
+   *     be reached
    */
   public static TuneSession open(
       StudyConfig config,

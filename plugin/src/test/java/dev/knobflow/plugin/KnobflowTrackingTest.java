@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.mlflowrest.ArtifactInfo;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.config.StudyFileException;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.ArtifactInfo;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,7 +72,7 @@ class KnobflowTrackingTest {
     try (MlflowTracking tracking = MlflowTracking.open(MlflowConnection.of(uri))) {
       String experiment = tracking.runs().findExperimentId(name).orElseThrow();
       List<RunRecord> studies =
-          tracking.runs().searchRunsByTag(List.of(experiment), "knobflow.run_type", "study");
+          tracking.runs().searchRunsByTag(List.of(experiment), KnobflowTags.RUN_TYPE, "study");
       assertEquals(1, studies.size());
       assertEquals("FINISHED", studies.get(0).status());
       List<String> files =
@@ -83,7 +84,7 @@ class KnobflowTrackingTest {
           2,
           tracking
               .runs()
-              .searchRunsByTag(List.of(experiment), "knobflow.run_type", "trial")
+              .searchRunsByTag(List.of(experiment), KnobflowTags.RUN_TYPE, "trial")
               .size());
     }
   }

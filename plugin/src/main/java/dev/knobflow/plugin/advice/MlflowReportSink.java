@@ -1,15 +1,22 @@
 package dev.knobflow.plugin.advice;
 
+import dev.knobflow.advisor.AdviceAction;
 import dev.knobflow.advisor.report.AdviceReport;
 import dev.knobflow.advisor.report.Consultation;
+import dev.knobflow.mlflowrest.MlflowArtifacts;
+import dev.knobflow.mlflowrest.MlflowWriter;
+import dev.knobflow.mlflowrest.RunDescriptions;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
-import dev.knobflow.plugin.tracking.MlflowArtifacts;
-import dev.knobflow.plugin.tracking.RunDescriptions;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Logs reports to MLflow: each consultation's Markdown and JSON as artifacts of the trial's run,
@@ -31,9 +38,14 @@ public final class MlflowReportSink implements ReportSink {
   private final MlflowArtifacts artifacts;
   private final RunDescriptions descriptions;
   private final TrackingRunIds runs;
+  private final MlflowWriter tags;
 
   private MlflowReportSink(
-      MlflowArtifacts artifacts, RunDescriptions descriptions, TrackingRunIds runs) {
+      MlflowArtifacts artifacts,
+      RunDescriptions descriptions,
+      TrackingRunIds runs,
+      MlflowWriter tags) {
+    this.tags = tags;
     this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
     this.descriptions = Objects.requireNonNull(descriptions, "descriptions");
     this.runs = Objects.requireNonNull(runs, "runs");
@@ -45,7 +57,21 @@ public final class MlflowReportSink implements ReportSink {
    */
   public static MlflowReportSink of(
       MlflowArtifacts artifacts, RunDescriptions descriptions, TrackingRunIds runs) {
-    return new MlflowReportSink(artifacts, descriptions, runs);
+    return new MlflowReportSink(artifacts, descriptions, runs, null);
+  }
+
+  /**
+   * As {@link #of(MlflowArtifacts, RunDescriptions, TrackingRunIds)}, and tags each trial run with
+   * the advisor's verdict ({@code knobflow.advisor.diagnosis}, {@code knobflow.advisor.action}) so
+   * runs can be filtered by it.
+   */
+  public static MlflowReportSink of(
+      MlflowArtifacts artifacts,
+      RunDescriptions descriptions,
+      TrackingRunIds runs,
+      MlflowWriter tags) {
+    return new MlflowReportSink(
+        artifacts, descriptions, runs, Objects.requireNonNull(tags, "tags"));
   }
 
   @Override
@@ -59,6 +85,37 @@ public final class MlflowReportSink implements ReportSink {
     artifacts.uploadBytes(run.get(), c.markdownArtifactPath(), utf8(report.markdown()));
     artifacts.uploadBytes(run.get(), c.jsonArtifactPath(), utf8(report.json()));
     descriptions.put(run.get(), ADVISOR_PART, section(consultations(trialReports)));
+    if (tags != null) {
+      tags.setTags(run.get(), verdictTags(c));
+    }
+  }
+
+  private static String actionText(AdviceAction a) {
+    if (a instanceof AdviceAction.StopTrial) {
+      return "stop";
+    }
+    if (a instanceof AdviceAction.SetRange r) {
+      return "set_range " + r.parameter();
+    }
+    if (a instanceof AdviceAction.FixValue f) {
+      return "fix_value " + f.parameter();
+    }
+    return "none";
+  }
+
+  /** The latest verdict as tags: the curve's diagnosis and the actions, e.g. {@code stop}. */
+  static Map<String, String> verdictTags(Consultation c) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(
+        KnobflowTags.ADVISOR_DIAGNOSIS,
+        c.request().diagnosis().kind().name().toLowerCase(Locale.ROOT));
+    String actions =
+        c.advice().actions().stream()
+            .map(MlflowReportSink::actionText)
+            .distinct()
+            .collect(Collectors.joining(", "));
+    out.put(KnobflowTags.ADVISOR_ACTION, actions.isEmpty() ? "none" : actions);
+    return out;
   }
 
   @Override

@@ -56,6 +56,8 @@ final class ImportanceCommand implements Callable<Integer> {
           "The fraction of best trials compared with all, in (0, 1); default ${DEFAULT-VALUE}.")
   double gamma;
 
+  @Mixin TrackingOptions tracking;
+
   @Mixin OutputOptions output;
 
   @Override
@@ -64,7 +66,7 @@ final class ImportanceCommand implements Callable<Integer> {
     if (!(gamma > 0 && gamma < 1)) {
       throw new BadInputException("--gamma must be in (0, 1), got " + gamma);
     }
-    StudyData data = StoredStudy.load(storage, name).data();
+    StudyData data = StoredStudy.load(storage, tracking, name).data();
     List<String> names = data.objectives().stream().map(Objective::name).toList();
     List<Integer> indices = new ArrayList<>();
     if (objective == null) {

@@ -1,32 +1,38 @@
 package dev.knobflow.plugin.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** What {@code worker} and {@code resume} share: the study, its storage and how much to run. */
 final class JoinOptions {
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "The study's name.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "NAME",
+      description = "The study's name (or give --config).")
   String name;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "The study file: the study's name and storage come from it, as tune used them, and"
+              + " its directory is the default --dir (the MLproject's worker entry point).")
+  Path config;
 
   @Option(
       names = "--storage",
       paramLabel = "STORAGE",
-      required = true,
       description =
           "Where the study is: mlflow (MLFLOW_TRACKING_URI), mlflow:<uri>, journal:<path> or"
               + " postgresql://USER[:PASSWORD]@HOST[:PORT]/DB (password also from PGPASSWORD or"
               + " ~/.pgpass).")
   String storage;
 
-  @Option(
-      names = "--experiment",
-      paramLabel = "NAME",
-      description =
-          "For mlflow storage: the experiment holding the study; default MLFLOW_EXPERIMENT_NAME,"
-              + " else the study's name.")
-  String experiment;
+  @Mixin TrackingOptions tracking;
 
   @Option(
       names = "--trials",

@@ -3,10 +3,12 @@ package dev.knobflow.plugin.cli;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.plugin.TuneSession;
 import dev.knobflow.plugin.config.StorageSpec;
 import dev.knobflow.plugin.config.StudyConfig;
-import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.mlflow.MlflowSettings;
 import dev.knobflow.plugin.recovery.StaleTrialRecovery;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,13 +52,22 @@ final class JoinRun {
       throw new ParameterException(
           spec.commandLine(), "--parallelism must be at least 1, got " + join.parallelism);
     }
-    StorageSpec storage = StorageOption.existing(join.storage);
-    if (join.experiment != null) {
-      if (!(storage instanceof StorageSpec.Mlflow mlflow)) {
-        throw new BadInputException("--experiment applies to the mlflow storage only");
+    StorageSpec given;
+    if (join.config != null) {
+      StudyConfig file = dev.knobflow.plugin.config.StudyFileParser.standard().parse(join.config);
+      join.name = file.name();
+      given = file.storage();
+      if (join.dir == null) {
+        join.dir = join.config.toAbsolutePath().normalize().getParent();
       }
-      storage = mlflow.withExperiment(join.experiment);
-    } else if (storage instanceof StorageSpec.Mlflow mlflow) {
+    } else if (join.name == null || join.storage == null) {
+      throw new ParameterException(
+          spec.commandLine(), "give the study's NAME and --storage, or --config FILE");
+    } else {
+      given = StorageOption.existing(join.storage);
+    }
+    StorageSpec storage = join.tracking.apply(given);
+    if (storage instanceof StorageSpec.Mlflow mlflow) {
       storage = mlflow.forStudy(join.name);
     }
     Path dir = join.dir != null ? join.dir : Path.of("").toAbsolutePath();
@@ -74,11 +85,25 @@ final class JoinRun {
       trials = config.trials().orElse(Integer.MAX_VALUE);
     }
     long total = trials > 0 ? trials : Integer.MAX_VALUE;
+    // The one composition root, as for tune: the stored file's tracking, the same run tree.
+    MlflowSettings settings =
+        join.tracking.apply(
+            MlflowSettings.forWorker(
+                joined.yaml(),
+                dir,
+                config.name(),
+                System.getenv(),
+                "the study file stored with study '" + join.name + "'"),
+            config.name(),
+            System.getenv());
     try (TuneProgress progress = TuneProgress.of(output, config, total, out);
-        StudyRunner runner =
-            StudyRunner.builder(trials > 0 ? config.withTrials(trials) : config)
-                .listener(progress)
-                .build()) {
+        TuneSession session =
+            TuneSession.open(
+                trials > 0 ? config.withTrials(trials) : config,
+                settings,
+                System.getenv(),
+                b -> b.listener(progress))) {
+      StudyRunner runner = session.runner();
       if (staleAfter != null && requeueStale) {
         List<StaleTrialRecovery.Requeued> requeued =
             StaleTrialRecovery.failAndRequeue(runner.study(), staleAfter, Instant.now());

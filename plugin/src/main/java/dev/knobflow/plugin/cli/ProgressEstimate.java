@@ -1,6 +1,6 @@
 package dev.knobflow.plugin.cli;
 
-import dev.knobflow.optimizers.time.Clock;
+import dev.knobflow.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,22 +1,28 @@
 package dev.knobflow.plugin.cli;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunDescriptions;
 import dev.knobflow.optimizers.StudyNames;
+import dev.knobflow.plugin.config.StorageSpec;
+import dev.knobflow.plugin.config.StudyConfig;
+import dev.knobflow.plugin.config.StudyFileParser;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
+import dev.knobflow.plugin.mlflow.MlflowTrackingListener;
 import dev.knobflow.plugin.report.ReportUpload;
 import dev.knobflow.plugin.report.Reports;
 import dev.knobflow.plugin.report.StudyData;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,8 +40,20 @@ final class ReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "The study's name.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "NAME",
+      description = "The study's name (or give --config).")
   String name;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "The study file: the study's name and storage come from it, as tune used them (the"
+              + " MLproject's report entry point).")
+  Path config;
 
   @Option(
       names = "--storage",
@@ -57,12 +75,25 @@ final class ReportCommand implements Callable<Integer> {
       description = "Do not log the report to MLflow even when MLFLOW_TRACKING_URI is set.")
   boolean noMlflow;
 
+  @Mixin TrackingOptions tracking;
+
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
-    StudyData data = StoredStudy.load(storage, name).data();
+    StorageSpec storageSpec;
+    if (config != null) {
+      StudyConfig file = StudyFileParser.standard().parse(config);
+      name = file.name();
+      storageSpec = file.storage();
+    } else if (name == null) {
+      throw new ParameterException(spec.commandLine(), "give the study's NAME or --config FILE");
+    } else {
+      storageSpec = StorageOption.existing(storage);
+    }
+    StoredStudy study = StoredStudy.load(storageSpec, tracking, name);
+    StudyData data = study.data();
     Path dir = out != null ? out : Path.of("knobflow-report-" + StudyNames.fileSafe(name));
     List<Path> files = Reports.write(data, dir);
     stdout.println(
@@ -75,29 +106,43 @@ final class ReportCommand implements Callable<Integer> {
     files.forEach(f -> stdout.println("  " + f.getFileName()));
     stdout.flush();
     Map<String, String> env = System.getenv();
-    String uri = env.get(MlflowConnection.ENV_TRACKING_URI);
-    if (noMlflow || uri == null || uri.isBlank()) {
+    // The study's own tracking settings (its stored file, its storage) and its own run.
+    MlflowSettings settings =
+        study.study().attrs().get(StudyDefinitions.STUDY_FILE) instanceof String yaml
+            ? MlflowSettings.forWorker(
+                yaml, Path.of("").toAbsolutePath(), name, env, "the study file of '" + name + "'")
+            : MlflowSettings.from(Map.of(), Path.of(""), name, env, name);
+    settings =
+        tracking
+            .apply(settings, name, env)
+            .withStorageTracking(tracking.apply(storageSpec), name, env);
+    if (noMlflow || settings.tracking().isEmpty()) {
       return 0;
     }
-    // `mlflow run` passes the experiment's id; otherwise the study's default experiment name.
-    String experimentId = env.get("MLFLOW_EXPERIMENT_ID");
-    String experiment =
-        experimentId != null && !experimentId.isBlank()
-            ? "id " + experimentId
-            : env.getOrDefault(MlflowSettings.ENV_EXPERIMENT_NAME, name);
-    try (MlflowTracking tracking = MlflowTracking.open(MlflowConnection.fromEnvironment(env))) {
-      Optional<String> run =
-          experimentId != null && !experimentId.isBlank()
-              ? ReportUpload.toStudyRunInExperiment(tracking, experimentId, name, dir)
-              : ReportUpload.toStudyRun(tracking, experiment, name, dir);
-      stdout.println(
-          run.map(id -> "MLflow: logged under " + ReportUpload.ARTIFACT_DIR + "/ of run " + id)
-              .orElse(
-                  "MLflow: no run of study '"
-                      + name
-                      + "' in experiment '"
-                      + experiment
-                      + "'; the report was not logged"));
+    String uri = settings.tracking().get().uri();
+    Object runId = study.study().attrs().get(KnobflowTags.STUDY_RUN_ATTR);
+    if (!(runId instanceof String run) || run.isBlank()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: the report was written, but study '"
+                  + name
+                  + "' has no MLflow run to log it to (it was never tracked at "
+                  + uri
+                  + "); pass --no-mlflow to write it locally only");
+      return 1;
+    }
+    try (MlflowTracking mlflow = MlflowTracking.open(MlflowConnection.of(uri, env))) {
+      ReportUpload.toRun(mlflow, run, dir);
+      stdout.println("MLflow: logged under " + ReportUpload.ARTIFACT_DIR + "/ of run " + run);
+      // Under `mlflow run` the entry point's own run points to the study run instead of staying
+      // empty.
+      String entryRun = env.get(MlflowSettings.ENV_RUN_ID);
+      if (entryRun != null && !entryRun.isBlank() && !entryRun.equals(run)) {
+        MlflowTrackingListener.linkToStudyRun(
+            mlflow.writer(), RunDescriptions.over(mlflow.writer()), name, entryRun, run);
+        mlflow.writer().flush(java.time.Duration.ofSeconds(60));
+      }
       stdout.flush();
       return 0;
     } catch (RuntimeException e) {

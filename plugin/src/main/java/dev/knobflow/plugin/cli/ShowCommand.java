@@ -61,12 +61,14 @@ final class ShowCommand implements Callable<Integer> {
               + " the highest budget reached.")
   boolean perBudget;
 
+  @Mixin TrackingOptions tracking;
+
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    StoredStudy stored = StoredStudy.load(storage, name);
+    StoredStudy stored = StoredStudy.load(storage, tracking, name);
     StudyRecord study = stored.study();
     List<FrozenTrial> trials = stored.trials();
     StudyReport report = new StudyReport(study.objectives(), trials);

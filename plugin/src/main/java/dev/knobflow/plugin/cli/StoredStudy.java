@@ -24,8 +24,13 @@ record StoredStudy(StudyRecord study, List<FrozenTrial> trials, String storage) 
    *
    * @throws BadInputException if the storage or the study does not exist
    */
-  static StoredStudy load(String storage, String name) {
-    StorageSpec existing = StorageOption.existing(storage);
+  static StoredStudy load(String storage, TrackingOptions tracking, String name) {
+    return load(StorageOption.existing(storage), tracking, name);
+  }
+
+  /** The study {@code name} in {@code spec} (a study file's storage, with {@code --config}). */
+  static StoredStudy load(StorageSpec spec, TrackingOptions tracking, String name) {
+    StorageSpec existing = tracking.apply(spec);
     if (existing instanceof StorageSpec.Mlflow m) {
       existing = m.forStudy(name);
     }

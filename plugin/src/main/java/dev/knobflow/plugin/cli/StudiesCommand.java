@@ -36,6 +36,8 @@ final class StudiesCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}.")
   String storage;
 
+  @Mixin TrackingOptions tracking;
+
   @Mixin OutputOptions output;
 
   @Override
@@ -47,7 +49,7 @@ final class StudiesCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    StorageSpec existing = StorageOption.existing(storage);
+    StorageSpec existing = tracking.apply(StorageOption.existing(storage));
     try (StudyStorage store = existing.open()) {
       List<StudyRecord> studies = store.studies();
       if (studies.isEmpty()) {

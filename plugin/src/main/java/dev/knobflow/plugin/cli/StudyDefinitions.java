@@ -8,9 +8,9 @@ import dev.knobflow.plugin.config.StorageSpec;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
 import dev.knobflow.plugin.config.StudyFileParser;
-import dev.knobflow.plugin.config.StudyRunner;
 import dev.knobflow.plugin.config.Suggestions;
 import dev.knobflow.plugin.postgres.PostgresUrl;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ public final class StudyDefinitions {
    * Study attribute: how many finished trials the last {@code tune} aimed for in all, counted by
    * {@link TrialTarget} (trials failed as stale or interrupted do not count).
    */
-  static final String TRIALS_TARGET = "trials_target";
+  static final String TRIALS_TARGET = dev.knobflow.plugin.mlflow.KnobflowTags.TRIALS_TARGET_ATTR;
 
   private StudyDefinitions() {}
 
@@ -81,8 +81,12 @@ public final class StudyDefinitions {
     }
   }
 
-  /** A study to join: its stored definition, in {@code spec}, with the remaining trial count. */
-  record Joined(StudyConfig config, int finished, OptionalInt remaining) {}
+  /**
+   * A study to join: its stored definition, in {@code spec}, with the remaining trial count.
+   *
+   * @param yaml the stored study file's text (its {@code tracking:} section says where to track)
+   */
+  record Joined(StudyConfig config, String yaml, int finished, OptionalInt remaining) {}
 
   /**
    * Loads the definition of study {@code name} from {@code spec}. Relative paths in it (the
@@ -130,7 +134,7 @@ public final class StudyDefinitions {
       if (study.attrs().get(TRIALS_TARGET) instanceof Number target) {
         remaining = OptionalInt.of((int) Math.max(0, target.longValue() - finished));
       }
-      return new Joined(config.withStorage(spec), finished, remaining);
+      return new Joined(config.withStorage(spec), yaml, finished, remaining);
     }
   }
 

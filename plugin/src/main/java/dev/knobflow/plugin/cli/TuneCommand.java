@@ -8,11 +8,11 @@ import dev.knobflow.plugin.TuneSession;
 import dev.knobflow.plugin.config.Durations;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;
-import dev.knobflow.plugin.config.StudyRunner;
 import dev.knobflow.plugin.energy.EnergyConfig;
 import dev.knobflow.plugin.energy.EnergySession;
 import dev.knobflow.plugin.energy.EnergyTotals;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,13 +71,20 @@ final class TuneCommand implements Callable<Integer> {
       description = "Stop starting trials after this long, e.g. 30m (overrides the file's).")
   String timeout;
 
+  @Mixin TrackingOptions tracking;
+
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
     StudyConfig config = StudyFileParser.standard().parse(studyFile);
     config = applyOverrides(config);
-    MlflowSettings mlflowSettings = MlflowSettings.read(studyFile, config.name(), System.getenv());
+    config = config.withStorage(tracking.apply(config.storage()));
+    MlflowSettings mlflowSettings =
+        tracking.apply(
+            MlflowSettings.read(studyFile, config.name(), System.getenv()),
+            config.name(),
+            System.getenv());
     PrintWriter out = spec.commandLine().getOut();
     long total = config.trials().orElse(Integer.MAX_VALUE);
     String storageText = config.storage().describe();
@@ -103,11 +110,15 @@ final class TuneCommand implements Callable<Integer> {
         out.flush();
       }
       StudyDefinitions.record(runner, studyFile);
+      session.tracking().logStudyFile(studyFile);
       OptimizeSummary summary;
       try (InterruptHook hook =
           InterruptHook.install(session::interrupt, spec.commandLine().getErr(), storageText)) {
         summary = runner.run();
         progress.close();
+        if (session.tracking().logReport(runner.study()) && !output.quiet) {
+          out.println("MLflow: report logged under report/ of the study run");
+        }
         printSummary(
             out, runner.study(), summary, storageText, energyLine(config, runner.energy()));
         runner.advisor().ifPresent(advisor -> AdvisorSummary.print(out, advisor));

@@ -1,12 +1,12 @@
 package dev.knobflow.plugin.config;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.mlflow.storage.MlflowStudyStorage;
 import dev.knobflow.plugin.postgres.PostgresStorage;
 import dev.knobflow.plugin.postgres.PostgresUrl;
-import dev.knobflow.plugin.tracking.MlflowConnection;
 import java.nio.file.Path;
 import java.util.Map;
 

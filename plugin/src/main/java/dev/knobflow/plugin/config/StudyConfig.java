@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 
 /**
  * A validated study file. Read one with {@link StudyFileParser}, build one with {@link
- * #builder(String, ObjectiveSpec, Path)}; run it with {@link StudyRunner}.
+ * #builder(String, ObjectiveSpec, Path)}; run it with {@link
+ * dev.knobflow.plugin.runtime.StudyRunner}.
  *
  * @param name the study's name (the key in storage)
  * @param storage where the trials are kept

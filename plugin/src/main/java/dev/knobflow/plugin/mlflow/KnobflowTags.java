@@ -2,14 +2,17 @@ package dev.knobflow.plugin.mlflow;
 
 import java.util.Objects;
 
-/** The MLflow tags Knobflow writes on study (parent) and trial (child) runs. */
+/**
+ * The one vocabulary of {@code knobflow.*} tags on study (parent) and trial (child) runs, written
+ * by the tracking listener and the MLflow storage alike; docs/mlflow.md has the table.
+ */
 public final class KnobflowTags {
 
   /** The study's name, on the study run and on every trial run. */
   public static final String STUDY = "knobflow.study";
 
-  /** {@value #RUN_TYPE_STUDY} or {@value #RUN_TYPE_TRIAL}. */
-  public static final String RUN_TYPE = "knobflow.run_type";
+  /** {@value #RUN_TYPE_STUDY} or {@value #RUN_TYPE_TRIAL}: what a run is. */
+  public static final String RUN_TYPE = "knobflow.kind";
 
   /** {@link #RUN_TYPE} of a study's parent run. */
   public static final String RUN_TYPE_STUDY = "study";
@@ -57,6 +60,39 @@ public final class KnobflowTags {
   public static final String WARM_START_SOURCE =
       dev.knobflow.plugin.warmstart.WarmStart.SOURCE_ATTR;
 
+  /**
+   * Study attribute (in the study's own storage, journal, memory or MLflow) holding the id of the
+   * study's MLflow run: a study is found by this id, never by its name, so a new study that reuses
+   * a name gets a run of its own.
+   */
+  public static final String STUDY_RUN_ATTR = "mlflow_run_id";
+
+  /** Study attribute: how many finished trials the study aims for in all ({@code tune} sets it). */
+  public static final String TRIALS_TARGET_ATTR = "trials_target";
+
+  /** Why a study run ended KILLED or FAILED, on the study run. */
+  public static final String END_REASON = "knobflow.end_reason";
+
+  /** The study run that holds the trials, on a run {@code mlflow run} made that is not it. */
+  public static final String STUDY_RUN = "knobflow.study_run";
+
+  /** The advisor's diagnosis of a trial's curve (diverging, plateau, ...), on trial runs. */
+  public static final String ADVISOR_DIAGNOSIS = "knobflow.advisor.diagnosis";
+
+  /** The advisor's action for a trial (continue, stop, narrow ...), on trial runs. */
+  public static final String ADVISOR_ACTION = "knobflow.advisor.action";
+
+  /** Tags every experiment Knobflow creates carries: MLflow 3's UI opens it on the runs. */
+  public static final java.util.Map<String, String> EXPERIMENT_TAGS =
+      java.util.Map.of(
+          dev.knobflow.mlflowrest.MlflowTags.EXPERIMENT_KIND,
+          dev.knobflow.mlflowrest.MlflowTags.EXPERIMENT_KIND_TRAINING);
+
+  /** The run name of trial {@code number} of study {@code study}: {@code <study>-<number>}. */
+  public static String trialRunName(String study, int number) {
+    return study + "-" + number;
+  }
+
   /** The prefix of dataset meta-feature tags ({@code knobflow.meta.rows}, ...). */
   public static final String META_PREFIX = "knobflow.meta.";
 
@@ -79,6 +115,13 @@ public final class KnobflowTags {
   /** The filter for the study runs of {@code study}. */
   static String studyRunFilter(String study) {
     return equalsFilter(STUDY, study) + " AND " + equalsFilter(RUN_TYPE, RUN_TYPE_STUDY);
+  }
+
+  /** The filter for the trial runs under the study run {@code studyRunId}. */
+  public static String trialRunsOf(String studyRunId) {
+    return equalsFilter(dev.knobflow.mlflowrest.MlflowTags.PARENT_RUN_ID, studyRunId)
+        + " AND "
+        + equalsFilter(RUN_TYPE, RUN_TYPE_TRIAL);
   }
 
   /** The filter for the trial runs of {@code study}. */

@@ -1,9 +1,9 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.mlflowrest.MlflowRuns;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.Objective;
-import dev.knobflow.plugin.tracking.MlflowRuns;
-import dev.knobflow.plugin.tracking.RunRecord;
 import dev.knobflow.plugin.warmstart.MetaFeatureTags;
 import dev.knobflow.plugin.warmstart.PastStudy;
 import dev.knobflow.plugin.warmstart.PastTrial;

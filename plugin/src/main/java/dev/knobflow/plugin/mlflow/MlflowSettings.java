@@ -3,10 +3,11 @@ package dev.knobflow.plugin.mlflow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.plugin.config.Problems;
 import dev.knobflow.plugin.config.Section;
 import dev.knobflow.plugin.config.StudyFileException;
-import dev.knobflow.plugin.tracking.MlflowConnection;
+import dev.knobflow.plugin.config.TrackingSection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,6 @@ public record MlflowSettings(
   /** MLflow's standard variable for the experiment name, used when the file names none. */
   public static final String ENV_EXPERIMENT_NAME = "MLFLOW_EXPERIMENT_NAME";
 
-  private static final List<String> TRACKING_KEYS = List.of("uri", "experiment");
   private static final List<String> DATASET_KEYS = List.of("path", "target");
   private static final List<String> WARM_START_KEYS =
       List.of("from", "k", "per_study", "experiments", "use");
@@ -156,37 +156,113 @@ public record MlflowSettings(
     return new MlflowSettings(tracking, dataset, warmStart);
   }
 
+  /**
+   * These settings with tracking on the MLflow storage's server and experiment when {@code storage}
+   * is the MLflow storage and nothing else enables tracking: a study kept in MLflow is tracked
+   * there, in the same runs (one study, one run tree).
+   */
+  public MlflowSettings withStorageTracking(
+      dev.knobflow.plugin.config.StorageSpec storage, String studyName, Map<String, String> env) {
+    if (!(storage instanceof dev.knobflow.plugin.config.StorageSpec.Mlflow m)) {
+      return this;
+    }
+    String uri =
+        m.trackingUri().isEmpty()
+            ? blankToNull(env.get(MlflowConnection.ENV_TRACKING_URI))
+            : m.trackingUri();
+    if (uri == null) {
+      return this;
+    }
+    String experiment = m.forStudy(studyName).experimentName(env);
+    Optional<String> runId = tracking.flatMap(Tracking::parentRunId);
+    if (runId.isEmpty()) {
+      runId = Optional.ofNullable(blankToNull(env.get(ENV_RUN_ID)));
+    }
+    return new MlflowSettings(
+        Optional.of(new Tracking(uri, experiment, runId)), dataset, warmStart);
+  }
+
+  /**
+   * These settings with a server and/or experiment given on the command line, which win over the
+   * study file and the environment; a server turns tracking on.
+   */
+  public MlflowSettings withOverrides(
+      Optional<String> uri,
+      Optional<String> experiment,
+      String studyName,
+      Map<String, String> env) {
+    if (uri.isEmpty() && experiment.isEmpty()) {
+      return this;
+    }
+    String server = uri.orElse(tracking.map(Tracking::uri).orElse(null));
+    if (server == null) {
+      return this; // an experiment without a server: nothing to track
+    }
+    String name =
+        experiment.orElse(
+            tracking
+                .map(Tracking::experiment)
+                .orElseGet(
+                    () ->
+                        Optional.ofNullable(blankToNull(env.get(ENV_EXPERIMENT_NAME)))
+                            .orElse(studyName)));
+    Optional<String> runId = tracking.flatMap(Tracking::parentRunId);
+    return new MlflowSettings(Optional.of(new Tracking(server, name, runId)), dataset, warmStart);
+  }
+
+  /**
+   * Reads the sections from a study file's text (the one stored with a study, or sent to Spark).
+   *
+   * @throws StudyFileException listing every problem
+   */
+  public static MlflowSettings parse(
+      String yaml, Path baseDirectory, String studyName, Map<String, String> env, String source) {
+    Object root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+    } catch (JsonProcessingException e) {
+      throw StudyFileException.of(source, "", "not valid YAML: " + e.getOriginalMessage());
+    }
+    return from(root, baseDirectory, studyName, env, source);
+  }
+
+  /**
+   * The settings of a worker joining a stored study ({@code worker}, {@code resume}, a Spark task):
+   * its tracking only. The dataset and warm start served the study's first {@code tune}; the
+   * worker's directory need not hold the dataset.
+   */
+  public static MlflowSettings forWorker(
+      String yaml, Path baseDirectory, String studyName, Map<String, String> env, String source) {
+    Object root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
+    } catch (JsonProcessingException e) {
+      throw StudyFileException.of(source, "", "not valid YAML: " + e.getOriginalMessage());
+    }
+    if (root instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new java.util.LinkedHashMap<>(map);
+      copy.remove("dataset");
+      copy.remove("warm_start");
+      root = copy;
+    }
+    return from(root, baseDirectory, studyName, env, source);
+  }
+
   private static Optional<Tracking> tracking(
       Section top, String studyName, Map<String, String> env) {
     String envUri = blankToNull(env.get(MlflowConnection.ENV_TRACKING_URI));
     Optional<String> runId = Optional.ofNullable(blankToNull(env.get(ENV_RUN_ID)));
-    String fileUri = null;
-    String experiment = null;
-    if (top.has("tracking")) {
-      Optional<Section> section = top.section("tracking");
-      if (section.isEmpty()) {
-        return Optional.empty();
-      }
-      Section t = section.get();
-      t.allowOnly(TRACKING_KEYS);
-      fileUri = t.string("uri").orElse(null);
-      experiment = t.string("experiment").orElse(null);
-      if (experiment != null && experiment.isBlank()) {
-        t.problem("experiment", "must not be blank");
-      }
-      if (fileUri != null) {
-        try {
-          MlflowConnection.of(fileUri);
-        } catch (IllegalArgumentException e) {
-          t.problem("uri", e.getMessage());
-          fileUri = null;
-        }
-      } else if (envUri == null && !t.has("uri")) {
-        t.problem(
-            "uri",
-            "missing; give the tracking server's URL (uri: http://host:5000) or set "
-                + MlflowConnection.ENV_TRACKING_URI);
-      }
+    TrackingSection.Keys keys = TrackingSection.read(top);
+    String fileUri = keys.uri().orElse(null);
+    String experiment = keys.experiment().orElse(null);
+    if (top.has("tracking") && !keys.present()) {
+      return Optional.empty(); // not a map: reported by the section parser
+    }
+    if (keys.present() && !keys.uriKey() && envUri == null) {
+      top.problem(
+          "tracking.uri",
+          "missing; give the tracking server's URL (uri: http://host:5000) or set "
+              + MlflowConnection.ENV_TRACKING_URI);
     }
     // Under `mlflow run` the adopted run lives on the server of MLFLOW_TRACKING_URI.
     String uri = runId.isPresent() && envUri != null ? envUri : fileUri != null ? fileUri : envUri;

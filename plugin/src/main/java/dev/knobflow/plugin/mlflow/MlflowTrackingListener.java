@@ -1,22 +1,24 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.mlflowrest.MlflowRuns;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.MlflowTrackingException;
+import dev.knobflow.mlflowrest.MlflowWriter;
+import dev.knobflow.mlflowrest.RunDescriptions;
+import dev.knobflow.mlflowrest.RunOutcome;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.KnobflowVersion;
+import dev.knobflow.plugin.mlflow.storage.MlflowStudyStorage;
 import dev.knobflow.plugin.objective.CommandObjective;
-import dev.knobflow.plugin.tracking.MlflowRuns;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.MlflowTrackingException;
-import dev.knobflow.plugin.tracking.MlflowWriter;
-import dev.knobflow.plugin.tracking.RunDescriptions;
-import dev.knobflow.plugin.tracking.RunOutcome;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,13 +62,20 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   public static final RunDescriptions.Part SUMMARY_PART =
       new RunDescriptions.Part("knobflow.summary", 0);
 
+  /** Prefix of the study run's best-so-far metrics ({@code best/accuracy}), stepped by trial. */
+  public static final String BEST_PREFIX = "best/";
+
   private final MlflowRuns runs;
   private final MlflowWriter writer;
   private final RunDescriptions descriptions;
   private final String studyName;
   private final List<Objective> objectives;
-  private final String experimentId;
-  private final String parentRunId;
+  private final String trackingUri;
+  private final String givenRunId;
+  private final Map<String, String> studyTags;
+  private volatile String experimentId;
+  private volatile String parentRunId;
+  private volatile MlflowStudyStorage storageRuns;
   private final Duration flushTimeout;
   private final Map<Integer, TrialRun> trialRuns = new ConcurrentHashMap<>();
   private final Map<Integer, Long> lastMetricTime = new ConcurrentHashMap<>();
@@ -83,35 +92,75 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     this.studyName = b.studyName;
     this.objectives = b.objectives;
     this.flushTimeout = b.flushTimeout;
-    RunRecord parent;
-    if (b.parentRunId != null) {
-      parent = runs.getRun(b.parentRunId);
-      LOG.info(
-          "MLflow: study '{}' uses the given run {} as its parent run", studyName, b.parentRunId);
+    this.trackingUri = b.tracking.connection().trackingUri().toString();
+    this.givenRunId = b.parentRunId;
+    this.studyTags = studyTags(b);
+    // The experiment now (an unreachable server fails before any trial runs); the study run once
+    // the study exists (bind), since it is found by the id kept in the study's storage.
+    this.experimentId =
+        givenRunId != null
+            ? runs.getRun(givenRunId).experimentId()
+            : runs.getOrCreateExperiment(b.experiment, KnobflowTags.EXPERIMENT_TAGS);
+  }
+
+  /**
+   * Finds or creates the study's run; called before the trials run ({@link StudyTracking}), else at
+   * the first callback. The study run is the one whose id the study's storage keeps (attribute
+   * {@value KnobflowTags#STUDY_RUN_ATTR}), never one found by name: a new study that reuses a name
+   * gets a run of its own, a continued study continues its run. With the MLflow storage on the same
+   * server the storage's study run is the study run and its trial runs are the trial runs, so one
+   * study is one run tree. A run given by {@code MLFLOW_RUN_ID} becomes the study run of a study
+   * that has none yet; otherwise it is ended with a link to the study's run.
+   */
+  public synchronized void bind(Study study) {
+    if (parentRunId != null) {
+      return;
+    }
+    StudyStorage storage = study.storage();
+    if (storage instanceof MlflowStudyStorage m && sameServer(m.trackingUri(), trackingUri)) {
+      parentRunId =
+          m.studyRunId(studyName)
+              .orElseThrow(() -> new IllegalStateException("study run of '" + studyName + "'"));
+      storageRuns = m;
+      Object kept =
+          m.findStudy(studyName).map(r -> r.attrs().get(KnobflowTags.STUDY_RUN_ATTR)).orElse(null);
+      if (!parentRunId.equals(kept)) {
+        m.setStudyAttr(studyName, KnobflowTags.STUDY_RUN_ATTR, parentRunId);
+      }
+      if (givenRunId != null && !givenRunId.equals(parentRunId)) {
+        linkToStudyRun(givenRunId, parentRunId);
+      }
     } else {
-      String experiment = runs.getOrCreateExperiment(b.experiment);
-      parent =
-          runs.searchRuns(List.of(experiment), KnobflowTags.studyRunFilter(studyName)).stream()
-              .max(Comparator.comparingLong(RunRecord::startTime))
+      Object kept =
+          storage
+              .findStudy(studyName)
+              .map(r -> r.attrs().get(KnobflowTags.STUDY_RUN_ATTR))
               .orElse(null);
-      if (parent == null) {
-        parent = runs.createRun(experiment, studyName, studyTags(b));
+      String keptId = kept instanceof String k && !k.isBlank() && exists(k) ? k : null;
+      if (givenRunId != null && (keptId == null || keptId.equals(givenRunId))) {
+        parentRunId = givenRunId;
         LOG.info(
-            "MLflow: study '{}' is run {} in experiment {}", studyName, parent.runId(), experiment);
+            "MLflow: study '{}' uses the given run {} as its study run", studyName, givenRunId);
+      } else if (keptId != null) {
+        parentRunId = keptId;
+        LOG.info("MLflow: study '{}' continues in its run {}", studyName, keptId);
+        if (givenRunId != null) {
+          linkToStudyRun(givenRunId, keptId);
+        }
       } else {
+        parentRunId = runs.createRun(experimentId, studyName, studyTags).runId();
         LOG.info(
-            "MLflow: study '{}' continues in its run {} of experiment {}",
-            studyName,
-            parent.runId(),
-            experiment);
+            "MLflow: study '{}' is run {} in experiment {}", studyName, parentRunId, experimentId);
+      }
+      if (!parentRunId.equals(keptId)) {
+        storage.setStudyAttr(studyName, KnobflowTags.STUDY_RUN_ATTR, parentRunId);
       }
     }
-    this.experimentId = parent.experimentId();
-    this.parentRunId = parent.runId();
+    this.experimentId = runs.getRun(parentRunId).experimentId();
     // Tags may change between runs (a new seed or sampler): last write wins.
-    writer.setTags(parentRunId, studyTags(b));
+    writer.setTags(parentRunId, studyTags);
     for (RunRecord r :
-        runs.searchRuns(List.of(experimentId), KnobflowTags.trialRunFilter(studyName))) {
+        runs.searchRuns(List.of(experimentId), KnobflowTags.trialRunsOf(parentRunId))) {
       Integer number = trialNumber(r);
       if (number != null) {
         trialRuns.merge(
@@ -119,6 +168,60 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
             new TrialRun(r.runId(), !"RUNNING".equals(r.status())),
             (a, c) -> a.ended() ? a : c);
       }
+    }
+  }
+
+  private boolean exists(String runId) {
+    try {
+      runs.getRun(runId);
+      return true;
+    } catch (MlflowTrackingException e) {
+      LOG.warn(
+          "MLflow: the study's run {} is gone ({}); starting a new one", runId, e.getMessage());
+      return false;
+    }
+  }
+
+  private static boolean sameServer(String a, String b) {
+    return stripSlash(a).equals(stripSlash(b));
+  }
+
+  private static String stripSlash(String uri) {
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  /** Ends a run {@code mlflow run} made that is not the study's run, pointing to the study run. */
+  private void linkToStudyRun(String runId, String studyRunId) {
+    linkToStudyRun(writer, descriptions, studyName, runId, studyRunId);
+  }
+
+  /**
+   * Ends {@code runId} (a run {@code mlflow run} made for a command that works on a study whose run
+   * is {@code studyRunId}) {@code FINISHED}, with a {@code knobflow.study_run} tag and a
+   * description that point to the study run, so that no empty run is left.
+   */
+  public static void linkToStudyRun(
+      MlflowWriter writer,
+      RunDescriptions descriptions,
+      String studyName,
+      String runId,
+      String studyRunId) {
+    writer.setTag(runId, KnobflowTags.STUDY_RUN, studyRunId);
+    writer.setTag(runId, KnobflowTags.STUDY, studyName);
+    descriptions.put(
+        runId,
+        SUMMARY_PART,
+        "This run worked on study **"
+            + studyName
+            + "**, whose trials and report are in its study run `"
+            + studyRunId
+            + "`.");
+    writer.terminate(runId, RunOutcome.FINISHED);
+  }
+
+  private void ensureBound(StudyView study) {
+    if (parentRunId == null && study instanceof Study s) {
+      bind(s);
     }
   }
 
@@ -133,8 +236,15 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     return new Builder(tracking, studyName, objectives);
   }
 
-  /** The study's parent run. */
+  /**
+   * The study's run.
+   *
+   * @throws IllegalStateException before {@link #bind} (or the first callback)
+   */
   public String parentRunId() {
+    if (parentRunId == null) {
+      throw new IllegalStateException("study '" + studyName + "' is not bound to its run yet");
+    }
     return parentRunId;
   }
 
@@ -170,6 +280,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
    * @return how many trials were logged
    */
   public int catchUp(StudyView study) {
+    ensureBound(study);
     int logged = 0;
     for (FrozenTrial t : study.trials()) {
       if (t.state() == TrialState.COMPLETE
@@ -190,8 +301,9 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
 
   @Override
   public void trialStarted(StudyView study, FrozenTrial trial) {
+    ensureBound(study);
     TrialRun run = runFor(trial);
-    if (!trial.params().isEmpty()) {
+    if (!trial.params().isEmpty() && storageRuns == null) {
       writer.logParams(run.runId(), ParamText.of(trial.params()));
     }
     Object source = trial.systemAttrs().get(KnobflowTags.WARM_START_SOURCE);
@@ -203,6 +315,10 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   @Override
   public void intermediateValueReported(
       StudyView study, FrozenTrial trial, long step, List<Double> values) {
+    ensureBound(study);
+    if (storageRuns != null) {
+      return; // the storage logs intermediate values on the trial run
+    }
     TrialRun run = runFor(trial);
     long now = System.currentTimeMillis();
     lastMetricTime.merge(trial.number(), now, Math::max);
@@ -211,11 +327,37 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
 
   @Override
   public void trialFinished(StudyView study, FrozenTrial trial) {
+    ensureBound(study);
     TrialRun existing = trialRuns.get(trial.number());
     if (existing != null && existing.ended()) {
       return;
     }
     logFinished(trial, false);
+    logBestSoFar(study, trial.number());
+  }
+
+  /** The study run's history chart: each objective's best value so far, stepped by trial number. */
+  private void logBestSoFar(StudyView study, int upTo) {
+    Map<String, Double> best = new LinkedHashMap<>();
+    for (FrozenTrial t : study.trials()) {
+      if (t.state() != TrialState.COMPLETE || t.number() > upTo || !t.isFeasible()) {
+        continue;
+      }
+      for (int i = 0; i < objectives.size() && i < t.values().size(); i++) {
+        Double v = t.values().get(i);
+        if (v == null || !Double.isFinite(v)) {
+          continue;
+        }
+        boolean max = objectives.get(i).direction() == Direction.MAXIMIZE;
+        best.merge(
+            BEST_PREFIX + metricName(objectives.get(i)),
+            v,
+            (a, c) -> max ? Math.max(a, c) : Math.min(a, c));
+      }
+    }
+    if (!best.isEmpty()) {
+      writer.logMetrics(parentRunId, best, upTo);
+    }
   }
 
   /** Writes the study summary on the parent run and ends it FINISHED. */
@@ -224,7 +366,40 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     if (killed) {
       return; // Ctrl-C already ended the parent run KILLED; the run's end must not undo it.
     }
-    finish(study, RunOutcome.FINISHED);
+    ensureBound(study);
+    // Several workers share the study: its run ends when the study's trial target is reached, or
+    // KILLED with a reason when the last worker stops short of it; otherwise the others go on.
+    Integer target = trialTarget(study);
+    List<FrozenTrial> trials = study.trials();
+    long finished = trials.stream().filter(t -> t.state().isFinished()).count();
+    long running = trials.stream().filter(t -> t.state() == TrialState.RUNNING).count();
+    if (target == null || finished >= target) {
+      finish(study, RunOutcome.FINISHED);
+    } else if (running == 0) {
+      writer.setTag(
+          parentRunId,
+          KnobflowTags.END_REASON,
+          "stopped after " + finished + " of " + target + " trials; resume or add workers");
+      finish(study, RunOutcome.KILLED);
+    } else {
+      writeSummary(study);
+      writer.flush(flushTimeout);
+    }
+  }
+
+  /** The study's trial target kept in its storage (set by {@code tune}), if any. */
+  private static Integer trialTarget(StudyView study) {
+    if (study instanceof Study s) {
+      Object target =
+          s.storage()
+              .findStudy(s.name())
+              .map(r -> r.attrs().get(KnobflowTags.TRIALS_TARGET_ATTR))
+              .orElse(null);
+      if (target instanceof Number n) {
+        return n.intValue();
+      }
+    }
+    return null;
   }
 
   /**
@@ -235,12 +410,17 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     if (outcome == RunOutcome.KILLED) {
       killed = true;
     }
+    ensureBound(study);
+    writeSummary(study);
+    writer.terminate(parentRunId, outcome);
+    writer.flush(flushTimeout);
+  }
+
+  private void writeSummary(StudyView study) {
     StudySummary summary = StudySummary.of(study);
     writer.logMetrics(parentRunId, summary.metrics(), 0);
     writer.setTags(parentRunId, summary.tags());
     descriptions.put(parentRunId, SUMMARY_PART, summary.markdown());
-    writer.terminate(parentRunId, outcome);
-    writer.flush(flushTimeout);
   }
 
   /** Waits for every write to be delivered (up to the flush timeout). */
@@ -256,6 +436,15 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   private void logFinished(FrozenTrial trial, boolean replay) {
     TrialRun run = runFor(trial);
     String id = run.runId();
+    if (storageRuns != null) {
+      // The storage wrote params, values, state and status on this run; add what it does not.
+      logIntermediateMetrics(id, trial);
+      if (trial.state() == TrialState.COMPLETE) {
+        writer.setTag(id, KnobflowTags.FEASIBLE, Boolean.toString(trial.isFeasible()));
+      }
+      trialRuns.put(trial.number(), new TrialRun(id, true));
+      return;
+    }
     if (!trial.params().isEmpty()) {
       writer.logParams(id, ParamText.of(trial.params()));
     }
@@ -354,12 +543,18 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     return trialRuns.computeIfAbsent(
         trialNumber,
         n -> {
+          if (storageRuns != null) {
+            return new TrialRun(storageRuns.trialRunId(studyName, n), false);
+          }
           Map<String, String> tags = new LinkedHashMap<>();
           tags.put(KnobflowTags.STUDY, studyName);
           tags.put(KnobflowTags.RUN_TYPE, KnobflowTags.RUN_TYPE_TRIAL);
           tags.put(KnobflowTags.TRIAL, Integer.toString(n));
           return new TrialRun(
-              runs.createChildRun(experimentId, parentRunId, "trial-" + n, tags).runId(), false);
+              runs.createChildRun(
+                      experimentId, parentRunId(), KnobflowTags.trialRunName(studyName, n), tags)
+                  .runId(),
+              false);
         });
   }
 

@@ -1,8 +1,8 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.mlflowrest.MlflowRuns;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.plugin.config.StudyConfig;
-import dev.knobflow.plugin.tracking.MlflowRuns;
 import dev.knobflow.plugin.warmstart.PastStudy;
 import dev.knobflow.plugin.warmstart.WarmStart;
 import dev.knobflow.plugin.warmstart.WarmStartPlan;

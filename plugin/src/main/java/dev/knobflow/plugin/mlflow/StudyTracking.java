@@ -1,5 +1,9 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunOutcome;
+import dev.knobflow.mlflowrest.WriterOptions;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyView;
@@ -8,16 +12,17 @@ import dev.knobflow.plugin.advice.TrackingRunIds;
 import dev.knobflow.plugin.config.SamplerSpec;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
-import dev.knobflow.plugin.config.StudyRunner;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunOutcome;
-import dev.knobflow.plugin.tracking.WriterOptions;
+import dev.knobflow.plugin.report.ReportUpload;
+import dev.knobflow.plugin.report.Reports;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import dev.knobflow.plugin.warmstart.MetaFeatures;
 import dev.knobflow.plugin.warmstart.PastStudy;
 import dev.knobflow.plugin.warmstart.PlannedConfiguration;
 import dev.knobflow.plugin.warmstart.WarmStart;
 import dev.knobflow.plugin.warmstart.WarmStartPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,15 +49,18 @@ public final class StudyTracking implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StudyTracking.class);
 
   private final MlflowSettings settings;
+  private final StudyConfig config;
   private final MlflowTracking tracking;
   private final MlflowTrackingListener listener;
   private final Map<String, Double> metaFeatures;
 
   private StudyTracking(
+      StudyConfig config,
       MlflowSettings settings,
       MlflowTracking tracking,
       MlflowTrackingListener listener,
       Map<String, Double> metaFeatures) {
+    this.config = config;
     this.settings = settings;
     this.tracking = tracking;
     this.listener = listener;
@@ -61,7 +69,7 @@ public final class StudyTracking implements AutoCloseable {
 
   /** Tracking that does nothing. */
   public static StudyTracking disabled() {
-    return new StudyTracking(MlflowSettings.none(), null, null, Map.of());
+    return new StudyTracking(null, MlflowSettings.none(), null, null, Map.of());
   }
 
   /**
@@ -69,11 +77,12 @@ public final class StudyTracking implements AutoCloseable {
    *
    * @param env environment variables: credentials ({@code MLFLOW_TRACKING_TOKEN}, ...)
    * @throws StudyFileException when the dataset cannot be read
-   * @throws dev.knobflow.plugin.tracking.MlflowTrackingException naming the URI when the server
-   *     cannot be reached
+   * @throws dev.knobflow.mlflowrest.MlflowTrackingException naming the URI when the server cannot
+   *     be reached
    */
   public static StudyTracking open(
       StudyConfig config, MlflowSettings settings, Map<String, String> env) {
+    settings = settings.withStorageTracking(config.storage(), config.name(), env);
     if (settings.tracking().isEmpty()) {
       if (settings.dataset().isPresent()) {
         LOG.info("dataset meta-features are only used with MLflow tracking; none is configured");
@@ -94,7 +103,7 @@ public final class StudyTracking implements AutoCloseable {
               .seed(config.seed().isPresent() ? config.seed().getAsLong() : null)
               .metaFeatures(meta)
               .build();
-      return new StudyTracking(settings, tracking, listener, meta);
+      return new StudyTracking(config, settings, tracking, listener, meta);
     } catch (RuntimeException e) {
       tracking.close();
       throw e;
@@ -135,13 +144,19 @@ public final class StudyTracking implements AutoCloseable {
     if (listener == null) {
       return Optional.empty();
     }
+    // MLflow 3's UI shows GenAI pages unless asked for model training (workflowType).
     return Optional.of(
-        "MLflow: run "
+        "MLflow: study run "
             + listener.parentRunId()
             + " in experiment "
             + listener.experimentId()
-            + " at "
-            + tracking.connection().trackingUri());
+            + ": "
+            + tracking.connection().trackingUri()
+            + "/#/experiments/"
+            + listener.experimentId()
+            + "/runs/"
+            + listener.parentRunId()
+            + "?workflowType=machine_learning");
   }
 
   /**
@@ -154,7 +169,8 @@ public final class StudyTracking implements AutoCloseable {
     if (listener != null) {
       builder.listener(listener);
       builder.advisorReports(
-          MlflowReportSink.of(tracking.artifacts(), listener.descriptions(), runIds(listener)));
+          MlflowReportSink.of(
+              tracking.artifacts(), listener.descriptions(), runIds(listener), tracking.writer()));
       builder.priorObservations(
           MlflowWarmStartPriors.compute(
               tracking.runs(), settings.warmStart(), metaFeatures, builder.config()));
@@ -187,6 +203,8 @@ public final class StudyTracking implements AutoCloseable {
     if (listener == null) {
       return Optional.empty();
     }
+    listener.bind(study);
+    logStudyParams(study);
     listener.catchUp(study);
     if (settings.warmStart().isEmpty() || !settings.warmStart().get().use().enqueues()) {
       return Optional.empty();
@@ -222,6 +240,83 @@ public final class StudyTracking implements AutoCloseable {
                   .collect(Collectors.joining(",")));
     }
     return Optional.of(plan);
+  }
+
+  /**
+   * The study run's params: the search space ({@code space.<name>}, one readable line per
+   * distribution), the sampler and the scheduler with their settings. MLflow params are write-once,
+   * so a continued study logs only what is new.
+   */
+  private void logStudyParams(Study study) {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    study
+        .declaredSpace()
+        .distributions()
+        .forEach((name, d) -> params.put("space." + name, SpaceText.of(d)));
+    params.put("sampler", config.sampler().type());
+    config.sampler().settings().forEach((k, v) -> params.put("sampler." + k, String.valueOf(v)));
+    params.put("scheduler", config.scheduler().type());
+    config
+        .scheduler()
+        .settings()
+        .forEach((k, v) -> params.put("scheduler." + k, String.valueOf(v)));
+    config.trials().ifPresent(n -> params.put("trials", Integer.toString(n)));
+    params.put("parallelism", Integer.toString(config.parallelism()));
+    Map<String, String> logged = tracking.runs().getRun(listener.parentRunId()).params();
+    params.keySet().removeAll(logged.keySet());
+    if (!params.isEmpty()) {
+      tracking.writer().logParams(listener.parentRunId(), params);
+    }
+  }
+
+  /** Logs the study file as the study run's artifact {@code study.yaml}. */
+  public void logStudyFile(Path studyFile) {
+    if (listener == null) {
+      return;
+    }
+    try {
+      tracking
+          .artifacts()
+          .uploadBytes(listener.parentRunId(), "study.yaml", Files.readAllBytes(studyFile));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("MLflow: could not log the study file {}: {}", studyFile, e.getMessage());
+    }
+  }
+
+  /**
+   * Writes the study's report (report.html, the PNGs, summary.md, the trials as CSV and JSON) and
+   * logs it under {@code report/} of the study run.
+   *
+   * @return whether it was logged (false when tracking is off or the upload failed, logged)
+   */
+  public boolean logReport(Study study) {
+    if (listener == null) {
+      return false;
+    }
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("knobflow-report-");
+      Reports.write(study, dir);
+      TrialTables.write(study, dir);
+      ReportUpload.toRun(tracking, listener.parentRunId(), dir);
+      LOG.info("MLflow: report logged under report/ of run {}", listener.parentRunId());
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("MLflow: could not log the report: {}", e.getMessage());
+      return false;
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      LOG.debug("could not delete {}: {}", dir, e.getMessage());
+    }
   }
 
   /** After Ctrl-C: ends the parent run KILLED with the summary so far. */

@@ -1,7 +1,7 @@
 package dev.knobflow.plugin.postgres;
 
+import dev.knobflow.mlflowrest.Retrier;
 import dev.knobflow.optimizers.storage.StorageException;
-import dev.knobflow.plugin.tracking.Retrier;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.postgres;
 
+import dev.knobflow.mlflowrest.Retrier;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -11,8 +12,7 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
-import dev.knobflow.optimizers.time.RetryPolicy;
-import dev.knobflow.plugin.tracking.Retrier;
+import dev.knobflow.time.RetryPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,8 +2,8 @@ package dev.knobflow.plugin.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.knobflow.optimizers.time.RetryPolicy;
-import dev.knobflow.plugin.tracking.Retrier;
+import dev.knobflow.mlflowrest.Retrier;
+import dev.knobflow.time.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;

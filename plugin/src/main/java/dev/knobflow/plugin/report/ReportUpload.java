@@ -1,8 +1,8 @@
 package dev.knobflow.plugin.report;
 
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.mlflow.KnobflowTags;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +15,13 @@ public final class ReportUpload {
   public static final String ARTIFACT_DIR = "report";
 
   private ReportUpload() {}
+
+  /**
+   * Uploads every file in {@code dir} under {@value #ARTIFACT_DIR}/ of the study run {@code runId}.
+   */
+  public static void toRun(MlflowTracking tracking, String runId, Path dir) {
+    tracking.artifacts().uploadDirectory(runId, dir, ARTIFACT_DIR);
+  }
 
   /**
    * Uploads every file in {@code dir} under {@value #ARTIFACT_DIR}/ of the most recent run tagged

@@ -4,10 +4,12 @@ import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.plugin.TuneSession;
 import dev.knobflow.plugin.config.StudyConfig;
-import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.mlflow.MlflowSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,8 +36,17 @@ record WorkerTask(StudyDefinition definition, int trials, int parallelism)
             finished.add(trial.number());
           }
         };
-    try (StudyRunner runner = StudyRunner.builder(config).listener(recorder).build()) {
-      OptimizeSummary summary = runner.run();
+    // The one composition root: tracked in the study's run tree, like every other worker.
+    MlflowSettings settings =
+        MlflowSettings.forWorker(
+            definition.yaml(),
+            Path.of(definition.baseDirectory()),
+            config.name(),
+            System.getenv(),
+            definition.source());
+    try (TuneSession session =
+        TuneSession.open(config, settings, System.getenv(), b -> b.listener(recorder))) {
+      OptimizeSummary summary = session.run();
       return new WorkerReport(worker, hostName(), finished, summary.trialsByState());
     }
   }

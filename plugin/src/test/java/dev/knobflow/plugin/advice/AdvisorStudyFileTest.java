@@ -19,7 +19,7 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
 import dev.knobflow.plugin.config.StudyFileParser;
-import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

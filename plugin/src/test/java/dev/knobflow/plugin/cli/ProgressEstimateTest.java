@@ -3,7 +3,7 @@ package dev.knobflow.plugin.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knobflow.optimizers.time.FakeClock;
+import dev.knobflow.time.FakeClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalDouble;

@@ -8,7 +8,7 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.ObjectiveFunction;
 import dev.knobflow.optimizers.OptimizeOptions;
 import dev.knobflow.optimizers.Study;
-import dev.knobflow.optimizers.time.FakeClock;
+import dev.knobflow.time.FakeClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

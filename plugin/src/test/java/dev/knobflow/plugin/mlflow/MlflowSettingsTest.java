@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.knobflow.mlflowrest.MlflowTrackingException;
 import dev.knobflow.plugin.config.StudyFileException;
-import dev.knobflow.plugin.tracking.MlflowTrackingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

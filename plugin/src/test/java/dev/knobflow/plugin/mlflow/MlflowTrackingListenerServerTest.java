@@ -3,6 +3,12 @@ package dev.knobflow.plugin.mlflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.mlflowrest.MetricPoint;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTags;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
+import dev.knobflow.mlflowrest.WriterOptions;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.ObjectiveFunction;
@@ -17,14 +23,8 @@ import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
-import dev.knobflow.optimizers.time.RetryPolicy;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.MetricPoint;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTags;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
-import dev.knobflow.plugin.tracking.WriterOptions;
+import dev.knobflow.time.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -214,16 +214,16 @@ class MlflowTrackingListenerServerTest {
     try (StudyStorage storage = JournalStorage.open(journal);
         MlflowTrackingListener first =
             MlflowTrackingListener.builder(tracking, name, TWO).build()) {
-      parentId = first.parentRunId();
       study(name, storage, first).optimize(twoObjectives(), OptimizeOptions.trials(3));
+      parentId = first.parentRunId();
     }
     int caughtUp;
     try (StudyStorage storage = JournalStorage.open(journal);
         MlflowTrackingListener second =
             MlflowTrackingListener.builder(tracking, name, TWO).build()) {
-      assertEquals(parentId, second.parentRunId());
       Study study = study(name, storage, second);
       caughtUp = second.catchUp(study);
+      assertEquals(parentId, second.parentRunId());
       study.optimize(twoObjectives(), OptimizeOptions.trials(3));
     }
     assertEquals(0, caughtUp);
@@ -275,9 +275,9 @@ class MlflowTrackingListenerServerTest {
     String parentId;
     try (MlflowTrackingListener listener =
         MlflowTrackingListener.builder(tracking, name, TWO).parentRunId(outer.runId()).build()) {
-      parentId = listener.parentRunId();
       study(name, dev.knobflow.optimizers.storage.InMemoryStorage.create(), listener)
           .optimize(twoObjectives(), OptimizeOptions.trials(2));
+      parentId = listener.parentRunId();
     }
     assertEquals(outer.runId(), parentId);
     RunRecord parent = tracking.runs().getRun(outer.runId());

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTags;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTags;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +133,96 @@ class MlprojectIT {
                 .distinct()
                 .count());
       }
+    }
+  }
+
+  /** {@code mlflow run . -e ENTRY -P config=FILE} against the test server. */
+  private static void mlflowRun(
+      Path repo, Path mlflow, Path log, String entry, String experiment, Path config)
+      throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                mlflow.toString(),
+                "run",
+                ".",
+                "-e",
+                entry,
+                "--env-manager",
+                "local",
+                "--experiment-name",
+                experiment,
+                "-P",
+                "config=" + config)
+            .directory(repo.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("MLFLOW_TRACKING_URI", MlflowTestServer.shared().trackingUri());
+    pb.environment().remove("MLFLOW_RUN_ID");
+    Process p = pb.start();
+    boolean done = p.waitFor(5, TimeUnit.MINUTES);
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertTrue(done, "mlflow run -e " + entry + " did not finish:\n" + text);
+    assertEquals(0, p.exitValue(), text);
+  }
+
+  @Test
+  void tuneWorkerAndReportEntryPointsShareOneStudyAndLeaveNoEmptyOrRunningRun() throws Exception {
+    Path repo = repoRoot();
+    assumeTrue(
+        Files.isRegularFile(repo.resolve("plugin/target/knobflow.jar")),
+        "plugin/target/knobflow.jar is missing: run ./mvnw verify");
+    Path mlflow = repo.resolve("target/mlflow-venv/bin/mlflow");
+    assumeTrue(Files.isExecutable(mlflow), "no mlflow at " + mlflow);
+    MlflowTestServer server = MlflowTestServer.shared();
+    Files.writeString(dir.resolve("objective.sh"), "echo \"{\\\"loss\\\": $(($1 * $1))}\"\n");
+    String study = "mlproject-all-" + UUID.randomUUID().toString().substring(0, 8);
+    Path config = dir.resolve("study.yaml");
+    // The default storage: the journal next to the study file, where worker and report find it.
+    Files.writeString(
+        config,
+        "name: "
+            + study
+            + "\nseed: 5\nobjectives: [{name: loss, direction: minimize}]\n"
+            + "space:\n  x: {type: int, low: -5, high: 5}\ntrials: 3\n"
+            + "objective: {command: [bash, objective.sh, \"{x}\"]}\n");
+    String experiment = "mlproject-all-" + UUID.randomUUID().toString().substring(0, 8);
+    mlflowRun(repo, mlflow, dir.resolve("tune.log"), "tune", experiment, config);
+    mlflowRun(repo, mlflow, dir.resolve("worker.log"), "worker", experiment, config);
+    mlflowRun(repo, mlflow, dir.resolve("report.log"), "report", experiment, config);
+
+    try (MlflowTracking tracking = MlflowTracking.open(MlflowConnection.of(server.trackingUri()))) {
+      String experimentId = tracking.runs().findExperimentId(experiment).orElseThrow();
+      List<RunRecord> all = tracking.runs().searchRuns(List.of(experimentId), "");
+      List<RunRecord> studies =
+          all.stream()
+              .filter(r -> KnobflowTags.RUN_TYPE_STUDY.equals(r.tags().get(KnobflowTags.RUN_TYPE)))
+              .toList();
+      assertEquals(1, studies.size(), all.toString());
+      RunRecord studyRun = studies.get(0);
+      assertEquals(
+          "PROJECT", studyRun.tags().get("mlflow.source.type"), "tune's run is the study run");
+      for (RunRecord r : all) {
+        assertTrue(!"RUNNING".equals(r.status()), r.runName() + " " + r.status());
+        boolean trial = studyRun.runId().equals(r.tags().get(MlflowTags.PARENT_RUN_ID));
+        boolean linked = studyRun.runId().equals(r.tags().get(KnobflowTags.STUDY_RUN));
+        assertTrue(
+            r == studyRun || r.runId().equals(studyRun.runId()) || trial || linked,
+            "every run is the study run, a trial of it, or points to it: " + r);
+      }
+      assertEquals(
+          2,
+          all.stream()
+              .filter(r -> studyRun.runId().equals(r.tags().get(KnobflowTags.STUDY_RUN)))
+              .count(),
+          "worker and report runs point to the study run");
+      List<String> report =
+          tracking.artifacts().list(studyRun.runId(), "report").stream()
+              .map(dev.knobflow.mlflowrest.ArtifactInfo::path)
+              .toList();
+      assertTrue(report.contains("report/report.html"), report.toString());
     }
   }
 }

@@ -3,6 +3,10 @@ package dev.knobflow.plugin.mlflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTags;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.ObjectiveFunction;
 import dev.knobflow.optimizers.OptimizeOptions;
@@ -13,10 +17,6 @@ import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTags;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import dev.knobflow.plugin.warmstart.WarmStartPlan;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,8 +137,8 @@ class StudyTrackingServerTest {
     String parentId;
     try (StudyTracking t = o.tracking()) {
       assertEquals(150.0, t.metaFeatures().get("rows"));
-      parentId = t.listener().orElseThrow().parentRunId();
       study(o.config(), t, 1).optimize(peakAt(2, 3), OptimizeOptions.trials(2));
+      parentId = t.listener().orElseThrow().parentRunId();
     }
     RunRecord parent = tracking.runs().getRun(parentId);
     assertEquals(
@@ -163,8 +163,8 @@ class StudyTrackingServerTest {
             Map.of(
                 MlflowConnection.ENV_TRACKING_URI, uri, MlflowSettings.ENV_RUN_ID, outer.runId()));
     try (StudyTracking t = o.tracking()) {
-      assertEquals(outer.runId(), t.listener().orElseThrow().parentRunId());
       study(o.config(), t, 1).optimize(peakAt(2, 3), OptimizeOptions.trials(2));
+      assertEquals(outer.runId(), t.listener().orElseThrow().parentRunId());
     }
     List<RunRecord> children =
         tracking

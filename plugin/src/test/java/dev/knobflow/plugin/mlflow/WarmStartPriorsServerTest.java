@@ -10,7 +10,7 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.tpe.TpeSampler;
-import dev.knobflow.plugin.config.StudyRunner;
+import dev.knobflow.plugin.runtime.StudyRunner;
 import dev.knobflow.plugin.testing.MlflowTestServer;
 import java.io.IOException;
 import java.io.InputStream;

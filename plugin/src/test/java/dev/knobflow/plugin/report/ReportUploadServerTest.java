@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.knobflow.mlflowrest.ArtifactInfo;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.mlflow.KnobflowTags;
 import dev.knobflow.plugin.testing.HeadlessChromium;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.ArtifactInfo;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.schedulers.Scheduler;
 import dev.knobflow.optimizers.schedulers.pbt.Population.Segment;
-import dev.knobflow.optimizers.time.Sleeper;
+import dev.knobflow.time.Sleeper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.knobflow.plugin.mlflow.storage;
 
-import dev.knobflow.plugin.tracking.MetricPoint;
-import dev.knobflow.plugin.tracking.MlflowLimits;
-import dev.knobflow.plugin.tracking.MlflowWriter;
+import dev.knobflow.mlflowrest.MetricPoint;
+import dev.knobflow.mlflowrest.MlflowLimits;
+import dev.knobflow.mlflowrest.MlflowWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

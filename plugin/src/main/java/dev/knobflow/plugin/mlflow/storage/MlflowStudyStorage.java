@@ -1,6 +1,12 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.knobflow.mlflowrest.MetricPoint;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunOutcome;
+import dev.knobflow.mlflowrest.RunRecord;
+import dev.knobflow.mlflowrest.WriterOptions;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -14,12 +20,7 @@ import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
-import dev.knobflow.plugin.tracking.MetricPoint;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunOutcome;
-import dev.knobflow.plugin.tracking.RunRecord;
-import dev.knobflow.plugin.tracking.WriterOptions;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -171,9 +172,20 @@ public final class MlflowStudyStorage implements StudyStorage {
     tags.put(StorageTags.KIND, StorageTags.KIND_STUDY);
     tags.put(StorageTags.STUDY, name);
     tags.put(StorageTags.OBJECTIVES, StorageTags.json(objectivesJson(objectives)));
-    server.call("create study run", () -> tracking.runs().createRun(experiment, name, tags));
-    // Two workers creating the same study at once make two study runs; both are read as one study
-    // (attributes merged, the oldest run first), so nothing is lost.
+    RunRecord mine =
+        server.call("create study run", () -> tracking.runs().createRun(experiment, name, tags));
+    // Two workers creating the same study at once make two study runs: the one that is not the
+    // oldest (canonical) deletes itself before anything refers to it, so one study run remains.
+    // (Were both to miss each other, the readers still merge them: nothing is lost.)
+    List<RunRecord> runs = findStudyRuns(name);
+    if (runs.size() > 1 && !runs.get(0).runId().equals(mine.runId())) {
+      server.call(
+          "delete duplicate study run",
+          () -> {
+            tracking.runs().deleteRun(mine.runId());
+            return null;
+          });
+    }
     StudyRecord record =
         findStudy(name).orElseThrow(() -> new StorageException("study run vanished: " + name));
     checkObjectives(name, record.objectives(), objectives);
@@ -397,7 +409,10 @@ public final class MlflowStudyStorage implements StudyStorage {
     return e.snapshot();
   }
 
-  /** The final values and extra metrics at step 0 (and the number, for a trial run elsewhere). */
+  /**
+   * The final values and extra metrics at the last step (and the number, for a trial run
+   * elsewhere).
+   */
   private static List<MetricPoint> finalMetrics(StudyCache s, TrialEntry e, TrialOutcome outcome) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (int i = 0; i < outcome.values().size() && i < s.objectives.size(); i++) {
@@ -410,8 +425,10 @@ public final class MlflowStudyStorage implements StudyStorage {
     }
     metrics.values().removeIf(v -> v == null || !Double.isFinite(v));
     long now = System.currentTimeMillis();
+    // Once, at the last reported step: the final point of the run's curves (no extra step-0 point).
+    long last = e.intermediate.isEmpty() ? 0 : e.intermediate.lastKey();
     List<MetricPoint> out = new ArrayList<>();
-    metrics.forEach((k, v) -> out.add(new MetricPoint(k, v, now, 0)));
+    metrics.forEach((k, v) -> out.add(new MetricPoint(k, v, now, last)));
     return out;
   }
 
@@ -754,7 +771,10 @@ public final class MlflowStudyStorage implements StudyStorage {
           create
               ? server.call(
                   "get or create experiment",
-                  () -> tracking.runs().getOrCreateExperiment(experimentName))
+                  () ->
+                      tracking
+                          .runs()
+                          .getOrCreateExperiment(experimentName, KnobflowTags.EXPERIMENT_TAGS))
               : server
                   .call("find experiment", () -> tracking.runs().findExperimentId(experimentName))
                   .orElse(null);

@@ -1,14 +1,14 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.MetricPoint;
+import dev.knobflow.mlflowrest.MlflowRuns;
+import dev.knobflow.mlflowrest.MlflowTrackingException;
+import dev.knobflow.mlflowrest.MlflowWriter;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.storage.StorageException;
-import dev.knobflow.optimizers.time.Clock;
-import dev.knobflow.optimizers.time.RetryPolicy;
-import dev.knobflow.optimizers.time.Sleeper;
-import dev.knobflow.plugin.tracking.MetricPoint;
-import dev.knobflow.plugin.tracking.MlflowRuns;
-import dev.knobflow.plugin.tracking.MlflowTrackingException;
-import dev.knobflow.plugin.tracking.MlflowWriter;
-import dev.knobflow.plugin.tracking.RunRecord;
+import dev.knobflow.time.Clock;
+import dev.knobflow.time.RetryPolicy;
+import dev.knobflow.time.Sleeper;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

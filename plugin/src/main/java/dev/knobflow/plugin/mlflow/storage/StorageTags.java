@@ -3,6 +3,7 @@ package dev.knobflow.plugin.mlflow.storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,15 +13,21 @@ import java.util.Map;
  */
 final class StorageTags {
 
-  static final String KIND = "knobflow.kind";
-  static final String KIND_STUDY = "study";
-  static final String KIND_TRIAL = "trial";
-  static final String STUDY = "knobflow.study";
-  static final String OBJECTIVES = "knobflow.objectives";
+  // Shared with tracking: one vocabulary (KnobflowTags, docs/mlflow.md).
+  static final String KIND = KnobflowTags.RUN_TYPE;
+  static final String KIND_STUDY = KnobflowTags.RUN_TYPE_STUDY;
+  static final String KIND_TRIAL = KnobflowTags.RUN_TYPE_TRIAL;
+  static final String STUDY = KnobflowTags.STUDY;
+
+  /**
+   * The objectives with their directions as JSON (tracking writes names to knobflow.objectives).
+   */
+  static final String OBJECTIVES = "knobflow.objective_specs";
+
   static final String STUDY_ATTR = "knobflow.attr.";
 
   static final String INITIAL_STATE = "knobflow.initial_state";
-  static final String NUMBER = "knobflow.number";
+  static final String NUMBER = KnobflowTags.TRIAL;
   static final String WORKER = "knobflow.worker";
   static final String PARAM = "knobflow.param.";
   static final String USER_ATTR = "knobflow.user.";
@@ -28,8 +35,8 @@ final class StorageTags {
   static final String BUDGET = "knobflow.budget";
   static final String HEARTBEAT = "knobflow.heartbeat";
   static final String REPORTS = "knobflow.reports";
-  static final String STATE = "knobflow.state";
-  static final String FAIL_REASON = "knobflow.fail_reason";
+  static final String STATE = KnobflowTags.STATE;
+  static final String FAIL_REASON = KnobflowTags.FAIL_REASON;
 
   /**
    * Param on the study run, followed by a trial number: write-once, so logging it claims the

@@ -1,7 +1,7 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.Objective;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

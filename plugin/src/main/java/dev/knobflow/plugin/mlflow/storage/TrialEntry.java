@@ -1,12 +1,12 @@
 package dev.knobflow.plugin.mlflow.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.storage.DistributionJson;
 import dev.knobflow.optimizers.storage.TrialOutcome;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,9 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.MlflowTags;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.TrialState;
-import dev.knobflow.plugin.tracking.MlflowTags;
-import dev.knobflow.plugin.tracking.RunRecord;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -64,7 +65,8 @@ final class TrialNumbering {
     tags.put(StorageTags.WORKER, workerId);
     tags.put(StorageTags.CLAIM_ID, claimId);
     tags.putAll(systemAttrTags);
-    RunRecord run = createRun(s, experimentId, "trial-" + number, tags, claimId);
+    RunRecord run =
+        createRun(s, experimentId, KnobflowTags.trialRunName(s.name, number), tags, claimId);
 
     TrialEntry entry = new TrialEntry(run.runId(), number, state);
     entry.systemAttrs.putAll(systemAttrs);

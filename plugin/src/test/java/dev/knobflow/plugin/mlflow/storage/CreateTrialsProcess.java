@@ -1,7 +1,7 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.optimizers.TrialState;
-import dev.knobflow.plugin.tracking.MlflowConnection;
 import java.util.Map;
 
 /**

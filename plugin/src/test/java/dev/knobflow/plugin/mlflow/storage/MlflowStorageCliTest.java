@@ -75,7 +75,7 @@ class MlflowStorageCliTest {
     assertEquals(Set.of(0, 1, 2, 3, 4), numbers);
     // Without an experiment in the file, the study goes to the experiment named after it.
     try (MlflowStudyStorage direct =
-        MlflowStudyStorage.open(dev.knobflow.plugin.tracking.MlflowConnection.of(uri), name)) {
+        MlflowStudyStorage.open(dev.knobflow.mlflowrest.MlflowConnection.of(uri), name)) {
       assertEquals(5, direct.trials(name).size());
     }
   }

@@ -1,9 +1,9 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.StudyStorageContract;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.MlflowConnection;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
@@ -11,7 +12,6 @@ import dev.knobflow.optimizers.distributions.FloatDistribution;
 import dev.knobflow.optimizers.storage.TrialOutcome;
 import dev.knobflow.plugin.testing.MlflowTestServer;
 import dev.knobflow.plugin.testing.RecordingProxy;
-import dev.knobflow.plugin.tracking.MlflowConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,6 +3,10 @@ package dev.knobflow.plugin.mlflow.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.mlflowrest.MetricPoint;
+import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.OptimizeOptions;
@@ -11,10 +15,6 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.MetricPoint;
-import dev.knobflow.plugin.tracking.MlflowConnection;
-import dev.knobflow.plugin.tracking.MlflowTracking;
-import dev.knobflow.plugin.tracking.RunRecord;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -73,11 +73,11 @@ class MlflowStorageRestartTest {
               .runs()
               .searchRuns(List.of(experimentId), StorageTags.trialFilter("restart"))
               .stream()
-              .filter(r -> r.tags().containsKey("knobflow.number"))
+              .filter(r -> r.tags().containsKey(StorageTags.NUMBER))
               .toList();
       assertEquals(TRIALS, trials.size());
       assertEquals(
-          TRIALS, trials.stream().map(r -> r.tags().get("knobflow.number")).distinct().count());
+          TRIALS, trials.stream().map(r -> r.tags().get(StorageTags.NUMBER)).distinct().count());
       for (RunRecord r : trials) {
         assertEquals("FINISHED", r.status(), r.toString());
         assertEquals("COMPLETE", r.tags().get("knobflow.state"));

@@ -2,9 +2,9 @@ package dev.knobflow.plugin.mlflow.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import dev.knobflow.plugin.tracking.MlflowConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
