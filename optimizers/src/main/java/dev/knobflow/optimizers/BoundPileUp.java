@@ -27,7 +27,8 @@ import java.util.Map;
  * </ul>
  *
  * <p>The suggested range extends the crowded side by half the range (a decade for a log range),
- * without crossing zero when the range is positive.
+ * without crossing zero when the range is positive, nor going below 1 for an integer range that
+ * starts at 1 or more.
  *
  * @param param the parameter's name
  * @param upper whether the pile-up is at the upper bound (else the lower)
@@ -146,7 +147,8 @@ public record BoundPileUp(
       }
     }
     if (ints) {
-      newLow = Math.floor(newLow);
+      // A positive integer (a depth, a count) stays at least 1.
+      newLow = low >= 1 ? Math.max(1, Math.floor(newLow)) : Math.floor(newLow);
       newHigh = Math.ceil(newHigh);
     }
     return new double[] {newLow, newHigh};

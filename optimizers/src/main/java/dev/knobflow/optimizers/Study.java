@@ -343,7 +343,7 @@ public final class Study implements StudyView {
             name,
             decision.attributes().get(RepeatGuard.REPEAT_KEPT_ATTR));
       } else {
-        LOG.info(
+        LOG.debug(
             "trial {} of study '{}': the sampler proposed trial {}'s configuration again; running"
                 + " a neighbour instead",
             current.number(),

@@ -63,7 +63,7 @@ class BoundPileUpTest {
     BoundPileUp n = found.stream().filter(b -> b.param().equals("n")).findFirst().orElseThrow();
     assertFalse(n.upper());
     assertEquals(1.0, n.bound());
-    assertEquals("[0, 8]", n.suggestedRange(), "extended by half the range, not below zero");
+    assertEquals("[1, 8]", n.suggestedRange(), "a positive integer range stays at 1 or more");
     assertTrue(found.stream().noneMatch(b -> b.param().equals("x")), "x is spread: " + found);
   }
 
