@@ -80,6 +80,15 @@ final class OptimizeLoop {
               stopReason[0] = "exhausted";
               return;
             }
+            if (study.spaceExhausted()) {
+              log.info(
+                  "study '{}': every configuration of the search space has been evaluated; a"
+                      + " model-based sampler does not repeat one unless the objective is declared"
+                      + " noisy",
+                  name);
+              stopReason[0] = "exhausted";
+              return;
+            }
             Trial trial;
             try {
               if (study.budget().isEmpty()) {

@@ -8,8 +8,10 @@ import dev.knobflow.optimizers.pareto.Dominance;
 import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.samplers.RelativeSample;
+import dev.knobflow.optimizers.samplers.RepeatGuard;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
+import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.schedulers.Scheduler;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.StudyRecord;
@@ -72,6 +74,13 @@ public final class Study implements StudyView {
   private final Object creationLock = new Object();
   // Trials a prune was requested for through this instance, so their Trial sees it without a read.
   private final Set<Integer> pruneRequests = ConcurrentHashMap.newKeySet();
+  private final boolean noisy;
+  private final long repeatSeed;
+  // This process's proposals whose parameters are not all written yet (define-by-run), and the
+  // lock under which a proposal is checked for repeats and written: parallel workers of one
+  // process never start the same configuration.
+  private final Map<Integer, Map<String, Object>> pendingProposals = new ConcurrentHashMap<>();
+  private final Object proposalLock = new Object();
   private volatile boolean stopRequested;
 
   private Study(Builder b, List<Objective> objectives) {
@@ -85,6 +94,17 @@ public final class Study implements StudyView {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.budget = b.budget;
+    this.noisy = b.noisy;
+    this.repeatSeed = b.seed == null ? 0L : b.seed;
+  }
+
+  /**
+   * Whether the objective is declared noisy: the same configuration may give different values, so a
+   * model-based sampler may propose it again. When false (the default), the study keeps a {@link
+   * Sampler#modelBased() model-based} sampler from repeating a configuration ({@link RepeatGuard}).
+   */
+  public boolean noisy() {
+    return noisy;
   }
 
   /** The lock under which this process checks the budget and starts a trial. */
@@ -208,6 +228,7 @@ public final class Study implements StudyView {
   /** Forgets a running trial that someone else finished. */
   void forgetRunningTrial(int number) {
     ownRunningTrials.remove(number);
+    pendingProposals.remove(number);
   }
 
   /** Tells every listener that an {@code optimize} call has ended. */
@@ -275,8 +296,17 @@ public final class Study implements StudyView {
       current = storage.trial(name, created.number());
     }
     Trial trial = new Trial(this, current, relativeSpace, relative, fixed, spaceOverrides());
-    for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
-      trial.suggest(e.getKey(), e.getValue());
+    if (guardsRepeats(current, relativeSpace)) {
+      synchronized (proposalLock) {
+        trial = withoutRepeat(trial, current, relativeSpace, fixed);
+        for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
+          trial.suggest(e.getKey(), e.getValue());
+        }
+      }
+    } else {
+      for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
+        trial.suggest(e.getKey(), e.getValue());
+      }
     }
     if (!listeners.isEmpty()) {
       FrozenTrial startedView = trial.snapshot();
@@ -285,6 +315,97 @@ public final class Study implements StudyView {
       }
     }
     return trial;
+  }
+
+  private boolean guardsRepeats(FrozenTrial trial, Map<String, Distribution> relativeSpace) {
+    return !noisy
+        && sampler.modelBased()
+        && !trial.systemAttrs().containsKey("fixed_params")
+        && (!declaredSpace.isEmpty() || !relativeSpace.isEmpty());
+  }
+
+  /**
+   * {@code trial} with a configuration no other trial has (see {@link RepeatGuard}): the proposal
+   * itself when it repeats nothing, so that seeded studies without repeats are unchanged.
+   */
+  private Trial withoutRepeat(
+      Trial trial,
+      FrozenTrial current,
+      Map<String, Distribution> relativeSpace,
+      Map<String, Object> fixed) {
+    Map<String, Distribution> space = new LinkedHashMap<>(relativeSpace);
+    space.putAll(declaredSpace.distributions());
+    Map<String, Distribution> effective = new LinkedHashMap<>();
+    Map<String, Object> proposal = trial.propose(space, effective);
+    RepeatGuard.Decision decision =
+        RepeatGuard.avoid(
+            proposal,
+            effective,
+            otherConfigurations(current.number()),
+            Seeds.forTrial(repeatSeed, current.number()).nextLong());
+    if (!decision.attributes().isEmpty()) {
+      for (Map.Entry<String, Object> e : decision.attributes().entrySet()) {
+        storage.setSystemAttr(name, current.number(), e.getKey(), e.getValue());
+      }
+      current = storage.trial(name, current.number());
+      if (decision.attributes().containsKey(RepeatGuard.REPEAT_KEPT_ATTR)) {
+        LOG.warn(
+            "trial {} of study '{}': {}",
+            current.number(),
+            name,
+            decision.attributes().get(RepeatGuard.REPEAT_KEPT_ATTR));
+      } else {
+        LOG.debug(
+            "trial {} of study '{}': the sampler proposed trial {}'s configuration again; running"
+                + " a neighbour instead",
+            current.number(),
+            name,
+            decision.attributes().get(RepeatGuard.REPEAT_AVOIDED_ATTR));
+      }
+    }
+    if (!declaredSpace.distributions().keySet().containsAll(space.keySet())) {
+      // Define-by-run parameters are written later: keep the proposal visible to other workers.
+      pendingProposals.put(current.number(), decision.params());
+    }
+    return new Trial(this, current, space, decision.params(), fixed, spaceOverrides());
+  }
+
+  /** Every other trial's configuration: stored params, or this process's pending proposal. */
+  private Map<Integer, Map<String, Object>> otherConfigurations(int number) {
+    Map<Integer, Map<String, Object>> others = new LinkedHashMap<>();
+    for (FrozenTrial t : storage.trials(name)) {
+      if (t.number() != number) {
+        others.put(t.number(), t.params());
+      }
+    }
+    pendingProposals.forEach(
+        (n, params) -> {
+          if (n != number) {
+            Map<String, Object> merged = new LinkedHashMap<>(others.getOrDefault(n, Map.of()));
+            params.forEach(merged::putIfAbsent);
+            others.put(n, merged);
+          }
+        });
+    return others;
+  }
+
+  /**
+   * Whether a model-based sampler has no configuration left to propose: the declared space is
+   * finite and every configuration of it is taken (not checked for a noisy objective).
+   */
+  boolean spaceExhausted() {
+    if (noisy || !sampler.modelBased() || declaredSpace.isEmpty()) {
+      return false;
+    }
+    Map<String, Distribution> space = declaredSpace.distributions();
+    if (RepeatGuard.size(space) <= 0) {
+      return false;
+    }
+    Map<Integer, Map<String, Object>> others = new LinkedHashMap<>();
+    for (FrozenTrial t : storage.trials(name)) {
+      others.put(t.number(), t.params());
+    }
+    return RepeatGuard.exhausted(space, others);
   }
 
   /**
@@ -424,6 +545,7 @@ public final class Study implements StudyView {
     FrozenTrial finished = storage.finishTrial(name, number, outcome);
     ownRunningTrials.remove(number);
     pruneRequests.remove(number);
+    pendingProposals.remove(number);
     for (StudyListener listener : listeners) {
       safely(() -> listener.trialFinished(this, finished));
     }
@@ -435,6 +557,7 @@ public final class Study implements StudyView {
       finish(number, outcome);
     } catch (TrialAlreadyFinishedException alreadyDone) {
       ownRunningTrials.remove(number);
+      pendingProposals.remove(number);
     }
   }
 
@@ -542,6 +665,7 @@ public final class Study implements StudyView {
         failed.add(finish(number, TrialOutcome.failed(reason, clock.now())));
       } catch (TrialAlreadyFinishedException alreadyDone) {
         ownRunningTrials.remove(number);
+        pendingProposals.remove(number);
       }
     }
     return failed;
@@ -622,6 +746,7 @@ public final class Study implements StudyView {
     private SearchSpace space = SearchSpace.empty();
     private final List<StudyListener> listeners = new ArrayList<>();
     private Long seed;
+    private boolean noisy;
     private StudyBudget budget;
     private Clock clock = Clock.SYSTEM;
     private Sleeper sleeper = Sleeper.SYSTEM;
@@ -699,6 +824,17 @@ public final class Study implements StudyView {
     /** The seed of the default sampler. */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Declares the objective noisy: evaluating one configuration twice may give different values,
+     * so a model-based sampler may propose a configuration again. Default false: the study keeps
+     * TPE, GP, CMA-ES, NSGA-II, BOHB's KDE and {@code auto} from repeating a configuration (see
+     * {@link RepeatGuard}).
+     */
+    public Builder noisy(boolean value) {
+      this.noisy = value;
       return this;
     }
 

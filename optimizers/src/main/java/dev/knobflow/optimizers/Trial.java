@@ -156,6 +156,24 @@ public final class Trial {
     return value;
   }
 
+  /**
+   * The values this trial would take for {@code space}, chosen exactly as {@link #suggest} would
+   * choose them but not recorded; with the distributions they must stay in (after any range
+   * narrowing). For the study's repeat check before the parameters are written.
+   */
+  Map<String, Object> propose(
+      Map<String, Distribution> space, Map<String, Distribution> effectiveOut) {
+    Map<String, Object> proposal = new LinkedHashMap<>();
+    for (Map.Entry<String, Distribution> e : space.entrySet()) {
+      String name = e.getKey();
+      Distribution distribution = e.getValue();
+      effectiveOut.put(name, overrides.narrow(name, distribution));
+      Object value = params.containsKey(name) ? params.get(name) : chooseValue(name, distribution);
+      proposal.put(name, DistributionJson.canonicalValue(distribution, value));
+    }
+    return proposal;
+  }
+
   private Object chooseValue(String name, Distribution distribution) {
     Object fixed = fixedParams.get(name);
     if (fixed != null) {

@@ -239,6 +239,11 @@ public final class AutoSampler implements Sampler {
   }
 
   @Override
+  public boolean modelBased() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "auto(seed="
         + seed

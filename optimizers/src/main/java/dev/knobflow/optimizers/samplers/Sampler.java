@@ -49,6 +49,16 @@ public interface Sampler {
   Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution);
 
+  /**
+   * Whether the sampler proposes from a model of the observations (TPE, GP, CMA-ES, NSGA-II, BOHB's
+   * KDE, {@code auto}): the study then keeps it from proposing a configuration already taken (see
+   * {@link RepeatGuard}) unless the objective is declared noisy. False for random, Sobol and grid
+   * sampling, which follow their own sequence.
+   */
+  default boolean modelBased() {
+    return false;
+  }
+
   /** Whether the sampler has nothing left to propose (a finished grid); stops {@code optimize}. */
   default boolean isExhausted(StudyView study) {
     return false;

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.cli;
 
+import dev.knobflow.optimizers.BoundPileUp;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.Study;
@@ -216,6 +217,8 @@ final class TuneCommand implements Callable<Integer> {
               + (front.get(0).isFeasible() ? "" : " (none met the constraints: least violating)"));
       report.printFront(out);
     }
+    BoundPileUp.find(trials, study.objectives())
+        .forEach(b -> out.println("Warning: " + b.describe()));
     Optional<EnergyTotals> energy = EnergyTotals.of(trials);
     if (energy.isPresent() || energyStatus.isPresent()) {
       String status = energyStatus.orElse("recorded earlier");

@@ -11,6 +11,13 @@ import java.util.Optional;
 public sealed interface ObjectiveSpec {
 
   /**
+   * Whether the objective is declared noisy ({@code objective: {noisy: true}}): evaluating one
+   * configuration twice may give different values, so a model-based sampler may propose it again.
+   * False by default: the study never runs a configuration twice.
+   */
+  boolean noisy();
+
+  /**
    * An external command run once per trial; see the command-objective protocol in {@code
    * docs/cli.md}.
    *
@@ -20,12 +27,14 @@ public sealed interface ObjectiveSpec {
    * @param checkpoints the root of the trials' checkpoint directories as written in the file
    *     (relative to the study file's directory), if given; the default is {@value
    *     #DEFAULT_CHECKPOINTS}
+   * @param noisy whether the objective is declared noisy (see {@link ObjectiveSpec#noisy()})
    */
   record Command(
       List<String> command,
       Optional<Duration> timeout,
       Map<String, String> env,
-      Optional<String> checkpoints)
+      Optional<String> checkpoints,
+      boolean noisy)
       implements ObjectiveSpec {
 
     /** The default root of checkpoint directories, under the study file's directory. */
@@ -43,6 +52,15 @@ public sealed interface ObjectiveSpec {
     public Command(List<String> command, Optional<Duration> timeout, Map<String, String> env) {
       this(command, timeout, env, Optional.empty());
     }
+
+    /** A command whose objective is not noisy. */
+    public Command(
+        List<String> command,
+        Optional<Duration> timeout,
+        Map<String, String> env,
+        Optional<String> checkpoints) {
+      this(command, timeout, env, checkpoints, false);
+    }
   }
 
   /**
@@ -50,6 +68,13 @@ public sealed interface ObjectiveSpec {
    * constructor, loaded from the classpath.
    *
    * @param className the fully qualified class name
+   * @param noisy whether the objective is declared noisy (see {@link ObjectiveSpec#noisy()})
    */
-  record JavaClass(String className) implements ObjectiveSpec {}
+  record JavaClass(String className, boolean noisy) implements ObjectiveSpec {
+
+    /** A class objective that is not noisy. */
+    public JavaClass(String className) {
+      this(className, false);
+    }
+  }
 }

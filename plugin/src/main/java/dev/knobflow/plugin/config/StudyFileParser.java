@@ -70,7 +70,7 @@ public final class StudyFileParser {
   private static final List<String> CATEGORICAL_KEYS = List.of("type", "choices");
   private static final List<String> OBJECTIVE_KEYS = List.of("name", "direction", "source");
   private static final List<String> COMMAND_OBJECTIVE_KEYS =
-      List.of("command", "class", "timeout", "env", "checkpoints");
+      List.of("command", "class", "timeout", "env", "checkpoints", "noisy");
   private static final List<String> CONSTRAINT_KEYS = List.of("metric", "max", "min");
 
   /** Keys of the metric-line protocol that therefore cannot name an objective. */
@@ -463,6 +463,7 @@ public final class StudyFileParser {
     o.allowOnly(COMMAND_OBJECTIVE_KEYS);
     boolean hasCommand = o.has("command");
     boolean hasClass = o.has("class");
+    boolean noisy = o.bool("noisy").orElse(false);
     if (hasCommand == hasClass) {
       o.problems()
           .add(
@@ -487,7 +488,7 @@ public final class StudyFileParser {
             "applies to command objectives only; a class objective saves through"
                 + " trial.checkpoint()");
       }
-      return o.string("class").map(ObjectiveSpec.JavaClass::new).orElse(null);
+      return o.string("class").map(k -> new ObjectiveSpec.JavaClass(k, noisy)).orElse(null);
     }
     List<String> argv = new ArrayList<>();
     Optional<List<Object>> command = Optional.empty();
@@ -564,7 +565,7 @@ public final class StudyFileParser {
     if (argv.isEmpty()) {
       return null;
     }
-    return new ObjectiveSpec.Command(argv, timeout, env, checkpoints);
+    return new ObjectiveSpec.Command(argv, timeout, env, checkpoints, noisy);
   }
 
   private static List<MetricConstraint> constraints(Section top) {

@@ -93,6 +93,13 @@ public final class KnobflowTags {
     return study + "-" + number;
   }
 
+  /**
+   * The prefix of the study run's bound warnings, one tag per parameter whose best trials pile up
+   * at a bound ({@code knobflow.bound_warning.eta}; the value says which bound and the wider range
+   * to try, {@link dev.knobflow.optimizers.BoundPileUp#describe()}).
+   */
+  public static final String BOUND_WARNING_PREFIX = "knobflow.bound_warning.";
+
   /** The prefix of dataset meta-feature tags ({@code knobflow.meta.rows}, ...). */
   public static final String META_PREFIX = "knobflow.meta.";
 

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.mlflow;
 
+import dev.knobflow.optimizers.BoundPileUp;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
@@ -29,6 +30,7 @@ import java.util.stream.Collectors;
  * @param energy the study's measured energy and CO2 totals, if any trial was metered
  * @param budget where each of the study's budgets stands (empty without a budget)
  * @param fallbacks trials sampled at random after a numerical failure of the sampler's model
+ * @param bounds parameters whose best trials pile up at a bound
  */
 record StudySummary(
     String study,
@@ -37,7 +39,8 @@ record StudySummary(
     List<FrozenTrial> best,
     Optional<EnergyTotals> energy,
     List<dev.knobflow.optimizers.budget.BudgetStatus> budget,
-    long fallbacks) {
+    long fallbacks,
+    List<BoundPileUp> bounds) {
 
   /** Summarises {@code view} as it is now. */
   static StudySummary of(StudyView view) {
@@ -59,7 +62,14 @@ record StudySummary(
     long fallbacks =
         trials.stream().filter(t -> t.systemAttrs().containsKey(Sampler.FALLBACK_ATTR)).count();
     return new StudySummary(
-        view.name(), view.objectives(), counts, best, EnergyTotals.of(trials), budget, fallbacks);
+        view.name(),
+        view.objectives(),
+        counts,
+        best,
+        EnergyTotals.of(trials),
+        budget,
+        fallbacks,
+        BoundPileUp.find(trials, view.objectives()));
   }
 
   /** Metrics for the parent run: counts by state, best values or the front's size. */
@@ -97,17 +107,24 @@ record StudySummary(
     return m;
   }
 
-  /** Tags for the parent run: the best trial's number or the front's numbers. */
+  /**
+   * Tags for the parent run: the best trial's number or the front's numbers, and a bound warning
+   * per parameter whose best trials pile up at a bound.
+   */
   Map<String, String> tags() {
+    Map<String, String> tags = new LinkedHashMap<>();
+    bounds.forEach(b -> tags.put(KnobflowTags.BOUND_WARNING_PREFIX + b.param(), b.describe()));
     if (best.isEmpty()) {
-      return Map.of();
+      return tags;
     }
     if (objectives.size() == 1) {
-      return Map.of(KnobflowTags.BEST_TRIAL, Integer.toString(best.get(0).number()));
+      tags.put(KnobflowTags.BEST_TRIAL, Integer.toString(best.get(0).number()));
+    } else {
+      tags.put(
+          KnobflowTags.PARETO_TRIALS,
+          best.stream().map(t -> Integer.toString(t.number())).collect(Collectors.joining(",")));
     }
-    return Map.of(
-        KnobflowTags.PARETO_TRIALS,
-        best.stream().map(t -> Integer.toString(t.number())).collect(Collectors.joining(",")));
+    return tags;
   }
 
   /** A short Markdown description ({@code mlflow.note.content}). */
@@ -133,6 +150,7 @@ record StudySummary(
           .append(fallbacks)
           .append(" trials\n\n");
     }
+    bounds.forEach(b -> md.append("Range to check: ").append(b.describe()).append("\n\n"));
     energy.ifPresent(e -> md.append("Energy: ").append(e.describe()).append("\n\n"));
     budget.forEach(b -> md.append("Budget ").append(b.describe()).append("\n\n"));
     if (best.isEmpty()) {

@@ -104,6 +104,11 @@ final class HtmlReport {
       h.append("</table>\n");
     }
 
+    if (!facts.bounds.isEmpty()) {
+      h.append("<h2>Ranges to check</h2>\n<ul id=\"bound-warnings\">\n");
+      facts.bounds.forEach(b -> h.append("<li>").append(esc(b.describe())).append("</li>\n"));
+      h.append("</ul>\n");
+    }
     if (!facts.advice.isEmpty()) {
       h.append("<h2>Advisor</h2>\n<ul>\n");
       facts.advice.forEach(a -> h.append("<li>").append(esc(a)).append("</li>\n"));

@@ -53,6 +53,10 @@ final class MarkdownSummary {
         m.append('\n');
       }
     }
+    if (!facts.bounds.isEmpty()) {
+      m.append("\n## Ranges to check\n\n");
+      facts.bounds.forEach(b -> m.append("- ").append(text(b.describe())).append('\n'));
+    }
     if (!facts.advice.isEmpty()) {
       m.append("\n## Advisor\n\n");
       facts.advice.forEach(a -> m.append("- ").append(text(a)).append('\n'));

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.report;
 
+import dev.knobflow.optimizers.BoundPileUp;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.SpaceOverride;
@@ -25,6 +26,7 @@ final class ReportFacts {
   final List<FrozenTrial> best;
   final List<String> params;
   final List<String> advice = new ArrayList<>();
+  final List<BoundPileUp> bounds;
 
   ReportFacts(StudyData data) {
     this.data = data;
@@ -38,6 +40,7 @@ final class ReportFacts {
     LinkedHashSet<String> names = new LinkedHashSet<>();
     best.forEach(t -> names.addAll(t.params().keySet()));
     this.params = List.copyOf(names);
+    this.bounds = BoundPileUp.find(data.trials(), data.objectives());
     for (SpaceOverride o : SpaceOverrides.fromStudyAttrs(data.attrs()).byParam().values()) {
       Map<String, Object> cause = o.cause();
       advice.add(

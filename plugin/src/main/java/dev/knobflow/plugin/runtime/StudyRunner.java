@@ -101,7 +101,8 @@ public final class StudyRunner implements AutoCloseable {
               .storage(storage)
               .sampler(sampler)
               .scheduler(pair.scheduler())
-              .space(config.space());
+              .space(config.space())
+              .noisy(config.objective().noisy());
       config.seed().ifPresent(sb::seed);
       BudgetSpec budget = config.budget();
       if (!budget.isEmpty()) {

@@ -150,4 +150,26 @@ class StudySummaryTest {
         null,
         null);
   }
+
+  @Test
+  void parentRunTagsEachParameterWhoseBestTrialsSitAtABound() {
+    Study study =
+        Study.builder("edge")
+            .objectives(Objective.minimize("loss"))
+            .space(SearchSpace.builder().floatParam("x", 0, 1).floatParam("y", 0, 1).build())
+            .build();
+    for (int i = 0; i < 20; i++) {
+      // The first 5 trials are the best and all have x at its upper bound; y is spread.
+      study.enqueue(Map.of("x", i < 5 ? 1.0 : 0.05 * i, "y", 0.05 * i));
+      study.tell(study.ask(), TrialResult.of(i));
+    }
+    StudySummary summary = StudySummary.of(study);
+    assertEquals(
+        "5 of the 5 best trials have x at its upper bound 1: consider widening the range to"
+            + " [0, 1.5]",
+        summary.tags().get(KnobflowTags.BOUND_WARNING_PREFIX + "x"));
+    assertFalse(summary.tags().containsKey(KnobflowTags.BOUND_WARNING_PREFIX + "y"));
+    assertEquals("0", summary.tags().get(KnobflowTags.BEST_TRIAL));
+    assertTrue(summary.markdown().contains("Range to check: 5 of the 5 best trials have x"));
+  }
 }

@@ -195,6 +195,11 @@ public final class CmaEsSampler implements Sampler {
   }
 
   @Override
+  public boolean modelBased() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "cmaes(population="
         + (populationSize == null ? "4+3ln(n)" : populationSize)

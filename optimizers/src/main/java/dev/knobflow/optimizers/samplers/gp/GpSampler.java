@@ -364,6 +364,11 @@ public final class GpSampler implements Sampler {
   }
 
   @Override
+  public boolean modelBased() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "gp(seed="
         + seed

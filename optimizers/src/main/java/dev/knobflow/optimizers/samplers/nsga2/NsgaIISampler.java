@@ -278,6 +278,11 @@ public final class NsgaIISampler implements Sampler {
   }
 
   @Override
+  public boolean modelBased() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "nsga2(population="
         + populationSize

@@ -276,6 +276,11 @@ public final class TpeSampler implements Sampler {
   }
 
   @Override
+  public boolean modelBased() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "tpe(seed="
         + seed

@@ -199,6 +199,11 @@ public final class BohbSampler implements Sampler {
   }
 
   @Override
+  public boolean modelBased() {
+    return true;
+  }
+
+  @Override
   public String describe() {
     return "bohb(seed="
         + settings.seed()
