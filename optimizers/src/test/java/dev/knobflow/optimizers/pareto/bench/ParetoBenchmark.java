@@ -12,8 +12,8 @@ import java.util.function.ToDoubleFunction;
  * Prints timings of the Pareto machinery on fixed-seed inputs. Not a unit test. Run with:
  *
  * <pre>
- * mvn -B -q -pl optimizers test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.knobflow.optimizers.pareto.bench.ParetoBenchmark
+ * java -cp "$(bench/lib/java-classpath.sh optimizers)" \
+ *     dev.knobflow.optimizers.pareto.bench.ParetoBenchmark
  * </pre>
  *
  * <p>Each case is warmed up, then timed call by call for about half a second; the median and the
