@@ -2,6 +2,7 @@ package dev.knobflow.time;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The project's one retry and wait policy: bounded exponential backoff with jitter, limited by a
@@ -28,7 +29,7 @@ public record RetryPolicy(
     Duration maxBackoff,
     double multiplier,
     double jitter,
-    Duration maxElapsed) {
+    @Nullable Duration maxElapsed) {
 
   /** Checks every field. */
   public RetryPolicy {
@@ -94,7 +95,7 @@ public record RetryPolicy(
   }
 
   /** The same policy with another time limit (null: none). */
-  public RetryPolicy withMaxElapsed(Duration value) {
+  public RetryPolicy withMaxElapsed(@Nullable Duration value) {
     return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, multiplier, jitter, value);
   }
 
