@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * A study storage in PostgreSQL, for many workers on many machines.
@@ -314,49 +317,25 @@ public final class PostgresStorage implements StudyStorage {
     Instant started = state == TrialState.RUNNING ? now : null;
     Map<String, String> attrs = new LinkedHashMap<>();
     systemAttrs.forEach((k, v) -> attrs.put(k, Json.write(v)));
+    String[] keys = attrs.keySet().toArray(String[]::new);
+    String[] values = attrs.values().toArray(String[]::new);
+    // One statement, autocommitted: the counter row's lock (which orders concurrent creators) is
+    // held for the statement and its commit only, never across a round trip to this client.
     int number =
-        tx.write(
+        tx.statement(
             "create trial",
             (c, a) -> {
-              int n;
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "UPDATE knobflow_studies SET next_number = next_number + 1 WHERE id = ?"
-                          + " RETURNING next_number - 1")) {
+              try (PreparedStatement s = c.prepareStatement(CREATE_TRIAL)) {
                 s.setLong(1, studyId);
+                s.setString(2, state.name());
+                s.setObject(3, Json.timestamp(started));
+                s.setArray(4, c.createArrayOf("text", keys));
+                s.setArray(5, c.createArrayOf("text", values));
                 try (ResultSet rs = s.executeQuery()) {
                   rs.next();
-                  n = rs.getInt(1);
+                  return rs.getInt(1);
                 }
               }
-              long trialId;
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "INSERT INTO knobflow_trials (study_id, number, state, started, changed)"
-                          + " VALUES (?, ?, ?, ?, pg_current_xact_id()) RETURNING id")) {
-                s.setLong(1, studyId);
-                s.setInt(2, n);
-                s.setString(3, state.name());
-                s.setObject(4, Json.timestamp(started));
-                try (ResultSet rs = s.executeQuery()) {
-                  rs.next();
-                  trialId = rs.getLong(1);
-                }
-              }
-              if (!attrs.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement(ATTR_INSERT)) {
-                  for (Map.Entry<String, String> e : attrs.entrySet()) {
-                    s.setLong(1, trialId);
-                    s.setLong(2, studyId);
-                    s.setString(3, "s");
-                    s.setString(4, e.getKey());
-                    s.setString(5, e.getValue());
-                    s.addBatch();
-                  }
-                  s.executeBatch();
-                }
-              }
-              return n;
             });
     return new FrozenTrial(
         number,
@@ -376,6 +355,21 @@ public final class PostgresStorage implements StudyStorage {
         null);
   }
 
+  /**
+   * Takes the study's next number, inserts the trial with it and its system attributes (parameters
+   * 4 and 5: keys and JSON values as text arrays); returns the number.
+   */
+  private static final String CREATE_TRIAL =
+      "WITH n AS (UPDATE knobflow_studies SET next_number = next_number + 1 WHERE id = ?"
+          + " RETURNING id, next_number - 1 AS number),"
+          + " t AS (INSERT INTO knobflow_trials (study_id, number, state, started, changed)"
+          + " SELECT n.id, n.number, ?, ?, pg_current_xact_id() FROM n RETURNING id, study_id,"
+          + " number),"
+          + " a AS (INSERT INTO knobflow_trial_attrs (trial_id, study_id, kind, key, value,"
+          + " changed) SELECT t.id, t.study_id, 's', x.k, x.v, pg_current_xact_id()"
+          + " FROM t, unnest(?::text[], ?::text[]) WITH ORDINALITY AS x(k, v, i) ORDER BY x.i)"
+          + " SELECT number FROM t";
+
   private static final String ATTR_INSERT =
       "INSERT INTO knobflow_trial_attrs (trial_id, study_id, kind, key, value, changed)"
           + " VALUES (?, ?, ?, ?, ?, pg_current_xact_id()) ON CONFLICT (trial_id, kind, key)"
@@ -386,7 +380,7 @@ public final class PostgresStorage implements StudyStorage {
     long studyId = study(study).id();
     Instant now = Json.micros(options.clock().instant());
     Integer claimed =
-        tx.write(
+        tx.statement(
             "claim waiting trial",
             (c, a) -> {
               try (PreparedStatement s =
@@ -404,6 +398,26 @@ public final class PostgresStorage implements StudyStorage {
             });
     return claimed == null ? Optional.empty() : Optional.of(trial(study, claimed));
   }
+
+  /** The states of a trial not yet finished, as SQL: {@code ('RUNNING', 'WAITING')}. */
+  private static final String UNFINISHED =
+      Arrays.stream(TrialState.values())
+          .filter(st -> !st.isFinished())
+          .map(st -> "'" + st.name() + "'")
+          .collect(Collectors.joining(", ", "(", ")"));
+
+  /**
+   * Sets a parameter of an unfinished trial (row locked, so a concurrent finish goes first or
+   * after) unless it exists with another distribution; returns a row when it did.
+   */
+  private static final String SET_PARAM =
+      "INSERT INTO knobflow_params (trial_id, study_id, name, distribution, value, changed)"
+          + " SELECT t.id, t.study_id, ?, ?, ?, pg_current_xact_id() FROM knobflow_trials t"
+          + " WHERE t.study_id = ? AND t.number = ? AND t.state IN "
+          + UNFINISHED
+          + " FOR UPDATE ON CONFLICT (trial_id, name) DO UPDATE SET value = excluded.value,"
+          + " changed = excluded.changed WHERE knobflow_params.distribution ="
+          + " excluded.distribution RETURNING 1";
 
   /** Locks the trial's row and returns its id and state. */
   private record Locked(long id, TrialState state) {}
@@ -439,6 +453,27 @@ public final class PostgresStorage implements StudyStorage {
     long studyId = study(study).id();
     String dist = Json.write(DistributionJson.toMap(distribution));
     String json = Json.write(value);
+    // The common case in one autocommitted statement: the trial is unfinished and the parameter
+    // new or set again with the same distribution. Anything else (no such trial, a finished one, a
+    // different distribution) takes the checking transaction below, which says what is wrong.
+    boolean done =
+        tx.statement(
+            "set parameter",
+            (c, a) -> {
+              try (PreparedStatement s = c.prepareStatement(SET_PARAM)) {
+                s.setString(1, name);
+                s.setString(2, dist);
+                s.setString(3, json);
+                s.setLong(4, studyId);
+                s.setInt(5, number);
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next();
+                }
+              }
+            });
+    if (done) {
+      return;
+    }
     tx.write(
         "set parameter",
         (c, a) -> {
@@ -595,35 +630,69 @@ public final class PostgresStorage implements StudyStorage {
               + " objectives");
     }
     Instant at = Json.micros(outcome.at());
+    // The common case in one autocommitted statement: the trial is unfinished. Otherwise (no such
+    // trial, already finished, or our own earlier attempt committed but its answer was lost) the
+    // checking transaction below decides.
+    AtomicBoolean retried = new AtomicBoolean();
+    boolean done =
+        tx.statement(
+            "finish trial",
+            (c, attempt) -> {
+              retried.compareAndSet(false, attempt > 1);
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      FINISH
+                          + " WHERE study_id = ? AND number = ? AND state IN "
+                          + UNFINISHED
+                          + " RETURNING id")) {
+                int i = setFinish(s, outcome, at);
+                s.setLong(i, ref.id());
+                s.setInt(i + 1, number);
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next();
+                }
+              }
+            });
+    if (done) {
+      return trial(study, number);
+    }
     tx.write(
         "finish trial",
         (c, attempt) -> {
           Locked t = lock(c, ref.id(), study, number);
           if (t.state().isFinished()) {
-            if (attempt > 1 && t.state() == outcome.state() && finishedAt(c, t.id(), at)) {
+            if ((attempt > 1 || retried.get())
+                && t.state() == outcome.state()
+                && finishedAt(c, t.id(), at)) {
               return null; // our own commit of an earlier attempt, whose acknowledgement was lost
             }
             throw new TrialAlreadyFinishedException(study, number, t.state());
           }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE knobflow_trials SET state = ?, objective_values = ?,"
-                      + " constraint_values = ?, metrics = ?, fail_reason = ?, completed = ?,"
-                      + " started = coalesce(started, ?), changed = pg_current_xact_id()"
-                      + " WHERE id = ?")) {
-            s.setString(1, outcome.state().name());
-            s.setString(2, Json.write(outcome.values()));
-            s.setString(3, Json.write(outcome.constraints()));
-            s.setString(4, Json.write(outcome.metrics()));
-            s.setString(5, outcome.reason());
-            s.setObject(6, Json.timestamp(at));
-            s.setObject(7, Json.timestamp(at));
-            s.setLong(8, t.id());
+          try (PreparedStatement s = c.prepareStatement(FINISH + " WHERE id = ?")) {
+            s.setLong(setFinish(s, outcome, at), t.id());
             s.executeUpdate();
           }
           return null;
         });
     return trial(study, number);
+  }
+
+  private static final String FINISH =
+      "UPDATE knobflow_trials SET state = ?, objective_values = ?, constraint_values = ?,"
+          + " metrics = ?, fail_reason = ?, completed = ?, started = coalesce(started, ?),"
+          + " changed = pg_current_xact_id()";
+
+  /** Binds {@link #FINISH}'s parameters; returns the index of the next one. */
+  private static int setFinish(PreparedStatement s, TrialOutcome outcome, Instant at)
+      throws SQLException {
+    s.setString(1, outcome.state().name());
+    s.setString(2, Json.write(outcome.values()));
+    s.setString(3, Json.write(outcome.constraints()));
+    s.setString(4, Json.write(outcome.metrics()));
+    s.setString(5, outcome.reason());
+    s.setObject(6, Json.timestamp(at));
+    s.setObject(7, Json.timestamp(at));
+    return 8;
   }
 
   private static boolean finishedAt(Connection c, long trialId, Instant at) throws SQLException {

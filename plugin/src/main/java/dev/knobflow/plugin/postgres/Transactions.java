@@ -6,6 +6,7 @@ import dev.knobflow.mlflowrest.Retrier;
 import dev.knobflow.time.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +51,8 @@ final class Transactions implements AutoCloseable {
     config.setConnectionTimeout(options.connectTimeout().toMillis());
     config.setInitializationFailTimeout(1);
     config.setAutoCommit(false);
+    // Writes run at the connections' own level: no SET per transaction, no reset on return.
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     config.addDataSourceProperty("ApplicationName", "knobflow");
     config.addDataSourceProperty("tcpKeepAlive", "true");
     config.addDataSourceProperty(
@@ -61,24 +64,49 @@ final class Transactions implements AutoCloseable {
 
   /** Runs {@code work} in a read-write transaction (READ COMMITTED) and commits it. */
   <T> T write(String operation, Work<T> work) {
-    return run(operation, Connection.TRANSACTION_READ_COMMITTED, false, work);
+    return run(operation, Mode.WRITE, work);
   }
 
   /** Runs {@code work} in a read-only REPEATABLE READ transaction: one snapshot for all of it. */
   <T> T read(String operation, Work<T> work) {
-    return run(operation, Connection.TRANSACTION_REPEATABLE_READ, true, work);
+    return run(operation, Mode.READ, work);
   }
 
-  private <T> T run(String operation, int isolation, boolean readOnly, Work<T> work) {
+  /**
+   * Runs {@code work}, which must issue exactly one statement, as its own transaction (autocommit):
+   * one round trip to the server instead of two (the statement, then COMMIT), and no lock held
+   * while the client is away. For the per-trial hot path; the statement is committed when it
+   * returns.
+   */
+  <T> T statement(String operation, Work<T> work) {
+    return run(operation, Mode.STATEMENT, work);
+  }
+
+  private enum Mode {
+    WRITE,
+    READ,
+    STATEMENT
+  }
+
+  private <T> T run(String operation, Mode mode, Work<T> work) {
     AtomicInteger attempt = new AtomicInteger();
     return retrier.call(
         operation,
         () -> {
           long start = System.nanoTime();
           try (Connection c = pool.getConnection()) {
-            c.setTransactionIsolation(isolation);
-            c.setReadOnly(readOnly);
+            if (mode == Mode.STATEMENT) {
+              c.setAutoCommit(true); // the pool sets it back when the connection returns
+              return work.run(c, attempt.incrementAndGet());
+            }
             try {
+              if (mode == Mode.READ) {
+                // The first statement of the transaction (the driver sends its BEGIN with it):
+                // no session-level SET, so nothing for the pool to reset afterwards.
+                try (Statement s = c.createStatement()) {
+                  s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
+              }
               T result = work.run(c, attempt.incrementAndGet());
               c.commit();
               return result;

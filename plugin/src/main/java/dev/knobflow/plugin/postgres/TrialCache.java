@@ -41,8 +41,36 @@ final class TrialCache {
     this.studyId = studyId;
   }
 
-  /** Reads what changed since the last call and returns every trial in number order. */
-  synchronized List<FrozenTrial> refresh(Transactions tx) {
+  /** Refreshes begun so far; a refresh's index is this count just after it began. */
+  private volatile long begun;
+
+  /** The index of the latest refresh that has completed. */
+  private long completed;
+
+  /**
+   * Reads what changed since the last call and returns every trial in number order: at least every
+   * write committed before this call.
+   *
+   * <p>Concurrent callers share reads: one that waited while another thread's refresh began after
+   * it had called takes that refresh's result (its snapshot was taken after the call, so it holds
+   * the caller's writes) instead of reading again. With many worker threads in one process this
+   * turns one read per caller into one per burst.
+   */
+  List<FrozenTrial> refresh(Transactions tx) {
+    long calledAfter = begun;
+    synchronized (this) {
+      if (completed > calledAfter) {
+        return snapshot;
+      }
+      begun++;
+      long index = begun;
+      List<FrozenTrial> out = read(tx);
+      completed = index;
+      return out;
+    }
+  }
+
+  private List<FrozenTrial> read(Transactions tx) {
     Delta delta = tx.read("read trials", (c, attempt) -> readDelta(c));
     if (!delta.isEmpty()) {
       apply(delta);

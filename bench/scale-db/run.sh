@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Scale on one PostgreSQL: W workers on one study, for W in 1 8 32 64 128, Knobflow's PostgreSQL
+# storage next to Optuna 5.0.0's RDBStorage (psycopg2) on the same server in the same run. The
+# objective sleeps 1 s (the workers measure coordination, not the 2 cores), random sampler, two
+# float parameters; ask and tell are timed around the API calls in each harness.
+#
+# Usage (from the repository root):
+#   bench/scale-db/run.sh [--trials N] [--w1-trials N] [--rounds R] [--workers "1 8 32 64 128"]
+#                         [--process-workers "8 32"] [--pool P] [--heap 64m] [--no-optuna]
+#                         [--no-build] [--keep]
+#   --trials N           trials per study (default 2000)
+#   --w1-trials N        trials at W = 1 (default 200: 2,000 would take 33 min; W = 1 is a
+#                        sequential loop, so its trials/s does not depend on N beyond warm-up)
+#   --rounds R           at most R trials per worker (trials = min(N, R x W)): a quicker run
+#   --workers LIST       W for the threads runs (all in one JVM / one Python process)
+#   --process-workers L  W for the process runs (one JVM / Python process per worker; 128 JVMs do
+#                        not fit this machine's memory beside the other users; default "8 32")
+#   --pool P             Knobflow's connections in the threads runs' one process (default 16,
+#                        like SQLAlchemy's default 5 + 10 overflow that Optuna's threads share);
+#                        the process runs keep the storage's default of 4 per process
+#   --heap SIZE          -Xmx of each worker JVM in the process runs (default 64m)
+#   --no-optuna          Knobflow only
+#   --no-build           use the classes as built (plugin/target/scale-db-deps.txt from a former run)
+#   --keep               keep the scratch folder (server log, each run's statements by time)
+#
+# The server: PostgreSQL from the system's binaries (Debian's postgresql package, as the tests
+# use; KNOBFLOW_PG_BIN overrides), a fresh cluster in a temporary directory, loopback only, run as
+# `nobody` when this script runs as root (PostgreSQL refuses root), with pg_stat_statements
+# loaded; durability settings are PostgreSQL's defaults (fsync on). Each run gets its own database;
+# the per-trial database cost comes from pg_stat_statements (statements, execution time) and
+# pg_stat_database (transactions), and the server's CPU time from /proc (the postmaster, its
+# reaped children and its live children). Results: bench/results/scale-db.md and .jsonl.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/bench/scale-db"
+cd "$ROOT"
+
+TRIALS=2000
+W1_TRIALS=200
+ROUNDS=0
+WORKERS="1 8 32 64 128"
+PROCESS_WORKERS="8 32"
+POOL=16
+PROCESS_POOL=4
+HEAP=64m
+OPTUNA=1
+BUILD=1
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --trials) TRIALS="$2"; shift 2 ;;
+    --w1-trials) W1_TRIALS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --workers) WORKERS="${2//,/ }"; shift 2 ;;
+    --process-workers) PROCESS_WORKERS="${2//,/ }"; shift 2 ;;
+    --pool) POOL="$2"; shift 2 ;;
+    --heap) HEAP="$2"; shift 2 ;;
+    --no-optuna) OPTUNA=0; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (allowed: --trials, --w1-trials, --rounds, --workers, --process-workers, --pool, --heap, --no-optuna, --no-build, --keep)" >&2; exit 2 ;;
+  esac
+done
+for v in "$TRIALS" "$W1_TRIALS" "$ROUNDS" "$POOL" $WORKERS $PROCESS_WORKERS; do
+  case "$v" in ''|*[!0-9]*) echo "run.sh: counts must be whole numbers, got '$v'" >&2; exit 2 ;; esac
+done
+
+trials_for() { # W -> trials for that W
+  local n="$TRIALS"
+  [ "$1" = 1 ] && n="$W1_TRIALS"
+  if [ "$ROUNDS" -gt 0 ] && [ $((ROUNDS * $1)) -lt "$n" ]; then n=$((ROUNDS * $1)); fi
+  echo "$n"
+}
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/knobflow-scale-db.XXXXXX")"
+PG_PID=""
+cleanup() {
+  local status=$?
+  if [ -n "$PG_PID" ]; then
+    kill -INT "$PG_PID" 2>/dev/null || true # fast shutdown
+    for _ in $(seq 100); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$PG_PID" 2>/dev/null || true
+  fi
+  if [ "$status" = 0 ] && [ "$KEEP" = 0 ]; then
+    rm -rf "$WORK"
+  else
+    echo "scratch files (server log, per-run statements) kept in $WORK" >&2
+  fi
+}
+trap cleanup EXIT INT TERM
+
+# --- build --------------------------------------------------------------------------------------
+# The project's classes from target/ (never SNAPSHOT jars from ~/.m2) and the runtime dependencies.
+# test-compile: the reactor then resolves the modules' test-jars (test scope) to target/test-classes.
+DEPS="$ROOT/plugin/target/scale-db-deps.txt"
+if [ "$BUILD" = 1 ] || [ ! -f "$DEPS" ]; then
+  echo "building (plugin and what it needs)..." >&2
+  nice ./mvnw -B -q -pl plugin -am -DskipTests -Dspotless.check.skip=true test-compile \
+    dependency:build-classpath -Dmdep.outputFile="$DEPS" -Dmdep.includeScope=runtime \
+    -Dmdep.excludeGroupIds=dev.knobflow >&2
+fi
+CP=""
+for d in "$ROOT"/*/target/classes; do CP="$CP$d:"; done # every module, whatever the reactor holds
+CP="$CP$(cat "$DEPS")"
+mkdir -p "$WORK/classes"
+javac -d "$WORK/classes" -cp "$CP" "$HERE/ScaleDbBench.java"
+KF=(java -Xmx1g -cp "$WORK/classes:$CP" dev.knobflow.bench.scaledb.ScaleDbBench)
+
+if [ "$OPTUNA" = 1 ]; then
+  source "$ROOT/bench/lib/optuna-venv.sh"
+  if ! "$OPTUNA_PY" -c 'import psycopg2' 2>/dev/null; then
+    echo "bench: installing psycopg2-binary into the Optuna venv" >&2
+    "$OPTUNA_PY" -m pip install -q --disable-pip-version-check psycopg2-binary==2.9.10 >&2
+  fi
+fi
+
+# --- the server ---------------------------------------------------------------------------------
+PG_BIN="${KNOBFLOW_PG_BIN:-}"
+if [ -z "$PG_BIN" ]; then
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+fi
+[ -x "$PG_BIN/postgres" ] || { echo "run.sh: no PostgreSQL binaries (apt-get install -y postgresql, or set KNOBFLOW_PG_BIN)" >&2; exit 1; }
+AS_SERVER=()
+if [ "$(id -u)" = 0 ]; then
+  AS_SERVER=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+  chown nobody:nogroup "$WORK"
+fi
+export PGPASSWORD="scale-db-$RANDOM$RANDOM"
+PGUSER=knobflow
+printf '%s\n' "$PGPASSWORD" >"$WORK/pwfile"
+chmod 644 "$WORK/pwfile"
+"${AS_SERVER[@]}" "$PG_BIN/initdb" -D "$WORK/data" -U "$PGUSER" --pwfile="$WORK/pwfile" \
+  --auth=scram-sha-256 -E UTF8 --locale=C >"$WORK/initdb.log" 2>&1
+rm -f "$WORK/pwfile"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"${AS_SERVER[@]}" "$PG_BIN/postgres" -D "$WORK/data" -p "$PORT" -c listen_addresses=127.0.0.1 \
+  -c unix_socket_directories="$WORK" -c max_connections=500 \
+  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=5000 \
+  -c pg_stat_statements.track_utility=on >"$WORK/server.log" 2>&1 &
+PG_PID=$!
+PSQL=(psql -X -q -t -A -h 127.0.0.1 -p "$PORT" -U "$PGUSER" -v ON_ERROR_STOP=1)
+for _ in $(seq 300); do
+  "${PSQL[@]}" -d postgres -c 'select 1' >/dev/null 2>&1 && break
+  kill -0 "$PG_PID" 2>/dev/null || { echo "postgres exited:" >&2; tail -20 "$WORK/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+"${PSQL[@]}" -d postgres -c 'CREATE EXTENSION pg_stat_statements' >/dev/null
+PG_VERSION="$("${PSQL[@]}" -d postgres -c 'show server_version')"
+
+# CPU seconds (user + system) of the server: the postmaster, its reaped children, its live children.
+server_cpu() {
+  python3 - "$PG_PID" <<'PY'
+import os, sys
+root, ticks = int(sys.argv[1]), os.sysconf("SC_CLK_TCK")
+def stat(pid):
+    return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+f = stat(root)
+total = int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])  # utime stime cutime cstime
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        g = stat(pid)
+    except OSError:
+        continue
+    if int(g[1]) == root:  # ppid
+        total += int(g[11]) + int(g[12])
+print(total / ticks)
+PY
+}
+
+db_counters() { # db -> "statements exec_ms xacts rows"
+  "${PSQL[@]}" -d postgres -F ' ' -c "
+    SELECT coalesce(sum(s.calls), 0), round(coalesce(sum(s.total_exec_time), 0)::numeric, 3),
+           (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$1'),
+           coalesce(sum(s.rows), 0)
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$1'"
+}
+
+RESULTS="$WORK/results.jsonl"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ {print $2}') GB"
+echo "machine: $MACHINE; load $LOAD_BEFORE" >&2
+echo "PostgreSQL $PG_VERSION on 127.0.0.1:$PORT; Knobflow pool $POOL (threads), $PROCESS_POOL per process; threads W: $WORKERS; processes W: $PROCESS_WORKERS" >&2
+
+# run TOOL MODE W: one measured run in its own database; appends one JSON line to $RESULTS.
+run() {
+  local tool="$1" mode="$2" w="$3" n db out verify cpu0 cpu1 stats load
+  n="$(trials_for "$w")"
+  db="${tool}_${mode}_w${w}"
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db" >/dev/null
+  if [ "$tool" = knobflow ]; then
+    # Create the tables outside the measured window: the first open creates the schema.
+    "${KF[@]}" verify "postgresql://$PGUSER@127.0.0.1:$PORT/$db" none 0 >/dev/null 2>&1 || true
+  fi
+  "${PSQL[@]}" -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
+  sleep 1
+  cpu0="$(server_cpu)"
+  local before; before="$(db_counters "$db")"
+  if [ "$tool" = knobflow ]; then
+    local extra=("$POOL")
+    [ "$mode" = processes ] && extra=("$PROCESS_POOL" "$HEAP")
+    out="$("${KF[@]}" "$mode" "postgresql://$PGUSER@127.0.0.1:$PORT/$db" scale "$w" "$n" \
+      "${extra[@]}" 2>"$WORK/$db.err" | tail -1)" || true
+  else
+    out="$("$OPTUNA_PY" "$HERE/optuna_scale_db.py" "$mode" \
+      "postgresql+psycopg2://$PGUSER@127.0.0.1:$PORT/$db" scale "$w" "$n" 2>"$WORK/$db.err" | tail -1)" || true
+  fi
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  sleep 1 # idle backends report their transaction counters within a second of going idle
+  cpu1="$(server_cpu)"
+  stats="$(db_counters "$db")"
+  "${PSQL[@]}" -d postgres -c "
+    SELECT s.calls, round(s.total_exec_time::numeric, 1), left(regexp_replace(s.query, '\s+', ' ', 'g'), 160)
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+    WHERE d.datname = '$db' ORDER BY s.total_exec_time DESC" >"$WORK/$db.statements.txt"
+  if [ "$tool" = knobflow ]; then
+    verify="$("${KF[@]}" verify "postgresql://$PGUSER@127.0.0.1:$PORT/$db" scale "$n" 2>>"$WORK/$db.err" | tail -1)" || true
+  else
+    verify="$("$OPTUNA_PY" "$HERE/optuna_scale_db.py" verify \
+      "postgresql+psycopg2://$PGUSER@127.0.0.1:$PORT/$db" scale "$n" 2>>"$WORK/$db.err" | tail -1)" || true
+  fi
+  python3 - "$out" "$verify" "$before" "$stats" "$cpu0" "$cpu1" "$load" "$tool" "$mode" "$w" "$n" >>"$RESULTS" <<'PY'
+import json, sys
+out, verify, before, after, cpu0, cpu1, load, tool, mode, w, n = sys.argv[1:]
+try:
+    r = json.loads(out)
+except ValueError:
+    r = {"tool": tool, "mode": mode, "workers": int(w), "trials": int(n), "error": out or "no output"}
+try:
+    r["verify"] = json.loads(verify)
+except ValueError:
+    r["verify"] = {"ok": False, "error": verify or "verify printed nothing"}
+b = [float(x or 0) for x in before.split()]
+a = [float(x or 0) for x in after.split()]
+r["db_statements"] = int(a[0] - b[0])
+r["db_exec_ms"] = round(a[1] - b[1], 3)
+r["db_transactions"] = int(a[2] - b[2])
+r["db_rows"] = int(a[3] - b[3])
+r["db_cpu_s"] = round(float(cpu1) - float(cpu0), 3)
+r["load1_after"] = float(load)
+print(json.dumps(r))
+PY
+  tail -1 "$RESULTS" >&2
+}
+
+for W in $WORKERS; do
+  run knobflow threads "$W"
+  [ "$OPTUNA" = 1 ] && run optuna threads "$W"
+done
+for W in $PROCESS_WORKERS; do
+  run knobflow processes "$W"
+  [ "$OPTUNA" = 1 ] && run optuna processes "$W"
+done
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+mkdir -p "$ROOT/bench/results"
+cp "$RESULTS" "$ROOT/bench/results/scale-db.jsonl"
+python3 "$HERE/summarize.py" "$RESULTS" --machine "$MACHINE" --postgres "$PG_VERSION" \
+  --load "$LOAD_BEFORE -> $LOAD_AFTER" --pool "$POOL (threads runs), $PROCESS_POOL per process (process runs)" | tee "$ROOT/bench/results/scale-db.md"

@@ -1,0 +1,148 @@
+"""Prints bench/scale-db's table (Markdown) and the capacity model from its JSON lines.
+
+Usage: summarize.py RESULTS.jsonl [--machine TEXT] [--postgres VERSION] [--load TEXT] [--pool P]
+
+The capacity model: the database's cost of one trial is its server CPU time per trial (the
+postmaster and all its backends, from /proc), fitted as the trial-weighted mean over Knobflow's
+thread runs with W <= 64. One PostgreSQL core then coordinates 1 / c trials/s; K cores at a
+planning utilisation of 70 % coordinate 0.7 K / c. W workers whose trials take T seconds ask for
+W / (T + o) trials/s (o: the measured ask + tell time of a trial), so one server serves up to
+0.7 K / c x (T + o) workers. The check: the model, fitted without them, predicts the W = 128
+thread run and the process runs (their database CPU, c per trial, and their trials/s,
+W / (1 s + o) with o of the fitted run of the nearest W); the table below the model compares
+prediction and measurement.
+"""
+import argparse
+import json
+
+PLAN_UTILISATION = 0.7
+FIT_MAX_W = 64
+
+
+def load(path):
+    return [json.loads(line) for line in open(path) if line.strip()]
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "-"
+    return f"{v:.{digits}f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--machine", default="?")
+    ap.add_argument("--postgres", default="?")
+    ap.add_argument("--load", default="?")
+    ap.add_argument("--pool", default="4")
+    a = ap.parse_args()
+    rows = load(a.results)
+    ok_rows = [r for r in rows if "trials_per_s" in r]
+    base = {}
+    for r in ok_rows:
+        if r["workers"] == 1:
+            base[r["tool"]] = r["trials_per_s"]
+
+    print("# Scale on one PostgreSQL (bench/scale-db)\n")
+    print(f"Machine: {a.machine}; load average (1, 5, 15 min) before -> after: {a.load}. "
+          f"PostgreSQL {a.postgres} on loopback, fsync on. Objective: 1 s sleep, random sampler, "
+          f"two floats. Knobflow: PostgreSQL storage, pool of {a.pool} connections. "
+          "Optuna 5.0.0: RDBStorage (SQLAlchemy defaults) with psycopg2.\n")
+    print("| tool | mode | W | trials | trials/s | / W | speed-up vs W=1 | ask p99 ms | tell p99 ms "
+          "| statements/trial | DB exec ms/trial | transactions/trial | DB CPU ms/trial | check |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        if "trials_per_s" not in r:
+            print(f"| {r['tool']} | {r['mode']} | {r['workers']} | {r['trials']} | failed: "
+                  f"{str(r.get('error'))[:80]} | | | | | | | | | |")
+            continue
+        n = r["trials"]
+        tps = r["trials_per_s"]
+        speed = tps / base[r["tool"]] if r["tool"] in base else None
+        check = "ok" if r["verify"].get("ok") and not r.get("failed_workers") else (
+            f"FAILED {r['verify']}, failed workers {r.get('failed_workers')}")
+        print(f"| {r['tool']} | {r['mode']} | {r['workers']} | {n} | {tps:.2f} | "
+              f"{tps / r['workers']:.3f} | {fmt(speed)} | {fmt(r['ask_p99_ms'])} | "
+              f"{fmt(r['tell_p99_ms'])} | {r['db_statements'] / n:.1f} | "
+              f"{r['db_exec_ms'] / n:.3f} | {r['db_transactions'] / n:.1f} | "
+              f"{1000 * r['db_cpu_s'] / n:.2f} | {check} |")
+
+    # Ratios, Knobflow / Optuna, for each (mode, W) both ran.
+    by = {(r["tool"], r["mode"], r["workers"]): r for r in ok_rows}
+    pairs = sorted({(m, w) for (_, m, w) in by}, key=lambda p: (p[0] != "threads", p[1]))
+    print("\n**Knobflow / Optuna** (same mode, same W):\n")
+    print("| mode | W | throughput ratio | ask p99 ratio (Optuna/Knobflow) "
+          "| tell p99 ratio (Optuna/Knobflow) | DB CPU per trial ratio (Optuna/Knobflow) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for m, w in pairs:
+        k, o = by.get(("knobflow", m, w)), by.get(("optuna", m, w))
+        if not k or not o:
+            continue
+        print(f"| {m} | {w} | {k['trials_per_s'] / o['trials_per_s']:.2f}x | "
+              f"{o['ask_p99_ms'] / k['ask_p99_ms']:.1f}x | {o['tell_p99_ms'] / k['tell_p99_ms']:.1f}x | "
+              f"{(o['db_cpu_s'] / o['trials']) / max(k['db_cpu_s'] / k['trials'], 1e-9):.1f}x |")
+
+    print("\n**Targets:**\n")
+    for w in (8, 32, 64):
+        k = by.get(("knobflow", "threads", w))
+        if k:
+            e = k["trials_per_s"] / w
+            print(f"- Knobflow threads W={w}: {k['trials_per_s']:.1f} trials/s = {e:.3f} x W "
+                  f"(target >= 0.9 x W): {'met' if e >= 0.9 else 'MISSED'}")
+    k, o = by.get(("knobflow", "threads", 64)), by.get(("optuna", "threads", 64))
+    if k and o:
+        ratio = k["trials_per_s"] / o["trials_per_s"]
+        print(f"- W=64 threads: Knobflow / Optuna throughput {ratio:.2f}x (target >= 2x): "
+              f"{'met' if ratio >= 2 else 'MISSED'}")
+
+    model(ok_rows)
+
+
+def model(rows):
+    fit = [r for r in rows if r["tool"] == "knobflow" and r["mode"] == "threads"
+           and r["workers"] <= FIT_MAX_W and r["verify"].get("ok")]
+    if not fit:
+        return
+    trials = sum(r["trials"] for r in fit)
+    c = sum(r["db_cpu_s"] for r in fit) / trials  # server CPU seconds per trial
+    ex = sum(r["db_exec_ms"] for r in fit) / trials / 1000
+    st = sum(r["db_statements"] for r in fit) / trials
+    # o: ask + tell time per trial beyond the objective, from the fitted runs' wall time.
+    o = sum(r["wall_s"] / -(-r["trials"] // r["workers"]) - 1.0 for r in fit) / len(fit)
+    per_core = 1 / c
+    print("\n## Capacity model (Knobflow on one PostgreSQL)\n")
+    print(f"Fitted on Knobflow's thread runs with W <= {FIT_MAX_W} "
+          f"({', '.join(str(r['workers']) for r in fit)}; {trials} trials): the server spends "
+          f"c = {1000 * c:.2f} ms of CPU per trial ({st:.1f} statements, {1000 * ex:.2f} ms of "
+          f"statement execution), and a worker spends o = {1000 * o:.0f} ms per trial in ask + "
+          "tell (the wall time of a round beyond the 1 s objective).\n")
+    print(f"- One PostgreSQL core coordinates 1 / c = **{per_core:.0f} trials/s**; a server with K "
+          f"cores at {int(PLAN_UTILISATION * 100)} % utilisation {PLAN_UTILISATION * per_core:.0f}"
+          " x K trials/s.")
+    print("- Workers served (W = trials/s x (T + o)), per PostgreSQL core at "
+          f"{int(PLAN_UTILISATION * 100)} %:\n")
+    print("| trial length T | workers per core | workers, 4-core server | workers, 16-core server |")
+    print("|---|---:|---:|---:|")
+    for label, t in (("1 min", 60), ("10 min", 600), ("1 h", 3600)):
+        w1 = PLAN_UTILISATION * per_core * (t + o)
+        print(f"| {label} | {w1:,.0f} | {4 * w1:,.0f} | {16 * w1:,.0f} |")
+    print("\n**Check on runs the model was not fitted on** (prediction: database CPU = c x trials, "
+          "the model's premise that a trial's database cost does not grow with W; trials/s = "
+          "W / (1 s + o) with o from the fitted run of the nearest W):\n")
+    print("| run | trials/s predicted | measured | DB CPU s predicted | measured |")
+    print("|---|---:|---:|---:|---:|")
+    for r in rows:
+        if r["tool"] != "knobflow" or r in fit:
+            continue
+        rounds = -(-r["trials"] // r["workers"])  # the last round may be partial
+        # o grows with W on a loaded client: take it from the fitted run with the nearest W.
+        near = min(fit, key=lambda f: abs(f["workers"] - r["workers"]))
+        o_near = near["wall_s"] / -(-near["trials"] // near["workers"]) - 1.0
+        predicted_tps = r["trials"] / (rounds * (1.0 + o_near))
+        print(f"| {r['mode']} W={r['workers']} | {predicted_tps:.1f} | {r['trials_per_s']:.1f} | "
+              f"{c * r['trials']:.2f} | {r['db_cpu_s']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
