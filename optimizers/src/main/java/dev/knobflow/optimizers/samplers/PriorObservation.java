@@ -29,6 +29,21 @@ public record PriorObservation(Map<String, Object> params, List<Double> values) 
     values = List.copyOf(values);
   }
 
+  /**
+   * How many fitting priors let a model act at once: with this many, a sampler with priors skips
+   * its start-up phase, so warm start changes the study from its first trial.
+   */
+  public static final int ENOUGH_TO_ACT = 2;
+
+  /**
+   * Whether a model-based sampler is past its start-up phase: it has {@code startupTrials}
+   * observations (finished trials plus fitting priors), or at least {@link #ENOUGH_TO_ACT} fitting
+   * priors.
+   */
+  public static boolean startupDone(int finishedTrials, int fittingPriors, int startupTrials) {
+    return finishedTrials + fittingPriors >= startupTrials || fittingPriors >= ENOUGH_TO_ACT;
+  }
+
   /** A prior with the given parameters and objective values. */
   public static PriorObservation of(Map<String, Object> params, double... values) {
     List<Double> list = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.knobflow.optimizers.samplers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -246,17 +248,30 @@ class PriorObservationTest {
 
   private static final int SEEDS = 30;
 
+  /**
+   * Two fitting priors are enough for the model to act at once (warm start's plan gives a few
+   * configurations, fewer than the start-up trials); a single one leaves trial 0 to the start-up
+   * design, as without priors.
+   */
   @Test
-  void fewerPriorsThanStartUpTrialsLeaveTrialZeroToTheStartUpDesign() {
-    // 8 priors, 10 start-up trials: trial 0 is still the start-up design's, as without priors.
+  void twoOrMoreFittingPriorsLetTheModelActFromTrialZero() {
+    List<PriorObservation> one = PRIORS.subList(0, 1);
+    List<PriorObservation> two = PRIORS.subList(0, 2);
     for (long seed = 1; seed <= 3; seed++) {
+      Map<String, Object> coldTpe = firstProposal(TpeSampler.builder().seed(seed).build());
+      Map<String, Object> coldGp = firstProposal(GpSampler.builder().seed(seed).build());
       assertEquals(
-          firstProposal(TpeSampler.builder().seed(seed).build()),
-          firstProposal(TpeSampler.builder().seed(seed).priorObservations(PRIORS).build()));
+          coldTpe, firstProposal(TpeSampler.builder().seed(seed).priorObservations(one).build()));
       assertEquals(
-          firstProposal(GpSampler.builder().seed(seed).build()),
-          firstProposal(GpSampler.builder().seed(seed).priorObservations(PRIORS).build()));
+          coldGp, firstProposal(GpSampler.builder().seed(seed).priorObservations(one).build()));
+      assertNotEquals(
+          coldTpe, firstProposal(TpeSampler.builder().seed(seed).priorObservations(two).build()));
+      assertNotEquals(
+          coldGp, firstProposal(GpSampler.builder().seed(seed).priorObservations(two).build()));
     }
+    assertTrue(PriorObservation.startupDone(0, 2, 10));
+    assertFalse(PriorObservation.startupDone(8, 1, 10));
+    assertTrue(PriorObservation.startupDone(9, 1, 10));
   }
 
   @Test

@@ -128,7 +128,7 @@ public final class GpSampler implements Sampler {
     }
     // Priors count toward the start-up trials: with enough of them the model acts from trial 0.
     List<FrozenTrial> priorTrials = fittingPriors(study, space, complete);
-    if (complete.size() + priorTrials.size() < startupTrials) {
+    if (!PriorObservation.startupDone(complete.size(), priorTrials.size(), startupTrials)) {
       return startup.sampleRelative(study, trial, space);
     }
     complete.addAll(priorTrials);

@@ -97,7 +97,9 @@ public final class TpeSampler implements Sampler {
   @Override
   public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
-    if (space.isEmpty() || finishedCount(study) + fittingPriors(study, space) < startupTrials) {
+    if (space.isEmpty()
+        || !PriorObservation.startupDone(
+            finishedCount(study), fittingPriors(study, space), startupTrials)) {
       return RelativeSample.empty();
     }
     List<FrozenTrial> trials = observed(study, trial);
@@ -125,7 +127,8 @@ public final class TpeSampler implements Sampler {
   @Override
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-    if (finishedCount(study) + fittingPriors(study, Map.of(name, distribution)) >= startupTrials) {
+    if (PriorObservation.startupDone(
+        finishedCount(study), fittingPriors(study, Map.of(name, distribution)), startupTrials)) {
       Object value =
           sampleJointly(
                   study, trial, observed(study, trial), Map.of(name, distribution), new SplitMemo())
