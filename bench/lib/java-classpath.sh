@@ -7,10 +7,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MODULE="$1"
 cd "$ROOT"
-./mvnw -B -q -pl "$MODULE" -am -DskipTests -Dspotless.check.skip=true test-compile >&2
-# With -am every module of the chain writes the file in turn; the module asked for comes last.
 CP_FILE="$ROOT/$MODULE/target/bench-classpath.txt"
-./mvnw -B -q -pl "$MODULE" -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
+# One reactor call: the modules' test-jars (test dependencies of plugin and examples) resolve from
+# the reactor, never from ~/.m2. With -am every module of the chain writes CP_FILE in turn; the
+# module asked for comes last.
+./mvnw -B -q -pl "$MODULE" -am -DskipTests -Dspotless.check.skip=true test-compile \
+  dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
   -Dmdep.includeScope=test -Dmdep.excludeGroupIds=dev.knobflow >&2
 OWN=""
 for m in time optimizers green-metrics llm-advisor mlflow-rest plugin examples; do
