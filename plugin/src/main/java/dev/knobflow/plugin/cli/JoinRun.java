@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -28,7 +29,11 @@ final class JoinRun {
    *     failed first; {@code null} for {@code worker}
    */
   static int run(
-      CommandSpec spec, JoinOptions join, OutputOptions output, Duration staleAfter, String verb) {
+      CommandSpec spec,
+      JoinOptions join,
+      OutputOptions output,
+      @Nullable Duration staleAfter,
+      String verb) {
     return run(spec, join, output, staleAfter, false, verb);
   }
 
@@ -40,7 +45,7 @@ final class JoinRun {
       CommandSpec spec,
       JoinOptions join,
       OutputOptions output,
-      Duration staleAfter,
+      @Nullable Duration staleAfter,
       boolean requeueStale,
       String verb) {
     PrintWriter out = spec.commandLine().getOut();
