@@ -63,9 +63,9 @@ final class JoinRun {
     if (storage instanceof StorageSpec.Mlflow mlflow) {
       storage = mlflow.forStudy(join.name);
     }
-    Path dir = join.dir != null ? join.dir : Path.of("").toAbsolutePath();
-    StudyDefinitions.Joined joined = StudyDefinitions.load(storage, join.name, dir);
+    StudyDefinitions.Joined joined = StudyDefinitions.load(storage, join.name, join.dir);
     StudyConfig config = joined.config();
+    Path dir = config.baseDirectory();
     if (join.parallelism != null) {
       config = config.withParallelism(join.parallelism);
     }

@@ -130,6 +130,16 @@ class StudyFileArgumentTest {
   }
 
   @Test
+  void byNameWithoutDirTheJoinersRunInTheDirectoryTuneStored() throws Exception {
+    String storage = "journal:" + project.resolve("runs/journal.jsonl");
+    CliRun resume = cli("resume", "paths", "--storage", storage, "--trials", "2", "--quiet");
+    assertEquals(0, resume.exit(), resume.out() + resume.err());
+    CliRun worker = cli("worker", "paths", "--storage", storage, "--trials", "1", "--quiet");
+    assertEquals(0, worker.exit(), worker.out() + worker.err());
+    assertAllCompleteWithTheProjectsData(trials(), 6);
+  }
+
+  @Test
   void aStudyFileNotTunedYetNamesItsJournal() throws Exception {
     Path other = project.resolve("other");
     Files.createDirectories(other);
