@@ -30,7 +30,13 @@ final class ImportanceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "The study's name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME|STUDY.yaml",
+      description =
+          "The study's name, or its study file: then its name, storage (a relative journal path"
+              + " against the file's directory) and tracking come from the file, as tune used"
+              + " them.")
   String name;
 
   @Option(
@@ -38,7 +44,7 @@ final class ImportanceCommand implements Callable<Integer> {
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
       description =
-          "journal:<path> (relative to the working directory) or"
+          "journal:<path> (relative to the working directory; wins over a study file's storage) or"
               + " postgresql://USER[:PASSWORD]@HOST[:PORT]/DB; default ${DEFAULT-VALUE}.")
   String storage;
 
@@ -66,7 +72,9 @@ final class ImportanceCommand implements Callable<Integer> {
     if (!(gamma > 0 && gamma < 1)) {
       throw new BadInputException("--gamma must be in (0, 1), got " + gamma);
     }
-    StudyData data = StoredStudy.load(storage, tracking, name).data();
+    StudyArgument study = StudyArgument.resolve(spec, name, null, storage, false);
+    name = study.name();
+    StudyData data = StoredStudy.load(study.storage(), tracking, name).data();
     List<String> names = data.objectives().stream().map(Objective::name).toList();
     List<Integer> indices = new ArrayList<>();
     if (objective == null) {

@@ -11,23 +11,24 @@ final class JoinOptions {
   @Parameters(
       index = "0",
       arity = "0..1",
-      paramLabel = "NAME",
-      description = "The study's name (or give --config).")
+      paramLabel = "NAME|STUDY.yaml",
+      description =
+          "The study's name (with --storage), or its study file: then its name, storage (a"
+              + " relative journal path against the file's directory) and tracking come from the"
+              + " file, as tune used them, and its directory is the default --dir.")
   String name;
 
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description =
-          "The study file: the study's name and storage come from it, as tune used them, and"
-              + " its directory is the default --dir (the MLproject's worker entry point).")
+      description = "The study file, as in NAME's place (the MLproject's worker entry point).")
   Path config;
 
   @Option(
       names = "--storage",
       paramLabel = "STORAGE",
       description =
-          "Where the study is: mlflow (MLFLOW_TRACKING_URI), mlflow:<uri>, journal:<path> or"
+          "Where the study is (wins over a study file's storage): mlflow (MLFLOW_TRACKING_URI), mlflow:<uri>, journal:<path> or"
               + " postgresql://USER[:PASSWORD]@HOST[:PORT]/DB (password also from PGPASSWORD or"
               + " ~/.pgpass).")
   String storage;
@@ -51,7 +52,8 @@ final class JoinOptions {
       names = "--dir",
       paramLabel = "DIR",
       description =
-          "Directory the study file's relative paths (the command's files) resolve against;"
-              + " default the working directory.")
+          "Directory the study file's relative paths (the command's files) resolve against and"
+              + " the objective runs in; default the study file's directory when the study is"
+              + " named by its file, else the working directory.")
   Path dir;
 }

@@ -57,27 +57,20 @@ final class JoinRun {
       throw new ParameterException(
           spec.commandLine(), "--parallelism must be at least 1, got " + join.parallelism);
     }
-    StorageSpec given;
-    if (join.config != null) {
-      StudyConfig file = dev.knobflow.plugin.config.StudyFileParser.standard().parse(join.config);
-      join.name = file.name();
-      given = file.storage();
-      if (join.dir == null) {
-        join.dir = join.config.toAbsolutePath().normalize().getParent();
-      }
-    } else if (join.name == null || join.storage == null) {
-      throw new ParameterException(
-          spec.commandLine(), "give the study's NAME and --storage, or --config FILE");
-    } else {
-      given = StorageOption.existing(join.storage);
+    StudyArgument target = StudyArgument.resolve(spec, join.name, join.config, join.storage, true);
+    join.name = target.name();
+    StorageSpec given = target.storage();
+    // Named by its study file, the study's command runs from the file's directory, as with tune.
+    if (join.dir == null) {
+      join.dir = target.directory(null);
     }
     StorageSpec storage = join.tracking.apply(given);
     if (storage instanceof StorageSpec.Mlflow mlflow) {
       storage = mlflow.forStudy(join.name);
     }
-    Path dir = join.dir != null ? join.dir : Path.of("").toAbsolutePath();
-    StudyDefinitions.Joined joined = StudyDefinitions.load(storage, join.name, dir);
+    StudyDefinitions.Joined joined = StudyDefinitions.load(storage, join.name, join.dir);
     StudyConfig config = joined.config();
+    Path dir = config.baseDirectory();
     if (join.parallelism != null) {
       config = config.withParallelism(join.parallelism);
     }

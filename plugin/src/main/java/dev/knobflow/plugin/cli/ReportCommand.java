@@ -5,8 +5,6 @@ import dev.knobflow.mlflowrest.MlflowTracking;
 import dev.knobflow.mlflowrest.RunDescriptions;
 import dev.knobflow.optimizers.StudyNames;
 import dev.knobflow.plugin.config.StorageSpec;
-import dev.knobflow.plugin.config.StudyConfig;
-import dev.knobflow.plugin.config.StudyFileParser;
 import dev.knobflow.plugin.mlflow.KnobflowTags;
 import dev.knobflow.plugin.mlflow.MlflowSettings;
 import dev.knobflow.plugin.mlflow.MlflowTrackingListener;
@@ -22,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -43,16 +40,17 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       arity = "0..1",
-      paramLabel = "NAME",
-      description = "The study's name (or give --config).")
+      paramLabel = "NAME|STUDY.yaml",
+      description =
+          "The study's name, or its study file: then its name, storage (a relative journal path"
+              + " against the file's directory) and tracking come from the file, as tune used"
+              + " them.")
   String name;
 
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description =
-          "The study file: the study's name and storage come from it, as tune used them (the"
-              + " MLproject's report entry point).")
+      description = "The study file, as in NAME's place (the MLproject's report entry point).")
   Path config;
 
   @Option(
@@ -60,7 +58,7 @@ final class ReportCommand implements Callable<Integer> {
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
       description =
-          "journal:<path> (relative to the working directory) or"
+          "journal:<path> (relative to the working directory; wins over a study file's storage) or"
               + " postgresql://USER[:PASSWORD]@HOST[:PORT]/DB; default ${DEFAULT-VALUE}.")
   String storage;
 
@@ -82,16 +80,9 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
-    StorageSpec storageSpec;
-    if (config != null) {
-      StudyConfig file = StudyFileParser.standard().parse(config);
-      name = file.name();
-      storageSpec = file.storage();
-    } else if (name == null) {
-      throw new ParameterException(spec.commandLine(), "give the study's NAME or --config FILE");
-    } else {
-      storageSpec = StorageOption.existing(storage);
-    }
+    StudyArgument target = StudyArgument.resolve(spec, name, config, storage, false);
+    name = target.name();
+    StorageSpec storageSpec = target.storage();
     StoredStudy study = StoredStudy.load(storageSpec, tracking, name);
     StudyData data = study.data();
     Path dir = out != null ? out : Path.of("knobflow-report-" + StudyNames.fileSafe(name));
@@ -110,7 +101,11 @@ final class ReportCommand implements Callable<Integer> {
     MlflowSettings settings =
         study.study().attrs().get(StudyDefinitions.STUDY_FILE) instanceof String yaml
             ? MlflowSettings.forWorker(
-                yaml, Path.of("").toAbsolutePath(), name, env, "the study file of '" + name + "'")
+                yaml,
+                target.directory(Path.of("").toAbsolutePath()),
+                name,
+                env,
+                "the study file of '" + name + "'")
             : MlflowSettings.from(Map.of(), Path.of(""), name, env, name);
     settings =
         tracking

@@ -34,7 +34,13 @@ final class ShowCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "The study's name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME|STUDY.yaml",
+      description =
+          "The study's name, or its study file: then its name, storage (a relative journal path"
+              + " against the file's directory) and tracking come from the file, as tune used"
+              + " them.")
   String name;
 
   @Option(
@@ -42,7 +48,7 @@ final class ShowCommand implements Callable<Integer> {
       paramLabel = "STORAGE",
       defaultValue = StorageOption.DEFAULT,
       description =
-          "journal:<path> (relative to the working directory), mlflow (MLFLOW_TRACKING_URI),"
+          "journal:<path> (relative to the working directory; wins over a study file's storage), mlflow (MLFLOW_TRACKING_URI),"
               + " mlflow:<uri> or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB; default"
               + " ${DEFAULT-VALUE}.")
   String storage;
@@ -68,7 +74,8 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    StoredStudy stored = StoredStudy.load(storage, tracking, name);
+    StudyArgument target = StudyArgument.resolve(spec, name, null, storage, false);
+    StoredStudy stored = StoredStudy.load(target.storage(), tracking, target.name());
     StudyRecord study = stored.study();
     List<FrozenTrial> trials = stored.trials();
     StudyReport report = new StudyReport(study.objectives(), trials);

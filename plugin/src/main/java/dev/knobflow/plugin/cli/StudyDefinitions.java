@@ -35,6 +35,12 @@ public final class StudyDefinitions {
    */
   static final String TRIALS_TARGET = dev.knobflow.plugin.mlflow.KnobflowTags.TRIALS_TARGET_ATTR;
 
+  /**
+   * Study attribute: the absolute directory of the study file {@code tune} ran, where a joiner
+   * named by the study's NAME runs the objective when that directory exists on its machine.
+   */
+  static final String STUDY_DIR = "study_dir";
+
   private StudyDefinitions() {}
 
   /** Stores the study file and the trial target; called by {@code tune} once the study exists. */
@@ -50,7 +56,7 @@ public final class StudyDefinitions {
     if (config.trials().isPresent()) {
       target = OptionalLong.of(finished(runner.study().trials()) + config.trials().getAsInt());
     }
-    store(runner.study().storage(), config.name(), text, target);
+    store(runner.study().storage(), config.name(), text, target, config.baseDirectory());
   }
 
   /**
@@ -69,13 +75,20 @@ public final class StudyDefinitions {
     try (StudyStorage storage = spec.open()) {
       storage.createStudy(config.name(), config.objectives());
       long finished = finished(storage.trials(config.name()));
-      store(storage, config.name(), studyFileText, OptionalLong.of(finished + trialsToRun));
+      store(
+          storage,
+          config.name(),
+          studyFileText,
+          OptionalLong.of(finished + trialsToRun),
+          config.baseDirectory());
     }
   }
 
-  private static void store(StudyStorage storage, String study, String text, OptionalLong target) {
+  private static void store(
+      StudyStorage storage, String study, String text, OptionalLong target, Path directory) {
     // A password in a postgresql:// URL stays out of the storage (joiners pass --storage anyway).
     storage.setStudyAttr(study, STUDY_FILE, PostgresUrl.redact(text));
+    storage.setStudyAttr(study, STUDY_DIR, directory.toAbsolutePath().normalize().toString());
     if (target.isPresent()) {
       storage.setStudyAttr(study, TRIALS_TARGET, target.getAsLong());
     }
@@ -90,8 +103,12 @@ public final class StudyDefinitions {
 
   /**
    * Loads the definition of study {@code name} from {@code spec}. Relative paths in it (the
-   * command's files) resolve against {@code directory}.
+   * command's files) resolve against {@code directory}, and the objective runs there; without one,
+   * in the study file's directory that {@code tune} stored, where it exists on this machine, else
+   * in the working directory. The chosen directory is the config's {@link
+   * StudyConfig#baseDirectory()}.
    *
+   * @param directory {@code --dir}, or {@code null}
    * @throws BadInputException if there is no such study or it has no stored definition
    */
   static Joined load(StorageSpec spec, String name, Path directory) {
@@ -120,6 +137,13 @@ public final class StudyDefinitions {
                 + " run `knobflow tune STUDY.yaml --storage "
                 + ShellWords.quote(spec.describe())
                 + "` instead");
+      }
+      if (directory == null) {
+        directory =
+            study.attrs().get(STUDY_DIR) instanceof String stored
+                    && Files.isDirectory(Path.of(stored))
+                ? Path.of(stored)
+                : Path.of("").toAbsolutePath();
       }
       StudyConfig config;
       try {
