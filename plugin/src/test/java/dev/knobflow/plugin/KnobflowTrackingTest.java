@@ -30,9 +30,9 @@ class KnobflowTrackingTest {
         dir.resolve("grow.py"),
         """
         import json
-        for step in range(8):
+        for step in range(16):
             print(json.dumps({"step": step, "loss": 1.5 ** step}), flush=True)
-        print(json.dumps({"loss": 1.5 ** 7}), flush=True)
+        print(json.dumps({"loss": 1.5 ** 15}), flush=True)
         """);
     return Files.writeString(
         dir.resolve("study.yaml"),

@@ -23,8 +23,8 @@ class QuietFailuresTest {
   private static final String OBJECTIVE =
       """
       #!/bin/bash
-      for s in 0 1 2 3 4 5; do echo "{\\"step\\": $s, \\"loss\\": $((10 ** s))}"; done
-      echo '{"loss": 1e6}'
+      for s in $(seq 0 15); do echo "{\\"step\\": $s, \\"loss\\": $((10 ** s))}"; done
+      echo '{"loss": 1e15}'
       """;
 
   @Test

@@ -57,7 +57,7 @@ class AdvisorReportsServerTest {
       import json, os
       lr = json.loads(os.environ["KNOBFLOW_PARAMS"])["lr"]
       loss = 1.0
-      for step in range(10):
+      for step in range(16):
           loss = loss * (1.3 + 0.1 * lr) if lr > 1 else loss * (1 - 0.4 * lr / (1 + lr)) + 0.001
           print(json.dumps({"step": step, "loss": loss}), flush=True)
       print(json.dumps({"loss": loss}), flush=True)
