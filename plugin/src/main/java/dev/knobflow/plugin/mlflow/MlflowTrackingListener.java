@@ -361,14 +361,23 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
       return;
     }
     logFinished(trial, false);
-    logBestSoFar(study, trial.number());
+    logBestSoFar(study);
   }
 
-  /** The study run's history chart: each objective's best value so far, stepped by trial number. */
-  private void logBestSoFar(StudyView study, int upTo) {
+  /**
+   * The study run's history chart: each objective's best value among the trials finished so far,
+   * stepped by how many have finished. (Stepping by trial number drew a worse "best" whenever a
+   * later trial finished before an earlier one, with parallel trials or several workers.)
+   */
+  private void logBestSoFar(StudyView study) {
     Map<String, Double> best = new LinkedHashMap<>();
-    for (FrozenTrial t : study.trials()) {
-      if (t.state() != TrialState.COMPLETE || t.number() > upTo || !t.isFeasible()) {
+    List<FrozenTrial> trials = study.trials();
+    int finished = 0;
+    for (FrozenTrial t : trials) {
+      if (t.state().isFinished()) {
+        finished++;
+      }
+      if (t.state() != TrialState.COMPLETE || !t.isFeasible()) {
         continue;
       }
       for (int i = 0; i < objectives.size() && i < t.values().size(); i++) {
@@ -384,7 +393,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
       }
     }
     if (!best.isEmpty()) {
-      writer.logMetrics(parentRunId, best, upTo);
+      writer.logMetrics(parentRunId, best, finished - 1);
     }
   }
 
