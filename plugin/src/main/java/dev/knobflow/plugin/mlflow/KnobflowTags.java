@@ -82,6 +82,18 @@ public final class KnobflowTags {
   /** The advisor's action for a trial (continue, stop, narrow ...), on trial runs. */
   public static final String ADVISOR_ACTION = "knobflow.advisor.action";
 
+  /** A PBT segment's population member, on its trial run (system attribute {@code pbt.member}). */
+  public static final String PBT_MEMBER = "knobflow.pbt.member";
+
+  /** A PBT segment's generation (segment index), on its trial run. */
+  public static final String PBT_GENERATION = "knobflow.pbt.generation";
+
+  /**
+   * Whom a PBT segment that exploited copied, {@code member <m> (trial <n>)}, on its trial run;
+   * absent when the segment continued its own member.
+   */
+  public static final String PBT_EXPLOIT = "knobflow.pbt.exploit";
+
   /** Tags every experiment Knobflow creates carries: MLflow 3's UI opens it on the runs. */
   public static final java.util.Map<String, String> EXPERIMENT_TAGS =
       java.util.Map.of(

@@ -14,6 +14,7 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.KnobflowVersion;
 import dev.knobflow.plugin.mlflow.storage.MlflowStudyStorage;
@@ -306,10 +307,37 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     if (!trial.params().isEmpty() && storageRuns == null) {
       writer.logParams(run.runId(), ParamText.of(trial.params()));
     }
-    Object source = trial.systemAttrs().get(KnobflowTags.WARM_START_SOURCE);
-    if (source != null) {
-      writer.setTag(run.runId(), KnobflowTags.WARM_START_SOURCE, source.toString());
+    Map<String, String> tags = attributeTags(trial);
+    if (!tags.isEmpty()) {
+      writer.setTags(run.runId(), tags);
     }
+  }
+
+  /**
+   * Tags read from the trial's system attributes, set when the trial is created: where a
+   * warm-started trial came from, and a PBT segment's member, generation and lineage.
+   */
+  static Map<String, String> attributeTags(FrozenTrial trial) {
+    Map<String, Object> attrs = trial.systemAttrs();
+    Map<String, String> tags = new LinkedHashMap<>();
+    Object source = attrs.get(KnobflowTags.WARM_START_SOURCE);
+    if (source != null) {
+      tags.put(KnobflowTags.WARM_START_SOURCE, source.toString());
+    }
+    if (attrs.get(PbtScheduler.MEMBER_ATTR) instanceof Number member) {
+      tags.put(KnobflowTags.PBT_MEMBER, Integer.toString(member.intValue()));
+      if (attrs.get(PbtScheduler.GENERATION_ATTR) instanceof Number generation) {
+        tags.put(KnobflowTags.PBT_GENERATION, Integer.toString(generation.intValue()));
+      }
+    }
+    if (attrs.get(PbtScheduler.EXPLOIT_ATTR) instanceof Map<?, ?> lineage
+        && lineage.get("from_member") instanceof Number from
+        && lineage.get("from_trial") instanceof Number fromTrial) {
+      tags.put(
+          KnobflowTags.PBT_EXPLOIT,
+          "member " + from.intValue() + " (trial " + fromTrial.intValue() + ")");
+    }
+    return tags;
   }
 
   @Override
@@ -333,14 +361,23 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
       return;
     }
     logFinished(trial, false);
-    logBestSoFar(study, trial.number());
+    logBestSoFar(study);
   }
 
-  /** The study run's history chart: each objective's best value so far, stepped by trial number. */
-  private void logBestSoFar(StudyView study, int upTo) {
+  /**
+   * The study run's history chart: each objective's best value among the trials finished so far,
+   * stepped by how many have finished. (Stepping by trial number drew a worse "best" whenever a
+   * later trial finished before an earlier one, with parallel trials or several workers.)
+   */
+  private void logBestSoFar(StudyView study) {
     Map<String, Double> best = new LinkedHashMap<>();
-    for (FrozenTrial t : study.trials()) {
-      if (t.state() != TrialState.COMPLETE || t.number() > upTo || !t.isFeasible()) {
+    List<FrozenTrial> trials = study.trials();
+    int finished = 0;
+    for (FrozenTrial t : trials) {
+      if (t.state().isFinished()) {
+        finished++;
+      }
+      if (t.state() != TrialState.COMPLETE || !t.isFeasible()) {
         continue;
       }
       for (int i = 0; i < objectives.size() && i < t.values().size(); i++) {
@@ -356,7 +393,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
       }
     }
     if (!best.isEmpty()) {
-      writer.logMetrics(parentRunId, best, upTo);
+      writer.logMetrics(parentRunId, best, finished - 1);
     }
   }
 
@@ -439,8 +476,12 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     if (storageRuns != null) {
       // The storage wrote params, values, state and status on this run; add what it does not.
       logIntermediateMetrics(id, trial);
+      Map<String, String> tags = attributeTags(trial);
       if (trial.state() == TrialState.COMPLETE) {
-        writer.setTag(id, KnobflowTags.FEASIBLE, Boolean.toString(trial.isFeasible()));
+        tags.put(KnobflowTags.FEASIBLE, Boolean.toString(trial.isFeasible()));
+      }
+      if (!tags.isEmpty()) {
+        writer.setTags(id, tags);
       }
       trialRuns.put(trial.number(), new TrialRun(id, true));
       return;
@@ -489,10 +530,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     if (trial.state() == TrialState.COMPLETE) {
       tags.put(KnobflowTags.FEASIBLE, Boolean.toString(trial.isFeasible()));
     }
-    Object source = trial.systemAttrs().get(KnobflowTags.WARM_START_SOURCE);
-    if (source != null) {
-      tags.put(KnobflowTags.WARM_START_SOURCE, source.toString());
-    }
+    tags.putAll(attributeTags(trial));
     writer.setTags(id, tags);
     writer.terminate(id, outcomeOf(trial.state()));
     trialRuns.put(trial.number(), new TrialRun(id, true));

@@ -207,6 +207,35 @@ class MlflowTrackingListenerServerTest {
   }
 
   @Test
+  void theBestSoFarHistoryNeverWorsensWhenALaterTrialFinishesFirst() {
+    String name = unique("out-of-order");
+    MlflowTrackingListener listener;
+    try (MlflowTrackingListener l = MlflowTrackingListener.builder(tracking, name, TWO).build()) {
+      listener = l;
+      Study study = study(name, dev.knobflow.optimizers.storage.InMemoryStorage.create(), l);
+      var first = study.ask();
+      var second = study.ask();
+      // The later trial finishes first, with the worse accuracy; then the earlier, better one.
+      study.tell(second, TrialResult.of(0.5, 3.0));
+      study.tell(first, TrialResult.of(0.9, 2.0));
+      study.tell(study.ask(), TrialResult.of(0.7, 4.0));
+      l.finish(study, dev.knobflow.mlflowrest.RunOutcome.FINISHED);
+    }
+    List<Double> accuracy =
+        tracking.runs().metricHistory(listener.parentRunId(), "best/accuracy").stream()
+            .sorted(java.util.Comparator.comparingLong(MetricPoint::step))
+            .map(MetricPoint::value)
+            .toList();
+    assertEquals(List.of(0.5, 0.9, 0.9), accuracy);
+    List<Double> latency =
+        tracking.runs().metricHistory(listener.parentRunId(), "best/latency_ms").stream()
+            .sorted(java.util.Comparator.comparingLong(MetricPoint::step))
+            .map(MetricPoint::value)
+            .toList();
+    assertEquals(List.of(3.0, 2.0, 2.0), latency);
+  }
+
+  @Test
   void resumingAJournalStudyReusesItsParentRunAndNeverDuplicatesATrialRun() {
     String name = unique("resume");
     Path journal = dir.resolve("journal.jsonl");
