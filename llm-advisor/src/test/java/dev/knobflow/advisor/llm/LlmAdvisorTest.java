@@ -49,6 +49,10 @@ class LlmAdvisorTest {
   private static final String KEY = "sk-test-SECRET-0123456789abcdef";
   private static final String ENV = "KNOBFLOW_TEST_LLM_KEY";
   private static final String MODEL = "gpt-4o-mini";
+
+  /** Far above any local WireMock answer, so a loaded machine never turns a test into a timeout. */
+  private static final Duration GENEROUS_TIMEOUT = Duration.ofSeconds(60);
+
   private static final String PATH = "/v1/chat/completions";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -84,7 +88,7 @@ class LlmAdvisorTest {
   }
 
   private LlmAdvisor advisor() {
-    return advisor(config(Duration.ofSeconds(5), 0, 20), new ConsultationLedger(20));
+    return advisor(config(GENEROUS_TIMEOUT, 0, 20), new ConsultationLedger(20));
   }
 
   private static String completion(String content) throws Exception {
@@ -212,8 +216,7 @@ class LlmAdvisorTest {
     String url = "http://127.0.0.1:" + closedPort + "/v1";
     LlmAdvisor advisor =
         advisor(
-            new LlmConfig(url, MODEL, ENV, Duration.ofSeconds(5), 0, 20),
-            new ConsultationLedger(20));
+            new LlmConfig(url, MODEL, ENV, GENEROUS_TIMEOUT, 0, 20), new ConsultationLedger(20));
     Advice advice = advisor.advise(oscillating(3));
     assertEquals(AdviceSource.rules(), advice.source());
     assertTrue(
@@ -233,7 +236,7 @@ class LlmAdvisorTest {
                     .withBody(
                         "{\"error\":{\"message\":\"The server had an error\","
                             + "\"type\":\"server_error\"}}")));
-    LlmAdvisor advisor = advisor(config(Duration.ofSeconds(5), 2, 20), new ConsultationLedger(20));
+    LlmAdvisor advisor = advisor(config(GENEROUS_TIMEOUT, 2, 20), new ConsultationLedger(20));
     Advice advice = advisor.advise(oscillating(7));
     wm.verify(3, postRequestedFor(urlEqualTo(PATH)));
     assertEquals(AdviceSource.rules(), advice.source());
@@ -252,7 +255,7 @@ class LlmAdvisorTest {
                     .withBody(
                         "{\"error\":{\"message\":\"Incorrect API key provided: sk-test-***cdef.\","
                             + "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}")));
-    LlmAdvisor advisor = advisor(config(Duration.ofSeconds(5), 2, 20), new ConsultationLedger(20));
+    LlmAdvisor advisor = advisor(config(GENEROUS_TIMEOUT, 2, 20), new ConsultationLedger(20));
     Advice advice = advisor.advise(oscillating(7));
     wm.verify(1, postRequestedFor(urlEqualTo(PATH)));
     assertTrue(advice.fallbackReason().contains("HTTP 401"), advice.fallbackReason());
@@ -399,7 +402,7 @@ class LlmAdvisorTest {
   void callCapAndNoRepeatRuleAreKeptInTheCallersLedger() throws Exception {
     stubAnswer(answer("[]", 0.5));
     ConsultationLedger ledger = new ConsultationLedger(2);
-    LlmAdvisor advisor = advisor(config(Duration.ofSeconds(5), 0, 2), ledger);
+    LlmAdvisor advisor = advisor(config(GENEROUS_TIMEOUT, 0, 2), ledger);
 
     assertEquals(AdviceSource.llm(MODEL), advisor.advise(oscillating(1)).source());
     Advice repeat = advisor.advise(oscillating(1));
@@ -413,7 +416,7 @@ class LlmAdvisorTest {
     wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
     assertEquals(2, ledger.callsMade());
     // a fresh ledger (a new study) starts again: no hidden global state
-    LlmAdvisor other = advisor(config(Duration.ofSeconds(5), 0, 2), new ConsultationLedger(2));
+    LlmAdvisor other = advisor(config(GENEROUS_TIMEOUT, 0, 2), new ConsultationLedger(2));
     assertEquals(AdviceSource.llm(MODEL), other.advise(oscillating(1)).source());
   }
 
@@ -421,7 +424,7 @@ class LlmAdvisorTest {
   void missingKeyFallsBackWithoutCallingAndNamesOnlyTheVariable() {
     LlmAdvisor advisor =
         LlmAdvisor.create(
-            config(Duration.ofSeconds(5), 0, 20),
+            config(GENEROUS_TIMEOUT, 0, 20),
             new ConsultationLedger(20),
             RuleBasedAdvisor.withDefaults(),
             name -> null);
