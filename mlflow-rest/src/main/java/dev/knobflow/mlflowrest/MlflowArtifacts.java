@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Uploads and lists run artifacts over HTTP, never through a Python subprocess.
@@ -176,7 +177,7 @@ public final class MlflowArtifacts {
   }
 
   /** The HTTP URL to PUT {@code path} to, or {@code null} for a local root. */
-  URI uploadTarget(String root, String path) {
+  @Nullable URI uploadTarget(String root, String path) {
     URI rootUri = parseRoot(root);
     String scheme = rootUri.getScheme();
     if (scheme == null || scheme.equals("file")) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the MLflow tracking server is and how to authenticate to it.
@@ -143,7 +144,7 @@ public record MlflowConnection(
   }
 
   /** Replaces any secret of this connection in {@code text} with {@code ***}. */
-  public String redact(String text) {
+  public @Nullable String redact(@Nullable String text) {
     return credentials.redact(text);
   }
 

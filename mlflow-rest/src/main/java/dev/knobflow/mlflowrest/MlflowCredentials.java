@@ -3,6 +3,7 @@ package dev.knobflow.mlflowrest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Credentials for an MLflow tracking server: a bearer token, or a user name and password for HTTP
@@ -15,7 +16,8 @@ import java.util.Optional;
  * @param username Basic user name, or {@code null}; requires {@code password}
  * @param password Basic password, or {@code null}; requires {@code username}
  */
-public record MlflowCredentials(String token, String username, String password) {
+public record MlflowCredentials(
+    @Nullable String token, @Nullable String username, @Nullable String password) {
 
   private static final MlflowCredentials NONE = new MlflowCredentials(null, null, null);
 
@@ -79,7 +81,7 @@ public record MlflowCredentials(String token, String username, String password) 
   }
 
   /** Replaces every secret these credentials hold with {@code ***} in {@code text}. */
-  public String redact(String text) {
+  public @Nullable String redact(@Nullable String text) {
     if (text == null) {
       return null;
     }
@@ -102,7 +104,7 @@ public record MlflowCredentials(String token, String username, String password) 
     return "MlflowCredentials[scheme=" + scheme() + "]";
   }
 
-  private static String blankToNull(String value) {
+  private static @Nullable String blankToNull(@Nullable String value) {
     return value == null || value.isBlank() ? null : value;
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /** Classifies tracking failures as transient or not and turns them into clear messages. */
 final class MlflowFailures {
@@ -47,13 +48,13 @@ final class MlflowFailures {
   }
 
   /** MLflow's {@code error_code} from a JSON error body, or {@code null}. */
-  static String errorCode(String body) {
+  static @Nullable String errorCode(@Nullable String body) {
     JsonNode node = parse(body);
     return node != null && node.hasNonNull("error_code") ? node.get("error_code").asText() : null;
   }
 
   /** MLflow's {@code message} from a JSON error body, else the body itself. */
-  static String errorMessage(String body) {
+  static String errorMessage(@Nullable String body) {
     JsonNode node = parse(body);
     if (node != null && node.hasNonNull("message")) {
       return node.get("message").asText();
@@ -108,7 +109,11 @@ final class MlflowFailures {
 
   /** A clear exception for an HTTP error response. */
   static MlflowTrackingException describeHttp(
-      String operation, MlflowConnection connection, int status, String body, Throwable cause) {
+      String operation,
+      MlflowConnection connection,
+      int status,
+      @Nullable String body,
+      @Nullable Throwable cause) {
     String uri = connection.trackingUri().toString();
     String code = errorCode(body);
     String serverMessage = errorMessage(body);
@@ -171,7 +176,7 @@ final class MlflowFailures {
     return t;
   }
 
-  private static JsonNode parse(String body) {
+  private static @Nullable JsonNode parse(@Nullable String body) {
     if (body == null || body.isBlank() || body.charAt(0) != '{') {
       return null;
     }

@@ -2,6 +2,7 @@ package dev.knobflow.mlflowrest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * MLflow's limits on one {@code log-batch} request and on keys and values (as enforced by MLflow
@@ -126,7 +127,7 @@ public record MlflowLimits(
   }
 
   /** Conservative JSON size of one entity: UTF-8 bytes, escapes and field names. */
-  static int estimatedJsonBytes(String key, String value) {
+  static int estimatedJsonBytes(String key, @Nullable String value) {
     return 80 + jsonBytes(key) + (value == null ? 0 : jsonBytes(value));
   }
 

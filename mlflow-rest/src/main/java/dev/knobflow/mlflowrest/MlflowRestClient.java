@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MLflow REST calls the tracking layer makes ({@code /api/2.0/mlflow/...}), JSON over the JDK's
@@ -105,7 +106,7 @@ final class MlflowRestClient {
     }
   }
 
-  private JsonNode send(String method, String path, JsonNode body) {
+  private JsonNode send(String method, String path, @Nullable JsonNode body) {
     HttpURLConnection http = null;
     try {
       http = (HttpURLConnection) connection.resolve(API + path).toURL().openConnection();

@@ -15,7 +15,7 @@ import org.hipparchus.random.SobolSequenceGenerator;
  * (Cranley-Patterson rotation) unless scrambling is off. Parameters outside the modelled space are
  * sampled at random.
  */
-public final class SobolSampler implements Sampler {
+public final class SobolSampler implements JointSampler {
 
   private final long seed;
   private final boolean scramble;
@@ -39,11 +39,6 @@ public final class SobolSampler implements Sampler {
   /** The plain, unscrambled Sobol sequence. */
   public static SobolSampler unscrambled(long seed) {
     return new SobolSampler(seed, false);
-  }
-
-  @Override
-  public Map<String, Distribution> relativeSearchSpace(StudyView study, FrozenTrial trial) {
-    return SearchSpaces.declaredOrIntersection(study);
   }
 
   @Override

@@ -80,26 +80,6 @@ public record StudyConfig(
     return new Builder(this);
   }
 
-  /** The same study with another advisor block (empty for none). */
-  public StudyConfig withAdvisor(Optional<AdvisorSpec> other) {
-    return toBuilder().advisor(other).build();
-  }
-
-  /** The same study with another budget. */
-  public StudyConfig withBudget(BudgetSpec other) {
-    return toBuilder().budget(other).build();
-  }
-
-  /** The same study with another scheduler. */
-  public StudyConfig withScheduler(SchedulerSpec other) {
-    return toBuilder().scheduler(other).build();
-  }
-
-  /** The same study with other energy settings. */
-  public StudyConfig withEnergy(EnergyConfig other) {
-    return toBuilder().energy(other).build();
-  }
-
   /** The same study with another number of trials. */
   public StudyConfig withTrials(int n) {
     return toBuilder().trials(OptionalInt.of(n)).build();

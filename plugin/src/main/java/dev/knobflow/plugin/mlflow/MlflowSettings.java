@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MLflow parts of a study file, with the environment applied: where to track ({@code tracking}
@@ -336,7 +337,7 @@ public record MlflowSettings(
     return Optional.of(new WarmStartSpec(k, perStudy, experiments, use));
   }
 
-  private static String blankToNull(String s) {
+  private static @Nullable String blankToNull(@Nullable String s) {
     return s == null || s.isBlank() ? null : s;
   }
 }

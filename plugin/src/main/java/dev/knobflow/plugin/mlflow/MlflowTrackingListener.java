@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +73,11 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   private final String studyName;
   private final List<Objective> objectives;
   private final String trackingUri;
-  private final String givenRunId;
+  private final @Nullable String givenRunId;
   private final Map<String, String> studyTags;
   private volatile String experimentId;
-  private volatile String parentRunId;
-  private volatile MlflowStudyStorage storageRuns;
+  private volatile @Nullable String parentRunId;
+  private volatile @Nullable MlflowStudyStorage storageRuns;
   private final Duration flushTimeout;
   private final Map<Integer, TrialRun> trialRuns = new ConcurrentHashMap<>();
   private final Map<Integer, Long> lastMetricTime = new ConcurrentHashMap<>();
@@ -425,7 +426,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
   }
 
   /** The study's trial target kept in its storage (set by {@code tune}), if any. */
-  private static Integer trialTarget(StudyView study) {
+  private static @Nullable Integer trialTarget(StudyView study) {
     if (study instanceof Study s) {
       Object target =
           s.storage()
@@ -611,7 +612,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     return o.name() == null || o.name().isBlank() ? DEFAULT_METRIC : o.name();
   }
 
-  private static Integer trialNumber(RunRecord r) {
+  private static @Nullable Integer trialNumber(RunRecord r) {
     try {
       return Integer.valueOf(r.tags().getOrDefault(KnobflowTags.TRIAL, ""));
     } catch (NumberFormatException e) {
@@ -648,13 +649,13 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     private final String studyName;
     private final List<Objective> objectives;
     private String experiment;
-    private String parentRunId;
-    private String sampler;
-    private Long seed;
+    private @Nullable String parentRunId;
+    private @Nullable String sampler;
+    private @Nullable Long seed;
     private String version = KnobflowVersion.current();
     private Map<String, Double> metaFeatures = Map.of();
     private Duration flushTimeout = Duration.ofSeconds(60);
-    private RunDescriptions descriptions;
+    private @Nullable RunDescriptions descriptions;
 
     private Builder(MlflowTracking tracking, String studyName, List<Objective> objectives) {
       this.tracking = Objects.requireNonNull(tracking, "tracking");
@@ -682,7 +683,7 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
      * Uses this existing run as the study's parent run (e.g. {@code MLFLOW_RUN_ID} set by {@code
      * mlflow run}); its experiment holds the trial runs. {@code null} to find or create one.
      */
-    public Builder parentRunId(String runId) {
+    public Builder parentRunId(@Nullable String runId) {
       this.parentRunId = runId == null || runId.isBlank() ? null : runId;
       return this;
     }
@@ -693,8 +694,8 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
       return this;
     }
 
-    /** The sampler's seed, tag {@code knobflow.seed}. */
-    public Builder seed(Long seed) {
+    /** The sampler's seed, tag {@code knobflow.seed}; {@code null} when not fixed. */
+    public Builder seed(@Nullable Long seed) {
       this.seed = seed;
       return this;
     }

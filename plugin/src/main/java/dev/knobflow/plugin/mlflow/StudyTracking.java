@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,16 +50,16 @@ public final class StudyTracking implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StudyTracking.class);
 
   private final MlflowSettings settings;
-  private final StudyConfig config;
-  private final MlflowTracking tracking;
-  private final MlflowTrackingListener listener;
+  private final @Nullable StudyConfig config;
+  private final @Nullable MlflowTracking tracking;
+  private final @Nullable MlflowTrackingListener listener;
   private final Map<String, Double> metaFeatures;
 
   private StudyTracking(
-      StudyConfig config,
+      @Nullable StudyConfig config,
       MlflowSettings settings,
-      MlflowTracking tracking,
-      MlflowTrackingListener listener,
+      @Nullable MlflowTracking tracking,
+      @Nullable MlflowTrackingListener listener,
       Map<String, Double> metaFeatures) {
     this.config = config;
     this.settings = settings;

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ public final class StudyRunner implements AutoCloseable {
   private final ObjectiveFunction objective;
   private final Study study;
   private final OptimizeOptions options;
-  private final AdvisorSupport advisor;
+  private final @Nullable AdvisorSupport advisor;
   private final EnergySession energy;
 
   private StudyRunner(Builder b) {
@@ -200,7 +201,7 @@ public final class StudyRunner implements AutoCloseable {
             .resolve(c.checkpoints().orElse(ObjectiveSpec.Command.DEFAULT_CHECKPOINTS)));
   }
 
-  private static AdvisorSupport advisor(Builder b) {
+  private static @Nullable AdvisorSupport advisor(Builder b) {
     if (b.config.advisor().isEmpty()) {
       return null;
     }

@@ -5,12 +5,14 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.samplers.JointSampler;
+import dev.knobflow.optimizers.samplers.ModelSamplerBuilder;
+import dev.knobflow.optimizers.samplers.ModelSettings;
 import dev.knobflow.optimizers.samplers.NumericalFailureException;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SamplerOptions;
-import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.samplers.SobolSampler;
 import dev.knobflow.optimizers.samplers.gp.LossTransforms.Standardised;
@@ -47,14 +49,17 @@ import java.util.SplittableRandom;
  * AcquisitionSurface} (the acquisition over all models) and {@link AcquisitionOptimizer} (its
  * maximisation); this class fits the models from the trials in storage and wires the parts.
  *
- * <p>The first trials (10 by default) follow a scrambled Sobol sequence. Observations the model
- * cannot represent (values of {@code -Infinity}, identical targets or inputs) and a kernel matrix
- * that stays singular throw a {@link NumericalFailureException}: the study samples that trial at
- * random and stores the reason as its {@link Sampler#FALLBACK_ATTR} system attribute. Any other
- * exception is a bug and propagates. Fitted hyperparameters are stored on each trial ({@code
+ * <p>The first trials (10 by default, at least 2) follow a scrambled Sobol sequence. Prior
+ * observations ({@link Builder#priorObservations}) join the training points, standardised with the
+ * real trials' values; only priors that give every parameter of the search space with a value its
+ * distribution contains are used, and none when the trials carry constraints. Observations the
+ * model cannot represent (values of {@code -Infinity}, identical targets or inputs) and a kernel
+ * matrix that stays singular throw a {@link NumericalFailureException}: the study samples that
+ * trial at random and stores the reason as its {@link Sampler#FALLBACK_ATTR} system attribute. Any
+ * other exception is a bug and propagates. Fitted hyperparameters are stored on each trial ({@code
  * gp_theta_*}) and warm-start the next fit, so the sampler remains derived from storage.
  */
-public final class GpSampler implements Sampler {
+public final class GpSampler implements JointSampler {
 
   private static final String THETA_PREFIX = "gp_theta_";
 
@@ -74,24 +79,20 @@ public final class GpSampler implements Sampler {
   /** No refit from the default start beyond this many training points (the warm chain goes on). */
   private static final int FULL_REFIT_MAX = 100;
 
-  private final long seed;
-  private final int startupTrials;
+  private final ModelSettings model;
   private final GpAcquisition acquisition;
   private final double kappa;
   private final AcquisitionOptimizer optimizer;
   private final int fitIterations;
   private final SobolSampler startup;
-  private final List<PriorObservation> priors;
 
-  private GpSampler(Builder b) {
-    this.seed = b.seed;
-    this.startupTrials = b.startupTrials;
+  private GpSampler(Builder b, ModelSettings model) {
+    this.model = model;
     this.acquisition = b.acquisition;
     this.kappa = b.kappa;
     this.optimizer = new AcquisitionOptimizer(b.candidates);
     this.fitIterations = b.fitIterations;
-    this.startup = SobolSampler.seeded(b.seed);
-    this.priors = b.priors;
+    this.startup = SobolSampler.seeded(model.seed());
   }
 
   /** A builder with the defaults and a fresh seed. */
@@ -106,12 +107,7 @@ public final class GpSampler implements Sampler {
 
   /** The prior observations added to the model's training points (empty by default). */
   public List<PriorObservation> priors() {
-    return priors;
-  }
-
-  @Override
-  public Map<String, Distribution> relativeSearchSpace(StudyView study, FrozenTrial trial) {
-    return SearchSpaces.declaredOrIntersection(study);
+    return model.priors();
   }
 
   @Override
@@ -128,7 +124,7 @@ public final class GpSampler implements Sampler {
     }
     // Priors count toward the start-up trials: with enough of them the model acts from trial 0.
     List<FrozenTrial> priorTrials = fittingPriors(study, space, complete);
-    if (!PriorObservation.startupDone(complete.size(), priorTrials.size(), startupTrials)) {
+    if (!model.startupDone(complete.size(), priorTrials.size())) {
       return startup.sampleRelative(study, trial, space);
     }
     complete.addAll(priorTrials);
@@ -143,11 +139,13 @@ public final class GpSampler implements Sampler {
    */
   private List<FrozenTrial> fittingPriors(
       StudyView study, Map<String, Distribution> space, List<FrozenTrial> complete) {
-    if (priors.isEmpty() || (!complete.isEmpty() && !complete.get(0).constraints().isEmpty())) {
+    if (model.priors().isEmpty()
+        || (!complete.isEmpty() && !complete.get(0).constraints().isEmpty())) {
       return List.of();
     }
     List<FrozenTrial> out = new ArrayList<>();
-    for (FrozenTrial prior : PriorObservation.asTrials(priors, space, study.objectives().size())) {
+    for (FrozenTrial prior :
+        PriorObservation.asTrials(model.priors(), space, study.objectives().size())) {
       if (hasAll(prior, space)) {
         out.add(prior);
       }
@@ -158,7 +156,7 @@ public final class GpSampler implements Sampler {
   @Override
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-    return distribution.fromUnit(Seeds.forParam(seed, trial.number(), name).nextDouble());
+    return distribution.fromUnit(Seeds.forParam(model.seed(), trial.number(), name).nextDouble());
   }
 
   private Map<String, Object> sampleWithModel(
@@ -196,7 +194,7 @@ public final class GpSampler implements Sampler {
     for (int i = 0; i < n; i++) {
       feasible[i] = complete.get(i).isFeasible();
     }
-    SplittableRandom random = Seeds.forTrial(Seeds.mix(seed, 0x6770L), trial.number());
+    SplittableRandom random = Seeds.forTrial(Seeds.mix(model.seed(), 0x6770L), trial.number());
 
     // Constraint models.
     int constraintCount = complete.get(0).constraints().size();
@@ -371,36 +369,23 @@ public final class GpSampler implements Sampler {
   @Override
   public String describe() {
     return "gp(seed="
-        + seed
+        + model.seed()
         + ", acquisition="
         + acquisition.name().toLowerCase(java.util.Locale.ROOT)
         + (acquisition == GpAcquisition.UCB ? ", kappa=" + kappa : "")
-        + (priors.isEmpty() ? "" : ", " + priors.size() + " priors")
+        + (model.priors().isEmpty() ? "" : ", " + model.priors().size() + " priors")
         + ")";
   }
 
   /** Options for {@link GpSampler}. */
-  public static final class Builder {
-    private long seed = Seeds.fresh();
-    private int startupTrials = 10;
+  public static final class Builder extends ModelSamplerBuilder<GpSampler, Builder> {
     private GpAcquisition acquisition = GpAcquisition.EI;
     private double kappa = 2.0;
     private int candidates = 512;
     private int fitIterations = 40;
-    private List<PriorObservation> priors = List.of();
 
-    private Builder() {}
-
-    /** The seed of every random choice. */
-    public Builder seed(long value) {
-      this.seed = value;
-      return this;
-    }
-
-    /** Trials taken from a scrambled Sobol sequence before the model is used (default 10). */
-    public Builder startupTrials(int value) {
-      this.startupTrials = SamplerOptions.atLeast("startupTrials", value, 2);
-      return this;
+    private Builder() {
+      super(2); // the Sobol start-up trials: a model needs at least two points
     }
 
     /** The single-objective acquisition function (default EI). */
@@ -430,21 +415,14 @@ public final class GpSampler implements Sampler {
       return this;
     }
 
-    /**
-     * Observations made outside the study (e.g. past studies' trials) added to the training points
-     * once the start-up trials are done, standardised with the real trials' values; values in the
-     * study's objective order and directions. Only priors that give every parameter of the search
-     * space with a value its distribution contains are used, and none when the trials carry
-     * constraints. Priors do not count as start-up trials and never appear in storage.
-     */
-    public Builder priorObservations(List<PriorObservation> value) {
-      this.priors = List.copyOf(Objects.requireNonNull(value, "priorObservations"));
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** The sampler. */
+    @Override
     public GpSampler build() {
-      return new GpSampler(this);
+      return new GpSampler(this, modelSettings());
     }
   }
 }

@@ -5,9 +5,8 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.samplers.JointSampler;
 import dev.knobflow.optimizers.samplers.RelativeSample;
-import dev.knobflow.optimizers.samplers.Sampler;
-import dev.knobflow.optimizers.samplers.SearchSpaces;
 import dev.knobflow.optimizers.samplers.Seeds;
 import io.jenetics.DoubleGene;
 import io.jenetics.Genotype;
@@ -55,7 +54,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Parameters outside the joint space (first seen define-by-run) are sampled uniformly at random.
  */
-public final class NsgaIISampler implements Sampler {
+public final class NsgaIISampler implements JointSampler {
 
   /** System attribute: the trial's generation. */
   public static final String GENERATION_ATTR = "nsga2:generation";
@@ -107,11 +106,6 @@ public final class NsgaIISampler implements Sampler {
   /** The generation trial {@code number} belongs to. */
   public int generationOf(int number) {
     return number / populationSize;
-  }
-
-  @Override
-  public Map<String, Distribution> relativeSearchSpace(StudyView study, FrozenTrial trial) {
-    return SearchSpaces.declaredOrIntersection(study);
   }
 
   @Override

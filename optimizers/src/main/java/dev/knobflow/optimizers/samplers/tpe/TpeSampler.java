@@ -4,6 +4,8 @@ import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
+import dev.knobflow.optimizers.samplers.ModelSamplerBuilder;
+import dev.knobflow.optimizers.samplers.ModelSettings;
 import dev.knobflow.optimizers.samplers.PriorObservation;
 import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.Sampler;
@@ -35,31 +37,31 @@ import java.util.function.IntUnaryOperator;
  * on by default; without parallel workers it changes nothing). See {@link TrialSplit} for how good
  * and bad trials are chosen, including constraints (feasible first).
  *
+ * <p>Prior observations ({@link Builder#priorObservations}) join the good/bad split like completed
+ * trials, as the oldest; parameters outside the relative search space are ignored, and a prior with
+ * none of the modelled parameters, or without one finite value per objective, is skipped.
+ *
  * <p>Stateless: every proposal is derived from the trials in storage and seeded per trial and
  * parameter from {@link Seeds}.
  */
 public final class TpeSampler implements Sampler {
 
-  private final long seed;
-  private final int startupTrials;
+  private final ModelSettings model;
   private final int eiCandidates;
   private final IntUnaryOperator gamma;
   private final IntFunction<double[]> weights;
   private final ParzenSettings settings;
   private final boolean group;
   private final boolean constantLiar;
-  private final List<PriorObservation> priors;
 
-  private TpeSampler(Builder b) {
-    this.seed = b.seed;
-    this.startupTrials = b.startupTrials;
+  private TpeSampler(Builder b, ModelSettings model) {
+    this.model = model;
     this.eiCandidates = b.eiCandidates;
     this.gamma = b.gamma;
     this.weights = b.weights;
     this.settings = b.settings.withMultivariate(b.multivariate || b.group);
     this.group = b.group;
     this.constantLiar = b.constantLiar;
-    this.priors = b.priors;
   }
 
   /** A builder with Optuna's defaults and a fresh seed. */
@@ -74,12 +76,12 @@ public final class TpeSampler implements Sampler {
 
   /** The seed. */
   public long seed() {
-    return seed;
+    return model.seed();
   }
 
   /** The prior observations added to the trials the model is fitted on (empty by default). */
   public List<PriorObservation> priors() {
-    return priors;
+    return model.priors();
   }
 
   @Override
@@ -97,9 +99,7 @@ public final class TpeSampler implements Sampler {
   @Override
   public RelativeSample sampleRelative(
       StudyView study, FrozenTrial trial, Map<String, Distribution> space) {
-    if (space.isEmpty()
-        || !PriorObservation.startupDone(
-            finishedCount(study), fittingPriors(study, space), startupTrials)) {
+    if (space.isEmpty() || !model.startupDone(finishedCount(study), fittingPriors(study, space))) {
       return RelativeSample.empty();
     }
     List<FrozenTrial> trials = observed(study, trial);
@@ -127,8 +127,7 @@ public final class TpeSampler implements Sampler {
   @Override
   public Object sampleIndependent(
       StudyView study, FrozenTrial trial, String name, Distribution distribution) {
-    if (PriorObservation.startupDone(
-        finishedCount(study), fittingPriors(study, Map.of(name, distribution)), startupTrials)) {
+    if (model.startupDone(finishedCount(study), fittingPriors(study, Map.of(name, distribution)))) {
       Object value =
           sampleJointly(
                   study, trial, observed(study, trial), Map.of(name, distribution), new SplitMemo())
@@ -137,7 +136,7 @@ public final class TpeSampler implements Sampler {
         return value;
       }
     }
-    return distribution.fromUnit(Seeds.forParam(seed, trial.number(), name).nextDouble());
+    return distribution.fromUnit(Seeds.forParam(model.seed(), trial.number(), name).nextDouble());
   }
 
   /**
@@ -145,11 +144,12 @@ public final class TpeSampler implements Sampler {
    * so with enough priors the model proposes from the first trial (a warm start's point).
    */
   private int fittingPriors(StudyView study, Map<String, Distribution> space) {
-    if (priors.isEmpty()) {
+    if (model.priors().isEmpty()) {
       return 0;
     }
     int n = 0;
-    for (FrozenTrial prior : PriorObservation.asTrials(priors, space, study.objectives().size())) {
+    for (FrozenTrial prior :
+        PriorObservation.asTrials(model.priors(), space, study.objectives().size())) {
       if (hasAll(prior, space)) {
         n++;
       }
@@ -218,14 +218,15 @@ public final class TpeSampler implements Sampler {
       }
     }
     // Priors join the split like completed trials (oldest, so ramped weights favour recent trials).
-    for (FrozenTrial prior : PriorObservation.asTrials(priors, space, study.objectives().size())) {
+    for (FrozenTrial prior :
+        PriorObservation.asTrials(model.priors(), space, study.objectives().size())) {
       if (hasAll(prior, space)) {
         relevant.add(prior);
       }
     }
     List<String> names = new ArrayList<>(space.keySet());
     SplittableRandom random =
-        Seeds.forParam(seed, trial.number(), "tpe:" + String.join(",", names));
+        Seeds.forParam(model.seed(), trial.number(), "tpe:" + String.join(",", names));
     List<ParzenDimension> dims = new ArrayList<>();
     for (String name : names) {
       dims.add(ParzenDimension.of(space.get(name)));
@@ -286,18 +287,16 @@ public final class TpeSampler implements Sampler {
   @Override
   public String describe() {
     return "tpe(seed="
-        + seed
+        + model.seed()
         + (settings.multivariate() ? ", multivariate" : "")
         + (group ? ", group" : "")
         + (constantLiar ? ", constant liar" : "")
-        + (priors.isEmpty() ? "" : ", " + priors.size() + " priors")
+        + (model.priors().isEmpty() ? "" : ", " + model.priors().size() + " priors")
         + ")";
   }
 
   /** Options for {@link TpeSampler}; the defaults are Optuna's. */
-  public static final class Builder {
-    private long seed = Seeds.fresh();
-    private int startupTrials = 10;
+  public static final class Builder extends ModelSamplerBuilder<TpeSampler, Builder> {
     private int eiCandidates = 24;
     private IntUnaryOperator gamma = TpeWeights::defaultGamma;
     private IntFunction<double[]> weights = TpeWeights::defaultWeights;
@@ -305,20 +304,9 @@ public final class TpeSampler implements Sampler {
     private boolean multivariate;
     private boolean group;
     private boolean constantLiar = true;
-    private List<PriorObservation> priors = List.of();
 
-    private Builder() {}
-
-    /** The seed of every random choice. */
-    public Builder seed(long value) {
-      this.seed = value;
-      return this;
-    }
-
-    /** Trials sampled at random before the model is used (default 10). */
-    public Builder startupTrials(int value) {
-      this.startupTrials = SamplerOptions.atLeast("startupTrials", value, 0);
-      return this;
+    private Builder() {
+      super(0);
     }
 
     /** Candidates drawn from {@code l(x)} per proposal (default 24). */
@@ -369,21 +357,14 @@ public final class TpeSampler implements Sampler {
       return this;
     }
 
-    /**
-     * Observations made outside the study (e.g. past studies' trials) that join the good/bad split
-     * like completed trials once the start-up trials are done; values in the study's objective
-     * order and directions. Parameters outside the relative search space are ignored; a prior with
-     * none of the modelled parameters, or without one finite value per objective, is skipped.
-     * Priors do not count as start-up trials and never appear in storage.
-     */
-    public Builder priorObservations(List<PriorObservation> value) {
-      this.priors = List.copyOf(java.util.Objects.requireNonNull(value, "priorObservations"));
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** The sampler. */
+    @Override
     public TpeSampler build() {
-      return new TpeSampler(this);
+      return new TpeSampler(this, modelSettings());
     }
   }
 }

@@ -39,6 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,11 +76,11 @@ public final class MlflowStudyStorage implements StudyStorage {
   private final boolean ownsTracking;
   private final ServerCalls server;
   private final TrialNumbering numbering;
-  private final ScheduledExecutorService releaser;
+  private final @Nullable ScheduledExecutorService releaser;
   private final String experimentName;
   private final MlflowStorageOptions options;
   private final String workerId = UUID.randomUUID().toString();
-  private String experimentId;
+  private @Nullable String experimentId;
   private final Map<String, StudyCache> studies = new HashMap<>();
 
   /** Trials whose writes are held (see {@link HeldWrites}). */
@@ -765,7 +766,7 @@ public final class MlflowStudyStorage implements StudyStorage {
     }
   }
 
-  private String experimentId(boolean create) {
+  private @Nullable String experimentId(boolean create) {
     if (experimentId == null) {
       experimentId =
           create

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.plugin.mlflow.KnobflowTags;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tag and metric keys the MLflow storage writes, and JSON values split over several tags when
@@ -121,7 +122,7 @@ final class StorageTags {
    *
    * @throws IllegalArgumentException when a chunk is missing or the JSON is broken
    */
-  static JsonNode readJson(Map<String, String> tags, String key) {
+  static @Nullable JsonNode readJson(Map<String, String> tags, String key) {
     String value = tags.get(key);
     if (value == null) {
       return null;
@@ -142,7 +143,7 @@ final class StorageTags {
   }
 
   /** The plain Java value of a JSON node (maps, lists, String, Boolean, Long, Double). */
-  static Object plain(JsonNode node) {
+  static @Nullable Object plain(@Nullable JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return null;
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One trial as this process knows it: read from its MLflow run, or kept locally while this process
@@ -44,10 +45,10 @@ final class TrialEntry {
   final Map<String, Object> userAttrs = new LinkedHashMap<>();
   final Map<String, Object> systemAttrs = new LinkedHashMap<>();
   double budget = Double.NaN;
-  Instant started;
-  Instant completed;
-  Instant heartbeat;
-  String failReason;
+  @Nullable Instant started;
+  @Nullable Instant completed;
+  @Nullable Instant heartbeat;
+  @Nullable String failReason;
 
   TrialEntry(String runId, int number, TrialState state) {
     this.runId = runId;
