@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Uploads and lists run artifacts over HTTP, never through a Python subprocess.
+ * Uploads, lists, downloads and deletes run artifacts over HTTP, never through a Python subprocess.
  *
  * <p>A run whose artifact root is {@code mlflow-artifacts:/...} (a server started with artifact
  * serving, the MLflow 2+ default) gets its files by {@code PUT
@@ -134,6 +134,98 @@ public final class MlflowArtifacts {
     } catch (IOException e) {
       throw new MlflowTrackingException("unreadable artifact listing from " + uri, 0, null, e);
     }
+  }
+
+  /**
+   * Downloads the artifact {@code artifactPath} of the run into {@code into}: a file lands as
+   * {@code into/<file name>}, a directory's files keep their paths relative to it.
+   *
+   * @return the number of files written
+   */
+  public int download(String runId, String artifactPath, Path into) {
+    String path = normalise(artifactPath);
+    List<ArtifactInfo> entries = list(runId, path);
+    boolean file =
+        entries.isEmpty()
+            || (entries.size() == 1
+                && !entries.get(0).directory()
+                && normalise(entries.get(0).path()).equals(path));
+    if (file) {
+      // A file lists as nothing or as itself; a missing path fails the GET with the server's 404.
+      fetch(runId, path, into.resolve(path.substring(path.lastIndexOf('/') + 1)));
+      return 1;
+    }
+    return downloadEntries(runId, path, entries, into);
+  }
+
+  private int downloadEntries(String runId, String dir, List<ArtifactInfo> entries, Path target) {
+    int written = 0;
+    for (ArtifactInfo entry : entries) {
+      String child = normalise(entry.path());
+      Path destination = target.resolve(child.substring(dir.length() + 1));
+      if (entry.directory()) {
+        written += downloadEntries(runId, child, list(runId, child), destination);
+      } else {
+        fetch(runId, child, destination);
+        written++;
+      }
+    }
+    return written;
+  }
+
+  private void fetch(String runId, String path, Path destination) {
+    String root = root(runId);
+    URI source = uploadTarget(root, path);
+    if (source == null) {
+      Path file = localRoot(root).resolve(path);
+      write(destination, out -> Files.copy(file, out, StandardCopyOption.REPLACE_EXISTING));
+      return;
+    }
+    String operation = "download artifact " + path;
+    retrier.run(
+        operation,
+        () -> {
+          HttpResponse<byte[]> response =
+              http.send(request(source).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+          checkStatus(
+              operation,
+              response.statusCode(),
+              new String(response.body(), StandardCharsets.UTF_8));
+          write(destination, out -> Files.write(out, response.body()));
+        });
+  }
+
+  /**
+   * Deletes the artifact {@code artifactPath} (a file or a whole directory) of the run; deleting
+   * what does not exist does nothing. Proxied roots use {@code DELETE
+   * /api/2.0/mlflow-artifacts/artifacts/...}, which the server must allow (it does unless started
+   * with {@code --artifacts-only} restrictions or a store without deletes).
+   */
+  public void delete(String runId, String artifactPath) {
+    String path = normalise(artifactPath);
+    String root = root(runId);
+    URI target = uploadTarget(root, path);
+    if (target == null) {
+      Path local = localRoot(root).resolve(path);
+      try (Stream<Path> walk = Files.exists(local) ? Files.walk(local) : Stream.empty()) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete artifact " + local, e);
+      }
+      return;
+    }
+    String operation = "delete artifact " + path;
+    retrier.run(
+        operation,
+        () -> {
+          HttpResponse<String> response =
+              http.send(request(target).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+          if (response.statusCode() != 404) {
+            checkStatus(operation, response.statusCode(), response.body());
+          }
+        });
   }
 
   private void put(String runId, String artifactPath, Path file) {

@@ -18,7 +18,8 @@ import java.util.Set;
  * most {@link #MAX_BYTES} bytes, because every storage keeps attributes in memory and the journal
  * writes them as one JSON line), and larger state as a file the objective wrote itself, of which
  * only the path is stored ({@value #PATH_ATTR}); the file must be readable by whichever worker
- * loads it. Saving again replaces the previous checkpoint of that form.
+ * loads it. State kept by a {@link CheckpointStore} elsewhere (MLflow artifacts) is recorded by its
+ * location ({@value #LOCATION_ATTR}). Saving again replaces the previous checkpoint of that form.
  *
  * <p>Loading looks at the trial itself first, then its parent, its parent's parent and so on, and
  * returns the nearest checkpoint of the requested form.
@@ -30,6 +31,12 @@ public final class Checkpoint {
 
   /** System attribute holding a checkpoint file's absolute path. */
   public static final String PATH_ATTR = "checkpoint_path";
+
+  /**
+   * System attribute holding the location of a checkpoint kept by a {@link CheckpointStore} that is
+   * not a path every worker can read (e.g. {@code runs:/<run id>/checkpoints/trial-7}, MLflow).
+   */
+  public static final String LOCATION_ATTR = "checkpoint_location";
 
   /** System attribute naming the trial this one continues (set by schedulers). */
   public static final String PARENT_ATTR = "parent_trial";
@@ -65,6 +72,20 @@ public final class Checkpoint {
   public void saveFile(Path file) {
     Objects.requireNonNull(file, "file");
     storage.setSystemAttr(study, number, PATH_ATTR, file.toAbsolutePath().toString());
+  }
+
+  /**
+   * Records {@code location}, where a {@link CheckpointStore} keeps this trial's checkpoint (a URI
+   * of the store's own, not a local path).
+   */
+  public void saveLocation(String location) {
+    Objects.requireNonNull(location, "location");
+    storage.setSystemAttr(study, number, LOCATION_ATTR, location);
+  }
+
+  /** The nearest stored checkpoint location: this trial's, else its nearest ancestor's. */
+  public Optional<String> loadLocation() {
+    return nearest(LOCATION_ATTR);
   }
 
   /** The nearest byte checkpoint: this trial's, else its nearest ancestor's. */

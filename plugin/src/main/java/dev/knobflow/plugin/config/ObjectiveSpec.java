@@ -25,8 +25,8 @@ public sealed interface ObjectiveSpec {
    * @param timeout the per-trial time limit, if any
    * @param env extra environment variables for the command
    * @param checkpoints the root of the trials' checkpoint directories as written in the file
-   *     (relative to the study file's directory), if given; the default is {@value
-   *     #DEFAULT_CHECKPOINTS}
+   *     (relative to the study file's directory), or {@value #MLFLOW_CHECKPOINTS} for the study
+   *     run's MLflow artifacts, if given; the default is {@value #DEFAULT_CHECKPOINTS}
    * @param noisy whether the objective is declared noisy (see {@link ObjectiveSpec#noisy()})
    */
   record Command(
@@ -39,6 +39,12 @@ public sealed interface ObjectiveSpec {
 
     /** The default root of checkpoint directories, under the study file's directory. */
     public static final String DEFAULT_CHECKPOINTS = ".knobflow/checkpoints";
+
+    /**
+     * The {@code checkpoints} value that keeps checkpoints in the artifacts of the study's MLflow
+     * run instead of a directory.
+     */
+    public static final String MLFLOW_CHECKPOINTS = "mlflow";
 
     public Command {
       if (command.isEmpty()) {

@@ -558,7 +558,7 @@ public final class StudyFileParser {
         o.problem(
             "checkpoints",
             "must be a directory path (relative to the study file), e.g. checkpoints: /shared/ckpt,"
-                + " got "
+                + " or mlflow (the study run's artifacts), got "
                 + Section.describe(o.raw("checkpoints")));
       }
     }

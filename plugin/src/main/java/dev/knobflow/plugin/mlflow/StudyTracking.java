@@ -164,7 +164,8 @@ public final class StudyTracking implements AutoCloseable {
    * When tracking is enabled, adds the tracking listener to {@code builder}, and an {@link
    * MlflowReportSink} for the advisor (used when the study file has an {@code advisor:} block): its
    * reports become artifacts of the trial runs and the parent run, and its summary joins the
-   * tracking summary in the runs' descriptions.
+   * tracking summary in the runs' descriptions; and the study run's artifacts as the store of
+   * {@code objective.checkpoints: mlflow} ({@link MlflowCheckpointStore}).
    */
   public StudyRunner.Builder attach(StudyRunner.Builder builder) {
     if (listener != null) {
@@ -172,6 +173,8 @@ public final class StudyTracking implements AutoCloseable {
       builder.advisorReports(
           MlflowReportSink.of(
               tracking.artifacts(), listener.descriptions(), runIds(listener), tracking.writer()));
+      builder.checkpointStore(
+          MlflowCheckpointStore.of(tracking.artifacts(), listener::parentRunId));
       builder.priorObservations(
           MlflowWarmStartPriors.compute(
               tracking.runs(), settings.warmStart(), metaFeatures, builder.config()));

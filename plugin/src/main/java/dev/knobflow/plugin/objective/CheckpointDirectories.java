@@ -1,12 +1,12 @@
 package dev.knobflow.plugin.objective;
 
+import dev.knobflow.optimizers.CheckpointStore;
 import dev.knobflow.optimizers.Trial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +23,13 @@ import java.util.stream.Stream;
  * directory the command leaves non-empty becomes the trial's checkpoint ({@code
  * trial.checkpoint().saveFile(dir)}); an empty one is removed. Directories are named {@code
  * <root>/<study>/trial-<number>}, the study's name reduced to a safe file name.
+ *
+ * <p>Where finished checkpoints are kept is a {@link CheckpointStore}: by default a {@link
+ * DirectoryCheckpointStore} on the same root, so the trial's directory is its checkpoint and the
+ * root must be shared by workers on several machines; with another store ({@link #storedIn}, e.g.
+ * the MLflow artifacts of the study run) the root is only local scratch: a finished directory is
+ * handed to the store and deleted, and the checkpoint a trial starts from is fetched into {@code
+ * <root>/<study>/restore-<number>} for the length of the trial.
  */
 public final class CheckpointDirectories {
 
@@ -33,14 +40,32 @@ public final class CheckpointDirectories {
   public static final String RESTORE_DIR_ENV = "KNOBFLOW_RESTORE_DIR";
 
   private final Path root;
+  private final CheckpointStore store;
+  private final boolean inPlace;
 
-  private CheckpointDirectories(Path root) {
+  private CheckpointDirectories(Path root, CheckpointStore store) {
     this.root = root.toAbsolutePath().normalize();
+    this.store = store == null ? DirectoryCheckpointStore.under(this.root) : store;
+    this.inPlace =
+        this.store instanceof DirectoryCheckpointStore d && this.root.startsWith(d.root());
   }
 
-  /** Checkpoint directories under {@code root}. */
+  /** Checkpoint directories under {@code root}, kept there (a {@link DirectoryCheckpointStore}). */
   public static CheckpointDirectories under(Path root) {
-    return new CheckpointDirectories(root);
+    return new CheckpointDirectories(root, null);
+  }
+
+  /**
+   * The same local directories, with finished checkpoints kept by {@code store} instead; the root
+   * then only holds the running trials' directories.
+   */
+  public CheckpointDirectories storedIn(CheckpointStore store) {
+    return new CheckpointDirectories(root, java.util.Objects.requireNonNull(store, "store"));
+  }
+
+  /** Where finished checkpoints are kept. */
+  public CheckpointStore store() {
+    return store;
   }
 
   /** The root directory. */
@@ -58,15 +83,21 @@ public final class CheckpointDirectories {
     if (trial.budget().isEmpty()) {
       return Map.of();
     }
-    Path dir = studyDirectory(trial.studyName()).resolve("trial-" + trial.number());
+    Path dir = trialDirectory(trial);
+    Path scratch = restoreDirectory(trial);
     try {
       Files.createDirectories(dir);
+      DirectoryCheckpointStore.deleteTree(scratch);
+      Files.createDirectories(scratch);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the checkpoint directory " + dir, e);
     }
     Map<String, String> env = new LinkedHashMap<>();
     env.put(CHECKPOINT_DIR_ENV, dir.toString());
-    Optional<Path> restore = trial.checkpoint().loadFile();
+    Optional<Path> restore = store.restore(trial, scratch);
+    if (restore.isEmpty() || !restore.get().equals(scratch)) {
+      DirectoryCheckpointStore.deleteTree(scratch);
+    }
     restore.filter(Files::isDirectory).ifPresent(p -> env.put(RESTORE_DIR_ENV, p.toString()));
     return env;
   }
@@ -76,40 +107,44 @@ public final class CheckpointDirectories {
     if (trial.budget().isEmpty()) {
       return;
     }
-    Path dir = studyDirectory(trial.studyName()).resolve("trial-" + trial.number());
+    Path dir = trialDirectory(trial);
     if (!Files.isDirectory(dir)) {
       return;
     }
+    boolean written;
     try (Stream<Path> entries = Files.list(dir)) {
-      if (entries.findAny().isPresent()) {
-        trial.checkpoint().saveFile(dir);
-      } else {
-        Files.deleteIfExists(dir);
-      }
+      written = entries.findAny().isPresent();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the checkpoint directory " + dir, e);
+    }
+    if (written) {
+      store.save(trial, dir);
+    }
+    if (!written || !inPlace) {
+      DirectoryCheckpointStore.deleteTree(dir);
     }
   }
 
   /**
-   * Deletes a checkpoint directory that no trial can start from any more; only directories under
-   * this root are ever deleted.
-   *
-   * @return whether something was deleted
+   * After the trial, whatever happened to it: removes the fetched restore directory and, with a
+   * store other than the directory itself, the trial's local directory.
    */
-  public boolean delete(Path checkpoint) {
-    Path dir = checkpoint.toAbsolutePath().normalize();
-    if (!dir.startsWith(root) || dir.equals(root) || !Files.isDirectory(dir)) {
-      return false;
+  void release(Trial trial) {
+    if (trial.budget().isEmpty()) {
+      return;
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the checkpoint directory " + dir, e);
+    DirectoryCheckpointStore.deleteTree(restoreDirectory(trial));
+    if (!inPlace) {
+      DirectoryCheckpointStore.deleteTree(trialDirectory(trial));
     }
+  }
+
+  private Path trialDirectory(Trial trial) {
+    return studyDirectory(trial.studyName()).resolve("trial-" + trial.number());
+  }
+
+  private Path restoreDirectory(Trial trial) {
+    return studyDirectory(trial.studyName()).resolve("restore-" + trial.number());
   }
 
   /**

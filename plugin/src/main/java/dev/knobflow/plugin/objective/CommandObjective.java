@@ -182,6 +182,9 @@ public final class CommandObjective
       if (process.isAlive()) {
         stop(process);
       }
+      if (checkpoints != null) {
+        checkpoints.release(trial);
+      }
       recordCpuTime(trial, timesFile);
     }
   }

@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.runtime;
 
 import dev.knobflow.greenmetrics.power.PowerSourceException;
+import dev.knobflow.optimizers.CheckpointStore;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.ObjectiveFunction;
@@ -71,8 +72,13 @@ public final class StudyRunner implements AutoCloseable {
   private StudyRunner(Builder b) {
     this.config = b.config;
     this.energy = energy(config);
+    CheckpointDirectories checkpoints;
     try {
-      this.objective = objective(b, energy);
+      checkpoints =
+          config.objective() instanceof ObjectiveSpec.Command c
+              ? checkpointDirectories(config, c, b.checkpointStore)
+              : null;
+      this.objective = objective(b, energy, checkpoints);
     } catch (RuntimeException e) {
       energy.close();
       throw e;
@@ -112,9 +118,8 @@ public final class StudyRunner implements AutoCloseable {
                 budget.gpuHours(), budget.energyKwh(), budget.co2Kg(), budget.wall()));
       }
       b.listeners.forEach(sb::listener);
-      if (pair.scheduler() instanceof PbtScheduler
-          && config.objective() instanceof ObjectiveSpec.Command c) {
-        sb.listener(new PbtCheckpointPruner(checkpointDirectories(config, c)));
+      if (pair.scheduler() instanceof PbtScheduler && checkpoints != null) {
+        sb.listener(new PbtCheckpointPruner(checkpoints));
       }
       this.advisor = advisor(b);
       if (advisor != null) {
@@ -161,7 +166,8 @@ public final class StudyRunner implements AutoCloseable {
     }
   }
 
-  private static ObjectiveFunction objective(Builder b, EnergySession energy) {
+  private static ObjectiveFunction objective(
+      Builder b, EnergySession energy, CheckpointDirectories checkpoints) {
     StudyConfig config = b.config;
     List<String> names = config.objectives().stream().map(Objective::name).toList();
     // The command reports every objective but the measured ones, which the meter fills in.
@@ -175,7 +181,7 @@ public final class StudyRunner implements AutoCloseable {
               .timeout(c.timeout().orElse(null))
               .environment(c.env())
               .killGrace(b.killGrace)
-              .checkpoints(checkpointDirectories(config, c))
+              .checkpoints(checkpoints)
               .build();
     } else if (config.objective() instanceof ObjectiveSpec.JavaClass k) {
       try {
@@ -193,12 +199,28 @@ public final class StudyRunner implements AutoCloseable {
         : new ConstrainedObjective(base, names, config.constraints());
   }
 
-  /** The root of a command objective's checkpoint directories, under the study file's directory. */
-  static CheckpointDirectories checkpointDirectories(StudyConfig config, ObjectiveSpec.Command c) {
+  /**
+   * A command objective's checkpoint directories: under {@code objective.checkpoints} (relative to
+   * the study file's directory), or, with {@code checkpoints: mlflow}, kept in the study run's
+   * artifacts ({@code store}, from the tracking) with local scratch under the default root.
+   */
+  static CheckpointDirectories checkpointDirectories(
+      StudyConfig config, ObjectiveSpec.Command c, CheckpointStore store) {
+    String root = c.checkpoints().orElse(ObjectiveSpec.Command.DEFAULT_CHECKPOINTS);
+    if (!root.equals(ObjectiveSpec.Command.MLFLOW_CHECKPOINTS)) {
+      return CheckpointDirectories.under(config.baseDirectory().resolve(root));
+    }
+    if (store == null) {
+      throw StudyFileException.of(
+          "study '" + config.name() + "'",
+          "objective.checkpoints",
+          "'mlflow' keeps checkpoints in the artifacts of the study's MLflow run and needs MLflow"
+              + " tracking: add tracking: {uri: ...} (or set MLFLOW_TRACKING_URI), or give a"
+              + " directory every worker can reach (write ./mlflow for a directory so named)");
+    }
     return CheckpointDirectories.under(
-        config
-            .baseDirectory()
-            .resolve(c.checkpoints().orElse(ObjectiveSpec.Command.DEFAULT_CHECKPOINTS)));
+            config.baseDirectory().resolve(ObjectiveSpec.Command.DEFAULT_CHECKPOINTS))
+        .storedIn(store);
   }
 
   private static @Nullable AdvisorSupport advisor(Builder b) {
@@ -286,6 +308,7 @@ public final class StudyRunner implements AutoCloseable {
     private Duration killGrace = Duration.ofSeconds(5);
     private Function<String, String> environment = System::getenv;
     private final List<ReportSink> reportSinks = new ArrayList<>();
+    private CheckpointStore checkpointStore;
 
     private Builder(StudyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -332,6 +355,15 @@ public final class StudyRunner implements AutoCloseable {
     /** Looks environment variables up (the advisor's LLM key); default the process environment. */
     public Builder environment(Function<String, String> lookup) {
       this.environment = Objects.requireNonNull(lookup, "lookup");
+      return this;
+    }
+
+    /**
+     * The store behind {@code objective.checkpoints: mlflow} (the study run's artifacts; set by the
+     * MLflow tracking); unused for a checkpoint directory.
+     */
+    public Builder checkpointStore(CheckpointStore store) {
+      this.checkpointStore = Objects.requireNonNull(store, "store");
       return this;
     }
 

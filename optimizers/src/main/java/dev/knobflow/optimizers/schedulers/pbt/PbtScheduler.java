@@ -334,6 +334,7 @@ public final class PbtScheduler implements Scheduler {
       FrozenTrial current = root;
       while (current != null && inUse.add(current.number())) {
         if (current.systemAttrs().containsKey(Checkpoint.PATH_ATTR)
+            || current.systemAttrs().containsKey(Checkpoint.LOCATION_ATTR)
             || current.systemAttrs().containsKey(Checkpoint.BYTES_ATTR)) {
           break;
         }
