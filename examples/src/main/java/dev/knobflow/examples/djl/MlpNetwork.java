@@ -26,12 +26,20 @@ import java.util.Random;
  * A multi-layer perceptron (ReLU hidden layers, a linear output, softmax cross-entropy) on DJL's
  * PyTorch engine, trained epoch by epoch. Batches are drawn in an order seeded by the model seed
  * and the epoch's index, so epoch {@code e} sees the same batches whether the network trains from
- * scratch or continues from a checkpoint. Not thread-safe; close it to free native memory.
+ * scratch or continues from a checkpoint. Not thread-safe, but several networks may train on
+ * several threads (their batches take turns); close it to free native memory.
  */
 final class MlpNetwork implements AutoCloseable {
 
   /** DJL's name for the PyTorch engine. */
   static final String ENGINE = "PyTorch";
+
+  /**
+   * DJL's PyTorch engine allows one gradient collector per process at a time ("A
+   * PtGradientCollector is already collecting"), so networks training on several threads take turns
+   * batch by batch.
+   */
+  private static final Object AUTOGRAD = new Object();
 
   private final MlpParams params;
   private final int features;
@@ -39,7 +47,8 @@ final class MlpNetwork implements AutoCloseable {
   private final Trainer trainer;
   private final Loss loss = Loss.softmaxCrossEntropyLoss();
 
-  private MlpNetwork(MlpParams params, int features, int classes, Initializer initializer) {
+  private MlpNetwork(
+      MlpParams params, double weightDecay, int features, int classes, Initializer initializer) {
     this.params = params;
     this.features = features;
     SequentialBlock block = new SequentialBlock();
@@ -53,7 +62,7 @@ final class MlpNetwork implements AutoCloseable {
       m.setBlock(block);
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(loss)
-              .optOptimizer(optimizer(params))
+              .optOptimizer(optimizer(params, weightDecay))
               .optInitializer(initializer, (Parameter p) -> true);
       this.trainer = m.newTrainer(config);
       trainer.initialize(new Shape(1, features));
@@ -66,19 +75,35 @@ final class MlpNetwork implements AutoCloseable {
 
   /** A new network with seeded initial weights. */
   static MlpNetwork create(MlpParams params, int features, int classes, long seed) {
-    return new MlpNetwork(params, features, classes, new SeededInitializer(seed));
+    return create(params, 0, features, classes, seed);
+  }
+
+  /**
+   * A new network with seeded initial weights whose optimizer adds {@code weightDecay} times each
+   * weight to its gradient (L2 regularisation, DJL's weight decay; 0 for none).
+   */
+  static MlpNetwork create(
+      MlpParams params, double weightDecay, int features, int classes, long seed) {
+    return new MlpNetwork(params, weightDecay, features, classes, new SeededInitializer(seed));
   }
 
   /** A network of the same architecture starting from a checkpoint's weights. */
   static MlpNetwork resume(MlpParams params, int features, int classes, MlpCheckpoint from) {
-    return new MlpNetwork(params, features, classes, from.initializer());
+    return resume(params, 0, features, classes, from);
   }
 
-  private static Optimizer optimizer(MlpParams params) {
+  /** As {@link #resume(MlpParams, int, int, MlpCheckpoint)}, with weight decay. */
+  static MlpNetwork resume(
+      MlpParams params, double weightDecay, int features, int classes, MlpCheckpoint from) {
+    return new MlpNetwork(params, weightDecay, features, classes, from.initializer());
+  }
+
+  private static Optimizer optimizer(MlpParams params, double weightDecay) {
     Tracker rate = Tracker.fixed((float) params.learningRate());
+    float decay = (float) weightDecay;
     return switch (params.optimizer()) {
-      case "sgd" -> Optimizer.sgd().setLearningRateTracker(rate).build();
-      case "adam" -> Optimizer.adam().optLearningRateTracker(rate).build();
+      case "sgd" -> Optimizer.sgd().setLearningRateTracker(rate).optWeightDecays(decay).build();
+      case "adam" -> Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(decay).build();
       default -> throw new IllegalArgumentException("unknown optimizer " + params.optimizer());
     };
   }
@@ -104,16 +129,18 @@ final class MlpNetwork implements AutoCloseable {
         System.arraycopy(data.x(), r * features, bx, i * features, features);
         by[i] = data.y()[r];
       }
-      try (NDManager batch = trainer.getManager().newSubManager();
-          GradientCollector collector = trainer.newGradientCollector()) {
-        NDArray input = batch.create(bx, new Shape(n, features));
-        NDArray labels = batch.create(by, new Shape(n));
-        NDArray predictions = trainer.forward(new NDList(input)).singletonOrThrow();
-        NDArray value = loss.evaluate(new NDList(labels), new NDList(predictions));
-        collector.backward(value);
-        lossSum += value.getFloat();
+      synchronized (AUTOGRAD) {
+        try (NDManager batch = trainer.getManager().newSubManager();
+            GradientCollector collector = trainer.newGradientCollector()) {
+          NDArray input = batch.create(bx, new Shape(n, features));
+          NDArray labels = batch.create(by, new Shape(n));
+          NDArray predictions = trainer.forward(new NDList(input)).singletonOrThrow();
+          NDArray value = loss.evaluate(new NDList(labels), new NDList(predictions));
+          collector.backward(value);
+          lossSum += value.getFloat();
+        }
+        trainer.step();
       }
-      trainer.step();
       batches++;
     }
     return lossSum / batches;

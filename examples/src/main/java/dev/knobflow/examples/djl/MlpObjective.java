@@ -1,7 +1,5 @@
 package dev.knobflow.examples.djl;
 
-import dev.knobflow.examples.data.Split;
-import dev.knobflow.examples.data.Splits;
 import dev.knobflow.examples.data.Table;
 import dev.knobflow.examples.metrics.Latency;
 import dev.knobflow.optimizers.Checkpoint;
@@ -89,7 +87,7 @@ public final class MlpObjective implements ObjectiveFunction {
 
   /** The objective on the configured dataset. */
   public MlpObjective(MlpConfig config) {
-    this(config, load(config));
+    this(config, MlpData.load(config));
   }
 
   /**
@@ -99,45 +97,16 @@ public final class MlpObjective implements ObjectiveFunction {
    *     two classes occur
    */
   public MlpObjective(MlpConfig config, Table table) {
+    this(config, MlpData.of(config, table));
+  }
+
+  private MlpObjective(MlpConfig config, MlpData data) {
     this.config = config;
     this.latency = new Latency(config.data().latencyWarmups(), config.data().latencyRepeats());
-    int[] labels = table.classLabels();
-    int max = 0;
-    for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0) {
-        throw new IllegalArgumentException(
-            table.source()
-                + ": target column '"
-                + table.targetName()
-                + "' must hold class labels 0, 1, 2, ..., but row "
-                + i
-                + " has "
-                + labels[i]);
-      }
-      max = Math.max(max, labels[i]);
-    }
-    if (max < 1) {
-      throw new IllegalArgumentException(
-          table.source() + ": target column '" + table.targetName() + "' holds a single class");
-    }
-    this.classes = max + 1;
-    this.features = table.featureCount();
-    Split split =
-        Splits.stratifiedHoldout(labels, config.data().testFraction(), config.data().splitSeed());
-    this.train = data(split.train(table), config.featureScale());
-    this.valid = data(split.test(table), config.featureScale());
-  }
-
-  private static Table load(MlpConfig config) {
-    return config.data().load(MlpConfig.BUNDLED_DATASET);
-  }
-
-  private static MlpNetwork.Data data(Table table, double scale) {
-    float[] x = table.featuresRowMajor();
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) (x[i] / scale);
-    }
-    return new MlpNetwork.Data(x, table.targetsAsFloats(), table.rowCount());
+    this.train = data.train();
+    this.valid = data.valid();
+    this.features = data.features();
+    this.classes = data.classes();
   }
 
   /** The configuration in use. */
