@@ -2,6 +2,7 @@ package dev.knobflow.plugin;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.OptimizeSummary;
+import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
 import dev.knobflow.plugin.config.StudyFileParser;
@@ -68,6 +69,12 @@ public final class Knobflow {
   public static TuneResult tune(
       StudyConfig config, MlflowSettings settings, Map<String, String> env) {
     try (TuneSession session = TuneSession.open(config, settings, env, builder -> {})) {
+      // The first run of a study sets its trial target; later runs (other processes, threads or
+      // restarts of the same code) share it, so together they stop at it.
+      if (config.trials().isPresent()
+          && TrialTarget.stored(session.study().storage(), config.name()).isEmpty()) {
+        TrialTarget.aimFor(session.study().storage(), config.name(), config.trials().getAsInt());
+      }
       OptimizeSummary summary = session.run();
       session.tracking().logReport(session.study());
       return new TuneResult(
