@@ -65,7 +65,13 @@ public final class Knobflow {
         env);
   }
 
-  /** Runs a study configuration with these MLflow settings and environment variables. */
+  /**
+   * Runs a study configuration with these MLflow settings and environment variables. The first run
+   * of a study with {@code trials} stores its trial target ({@link TrialTarget}); later runs on the
+   * same storage (other processes, or the same code run again) follow it, so together they stop at
+   * it, and a run on a study that already reached it runs nothing ({@code knobflow tune} raises the
+   * target instead).
+   */
   public static TuneResult tune(
       StudyConfig config, MlflowSettings settings, Map<String, String> env) {
     try (TuneSession session = TuneSession.open(config, settings, env, builder -> {})) {
