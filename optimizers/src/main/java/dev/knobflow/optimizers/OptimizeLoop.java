@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 
 /**
  * The optimisation loop behind {@link Study#optimize}: worker threads that ask, evaluate and tell
- * until the trial count, the timeout, the sampler or a stop request ends them, and the heartbeats
- * of the trials they run (the counterpart of Optuna's {@code _optimize.py}).
+ * until the trial count, the study's trial target ({@link TrialTarget}), the timeout, the sampler
+ * or a stop request ends them, and the heartbeats of the trials they run (the counterpart of
+ * Optuna's {@code _optimize.py}).
  */
 final class OptimizeLoop {
 
@@ -56,6 +58,7 @@ final class OptimizeLoop {
             "trial {} had no heartbeat for {}: marked FAIL", stale.number(), options.staleAfter());
       }
     }
+    OptionalLong target = studyTarget(options);
     AtomicInteger reserved = new AtomicInteger();
     Map<TrialState, AtomicInteger> counts = new EnumMap<>(TrialState.class);
     for (TrialState s : TrialState.values()) {
@@ -91,13 +94,18 @@ final class OptimizeLoop {
             }
             Trial trial;
             try {
-              if (study.budget().isEmpty()) {
+              if (study.budget().isEmpty() && target.isEmpty()) {
                 trial = study.ask();
               } else {
                 // Checked and started under one lock, so this process's workers do not all start
                 // a trial on the same remaining amount (other processes see it as RUNNING).
                 synchronized (study.budgetLock()) {
-                  Optional<String> refusal = study.budget().get().refusal(study);
+                  if (target.isPresent() && targetReached(target.getAsLong(), options)) {
+                    stopReason[0] = "target";
+                    return;
+                  }
+                  Optional<String> refusal =
+                      study.budget().flatMap(budget -> budget.refusal(study));
                   if (refusal.isPresent()) {
                     log.info("study '{}': no further trial: {}", name, refusal.get());
                     stopReason[0] = "budget";
@@ -159,6 +167,55 @@ final class OptimizeLoop {
         });
     return new OptimizeSummary(
         byState, Duration.ofNanos(clock.nanoTime() - beginNanos), stopReason[0]);
+  }
+
+  /**
+   * The study-wide trial target this call follows: the one {@code options} sets (stored first, so
+   * that every other worker of the study reads it), else the one stored with the study, if any.
+   */
+  private OptionalLong studyTarget(OptimizeOptions options) {
+    if (options.studyTarget() != null) {
+      storage.setStudyAttr(name, TrialTarget.STUDY_ATTR, options.studyTarget());
+      return OptionalLong.of(options.studyTarget());
+    }
+    return TrialTarget.stored(storage, name);
+  }
+
+  /**
+   * Whether the study's trials already fill {@code target} (see {@link TrialTarget#occupies}), read
+   * from storage so that every process's trials count. When they seem to, RUNNING trials of other
+   * workers without a heartbeat for {@link OptimizeOptions#staleAfter} are failed as stale first:
+   * their workers died, and their places go to new trials. Called under the loop's lock, so this
+   * process's threads never overshoot; workers in other processes deciding at the same moment can
+   * each start one (at most one trial over the target per other process).
+   */
+  private boolean targetReached(long target, OptimizeOptions options) {
+    List<FrozenTrial> trials = storage.trials(name);
+    long occupied = trials.stream().filter(TrialTarget::occupies).count();
+    if (occupied >= target && options.staleAfter() != null) {
+      List<Integer> own = study.ownRunningTrials();
+      boolean othersRunning =
+          trials.stream()
+              .anyMatch(t -> t.state() == TrialState.RUNNING && !own.contains(t.number()));
+      if (othersRunning) {
+        List<FrozenTrial> stale = storage.failStaleTrials(name, options.staleAfter(), clock.now());
+        for (FrozenTrial t : stale) {
+          log.warn(
+              "trial {} had no heartbeat for {}: marked FAIL", t.number(), options.staleAfter());
+        }
+        occupied -= stale.size();
+      }
+    }
+    if (occupied >= target) {
+      log.debug(
+          "study '{}': {} trials count toward its target of {} (running or finished): no further"
+              + " trial",
+          name,
+          occupied,
+          target);
+      return true;
+    }
+    return false;
   }
 
   /** Runs one trial to its end; returns the finished trial, or null if someone else finished it. */

@@ -2,6 +2,7 @@ package dev.knobflow.plugin;
 
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.OptimizeSummary;
+import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileException;
 import dev.knobflow.plugin.config.StudyFileParser;
@@ -64,10 +65,22 @@ public final class Knobflow {
         env);
   }
 
-  /** Runs a study configuration with these MLflow settings and environment variables. */
+  /**
+   * Runs a study configuration with these MLflow settings and environment variables. The first run
+   * of a study with {@code trials} stores its trial target ({@link TrialTarget}); later runs on the
+   * same storage (other processes, or the same code run again) follow it, so together they stop at
+   * it, and a run on a study that already reached it runs nothing ({@code knobflow tune} raises the
+   * target instead).
+   */
   public static TuneResult tune(
       StudyConfig config, MlflowSettings settings, Map<String, String> env) {
     try (TuneSession session = TuneSession.open(config, settings, env, builder -> {})) {
+      // The first run of a study sets its trial target; later runs (other processes, threads or
+      // restarts of the same code) share it, so together they stop at it.
+      if (config.trials().isPresent()
+          && TrialTarget.stored(session.study().storage(), config.name()).isEmpty()) {
+        TrialTarget.aimFor(session.study().storage(), config.name(), config.trials().getAsInt());
+      }
       OptimizeSummary summary = session.run();
       session.tracking().logReport(session.study());
       return new TuneResult(

@@ -39,7 +39,9 @@ final class JoinOptions {
       names = "--trials",
       paramLabel = "N",
       description =
-          "Trials to run here; default: what the last tune aimed for minus the finished trials.")
+          "Run at most N trials here, raising the study's trial target to its counted trials"
+              + " plus N if it is lower. Default: until the study's workers together reach the"
+              + " target the last tune stored (at most the trials it still misses).")
   Integer trials;
 
   @Option(

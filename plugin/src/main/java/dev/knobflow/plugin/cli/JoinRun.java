@@ -3,6 +3,7 @@ package dev.knobflow.plugin.cli;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.OptimizeSummary;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.plugin.TuneSession;
 import dev.knobflow.plugin.config.StorageSpec;
 import dev.knobflow.plugin.config.StudyConfig;
@@ -74,6 +75,9 @@ final class JoinRun {
     if (join.parallelism != null) {
       config = config.withParallelism(join.parallelism);
     }
+    // At most what is missing from the study's target when it joins (--trials N first makes room
+    // for N more in the target); the optimisation loop re-counts the whole study's trials before
+    // each one it starts, so this worker and the study's others together stop at the target.
     int trials;
     if (join.trials != null) {
       trials = join.trials;
@@ -138,6 +142,9 @@ final class JoinRun {
                 + " --trials N to run more).");
         out.flush();
         return CommandLine.ExitCode.OK;
+      }
+      if (join.trials != null) {
+        TrialTarget.makeRoom(runner.study().storage(), config.name(), join.trials);
       }
       if (!output.quiet) {
         out.println(

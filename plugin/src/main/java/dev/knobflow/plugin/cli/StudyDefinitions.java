@@ -1,6 +1,5 @@
 package dev.knobflow.plugin.cli;
 
-import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /**
  * A study's definition kept in its storage, so that {@code worker} and {@code resume} can rebuild
@@ -31,9 +29,10 @@ public final class StudyDefinitions {
 
   /**
    * Study attribute: how many finished trials the last {@code tune} aimed for in all, counted by
-   * {@link TrialTarget} (trials failed as stale or interrupted do not count).
+   * {@link TrialTarget} (trials failed as stale or interrupted do not count); every worker of the
+   * study stops starting trials when it is reached.
    */
-  static final String TRIALS_TARGET = dev.knobflow.plugin.mlflow.KnobflowTags.TRIALS_TARGET_ATTR;
+  static final String TRIALS_TARGET = TrialTarget.STUDY_ATTR;
 
   /**
    * Study attribute: the absolute directory of the study file {@code tune} ran, where a joiner
@@ -52,11 +51,10 @@ public final class StudyDefinitions {
       throw new UncheckedIOException("cannot read " + studyFile + " again", e);
     }
     StudyConfig config = runner.config();
-    OptionalLong target = OptionalLong.empty();
+    store(runner.study().storage(), config.name(), text, config.baseDirectory());
     if (config.trials().isPresent()) {
-      target = OptionalLong.of(finished(runner.study().trials()) + config.trials().getAsInt());
+      TrialTarget.aimFor(runner.study().storage(), config.name(), config.trials().getAsInt());
     }
-    store(runner.study().storage(), config.name(), text, target, config.baseDirectory());
   }
 
   /**
@@ -74,28 +72,21 @@ public final class StudyDefinitions {
             : config.storage();
     try (StudyStorage storage = spec.open()) {
       storage.createStudy(config.name(), config.objectives());
-      long finished = finished(storage.trials(config.name()));
-      store(
-          storage,
-          config.name(),
-          studyFileText,
-          OptionalLong.of(finished + trialsToRun),
-          config.baseDirectory());
+      store(storage, config.name(), studyFileText, config.baseDirectory());
+      TrialTarget.aimFor(storage, config.name(), trialsToRun);
     }
   }
 
-  private static void store(
-      StudyStorage storage, String study, String text, OptionalLong target, Path directory) {
+  private static void store(StudyStorage storage, String study, String text, Path directory) {
     // A password in a postgresql:// URL stays out of the storage (joiners pass --storage anyway).
     storage.setStudyAttr(study, STUDY_FILE, PostgresUrl.redact(text));
     storage.setStudyAttr(study, STUDY_DIR, directory.toAbsolutePath().normalize().toString());
-    if (target.isPresent()) {
-      storage.setStudyAttr(study, TRIALS_TARGET, target.getAsLong());
-    }
   }
 
   /**
-   * A study to join: its stored definition, in {@code spec}, with the remaining trial count.
+   * A study to join: its stored definition, in {@code spec}, with the remaining trial count (the
+   * stored target less the trials that count now: at most what a joiner can still run, since the
+   * study's workers together stop at the target).
    *
    * @param yaml the stored study file's text (its {@code tracking:} section says where to track)
    */
@@ -153,17 +144,12 @@ public final class StudyDefinitions {
       } catch (StudyFileException e) {
         throw new BadInputException(e.getMessage());
       }
-      int finished = finished(store.trials(name));
+      int finished = TrialTarget.counted(store.trials(name));
       OptionalInt remaining = OptionalInt.empty();
       if (study.attrs().get(TRIALS_TARGET) instanceof Number target) {
         remaining = OptionalInt.of((int) Math.max(0, target.longValue() - finished));
       }
       return new Joined(config.withStorage(spec), yaml, finished, remaining);
     }
-  }
-
-  /** The trials that count toward the target: not those failed as stale or interrupted. */
-  private static int finished(List<FrozenTrial> trials) {
-    return (int) trials.stream().filter(TrialTarget::counts).count();
   }
 }

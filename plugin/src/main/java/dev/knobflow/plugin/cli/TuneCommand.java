@@ -256,6 +256,7 @@ final class TuneCommand implements Callable<Integer> {
   private static String stopReason(String reason) {
     return switch (reason) {
       case "trials" -> "trial count reached";
+      case "target" -> "study's trial target reached";
       case "timeout" -> "timeout";
       case "exhausted" -> "sampler exhausted";
       case "stopped" -> "stopped";

@@ -67,8 +67,11 @@ public final class KnobflowTags {
    */
   public static final String STUDY_RUN_ATTR = "mlflow_run_id";
 
-  /** Study attribute: how many finished trials the study aims for in all ({@code tune} sets it). */
-  public static final String TRIALS_TARGET_ATTR = "trials_target";
+  /**
+   * Study attribute: how many trials the study aims for in all ({@code tune} sets it; every worker
+   * follows it): {@link dev.knobflow.optimizers.TrialTarget#STUDY_ATTR}.
+   */
+  public static final String TRIALS_TARGET_ATTR = dev.knobflow.optimizers.TrialTarget.STUDY_ATTR;
 
   /** Why a study run ended KILLED or FAILED, on the study run. */
   public static final String END_REASON = "knobflow.end_reason";

@@ -197,7 +197,9 @@ class StudyRunTreeServerTest {
               .readTree(show.out())
               .get("trials")
               .size();
-      assertTrue(stored >= 12, show.out());
+      // tune and the 3 workers share the study's target of 12: each process racing on the last
+      // places may start one more (documented), never each its own 12.
+      assertTrue(stored >= 12 && stored <= 12 + 3, stored + " trials: " + show.out());
       assertEquals(stored, trials.size(), names(trials));
       System.out.println(
           "run tree of "
