@@ -60,6 +60,8 @@ final class OptimizeLoop {
     }
     OptionalLong target = studyTarget(options);
     AtomicInteger reserved = new AtomicInteger();
+    // Slots claimed by this process's threads whose trial is not in storage yet.
+    AtomicInteger starting = new AtomicInteger();
     Map<TrialState, AtomicInteger> counts = new EnumMap<>(TrialState.class);
     for (TrialState s : TrialState.values()) {
       counts.put(s, new AtomicInteger());
@@ -96,6 +98,21 @@ final class OptimizeLoop {
             try {
               if (study.budget().isEmpty() && target.isEmpty()) {
                 trial = study.ask();
+              } else if (study.budget().isEmpty()) {
+                // Only the target is checked under the lock: the slot is claimed there and the
+                // sampling runs outside it, so this process's threads still sample in parallel.
+                synchronized (study.budgetLock()) {
+                  if (targetReached(target.getAsLong() - starting.get(), options)) {
+                    stopReason[0] = "target";
+                    return;
+                  }
+                  starting.incrementAndGet();
+                }
+                try {
+                  trial = study.ask();
+                } finally {
+                  starting.decrementAndGet();
+                }
               } else {
                 // Checked and started under one lock, so this process's workers do not all start
                 // a trial on the same remaining amount (other processes see it as RUNNING).
