@@ -107,7 +107,7 @@ final class StudyState {
     t.state = TrialState.RUNNING;
     t.started = at;
     study(study).waiting.remove(number);
-    t.changed();
+    t.changed(0);
     return t.snapshot();
   }
 
@@ -116,38 +116,38 @@ final class StudyState {
     StorageRules.requireSameDistribution(number, name, t.distributions.get(name), distribution);
     t.distributions.put(name, distribution);
     t.params.put(name, value);
-    t.changed();
+    t.changed(MutableTrial.PARAMS);
   }
 
   void reportIntermediate(String study, int number, long step, List<Double> values) {
     MutableTrial t = running(study, number);
     t.intermediate.put(step, List.copyOf(values));
-    t.changed();
+    t.changed(MutableTrial.STEPS);
   }
 
   void setUserAttr(String study, int number, String key, Object value) {
     MutableTrial t = trial(study, number);
     t.userAttrs.put(key, value);
-    t.changed();
+    t.changed(MutableTrial.USER_ATTRS);
   }
 
   void setSystemAttr(String study, int number, String key, Object value) {
     MutableTrial t = trial(study, number);
     t.systemAttrs.put(key, value);
-    t.changed();
+    t.changed(MutableTrial.SYSTEM_ATTRS);
   }
 
   void setBudget(String study, int number, double budget) {
     MutableTrial t = trial(study, number);
     t.budget = budget;
-    t.changed();
+    t.changed(0);
   }
 
   void heartbeat(String study, int number, Instant at) {
     MutableTrial t = trial(study, number);
     if (t.state == TrialState.RUNNING) {
       t.heartbeat = at;
-      t.changed();
+      t.changed(0);
     }
   }
 
@@ -185,7 +185,7 @@ final class StudyState {
       t.started = outcome.at();
     }
     study(study).waiting.remove(number);
-    t.changed();
+    t.changed(MutableTrial.METRICS);
     return t.snapshot();
   }
 
@@ -269,36 +269,53 @@ final class StudyState {
     Instant completed;
     Instant heartbeat;
     String failReason;
+    // The current snapshot, or null after a change; the last one built, whose unchanged maps the
+    // next snapshot shares instead of copying them again (see dirty).
     FrozenTrial cached;
+    FrozenTrial last;
+    int dirty;
+
+    // The collection fields changed since the last snapshot, as bits of dirty.
+    static final int PARAMS = 1;
+    static final int STEPS = 2;
+    static final int METRICS = 4;
+    static final int USER_ATTRS = 8;
+    static final int SYSTEM_ATTRS = 16;
 
     MutableTrial(int number, TrialState state) {
       this.number = number;
       this.state = state;
     }
 
-    void changed() {
+    /** Drops the cached snapshot; {@code fields}: the collection fields that changed. */
+    void changed(int fields) {
       cached = null;
+      dirty |= fields;
     }
 
     FrozenTrial snapshot() {
       if (cached == null) {
+        FrozenTrial prev = last;
+        boolean all = prev == null;
         cached =
             new FrozenTrial(
                 number,
                 state,
                 values,
-                params,
-                distributions,
-                intermediate,
+                all || (dirty & PARAMS) != 0 ? params : prev.params(),
+                all || (dirty & PARAMS) != 0 ? distributions : prev.distributions(),
+                all || (dirty & STEPS) != 0 ? intermediate : prev.intermediateValues(),
                 constraints,
-                metrics,
-                userAttrs,
-                systemAttrs,
+                all || (dirty & METRICS) != 0 ? metrics : prev.metrics(),
+                all || (dirty & USER_ATTRS) != 0 ? userAttrs : prev.userAttrs(),
+                all || (dirty & SYSTEM_ATTRS) != 0 ? systemAttrs : prev.systemAttrs(),
                 budget,
                 started,
                 completed,
                 heartbeat,
                 failReason);
+        last = cached;
+        dirty = 0;
       }
       return cached;
     }
