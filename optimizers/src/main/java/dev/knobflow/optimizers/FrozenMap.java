@@ -14,21 +14,35 @@ import java.util.Set;
  */
 final class FrozenMap<K, V> extends AbstractMap<K, V> {
 
-  private final Map<K, V> view;
+  // The class of Collections.singletonMap: immutable whoever made it.
+  private static final Class<?> SINGLETON = Collections.singletonMap("", "").getClass();
+
+  private final LinkedHashMap<K, V> copy;
   // Whether the values are deeply frozen too (attribute maps), not only the map itself.
   private final boolean deep;
+  private Set<Entry<K, V>> entries;
 
   private FrozenMap(LinkedHashMap<K, V> copy, boolean deep) {
-    this.view = Collections.unmodifiableMap(copy);
+    this.copy = copy;
     this.deep = deep;
   }
 
-  /** A frozen copy of {@code map}; {@code map} itself when it already is one (deep enough). */
+  /**
+   * A frozen copy of {@code map} (a singleton map for one entry); {@code map} itself when it
+   * already is one.
+   */
   static <K, V> Map<K, V> of(Map<K, V> map) {
     if (map.isEmpty()) {
       return Map.of();
     }
-    return map instanceof FrozenMap<K, V> ? map : new FrozenMap<>(new LinkedHashMap<>(map), false);
+    if (map instanceof FrozenMap<K, V> || map.getClass() == SINGLETON) {
+      return map;
+    }
+    if (map.size() == 1) {
+      Entry<K, V> only = map.entrySet().iterator().next();
+      return Collections.singletonMap(only.getKey(), only.getValue());
+    }
+    return new FrozenMap<>(new LinkedHashMap<>(map), false);
   }
 
   /** Whether {@code value} is a frozen map whose values are deeply frozen as well. */
@@ -43,21 +57,24 @@ final class FrozenMap<K, V> extends AbstractMap<K, V> {
 
   @Override
   public Set<Entry<K, V>> entrySet() {
-    return view.entrySet();
+    if (entries == null) {
+      entries = Collections.unmodifiableMap(copy).entrySet();
+    }
+    return entries;
   }
 
   @Override
   public V get(Object key) {
-    return view.get(key);
+    return copy.get(key);
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return view.containsKey(key);
+    return copy.containsKey(key);
   }
 
   @Override
   public int size() {
-    return view.size();
+    return copy.size();
   }
 }

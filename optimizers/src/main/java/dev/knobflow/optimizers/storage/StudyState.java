@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -82,7 +83,9 @@ final class StudyState {
       throw new IllegalArgumentException("a new trial is RUNNING or WAITING, not " + state);
     }
     MutableTrial trial = new MutableTrial(number, state);
-    trial.systemAttrs.putAll(systemAttrs);
+    if (!systemAttrs.isEmpty()) {
+      trial.systemAttrs().putAll(systemAttrs);
+    }
     if (state == TrialState.RUNNING) {
       trial.started = at;
     }
@@ -121,19 +124,19 @@ final class StudyState {
 
   void reportIntermediate(String study, int number, long step, List<Double> values) {
     MutableTrial t = running(study, number);
-    t.intermediate.put(step, List.copyOf(values));
+    t.intermediate().put(step, List.copyOf(values));
     t.changed(MutableTrial.STEPS);
   }
 
   void setUserAttr(String study, int number, String key, Object value) {
     MutableTrial t = trial(study, number);
-    t.userAttrs.put(key, value);
+    t.userAttrs().put(key, value);
     t.changed(MutableTrial.USER_ATTRS);
   }
 
   void setSystemAttr(String study, int number, String key, Object value) {
     MutableTrial t = trial(study, number);
-    t.systemAttrs.put(key, value);
+    t.systemAttrs().put(key, value);
     t.changed(MutableTrial.SYSTEM_ATTRS);
   }
 
@@ -178,7 +181,9 @@ final class StudyState {
     t.state = outcome.state();
     t.values = outcome.values();
     t.constraints = outcome.constraints();
-    t.metrics.putAll(outcome.metrics());
+    if (!outcome.metrics().isEmpty()) {
+      t.metrics().putAll(outcome.metrics());
+    }
     t.failReason = outcome.reason();
     t.completed = outcome.at();
     if (t.started == null) {
@@ -186,7 +191,7 @@ final class StudyState {
     }
     study(study).waiting.remove(number);
     t.changed(MutableTrial.METRICS);
-    return t.snapshot();
+    return t.finished();
   }
 
   FrozenTrial trialSnapshot(String study, int number) {
@@ -257,13 +262,15 @@ final class StudyState {
     final int number;
     TrialState state;
     List<Double> values = List.of();
-    final Map<String, Object> params = new LinkedHashMap<>();
-    final Map<String, Distribution> distributions = new LinkedHashMap<>();
-    final TreeMap<Long, List<Double>> intermediate = new TreeMap<>();
+    // Written while the trial runs; a finished trial keeps its snapshot's frozen copies instead.
+    Map<String, Object> params = new LinkedHashMap<>();
+    Map<String, Distribution> distributions = new LinkedHashMap<>();
     List<Double> constraints = List.of();
-    final Map<String, Double> metrics = new LinkedHashMap<>();
-    final Map<String, Object> userAttrs = new LinkedHashMap<>();
-    final Map<String, Object> systemAttrs = new LinkedHashMap<>();
+    // Created on the first write: most trials have no intermediate values, metrics or attributes.
+    private NavigableMap<Long, List<Double>> intermediate = Collections.emptyNavigableMap();
+    private Map<String, Double> metrics = Map.of();
+    private Map<String, Object> userAttrs = Map.of();
+    private Map<String, Object> systemAttrs = Map.of();
     double budget = Double.NaN;
     Instant started;
     Instant completed;
@@ -285,6 +292,48 @@ final class StudyState {
     MutableTrial(int number, TrialState state) {
       this.number = number;
       this.state = state;
+    }
+
+    NavigableMap<Long, List<Double>> intermediate() {
+      if (!(intermediate instanceof TreeMap)) {
+        intermediate = new TreeMap<>(intermediate);
+      }
+      return intermediate;
+    }
+
+    Map<String, Double> metrics() {
+      if (!(metrics instanceof LinkedHashMap)) {
+        metrics = new LinkedHashMap<>(metrics);
+      }
+      return metrics;
+    }
+
+    Map<String, Object> userAttrs() {
+      if (!(userAttrs instanceof LinkedHashMap)) {
+        userAttrs = new LinkedHashMap<>(userAttrs);
+      }
+      return userAttrs;
+    }
+
+    Map<String, Object> systemAttrs() {
+      if (!(systemAttrs instanceof LinkedHashMap)) {
+        systemAttrs = new LinkedHashMap<>(systemAttrs);
+      }
+      return systemAttrs;
+    }
+
+    /**
+     * The snapshot of a trial that just finished. What cannot change any more (parameters,
+     * distributions, intermediate values, metrics) is kept only in the snapshot's frozen copies
+     * from now on, so a finished trial does not hold it twice.
+     */
+    FrozenTrial finished() {
+      FrozenTrial snapshot = snapshot();
+      params = snapshot.params();
+      distributions = snapshot.distributions();
+      intermediate = snapshot.intermediateValues();
+      metrics = snapshot.metrics();
+      return snapshot;
     }
 
     /** Drops the cached snapshot; {@code fields}: the collection fields that changed. */
