@@ -5,16 +5,19 @@ import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Framework overhead: trials per second with a trivial objective and the random sampler. Prints
- * one JSON line per storage. Run through bench/overhead/run.sh.
+ * one JSON line per storage. Run through bench/overhead/run.sh. Arguments: TRIALS [JOURNAL_TRIALS]
+ * (default TRIALS), as optuna_overhead.py.
  */
 public class OverheadBench {
   public static void main(String[] args) throws Exception {
     int trials = Integer.parseInt(args[0]);
+    int journalTrials = args.length > 1 ? Integer.parseInt(args[1]) : trials;
     Path dir = Files.createTempDirectory("knobflow-overhead");
     // Warm the JIT on a separate study so the measured run is steady-state, as a long study is.
     run(InMemoryStorage.create(), "warmup", Math.min(trials, 5000));
@@ -24,12 +27,22 @@ public class OverheadBench {
           storage.equals("memory")
               ? InMemoryStorage.create()
               : JournalStorage.open(dir.resolve("bench.jsonl"));
-      double seconds = run(s, "bench", trials);
+      int n = storage.equals("memory") ? trials : journalTrials;
+      long cpuStart = processCpuNanos();
+      double seconds = run(s, "bench", n);
+      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
       System.out.printf(
           "{\"tool\": \"knobflow\", \"storage\": \"%s\", \"trials\": %d, \"seconds\": %.4f,"
-              + " \"trials_per_second\": %.1f}%n",
-          storage, trials, seconds, trials / seconds);
+              + " \"trials_per_second\": %.1f, \"cpu_seconds\": %.4f}%n",
+          storage, n, seconds, n / seconds, cpuSeconds);
     }
+  }
+
+  /** CPU time of the whole process (GC and JIT threads included), as Python's process_time. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static double run(StudyStorage storage, String name, int trials) {

@@ -64,8 +64,9 @@ public record FrozenTrial(
     systemAttrs = deeplyFrozen(systemAttrs);
   }
 
+  // An earlier snapshot's maps (FrozenMap) are shared, not copied again.
   private static <K, V> Map<K, V> frozen(Map<K, V> map) {
-    return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    return FrozenMap.of(map);
   }
 
   private static NavigableMap<Long, List<Double>> frozenSteps(
@@ -89,10 +90,13 @@ public record FrozenTrial(
   }
 
   private static Object frozenValue(Object value) {
+    if (FrozenMap.isDeeplyFrozen(value)) {
+      return value;
+    }
     if (value instanceof Map<?, ?> map) {
-      Map<Object, Object> copy = new LinkedHashMap<>();
+      LinkedHashMap<Object, Object> copy = new LinkedHashMap<>();
       map.forEach((k, v) -> copy.put(k, frozenValue(v)));
-      return Collections.unmodifiableMap(copy);
+      return FrozenMap.ofDeepCopy(copy);
     }
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());

@@ -1,10 +1,12 @@
 package dev.knobflow.optimizers;
 
+import dev.knobflow.optimizers.pareto.Dominance;
 import dev.knobflow.optimizers.pareto.NonDominatedSorting;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
@@ -37,6 +39,29 @@ public final class ParetoFronts {
    */
   public static List<FrozenTrial> of(List<FrozenTrial> completed, List<Objective> objectives) {
     return frontOf(atTopBudget(completed), objectives);
+  }
+
+  /**
+   * The best completed trial of a single objective: feasible trials first, then the best value
+   * (constraint domination, {@link Dominance#constrainedDominates}); only trials at the highest
+   * budget reached are compared. Empty when no trial completed.
+   */
+  public static Optional<FrozenTrial> best(List<FrozenTrial> completed, Direction direction) {
+    FrozenTrial best = null;
+    for (FrozenTrial t : atTopBudget(completed)) {
+      if (best == null || better(t, best, direction)) {
+        best = t;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static boolean better(FrozenTrial a, FrozenTrial b, Direction direction) {
+    return Dominance.constrainedDominates(
+        new double[] {direction.toMinimization(a.value())},
+        a.totalViolation(),
+        new double[] {direction.toMinimization(b.value())},
+        b.totalViolation());
   }
 
   /**

@@ -26,12 +26,15 @@ public record SpaceOverrides(Map<String, SpaceOverride> byParam) {
   public static final String STUDY_ATTR = "space_overrides";
 
   public SpaceOverrides {
-    byParam = Collections.unmodifiableMap(new LinkedHashMap<>(byParam));
+    byParam =
+        byParam.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(byParam));
   }
+
+  private static final SpaceOverrides NONE = new SpaceOverrides(Map.of());
 
   /** No overrides. */
   public static SpaceOverrides none() {
-    return new SpaceOverrides(Map.of());
+    return NONE;
   }
 
   /** The overrides stored in a study's attributes (none when absent or unreadable). */

@@ -2,29 +2,19 @@ package dev.knobflow.optimizers;
 
 import dev.knobflow.optimizers.budget.BudgetStatus;
 import dev.knobflow.optimizers.budget.StudyBudget;
-import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.distributions.SearchSpace;
-import dev.knobflow.optimizers.pareto.Dominance;
-import dev.knobflow.optimizers.samplers.NumericalFailureException;
-import dev.knobflow.optimizers.samplers.RandomSampler;
-import dev.knobflow.optimizers.samplers.RelativeSample;
 import dev.knobflow.optimizers.samplers.RepeatGuard;
 import dev.knobflow.optimizers.samplers.Sampler;
 import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
-import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.schedulers.Scheduler;
-import dev.knobflow.optimizers.storage.InMemoryStorage;
-import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.optimizers.storage.TrialAlreadyFinishedException;
 import dev.knobflow.optimizers.storage.TrialOutcome;
 import dev.knobflow.time.Clock;
 import dev.knobflow.time.Sleeper;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,22 +55,17 @@ public final class Study implements StudyView {
   private final Sampler sampler;
   private final Scheduler scheduler;
   private final SearchSpace declaredSpace;
-  private final List<StudyListener> listeners;
+  private final StudyListeners listeners;
   private final StudyBudget budget;
   private final Object budgetLock = new Object();
   private final Clock clock;
   private final Sleeper sleeper;
   private final Set<Integer> ownRunningTrials = ConcurrentHashMap.newKeySet();
-  private final Object creationLock = new Object();
   // Trials a prune was requested for through this instance, so their Trial sees it without a read.
   private final Set<Integer> pruneRequests = ConcurrentHashMap.newKeySet();
   private final boolean noisy;
-  private final long repeatSeed;
-  // This process's proposals whose parameters are not all written yet (define-by-run), and the
-  // lock under which a proposal is checked for repeats and written: parallel workers of one
-  // process never start the same configuration.
-  private final Map<Integer, Map<String, Object>> pendingProposals = new ConcurrentHashMap<>();
-  private final Object proposalLock = new Object();
+  private final StudyRepeatGuard repeats;
+  private final TrialStarter starter;
   private volatile boolean stopRequested;
 
   private Study(Builder b, List<Objective> objectives) {
@@ -90,12 +75,15 @@ public final class Study implements StudyView {
     this.sampler = b.sampler;
     this.scheduler = b.scheduler;
     this.declaredSpace = b.space;
-    this.listeners = List.copyOf(b.listeners);
+    this.listeners = new StudyListeners(this, b.listeners);
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.budget = b.budget;
     this.noisy = b.noisy;
-    this.repeatSeed = b.seed == null ? 0L : b.seed;
+    this.repeats =
+        new StudyRepeatGuard(
+            name, storage, sampler, declaredSpace, noisy, b.seed == null ? 0L : b.seed);
+    this.starter = new TrialStarter(this, repeats);
   }
 
   /**
@@ -228,14 +216,12 @@ public final class Study implements StudyView {
   /** Forgets a running trial that someone else finished. */
   void forgetRunningTrial(int number) {
     ownRunningTrials.remove(number);
-    pendingProposals.remove(number);
+    repeats.forget(number);
   }
 
   /** Tells every listener that an {@code optimize} call has ended. */
   void notifyStudyFinished() {
-    for (StudyListener listener : listeners) {
-      safely(() -> listener.studyFinished(this));
-    }
+    listeners.studyFinished();
   }
 
   // --- ask / tell ------------------------------------------------------------------------------
@@ -248,145 +234,19 @@ public final class Study implements StudyView {
    */
   public Trial ask() {
     Optional<FrozenTrial> waiting = storage.claimWaitingTrial(name);
-    FrozenTrial created = waiting.orElseGet(this::createTrial);
+    FrozenTrial created = waiting.isPresent() ? waiting.get() : starter.createTrial();
     ownRunningTrials.add(created.number());
     try {
-      return start(created);
+      return starter.start(created);
     } catch (RuntimeException e) {
       finishQuietly(created.number(), TrialOutcome.failed(reasonOf(e), clock.now()));
       throw e;
     }
   }
 
-  /**
-   * Creates a trial with the scheduler's creation attributes. One thread of this process at a time:
-   * the attributes are decided from the stored trials (PBT's claim of the segment a new trial
-   * continues), so two threads deciding at once would both claim the same one. Workers in other
-   * processes still can; the schedulers resolve that from storage.
-   */
-  private FrozenTrial createTrial() {
-    synchronized (creationLock) {
-      return storage.createTrial(name, TrialState.RUNNING, scheduler.creationAttributes(this));
-    }
-  }
-
-  private Trial start(FrozenTrial created) {
-    Map<String, Object> scheduled = scheduler.trialAttributes(this, created);
-    if (!scheduled.isEmpty()) {
-      for (Map.Entry<String, Object> e : scheduled.entrySet()) {
-        storage.setSystemAttr(name, created.number(), e.getKey(), e.getValue());
-      }
-      created = storage.trial(name, created.number());
-    }
-    Map<String, Object> fixed = fixedParams(created);
-    Map<String, Distribution> relativeSpace = sampler.relativeSearchSpace(this, created);
-    RelativeSample decided = sampleRelative(created, relativeSpace);
-    Map<String, Object> relative = decided.params();
-    Map<String, Object> attrs = decided.attributes();
-    FrozenTrial current = created;
-    if (!attrs.isEmpty()) {
-      for (Map.Entry<String, Object> e : attrs.entrySet()) {
-        storage.setSystemAttr(name, created.number(), e.getKey(), e.getValue());
-      }
-      current = storage.trial(name, created.number());
-    }
-    var budget = scheduler.budgetFor(this, current);
-    if (budget.isPresent()) {
-      storage.setBudget(name, created.number(), budget.getAsDouble());
-      current = storage.trial(name, created.number());
-    }
-    Trial trial = new Trial(this, current, relativeSpace, relative, fixed, spaceOverrides());
-    if (guardsRepeats(current, relativeSpace)) {
-      synchronized (proposalLock) {
-        trial = withoutRepeat(trial, current, relativeSpace, fixed);
-        for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
-          trial.suggest(e.getKey(), e.getValue());
-        }
-      }
-    } else {
-      for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
-        trial.suggest(e.getKey(), e.getValue());
-      }
-    }
-    if (!listeners.isEmpty()) {
-      FrozenTrial startedView = trial.snapshot();
-      for (StudyListener listener : listeners) {
-        safely(() -> listener.trialStarted(this, startedView));
-      }
-    }
-    return trial;
-  }
-
-  private boolean guardsRepeats(FrozenTrial trial, Map<String, Distribution> relativeSpace) {
-    return !noisy
-        && sampler.modelBased()
-        && !trial.systemAttrs().containsKey("fixed_params")
-        && (!declaredSpace.isEmpty() || !relativeSpace.isEmpty());
-  }
-
-  /**
-   * {@code trial} with a configuration no other trial has (see {@link RepeatGuard}): the proposal
-   * itself when it repeats nothing, so that seeded studies without repeats are unchanged.
-   */
-  private Trial withoutRepeat(
-      Trial trial,
-      FrozenTrial current,
-      Map<String, Distribution> relativeSpace,
-      Map<String, Object> fixed) {
-    Map<String, Distribution> space = new LinkedHashMap<>(relativeSpace);
-    space.putAll(declaredSpace.distributions());
-    Map<String, Distribution> effective = new LinkedHashMap<>();
-    Map<String, Object> proposal = trial.propose(space, effective);
-    RepeatGuard.Decision decision =
-        RepeatGuard.avoid(
-            proposal,
-            effective,
-            otherConfigurations(current.number()),
-            Seeds.forTrial(repeatSeed, current.number()).nextLong());
-    if (!decision.attributes().isEmpty()) {
-      for (Map.Entry<String, Object> e : decision.attributes().entrySet()) {
-        storage.setSystemAttr(name, current.number(), e.getKey(), e.getValue());
-      }
-      current = storage.trial(name, current.number());
-      if (decision.attributes().containsKey(RepeatGuard.REPEAT_KEPT_ATTR)) {
-        LOG.warn(
-            "trial {} of study '{}': {}",
-            current.number(),
-            name,
-            decision.attributes().get(RepeatGuard.REPEAT_KEPT_ATTR));
-      } else {
-        LOG.debug(
-            "trial {} of study '{}': the sampler proposed trial {}'s configuration again; running"
-                + " a neighbour instead",
-            current.number(),
-            name,
-            decision.attributes().get(RepeatGuard.REPEAT_AVOIDED_ATTR));
-      }
-    }
-    if (!declaredSpace.distributions().keySet().containsAll(space.keySet())) {
-      // Define-by-run parameters are written later: keep the proposal visible to other workers.
-      pendingProposals.put(current.number(), decision.params());
-    }
-    return new Trial(this, current, space, decision.params(), fixed, spaceOverrides());
-  }
-
-  /** Every other trial's configuration: stored params, or this process's pending proposal. */
-  private Map<Integer, Map<String, Object>> otherConfigurations(int number) {
-    Map<Integer, Map<String, Object>> others = new LinkedHashMap<>();
-    for (FrozenTrial t : storage.trials(name)) {
-      if (t.number() != number) {
-        others.put(t.number(), t.params());
-      }
-    }
-    pendingProposals.forEach(
-        (n, params) -> {
-          if (n != number) {
-            Map<String, Object> merged = new LinkedHashMap<>(others.getOrDefault(n, Map.of()));
-            params.forEach(merged::putIfAbsent);
-            others.put(n, merged);
-          }
-        });
-    return others;
+  /** Tells every listener that {@code trial} started. */
+  void notifyTrialStarted(Trial trial) {
+    listeners.trialStarted(trial);
   }
 
   /**
@@ -394,38 +254,7 @@ public final class Study implements StudyView {
    * finite and every configuration of it is taken (not checked for a noisy objective).
    */
   boolean spaceExhausted() {
-    if (noisy || !sampler.modelBased() || declaredSpace.isEmpty()) {
-      return false;
-    }
-    Map<String, Distribution> space = declaredSpace.distributions();
-    if (RepeatGuard.size(space) <= 0) {
-      return false;
-    }
-    Map<Integer, Map<String, Object>> others = new LinkedHashMap<>();
-    for (FrozenTrial t : storage.trials(name)) {
-      others.put(t.number(), t.params());
-    }
-    return RepeatGuard.exhausted(space, others);
-  }
-
-  /**
-   * The sampler's decision for {@code trial}; after a declared numerical failure, none (every
-   * parameter sampled independently) with the reason as the trial's fallback attribute.
-   */
-  private RelativeSample sampleRelative(FrozenTrial trial, Map<String, Distribution> space) {
-    try {
-      return sampler.sampleRelative(this, trial, space);
-    } catch (NumericalFailureException e) {
-      LOG.warn(
-          "trial {} of study '{}' sampled at random: {}", trial.number(), name, e.getMessage());
-      return RelativeSample.attributesOnly(Map.of(Sampler.FALLBACK_ATTR, e.getMessage()));
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> fixedParams(FrozenTrial trial) {
-    Object fixed = trial.systemAttrs().get("fixed_params");
-    return fixed instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    return repeats.spaceExhausted();
   }
 
   /**
@@ -471,84 +300,22 @@ public final class Study implements StudyView {
   public void enqueue(Map<String, Object> params, Map<String, Object> systemAttrs) {
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(systemAttrs, "systemAttrs");
-    if (systemAttrs.containsKey("fixed_params")) {
-      throw new IllegalArgumentException("system attribute 'fixed_params' is reserved");
-    }
-    Map<String, Object> attrs = new LinkedHashMap<>(systemAttrs);
-    attrs.put("fixed_params", new LinkedHashMap<>(params));
-    storage.createTrial(name, TrialState.WAITING, attrs);
+    starter.enqueue(params, systemAttrs);
   }
 
+  /** The outcome of a result; see {@link ResultCheck}. */
   TrialOutcome outcomeOf(TrialResult result) {
-    Instant now = clock.now();
-    List<Double> values = new ArrayList<>();
-    Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
-    if (!result.named().isEmpty()) {
-      for (Objective o : objectives) {
-        Double v = result.named().get(o.name());
-        if (v == null) {
-          return TrialOutcome.failed(
-              "the result has no value for objective '"
-                  + o.name()
-                  + "' (it has "
-                  + result.named().keySet()
-                  + ")",
-              now);
-        }
-        values.add(v);
-      }
-      result
-          .named()
-          .forEach(
-              (k, v) -> {
-                if (objectives.stream().noneMatch(o -> o.name().equals(k))) {
-                  metrics.put(k, v);
-                }
-              });
-    } else {
-      values.addAll(result.values());
-    }
-    if (values.size() != objectives.size()) {
-      return TrialOutcome.failed(
-          "the objective returned "
-              + values.size()
-              + " value"
-              + (values.size() == 1 ? "" : "s")
-              + " but the study has "
-              + objectives.size()
-              + " objective"
-              + (objectives.size() == 1 ? "" : "s")
-              + " "
-              + objectives.stream().map(Objective::name).toList(),
-          now);
-    }
-    for (int i = 0; i < values.size(); i++) {
-      if (values.get(i) == null || !Double.isFinite(values.get(i))) {
-        return TrialOutcome.failed(
-            "objective '"
-                + objectives.get(i).name()
-                + "' is "
-                + values.get(i)
-                + "; "
-                + TrialOutcome.FINITE_RULE,
-            now);
-      }
-    }
-    String badConstraint = TrialOutcome.nonFinite("constraint", result.constraints());
-    if (badConstraint != null) {
-      return TrialOutcome.failed(badConstraint, now);
-    }
-    return TrialOutcome.complete(values, result.constraints(), metrics, now);
+    return ResultCheck.outcome(objectives, result, clock.now());
   }
 
   FrozenTrial finish(int number, TrialOutcome outcome) {
     FrozenTrial finished = storage.finishTrial(name, number, outcome);
     ownRunningTrials.remove(number);
-    pruneRequests.remove(number);
-    pendingProposals.remove(number);
-    for (StudyListener listener : listeners) {
-      safely(() -> listener.trialFinished(this, finished));
+    if (!pruneRequests.isEmpty()) {
+      pruneRequests.remove(number);
     }
+    repeats.forget(number);
+    listeners.trialFinished(finished);
     return finished;
   }
 
@@ -556,19 +323,12 @@ public final class Study implements StudyView {
     try {
       finish(number, outcome);
     } catch (TrialAlreadyFinishedException alreadyDone) {
-      ownRunningTrials.remove(number);
-      pendingProposals.remove(number);
+      forgetRunningTrial(number);
     }
   }
 
   void notifyIntermediate(int number, long step, List<Double> values) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    FrozenTrial trial = storage.trial(name, number);
-    for (StudyListener listener : listeners) {
-      safely(() -> listener.intermediateValueReported(this, trial, step, values));
-    }
+    listeners.intermediateValueReported(() -> storage.trial(name, number), step, values);
   }
 
   // --- optimize --------------------------------------------------------------------------------
@@ -664,20 +424,14 @@ public final class Study implements StudyView {
       try {
         failed.add(finish(number, TrialOutcome.failed(reason, clock.now())));
       } catch (TrialAlreadyFinishedException alreadyDone) {
-        ownRunningTrials.remove(number);
-        pendingProposals.remove(number);
+        forgetRunningTrial(number);
       }
     }
     return failed;
   }
 
   static void safely(Runnable action) {
-    try {
-      action.run();
-    } catch (RuntimeException e) {
-      LOG.warn("a study listener failed: {}", e.toString());
-      LOG.debug("the listener's stack trace", e);
-    }
+    StudyListeners.safely(action);
   }
 
   // --- results ---------------------------------------------------------------------------------
@@ -694,24 +448,7 @@ public final class Study implements StudyView {
               + objectives.size()
               + " objectives: use paretoFront()");
     }
-    Direction direction = objectives.get(0).direction();
-    FrozenTrial best = null;
-    // In a multi-fidelity study only values at the highest budget reached are compared.
-    for (FrozenTrial t : ParetoFronts.atTopBudget(trials(Set.of(TrialState.COMPLETE)))) {
-      if (best == null || better(t, best, direction)) {
-        best = t;
-      }
-    }
-    return Optional.ofNullable(best);
-  }
-
-  /** Constraint domination ({@link Dominance#constrainedDominates}) of one objective. */
-  private static boolean better(FrozenTrial a, FrozenTrial b, Direction direction) {
-    return Dominance.constrainedDominates(
-        new double[] {direction.toMinimization(a.value())},
-        a.totalViolation(),
-        new double[] {direction.toMinimization(b.value())},
-        b.totalViolation());
+    return ParetoFronts.best(trials(Set.of(TrialState.COMPLETE)), objectives.get(0).direction());
   }
 
   /**
@@ -736,116 +473,14 @@ public final class Study implements StudyView {
 
   // --- builder ---------------------------------------------------------------------------------
 
-  /** Describes a study; {@link #build()} creates it in storage or loads the existing one. */
-  public static final class Builder {
-    private final String name;
-    private List<Objective> objectives;
-    private StudyStorage storage;
-    private Sampler sampler;
-    private Scheduler scheduler = Scheduler.none();
-    private SearchSpace space = SearchSpace.empty();
-    private final List<StudyListener> listeners = new ArrayList<>();
-    private Long seed;
-    private boolean noisy;
-    private StudyBudget budget;
-    private Clock clock = Clock.SYSTEM;
-    private Sleeper sleeper = Sleeper.SYSTEM;
+  /**
+   * Describes a study (the options are {@link StudyOptions}'s); {@link #build()} creates it in
+   * storage or loads the existing one.
+   */
+  public static final class Builder extends StudyOptions {
 
     private Builder(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("study name must not be blank");
-      }
-      this.name = name;
-    }
-
-    /** The objectives in order; default a single minimised objective named {@code value}. */
-    public Builder objectives(Objective... objectives) {
-      return objectives(List.of(objectives));
-    }
-
-    /** The objectives in order. */
-    public Builder objectives(List<Objective> objectives) {
-      if (objectives.isEmpty()) {
-        throw new IllegalArgumentException("objectives: declare at least one");
-      }
-      long distinct = objectives.stream().map(Objective::name).distinct().count();
-      if (distinct != objectives.size()) {
-        throw new IllegalArgumentException("objectives: names must be unique, got " + objectives);
-      }
-      this.objectives = List.copyOf(objectives);
-      return this;
-    }
-
-    /** A single objective named {@code value} in the given direction. */
-    public Builder direction(Direction direction) {
-      return objectives(new Objective("value", direction));
-    }
-
-    /** Where the study lives; default a fresh in-memory storage. */
-    public Builder storage(StudyStorage storage) {
-      this.storage = Objects.requireNonNull(storage, "storage");
-      return this;
-    }
-
-    /** The sampler; default a random sampler seeded with {@link #seed} if given. */
-    public Builder sampler(Sampler sampler) {
-      this.sampler = Objects.requireNonNull(sampler, "sampler");
-      return this;
-    }
-
-    /** The scheduler (pruner); default none. */
-    public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-      return this;
-    }
-
-    /** A space declared up front; its parameters are suggested at the start of every trial. */
-    public Builder space(SearchSpace space) {
-      this.space = Objects.requireNonNull(space, "space");
-      return this;
-    }
-
-    /** Adds a listener. */
-    public Builder listener(StudyListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /**
-     * The time the study reads (trial timestamps, timeouts, heartbeats) and waits on; default the
-     * system's. Tests pass a fake to drive time instead of sleeping.
-     */
-    public Builder time(Clock clock, Sleeper sleeper) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-      return this;
-    }
-
-    /** The seed of the default sampler. */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /**
-     * Declares the objective noisy: evaluating one configuration twice may give different values,
-     * so a model-based sampler may propose a configuration again. Default false: the study keeps
-     * TPE, GP, CMA-ES, NSGA-II, BOHB's KDE and {@code auto} from repeating a configuration (see
-     * {@link RepeatGuard}).
-     */
-    public Builder noisy(boolean value) {
-      this.noisy = value;
-      return this;
-    }
-
-    /**
-     * Limits on GPU-hours, energy, CO2 and wall time (see {@link StudyBudget}): {@link #optimize}
-     * starts trials only while the forecast spending fits, and prunes running trials when a limit
-     * is reached.
-     */
-    public Builder budget(StudyBudget value) {
-      this.budget = Objects.requireNonNull(value, "budget");
-      return this;
+      super(name);
     }
 
     /**
@@ -853,39 +488,7 @@ public final class Study implements StudyView {
      * an existing study's objectives are used (or {@code value}, minimised).
      */
     public Study build() {
-      if (budget != null && budget.isEmpty()) {
-        budget = null;
-      }
-      if (storage == null) {
-        storage = InMemoryStorage.create();
-      }
-      List<Objective> resolved = objectives;
-      if (resolved == null) {
-        resolved =
-            storage
-                .findStudy(name)
-                .map(StudyRecord::objectives)
-                .orElse(List.of(Objective.minimize("value")));
-      }
-      if (sampler == null) {
-        sampler = seed == null ? RandomSampler.create() : RandomSampler.seeded(seed);
-      }
-      StudyRecord record = storage.createStudy(name, resolved);
-      String description = sampler.describe();
-      if (!description.equals(record.attrs().get("sampler"))) {
-        storage.setStudyAttr(name, "sampler", description);
-      }
-      if (budget != null && !budget.limits().equals(record.attrs().get(StudyBudget.STUDY_ATTR))) {
-        storage.setStudyAttr(name, StudyBudget.STUDY_ATTR, budget.limits());
-      }
-      if (seed != null && !seed.equals(asLong(record.attrs().get("seed")))) {
-        storage.setStudyAttr(name, "seed", seed);
-      }
-      return new Study(this, record.objectives());
-    }
-
-    private static Long asLong(Object value) {
-      return value instanceof Number n ? n.longValue() : null;
+      return new Study(this, createOrLoad().objectives());
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.knobflow.optimizers;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,14 +26,15 @@ public record TrialResult(
 
   public TrialResult {
     values = List.copyOf(values);
-    named = Collections.unmodifiableMap(new LinkedHashMap<>(named));
-    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    named = named.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(named));
+    metrics =
+        metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     constraints = List.copyOf(constraints);
   }
 
   /** Objective values in the study's objective order. */
   public static TrialResult of(double... values) {
-    return new TrialResult(Arrays.stream(values).boxed().toList(), Map.of(), Map.of(), List.of());
+    return new TrialResult(boxed(values), Map.of(), Map.of(), List.of());
   }
 
   /** Objective values (and possibly extra metrics) by name. */
@@ -51,12 +51,21 @@ public record TrialResult(
 
   /** The same result with constraint values (feasible when every value is {@code <= 0}). */
   public TrialResult withConstraints(double... constraintValues) {
-    return new TrialResult(
-        values, named, metrics, Arrays.stream(constraintValues).boxed().toList());
+    return new TrialResult(values, named, metrics, boxed(constraintValues));
   }
 
   /** The same result with constraint values (feasible when every value is {@code <= 0}). */
   public TrialResult withConstraints(List<Double> constraintValues) {
     return new TrialResult(values, named, metrics, constraintValues);
+  }
+
+  // An immutable list that the constructor's List.copyOf keeps as is (a stream's toList() allows
+  // nulls, so List.copyOf would copy it again).
+  private static List<Double> boxed(double[] values) {
+    Double[] boxed = new Double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return List.of(boxed);
   }
 }

@@ -1,6 +1,7 @@
 package dev.knobflow.optimizers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -56,5 +57,43 @@ class FrozenTrialTest {
     assertThrows(UnsupportedOperationException.class, () -> note.add("b"));
     assertThrows(
         UnsupportedOperationException.class, () -> t.intermediateValues().get(0L).add(0.0));
+  }
+
+  @Test
+  void aSnapshotBuiltFromAnotherSharesItsFrozenMapsButDeepFreezesAttributes() {
+    List<Object> choices = new ArrayList<>(List.of("a", "b"));
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("x", 1.0);
+    params.put("choices", choices);
+    Map<String, Object> attrs = new LinkedHashMap<>(Map.of("theta", new ArrayList<>(List.of(1))));
+    FrozenTrial first = trial(params, attrs);
+    FrozenTrial second = trial(first.params(), first.systemAttrs());
+    // A snapshot's params are only shallowly frozen: used as attributes they are frozen deeply.
+    FrozenTrial paramsAsAttrs = trial(Map.of(), first.params());
+    choices.add("c");
+
+    assertSame(first.params(), second.params());
+    assertSame(first.systemAttrs(), second.systemAttrs());
+    assertEquals(List.of("a", "b"), paramsAsAttrs.systemAttrs().get("choices"));
+    assertThrows(UnsupportedOperationException.class, () -> second.params().remove("x"));
+  }
+
+  private static FrozenTrial trial(Map<String, Object> params, Map<String, Object> systemAttrs) {
+    return new FrozenTrial(
+        0,
+        TrialState.RUNNING,
+        List.of(),
+        params,
+        Map.of(),
+        new TreeMap<>(),
+        List.of(),
+        Map.of(),
+        Map.of(),
+        systemAttrs,
+        Double.NaN,
+        null,
+        null,
+        null,
+        null);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -82,7 +83,9 @@ final class StudyState {
       throw new IllegalArgumentException("a new trial is RUNNING or WAITING, not " + state);
     }
     MutableTrial trial = new MutableTrial(number, state);
-    trial.systemAttrs.putAll(systemAttrs);
+    if (!systemAttrs.isEmpty()) {
+      trial.systemAttrs().putAll(systemAttrs);
+    }
     if (state == TrialState.RUNNING) {
       trial.started = at;
     }
@@ -107,7 +110,7 @@ final class StudyState {
     t.state = TrialState.RUNNING;
     t.started = at;
     study(study).waiting.remove(number);
-    t.changed();
+    t.changed(0);
     return t.snapshot();
   }
 
@@ -116,38 +119,38 @@ final class StudyState {
     StorageRules.requireSameDistribution(number, name, t.distributions.get(name), distribution);
     t.distributions.put(name, distribution);
     t.params.put(name, value);
-    t.changed();
+    t.changed(MutableTrial.PARAMS);
   }
 
   void reportIntermediate(String study, int number, long step, List<Double> values) {
     MutableTrial t = running(study, number);
-    t.intermediate.put(step, List.copyOf(values));
-    t.changed();
+    t.intermediate().put(step, List.copyOf(values));
+    t.changed(MutableTrial.STEPS);
   }
 
   void setUserAttr(String study, int number, String key, Object value) {
     MutableTrial t = trial(study, number);
-    t.userAttrs.put(key, value);
-    t.changed();
+    t.userAttrs().put(key, value);
+    t.changed(MutableTrial.USER_ATTRS);
   }
 
   void setSystemAttr(String study, int number, String key, Object value) {
     MutableTrial t = trial(study, number);
-    t.systemAttrs.put(key, value);
-    t.changed();
+    t.systemAttrs().put(key, value);
+    t.changed(MutableTrial.SYSTEM_ATTRS);
   }
 
   void setBudget(String study, int number, double budget) {
     MutableTrial t = trial(study, number);
     t.budget = budget;
-    t.changed();
+    t.changed(0);
   }
 
   void heartbeat(String study, int number, Instant at) {
     MutableTrial t = trial(study, number);
     if (t.state == TrialState.RUNNING) {
       t.heartbeat = at;
-      t.changed();
+      t.changed(0);
     }
   }
 
@@ -178,15 +181,17 @@ final class StudyState {
     t.state = outcome.state();
     t.values = outcome.values();
     t.constraints = outcome.constraints();
-    t.metrics.putAll(outcome.metrics());
+    if (!outcome.metrics().isEmpty()) {
+      t.metrics().putAll(outcome.metrics());
+    }
     t.failReason = outcome.reason();
     t.completed = outcome.at();
     if (t.started == null) {
       t.started = outcome.at();
     }
     study(study).waiting.remove(number);
-    t.changed();
-    return t.snapshot();
+    t.changed(MutableTrial.METRICS);
+    return t.finished();
   }
 
   FrozenTrial trialSnapshot(String study, int number) {
@@ -257,48 +262,109 @@ final class StudyState {
     final int number;
     TrialState state;
     List<Double> values = List.of();
-    final Map<String, Object> params = new LinkedHashMap<>();
-    final Map<String, Distribution> distributions = new LinkedHashMap<>();
-    final TreeMap<Long, List<Double>> intermediate = new TreeMap<>();
+    // Written while the trial runs; a finished trial keeps its snapshot's frozen copies instead.
+    Map<String, Object> params = new LinkedHashMap<>();
+    Map<String, Distribution> distributions = new LinkedHashMap<>();
     List<Double> constraints = List.of();
-    final Map<String, Double> metrics = new LinkedHashMap<>();
-    final Map<String, Object> userAttrs = new LinkedHashMap<>();
-    final Map<String, Object> systemAttrs = new LinkedHashMap<>();
+    // Created on the first write: most trials have no intermediate values, metrics or attributes.
+    private NavigableMap<Long, List<Double>> intermediate = Collections.emptyNavigableMap();
+    private Map<String, Double> metrics = Map.of();
+    private Map<String, Object> userAttrs = Map.of();
+    private Map<String, Object> systemAttrs = Map.of();
     double budget = Double.NaN;
     Instant started;
     Instant completed;
     Instant heartbeat;
     String failReason;
+    // The current snapshot, or null after a change; the last one built, whose unchanged maps the
+    // next snapshot shares instead of copying them again (see dirty).
     FrozenTrial cached;
+    FrozenTrial last;
+    int dirty;
+
+    // The collection fields changed since the last snapshot, as bits of dirty.
+    static final int PARAMS = 1;
+    static final int STEPS = 2;
+    static final int METRICS = 4;
+    static final int USER_ATTRS = 8;
+    static final int SYSTEM_ATTRS = 16;
 
     MutableTrial(int number, TrialState state) {
       this.number = number;
       this.state = state;
     }
 
-    void changed() {
+    NavigableMap<Long, List<Double>> intermediate() {
+      if (!(intermediate instanceof TreeMap)) {
+        intermediate = new TreeMap<>(intermediate);
+      }
+      return intermediate;
+    }
+
+    Map<String, Double> metrics() {
+      if (!(metrics instanceof LinkedHashMap)) {
+        metrics = new LinkedHashMap<>(metrics);
+      }
+      return metrics;
+    }
+
+    Map<String, Object> userAttrs() {
+      if (!(userAttrs instanceof LinkedHashMap)) {
+        userAttrs = new LinkedHashMap<>(userAttrs);
+      }
+      return userAttrs;
+    }
+
+    Map<String, Object> systemAttrs() {
+      if (!(systemAttrs instanceof LinkedHashMap)) {
+        systemAttrs = new LinkedHashMap<>(systemAttrs);
+      }
+      return systemAttrs;
+    }
+
+    /**
+     * The snapshot of a trial that just finished. What cannot change any more (parameters,
+     * distributions, intermediate values, metrics) is kept only in the snapshot's frozen copies
+     * from now on, so a finished trial does not hold it twice.
+     */
+    FrozenTrial finished() {
+      FrozenTrial snapshot = snapshot();
+      params = snapshot.params();
+      distributions = snapshot.distributions();
+      intermediate = snapshot.intermediateValues();
+      metrics = snapshot.metrics();
+      return snapshot;
+    }
+
+    /** Drops the cached snapshot; {@code fields}: the collection fields that changed. */
+    void changed(int fields) {
       cached = null;
+      dirty |= fields;
     }
 
     FrozenTrial snapshot() {
       if (cached == null) {
+        FrozenTrial prev = last;
+        boolean all = prev == null;
         cached =
             new FrozenTrial(
                 number,
                 state,
                 values,
-                params,
-                distributions,
-                intermediate,
+                all || (dirty & PARAMS) != 0 ? params : prev.params(),
+                all || (dirty & PARAMS) != 0 ? distributions : prev.distributions(),
+                all || (dirty & STEPS) != 0 ? intermediate : prev.intermediateValues(),
                 constraints,
-                metrics,
-                userAttrs,
-                systemAttrs,
+                all || (dirty & METRICS) != 0 ? metrics : prev.metrics(),
+                all || (dirty & USER_ATTRS) != 0 ? userAttrs : prev.userAttrs(),
+                all || (dirty & SYSTEM_ATTRS) != 0 ? systemAttrs : prev.systemAttrs(),
                 budget,
                 started,
                 completed,
                 heartbeat,
                 failReason);
+        last = cached;
+        dirty = 0;
       }
       return cached;
     }

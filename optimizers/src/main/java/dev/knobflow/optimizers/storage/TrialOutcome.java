@@ -38,7 +38,8 @@ public record TrialOutcome(
     }
     values = List.copyOf(values);
     constraints = List.copyOf(constraints);
-    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    metrics =
+        metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     if (state == TrialState.COMPLETE) {
       String problem = nonFinite("objective value", values);
       if (problem == null) {
