@@ -1,17 +1,13 @@
-import dev.knobflow.examples.data.Split;
-import dev.knobflow.examples.data.Splits;
-import dev.knobflow.examples.data.Table;
 import dev.knobflow.examples.djl.MlpConfig;
 import dev.knobflow.examples.djl.MlpObjective;
 import dev.knobflow.examples.xgboost.XgbConfig;
-import dev.knobflow.examples.xgboost.XgbParams;
+import dev.knobflow.examples.xgboost.XgbObjective;
 import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.ObjectiveFunction;
 import dev.knobflow.optimizers.OptimizeOptions;
 import dev.knobflow.optimizers.Study;
-import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.plugin.config.StudyConfig;
@@ -21,14 +17,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.StringJoiner;
-import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.DMatrix;
-import ml.dmlc.xgboost4j.java.XGBoost;
 
 /**
  * Records the learning curves the advisor sees, from the shipped examples' own objectives, with
@@ -39,9 +30,8 @@ import ml.dmlc.xgboost4j.java.XGBoost;
  *       per epoch (minimize), the objective of that study.
  *   <li>djl: MlpObjective (examples/djl) with a fixed number of epochs, objective held-out
  *       accuracy (maximize); curve = accuracy per epoch, as the DJL study reports it.
- *   <li>xgboost: XgbParams (examples/xgboost) on the bundled data and hold-out split of the
- *       example; curve = validation log loss per boosting round (minimize). The shipped
- *       XgbObjective reports no per-round values, so this is the curve it would report.
+ *   <li>xgboost: XgbObjective (examples/xgboost) with a fixed number of rounds, objective
+ *       validation log loss (minimize); curve = the log loss it reports after every round.
  * </ul>
  *
  * <p>Usage: java -cp CP RecordCurves.java EXAMPLE SEEDS TRIALS STEPS OUT.csv (STEPS: DJL epochs or
@@ -127,38 +117,11 @@ public class RecordCurves {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "NaN";
   }
 
-  /** XGBoost's validation log loss per round, reported as the trial's curve. */
-  private static ObjectiveFunction xgboost(int rounds) throws Exception {
-    XgbConfig config = XgbConfig.fromEnvironment().withRounds(rounds);
-    Table table = config.data().load(XgbConfig.BUNDLED_DATASET);
-    Split split =
-        Splits.stratifiedHoldout(
-            table.classLabels(), config.data().testFraction(), config.data().splitSeed());
-    Table train = split.train(table);
-    Table valid = split.test(table);
-    return trial -> {
-      XgbParams p = XgbParams.suggest(trial);
-      Map<String, Object> params = new HashMap<>(p.boosterParams(config.data().modelSeed()));
-      params.put("eval_metric", "logloss");
-      DMatrix dtrain = matrix(train);
-      DMatrix dvalid = matrix(valid);
-      float[][] metrics = new float[1][rounds];
-      Map<String, DMatrix> watches = new java.util.LinkedHashMap<>();
-      watches.put("valid", dvalid);
-      Booster booster = XGBoost.train(dtrain, params, rounds, watches, metrics, null, null, 0);
-      booster.dispose();
-      dtrain.dispose();
-      dvalid.dispose();
-      for (int r = 0; r < rounds; r++) {
-        trial.report(r + 1, metrics[0][r]);
-      }
-      return TrialResult.of(metrics[0][rounds - 1]);
-    };
-  }
-
-  private static DMatrix matrix(Table t) throws Exception {
-    DMatrix m = new DMatrix(t.featuresRowMajor(), t.rowCount(), t.featureCount(), Float.NaN);
-    m.setLabel(t.targetsAsFloats());
-    return m;
+  /**
+   * The shipped XgbObjective with STEPS rounds: the study's one objective is the validation log
+   * loss, which the objective reports after every boosting round.
+   */
+  private static ObjectiveFunction xgboost(int rounds) {
+    return new XgbObjective(XgbConfig.fromEnvironment().withRounds(rounds));
   }
 }

@@ -1,3 +1,4 @@
+import dev.knobflow.advisor.diagnostics.Curve;
 import dev.knobflow.advisor.diagnostics.CurveDiagnostics;
 import dev.knobflow.advisor.diagnostics.Diagnosis;
 import dev.knobflow.advisor.diagnostics.DiagnosisKind;
@@ -19,7 +20,9 @@ import java.util.TreeMap;
  * Replays recorded curves (bench/advisor/curves/*.csv, written by RecordCurves.java) through the
  * advisor's diagnostics exactly as the plugin's AdvisorSupport sees them: the curve is diagnosed
  * after every reported step, each trial is consulted once per kind of problem, and in apply mode
- * the rules stop a trial at its first DIVERGING diagnosis (every other kind only changes ranges).
+ * the rules stop a trial at its first DIVERGING or UNDERPERFORMING diagnosis (every other kind only
+ * changes ranges). Trials run one after another in trial-number order, so a trial is compared (median
+ * stopping) with the earlier trials that completed and were not stopped.
  *
  * <p>Per study (one example, one seed) the trials are ranked by final value (failed trials last):
  * "top 10%" are the best ceil(n/10), "bad" the worse half. Prints, per example and pooled over its
@@ -29,7 +32,8 @@ import java.util.TreeMap;
  * <p>Usage: java -cp llm-advisor/target/classes Replay.java CURVES_DIR [--old] [key=value ...]
  * --old replays the thresholds before issue 18's tuning; key=value overrides a threshold
  * (minPoints, divergenceGrace, divergencePatience, spikeRtol, spikePatience, lostProgressWindow, lostProgressShare, minProgressRtol,
- * worseThanStartRtol, plateauStd, plateauWindow) for every example. Add -v to list every stop.
+ * worseThanStartRtol, plateauStd, plateauWindow, medianWarmup, medianMinTrials, medianMarginRtol,
+ * medianPatience) for every example. Add -v to list every stop.
  */
 public class Replay {
 
@@ -58,7 +62,7 @@ public class Replay {
     }
     System.out.printf(
         "| example | trials (studies) | top-10%% stopped | bad stopped | bad steps saved |"
-            + " others stopped | consultations (D/O/P) |%n");
+            + " others stopped | consultations (D/U/O/P) |%n");
     System.out.printf("|---|---|---|---|---|---|---|%n");
     for (String example : List.of("command", "djl", "xgboost")) {
       Path file = dir.resolve(example + ".csv");
@@ -90,9 +94,19 @@ public class Replay {
         ranked.sort(Comparator.comparingDouble(Replay::score));
         int n = ranked.size();
         int topN = (int) Math.ceil(n / 10.0);
+        // Replayed in trial order: each trial sees the earlier completed, unstopped trials.
+        Map<Integer, Integer> stopAtByTrial = new LinkedHashMap<>();
+        List<Curve> completed = new ArrayList<>();
+        for (Row r : study.stream().sorted(Comparator.comparingInt(Row::trial)).toList()) {
+          int stopAt = replay(diagnostics, r, List.copyOf(completed), consultations);
+          stopAtByTrial.put(r.trial(), stopAt);
+          if (stopAt < 0 && r.state().equals("COMPLETE")) {
+            completed.add(curve(r));
+          }
+        }
         for (int i = 0; i < n; i++) {
           Row r = ranked.get(i);
-          int stopAt = replay(diagnostics, r, consultations);
+          int stopAt = stopAtByTrial.get(r.trial());
           boolean isTop = i < topN;
           boolean isBad = i >= n - n / 2;
           trials++;
@@ -124,10 +138,11 @@ public class Replay {
       }
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d (%d) | %d of %d | %d of %d | %.0f%% | %d | %d/%d/%d |%n",
+          "| %s | %d (%d) | %d of %d | %d of %d | %.0f%% | %d | %d/%d/%d/%d |%n",
           example, trials, bySeed.size(), topStopped, top, badStopped, bad,
           badSteps == 0 ? 0.0 : 100.0 * badSaved / badSteps, othersStopped,
           consultations.getOrDefault(DiagnosisKind.DIVERGING, 0),
+          consultations.getOrDefault(DiagnosisKind.UNDERPERFORMING, 0),
           consultations.getOrDefault(DiagnosisKind.OSCILLATING, 0),
           consultations.getOrDefault(DiagnosisKind.PLATEAU, 0));
       if (verbose) {
@@ -137,21 +152,33 @@ public class Replay {
   }
 
   /** The index of the point at which the trial is stopped, or -1; counts consultations. */
-  private static int replay(CurveDiagnostics d, Row r, Map<DiagnosisKind, Integer> consulted) {
+  private static int replay(
+      CurveDiagnostics d, Row r, List<Curve> completed, Map<DiagnosisKind, Integer> consulted) {
     EnumMap<DiagnosisKind, Boolean> seen = new EnumMap<>(DiagnosisKind.class);
+    Curve whole = curve(r);
     for (int k = 1; k <= r.values().length; k++) {
-      Diagnosis diagnosis = d.diagnose(Arrays.copyOf(r.values(), k), r.direction());
+      Curve sofar = new Curve(whole.points().subList(0, k));
+      Diagnosis diagnosis = d.diagnose(sofar, r.direction(), completed);
       DiagnosisKind kind = diagnosis.kind();
       if (kind == DiagnosisKind.HEALTHY || seen.containsKey(kind)) {
         continue;
       }
       seen.put(kind, true);
       consulted.merge(kind, 1, Integer::sum);
-      if (kind == DiagnosisKind.DIVERGING) {
+      if (kind == DiagnosisKind.DIVERGING || kind == DiagnosisKind.UNDERPERFORMING) {
         return k - 1;
       }
     }
     return -1;
+  }
+
+  /** The recorded curve with steps 1, 2, ... (epochs or rounds). */
+  private static Curve curve(Row r) {
+    long[] steps = new long[r.values().length];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = i + 1;
+    }
+    return Curve.of(steps, r.values());
   }
 
   /** Lower is better: the final value in minimisation terms; failed trials last. */
@@ -189,7 +216,8 @@ public class Replay {
         .lostProgressWindow(3).lostProgressShare(0.8).minProgressRtol(0.05)
         .worseThanStartRtol(0.5)
         .divergenceGrace(0).divergencePatience(1).recoveryGuard(false)
-        .plateauWindow(4).plateauStd(0.01).plateauGrace(4).plateauMinImprovementRtol(0.01);
+        .plateauWindow(4).plateauStd(0.01).plateauGrace(4).plateauMinImprovementRtol(0.01)
+        .medianMinTrials(0);
   }
 
   private static void apply(DiagnosticsConfig.Builder b, Map<String, String> o) {
@@ -207,6 +235,10 @@ public class Replay {
             case "plateauWindow" -> b.plateauWindow(Integer.parseInt(v));
             case "divergenceGrace" -> b.divergenceGrace(Integer.parseInt(v));
             case "divergencePatience" -> b.divergencePatience(Integer.parseInt(v));
+            case "medianWarmup" -> b.medianWarmup(Integer.parseInt(v));
+            case "medianMinTrials" -> b.medianMinTrials(Integer.parseInt(v));
+            case "medianMarginRtol" -> b.medianMarginRtol(Double.parseDouble(v));
+            case "medianPatience" -> b.medianPatience(Integer.parseInt(v));
             default -> throw new IllegalArgumentException("unknown threshold " + k);
           }
         });

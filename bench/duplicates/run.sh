@@ -13,13 +13,16 @@
 # Usage (from anywhere): bench/duplicates/run.sh [SEEDS] [EXAMPLES] [SYNTHETIC_SEEDS]
 #   defaults: SEEDS="1 2 3", EXAMPLES="command xgboost djl" ("" skips them), SYNTHETIC_SEEDS=5 (0 skips it);
 #   SKIP_BUILD=1 reuses the built jars; KNOBFLOW_XGB_ROUNDS (default 20) sets XGBoost's rounds.
-#   Trials per run: command 30 (as shipped), xgboost 60 (as shipped), djl 40 (BOHB, max budget 9).
+#   Trials per run: command 30 (as shipped), xgboost 60 (as shipped), djl 40 (BOHB, max budget 9;
+#   DJL_TRIALS and DJL_MAX_BUDGET change them: on a loaded 2-core machine a 9-epoch DJL trial can
+#   take minutes, so `DJL_TRIALS=30 DJL_MAX_BUDGET=3` keeps a run under half an hour).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 SEEDS="${1:-1 2 3}"
 EXAMPLES="${2-command xgboost djl}"
 SYNTHETIC_SEEDS="${3:-5}"
+export DJL_TRIALS="${DJL_TRIALS:-40}" DJL_MAX_BUDGET="${DJL_MAX_BUDGET:-9}"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   (cd "$ROOT" && ./mvnw -B -q -o -DskipTests -Dspotless.check.skip=true package -pl examples -am) >&2
 fi
@@ -42,15 +45,16 @@ for example in $EXAMPLES; do
         cp "$ROOT/examples/command/train.py" "$ROOT/examples/command/iris.csv" "$dir/"
       fi
       python3 - "$src" "$dir/study.yaml" "$seed" "$mode" "$example" <<'PY'
-import re, sys
+import os, re, sys
 src, dst, seed, mode, example = sys.argv[1:]
 out = []
 for line in open(src):
     if re.match(r"^name:", line): line = f"name: dup-{example}\n"
     elif re.match(r"^seed:", line): line = f"seed: {seed}\n"
     elif re.match(r"^storage:", line): line = "storage: journal:journal.jsonl\n"
-    elif re.match(r"^trials:", line) and example == "djl": line = "trials: 40\n"
-    elif re.match(r"^scheduler:", line): line = line.replace("max_budget: 27", "max_budget: 9")
+    elif re.match(r"^trials:", line) and example == "djl": line = f"trials: {os.environ['DJL_TRIALS']}\n"
+    elif re.match(r"^scheduler:", line):
+        line = line.replace("max_budget: 27", f"max_budget: {os.environ['DJL_MAX_BUDGET']}")
     out.append(line)
     if re.match(r"^objective:", line) and mode == "before":
         out.append("  noisy: true\n")

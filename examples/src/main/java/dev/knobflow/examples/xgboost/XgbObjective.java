@@ -6,8 +6,10 @@ import dev.knobflow.examples.data.Table;
 import dev.knobflow.examples.metrics.BinaryClassificationMetrics;
 import dev.knobflow.examples.metrics.Latency;
 import dev.knobflow.optimizers.Checkpoint;
+import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.ObjectiveFunction;
 import dev.knobflow.optimizers.Trial;
+import dev.knobflow.optimizers.TrialPrunedException;
 import dev.knobflow.optimizers.TrialResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,11 +42,19 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Values are named, so a study may take any of them as objectives and keeps the rest as metrics.
- * When a scheduler grants the trial a budget, the budget is the number of boosting rounds, and the
- * trial keeps its boosters as its checkpoint ({@code trial.checkpoint()}): a promoted child loads
- * its parent's boosters and trains only the missing rounds (XGBoost's continue-training form of
- * {@code XGBoost.train}); {@value #ROUNDS_TRAINED} says how many rounds this trial trained, and the
- * model attribute {@value #ROUNDS_HISTORY_ATTR} lists the round counts of its lineage ({@code
+ *
+ * <p><b>Per-round reports.</b> The folds are boosted round by round in lockstep ({@code
+ * Booster.update}, the rounds {@code XGBoost.train} runs, so the model is the same), and after
+ * every round the trial reports, for each of the study's objectives in order, the value of the same
+ * name on the model so far (mean over folds): {@value #ACCURACY}, {@value #LOG_LOSS}, {@value
+ * #AUC}, {@value #MODEL_SIZE_BYTES}; {@value #LATENCY_MS} and anything else it cannot know per
+ * round get NaN. So pruners and the advisor see the learning curve; after every round it asks
+ * {@code trial.shouldPrune()} and stops when told. The last round's values are the trial's final
+ * ones. When a scheduler grants the trial a budget, the budget is the number of boosting rounds,
+ * and the trial keeps its boosters as its checkpoint ({@code trial.checkpoint()}): a promoted child
+ * loads its parent's boosters and trains only the missing rounds (XGBoost's continue-training form
+ * of {@code XGBoost.train}); {@value #ROUNDS_TRAINED} says how many rounds this trial trained, and
+ * the model attribute {@value #ROUNDS_HISTORY_ATTR} lists the round counts of its lineage ({@code
  * 10,30,90}).
  *
  * <p>The public no-arg constructor reads {@link XgbConfig#fromEnvironment()}, so the CLI can load
@@ -143,39 +153,91 @@ public final class XgbObjective implements ObjectiveFunction {
     boolean multiFidelity = trial.budget().isPresent();
     List<byte[]> resumed = multiFidelity ? resume(trial) : List.of();
     Map<String, Object> boosterParams = params.boosterParams(config.data().modelSeed());
-    double accuracy = 0;
-    double logLoss = 0;
-    double auc = 0;
-    double trainMillis = 0;
-    double modelBytes = 0;
-    double roundsTrained = 0;
-    double[] latencies = new double[folds.size()];
-    List<byte[]> boosters = new ArrayList<>();
-    for (int f = 0; f < folds.size(); f++) {
-      byte[] start = resumed.isEmpty() ? null : resumed.get(f);
-      FoldResult r = evaluateFold(folds.get(f), boosterParams, rounds, start, multiFidelity);
-      accuracy += r.metrics().accuracy();
-      logLoss += r.metrics().logLoss();
-      auc += r.metrics().auc();
-      trainMillis += r.trainMillis();
-      modelBytes += r.modelBytes();
-      roundsTrained += r.roundsTrained();
-      latencies[f] = r.latencyMillis();
-      boosters.add(r.booster());
+    List<Objective> objectives = trial.objectives();
+    boolean sizePerRound = objectives.stream().anyMatch(o -> o.name().equals(MODEL_SIZE_BYTES));
+    List<FoldRun> runs = new ArrayList<>();
+    try {
+      for (int f = 0; f < folds.size(); f++) {
+        byte[] start = resumed.isEmpty() ? null : resumed.get(f);
+        runs.add(FoldRun.start(folds.get(f), boosterParams, rounds, start));
+      }
+      // Folds train in lockstep so that every round reports the mean over folds, as the end does.
+      int first = runs.stream().mapToInt(FoldRun::done).min().orElse(rounds);
+      for (int round = first + 1; round <= rounds; round++) {
+        Map<String, Double> now = new LinkedHashMap<>();
+        now.put(LATENCY_MS, Double.NaN); // measured once, on the final model
+        for (FoldRun run : runs) {
+          run.trainTo(round);
+          BinaryClassificationMetrics m = run.evaluate();
+          now.merge(ACCURACY, m.accuracy() / runs.size(), Double::sum);
+          now.merge(LOG_LOSS, m.logLoss() / runs.size(), Double::sum);
+          now.merge(AUC, m.auc() / runs.size(), Double::sum);
+          if (sizePerRound) {
+            now.merge(
+                MODEL_SIZE_BYTES, (double) run.modelBytes().length / runs.size(), Double::sum);
+          }
+        }
+        trial.report(
+            round,
+            objectives.stream().mapToDouble(o -> now.getOrDefault(o.name(), Double.NaN)).toArray());
+        if (trial.shouldPrune()) {
+          throw new TrialPrunedException("pruned after round " + round);
+        }
+      }
+      double accuracy = 0;
+      double logLoss = 0;
+      double auc = 0;
+      double trainMillis = 0;
+      double modelBytes = 0;
+      double roundsTrained = 0;
+      double[] latencies = new double[runs.size()];
+      List<byte[]> boosters = new ArrayList<>();
+      for (int f = 0; f < runs.size(); f++) {
+        FoldRun run = runs.get(f);
+        BinaryClassificationMetrics m = run.finish(rounds);
+        accuracy += m.accuracy();
+        logLoss += m.logLoss();
+        auc += m.auc();
+        trainMillis += run.trainNanos() / 1e6;
+        roundsTrained += rounds - run.done();
+        latencies[f] = latencyMillis(run);
+        byte[] saved = run.modelBytes();
+        modelBytes += saved.length;
+        boosters.add(saved);
+      }
+      if (multiFidelity) {
+        save(trial, boosters);
+      }
+      int n = runs.size();
+      Map<String, Double> values = new LinkedHashMap<>();
+      values.put(ACCURACY, accuracy / n);
+      values.put(LATENCY_MS, Latency.median(latencies));
+      values.put(LOG_LOSS, logLoss / n);
+      values.put(AUC, auc / n);
+      values.put(TRAIN_TIME_MS, trainMillis / n);
+      values.put(MODEL_SIZE_BYTES, modelBytes / n);
+      values.put(ROUNDS_TRAINED, roundsTrained / n);
+      return TrialResult.ofNamed(values);
+    } finally {
+      runs.forEach(FoldRun::dispose);
     }
-    if (multiFidelity) {
-      save(trial, boosters);
+  }
+
+  /** Milliseconds to predict 1,000 rows with the fold's final model. */
+  private double latencyMillis(FoldRun run) throws XGBoostError {
+    PreparedFold fold = run.fold();
+    Booster model = run.booster();
+    double millis;
+    try {
+      millis =
+          latency.medianMillis(() -> predict(model, fold.latencyBatch(), fold.latencyRows(), fold));
+    } catch (XGBoostError | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("latency measurement failed: " + e, e);
     }
-    int n = folds.size();
-    Map<String, Double> values = new LinkedHashMap<>();
-    values.put(ACCURACY, accuracy / n);
-    values.put(LATENCY_MS, Latency.median(latencies));
-    values.put(LOG_LOSS, logLoss / n);
-    values.put(AUC, auc / n);
-    values.put(TRAIN_TIME_MS, trainMillis / n);
-    values.put(MODEL_SIZE_BYTES, modelBytes / n);
-    values.put(ROUNDS_TRAINED, roundsTrained / n);
-    return TrialResult.ofNamed(values);
+    // Scale to 1,000 rows so the figure keeps its meaning if latency-rows is changed.
+    return millis * 1000.0 / fold.latencyRows();
   }
 
   /** The boosters of this trial's own or nearest ancestor's checkpoint, one per fold, if usable. */
@@ -237,57 +299,6 @@ public final class XgbObjective implements ObjectiveFunction {
         : config.rounds();
   }
 
-  private FoldResult evaluateFold(
-      PreparedFold fold, Map<String, Object> params, int rounds, byte[] start, boolean keep)
-      throws XGBoostError {
-    DMatrix train = new DMatrix(fold.trainX(), fold.trainRows(), fold.columns(), Float.NaN);
-    Booster booster = null;
-    try {
-      train.setLabel(fold.trainY());
-      long begin = System.nanoTime();
-      booster = continued(start, rounds);
-      int done = booster == null ? 0 : booster.getNumBoostedRound();
-      if (booster == null) {
-        booster = XGBoost.train(train, params, rounds, new HashMap<>(), null, null);
-      } else if (rounds > done) {
-        // Continue-training form: trains rounds - done more rounds on the loaded booster.
-        booster =
-            XGBoost.train(
-                train, params, rounds - done, new HashMap<>(), null, null, null, 0, booster);
-      }
-      double trainMillis = (System.nanoTime() - begin) / 1e6;
-      String history = booster.getAttr(ROUNDS_HISTORY_ATTR);
-      booster.setAttr(
-          ROUNDS_HISTORY_ATTR, (history == null || done == 0 ? "" : history + ",") + rounds);
-
-      float[] probabilities = column0(predict(booster, fold.validX(), fold.validRows(), fold));
-      BinaryClassificationMetrics metrics =
-          BinaryClassificationMetrics.of(probabilities, fold.validY());
-
-      Booster model = booster;
-      double latencyMillis;
-      try {
-        latencyMillis =
-            latency.medianMillis(
-                () -> predict(model, fold.latencyBatch(), fold.latencyRows(), fold));
-      } catch (XGBoostError | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException("latency measurement failed: " + e, e);
-      }
-      // Scale to 1,000 rows so the figure keeps its meaning if latency-rows is changed.
-      latencyMillis *= 1000.0 / fold.latencyRows();
-      byte[] saved = booster.toByteArray("ubj");
-      return new FoldResult(
-          metrics, trainMillis, latencyMillis, saved.length, rounds - done, keep ? saved : null);
-    } finally {
-      if (booster != null) {
-        booster.dispose();
-      }
-      train.dispose();
-    }
-  }
-
   /** The saved booster to continue, or null to start over (none, or it already has more rounds). */
   private static Booster continued(byte[] start, int rounds) throws XGBoostError {
     if (start == null) {
@@ -319,13 +330,97 @@ public final class XgbObjective implements ObjectiveFunction {
     return out;
   }
 
-  private record FoldResult(
-      BinaryClassificationMetrics metrics,
-      double trainMillis,
-      double latencyMillis,
-      int modelBytes,
-      int roundsTrained,
-      byte[] booster) {}
+  /**
+   * One fold's booster trained round by round: {@link #trainTo} runs the rounds XGBoost's {@code
+   * train} would (the same iteration numbers, so the same model), the caller evaluates in between.
+   */
+  private static final class FoldRun {
+    private final PreparedFold fold;
+    private final DMatrix train;
+    private final Booster booster;
+    private final int done;
+    private long trainNanos;
+
+    private FoldRun(PreparedFold fold, DMatrix train, Booster booster, int done, long nanos) {
+      this.fold = fold;
+      this.train = train;
+      this.booster = booster;
+      this.done = done;
+      this.trainNanos = nanos;
+    }
+
+    /** A fresh booster, or the saved one (when usable) with its {@code done} rounds. */
+    static FoldRun start(PreparedFold fold, Map<String, Object> params, int rounds, byte[] saved)
+        throws XGBoostError {
+      DMatrix train = new DMatrix(fold.trainX(), fold.trainRows(), fold.columns(), Float.NaN);
+      try {
+        train.setLabel(fold.trainY());
+        long begin = System.nanoTime();
+        Booster booster = continued(saved, rounds);
+        if (booster == null) {
+          // Zero rounds: XGBoost.train's own set-up (parameters, feature names), nothing boosted.
+          booster = XGBoost.train(train, params, 0, new HashMap<>(), null, null);
+        } else {
+          booster.setParams(params); // as XGBoost.train does before continuing a booster
+        }
+        int done = booster.getNumBoostedRound();
+        return new FoldRun(fold, train, booster, done, System.nanoTime() - begin);
+      } catch (XGBoostError | RuntimeException e) {
+        train.dispose();
+        throw e;
+      }
+    }
+
+    PreparedFold fold() {
+      return fold;
+    }
+
+    Booster booster() {
+      return booster;
+    }
+
+    /** Rounds the booster had before this trial. */
+    int done() {
+      return done;
+    }
+
+    long trainNanos() {
+      return trainNanos;
+    }
+
+    /** Boosts round {@code round} (1-based over the lineage) unless the booster already has it. */
+    void trainTo(int round) throws XGBoostError {
+      if (round > done) {
+        long begin = System.nanoTime();
+        booster.update(train, round - done - 1);
+        trainNanos += System.nanoTime() - begin;
+      }
+    }
+
+    /** Validation metrics of the model as it stands. */
+    BinaryClassificationMetrics evaluate() throws XGBoostError {
+      float[] probabilities = column0(predict(booster, fold.validX(), fold.validRows(), fold));
+      return BinaryClassificationMetrics.of(probabilities, fold.validY());
+    }
+
+    /** Records the lineage's round counts on the booster; the final validation metrics. */
+    BinaryClassificationMetrics finish(int rounds) throws XGBoostError {
+      String history = booster.getAttr(ROUNDS_HISTORY_ATTR);
+      booster.setAttr(
+          ROUNDS_HISTORY_ATTR, (history == null || done == 0 ? "" : history + ",") + rounds);
+      return evaluate();
+    }
+
+    /** The model as UBJSON, the format XGBoost saves by default. */
+    byte[] modelBytes() throws XGBoostError {
+      return booster.toByteArray("ubj");
+    }
+
+    void dispose() {
+      booster.dispose();
+      train.dispose();
+    }
+  }
 
   /** One split's data in the dense float layout XGBoost takes, prepared once. */
   private record PreparedFold(

@@ -2,6 +2,7 @@ package dev.knobflow.advisor.diagnostics;
 
 import dev.knobflow.advisor.space.Direction;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,6 +34,10 @@ import java.util.Objects;
  *       half of the window is not clearly better than the first.
  * </ol>
  *
+ * <p>Given the completed trials' curves, a curve no rule calls diverging is also checked against
+ * them ({@link MedianStopping}): {@link DiagnosisKind#UNDERPERFORMING} before plateau and
+ * oscillation.
+ *
  * <p>Instances are immutable and thread-safe; one pass over the curve plus constant work per
  * window, so a 1,000-point curve takes microseconds.
  */
@@ -41,9 +46,11 @@ public final class CurveDiagnostics {
   private static final double TINY = 1e-12;
 
   private final DiagnosticsConfig config;
+  private final MedianStopping median;
 
   private CurveDiagnostics(DiagnosticsConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+    this.median = new MedianStopping(config);
   }
 
   /**
@@ -77,6 +84,27 @@ public final class CurveDiagnostics {
    */
   public Diagnosis diagnose(Curve curve, Direction direction) {
     return diagnose(curve.values(), direction);
+  }
+
+  /**
+   * Classifies a curve, and, when no rule of its own calls it diverging, compares it with the
+   * curves of the study's completed trials: {@link DiagnosisKind#UNDERPERFORMING} when {@link
+   * MedianStopping}'s rule fires.
+   *
+   * @param curve the intermediate values in step order
+   * @param direction whether lower or higher is better
+   * @param completed the curves of the completed trials (not this one)
+   * @return the diagnosis with its evidence
+   */
+  public Diagnosis diagnose(Curve curve, Direction direction, List<Curve> completed) {
+    Diagnosis own = diagnose(curve.values(), direction);
+    if (own.kind() == DiagnosisKind.DIVERGING) {
+      return own;
+    }
+    Evidence behind = median.behind(curve, direction, completed);
+    return behind == null
+        ? own
+        : new Diagnosis(DiagnosisKind.UNDERPERFORMING, direction, curve.size(), behind);
   }
 
   /**

@@ -8,6 +8,11 @@ public enum DiagnosisKind {
   OSCILLATING,
   /** The last values barely move. */
   PLATEAU,
+  /**
+   * After a warm-up, clearly worse than the completed trials were at the same step (median
+   * stopping): the curve may be fine, the configuration is not.
+   */
+  UNDERPERFORMING,
   /** None of the rules fired (including curves too short to judge). */
   HEALTHY
 }

@@ -52,6 +52,15 @@ import org.jspecify.annotations.Nullable;
  *     this share of the window's mean level (default 0.05)
  * @param maxNetProgress oscillation needs the improvement from the first to the second half of the
  *     window to be at most this many mean absolute differences (default 1.0)
+ * @param medianWarmup median stopping ({@link MedianStopping}) judges a trial from this many points
+ *     on, as Optuna MedianPruner's {@code n_warmup_steps} (default 5)
+ * @param medianMinTrials median stopping needs at least this many completed trials that reached the
+ *     step, as MedianPruner's {@code n_startup_trials}; 0 switches the rule off (default 5)
+ * @param medianMarginRtol a trial is behind when its best value so far is worse than the median of
+ *     the completed trials' best values at the same step by more than this share of that median
+ *     (default 0.5: a wide margin, since a trial that would finish among the best must never be
+ *     stopped; measured on the shipped examples' curves, bench/advisor)
+ * @param medianPatience the trial must be behind at each of its last this many reports (default 2)
  */
 public record DiagnosticsConfig(
     int minPoints,
@@ -75,7 +84,11 @@ public record DiagnosticsConfig(
     int oscillationMinPoints,
     double minSignChangeShare,
     double minRelativeAmplitude,
-    double maxNetProgress) {
+    double maxNetProgress,
+    int medianWarmup,
+    int medianMinTrials,
+    double medianMarginRtol,
+    int medianPatience) {
 
   /** Validates every threshold, naming the field and the allowed range. */
   public DiagnosticsConfig {
@@ -106,6 +119,13 @@ public record DiagnosticsConfig(
     share("minSignChangeShare", minSignChangeShare);
     positive("minRelativeAmplitude", minRelativeAmplitude);
     positive("maxNetProgress", maxNetProgress);
+    atLeast("medianWarmup", medianWarmup, 1);
+    atLeast("medianMinTrials", medianMinTrials, 0);
+    if (!(medianMarginRtol >= 0) || !Double.isFinite(medianMarginRtol)) {
+      throw new IllegalArgumentException(
+          "medianMarginRtol must be a finite number >= 0; got " + medianMarginRtol);
+    }
+    atLeast("medianPatience", medianPatience, 1);
   }
 
   /**
@@ -149,6 +169,10 @@ public record DiagnosticsConfig(
     b.minSignChangeShare = minSignChangeShare;
     b.minRelativeAmplitude = minRelativeAmplitude;
     b.maxNetProgress = maxNetProgress;
+    b.medianWarmup = medianWarmup;
+    b.medianMinTrials = medianMinTrials;
+    b.medianMarginRtol = medianMarginRtol;
+    b.medianPatience = medianPatience;
     return b;
   }
 
@@ -194,6 +218,10 @@ public record DiagnosticsConfig(
     private double minSignChangeShare = 0.5;
     private double minRelativeAmplitude = 0.05;
     private double maxNetProgress = 1.0;
+    private int medianWarmup = 5;
+    private int medianMinTrials = 5;
+    private double medianMarginRtol = 0.5;
+    private int medianPatience = 2;
 
     private Builder() {}
 
@@ -374,6 +402,38 @@ public record DiagnosticsConfig(
     }
 
     /**
+     * @param v see {@link DiagnosticsConfig#medianWarmup()} @return this
+     */
+    public Builder medianWarmup(int v) {
+      medianWarmup = v;
+      return this;
+    }
+
+    /**
+     * @param v see {@link DiagnosticsConfig#medianMinTrials()} @return this
+     */
+    public Builder medianMinTrials(int v) {
+      medianMinTrials = v;
+      return this;
+    }
+
+    /**
+     * @param v see {@link DiagnosticsConfig#medianMarginRtol()} @return this
+     */
+    public Builder medianMarginRtol(double v) {
+      medianMarginRtol = v;
+      return this;
+    }
+
+    /**
+     * @param v see {@link DiagnosticsConfig#medianPatience()} @return this
+     */
+    public Builder medianPatience(int v) {
+      medianPatience = v;
+      return this;
+    }
+
+    /**
      * @return the validated configuration
      * @throws IllegalArgumentException naming the first invalid field
      */
@@ -400,7 +460,11 @@ public record DiagnosticsConfig(
           oscillationMinPoints,
           minSignChangeShare,
           minRelativeAmplitude,
-          maxNetProgress);
+          maxNetProgress,
+          medianWarmup,
+          medianMinTrials,
+          medianMarginRtol,
+          medianPatience);
     }
   }
 }

@@ -29,6 +29,8 @@ import java.util.Optional;
  *       learning rate's lower bound to the current value when it sits in the lower half of its
  *       range, else give later trials at least this trial's epochs (when an epochs-like parameter
  *       exists) or recommend more budget in the rationale.
+ *   <li>UNDERPERFORMING (median stopping): stop the trial; no range changes, the curve itself is
+ *       fine.
  *   <li>HEALTHY: nothing.
  * </ul>
  *
@@ -102,6 +104,17 @@ public final class RuleBasedAdvisor implements Advisor {
           case DIVERGING -> diverging(request);
           case OSCILLATING -> oscillating(request);
           case PLATEAU -> plateau(request);
+          case UNDERPERFORMING ->
+              Advice.fromRules(
+                  "Stop trial " + request.trialNumber() + ": it is well behind the completed ones.",
+                  List.of(
+                      new AdviceAction.StopTrial(
+                          "Behind the median of the completed trials at the same step ("
+                              + request.diagnosis().evidence().rule()
+                              + "); it is unlikely to finish among the best.")),
+                  request.diagnosis().evidence().explanation()
+                      + " The curve itself is not broken, so no range is changed.",
+                  0.7);
           case HEALTHY ->
               Advice.fromRules(
                   "Trial " + request.trialNumber() + " looks healthy; no change.",

@@ -108,4 +108,39 @@ class RuleBasedAdvisorTest {
     AdviceRequest r = Fixtures.request(Fixtures.diverging(), 3.0, 64);
     assertEquals(advisor.advise(r), advisor.advise(r));
   }
+
+  @Test
+  void underperformingStopsTheTrialAndChangesNoRange() {
+    java.util.List<dev.knobflow.advisor.diagnostics.Curve> completed = new java.util.ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      completed.add(
+          dev.knobflow.advisor.diagnostics.Curve.ofValues(
+              0.5, 0.3, 0.2, 0.15, 0.12, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1));
+    }
+    dev.knobflow.advisor.diagnostics.Curve slow =
+        dev.knobflow.advisor.diagnostics.Curve.ofValues(
+            0.9, 0.89, 0.88, 0.87, 0.86, 0.85, 0.84, 0.83, 0.82, 0.81, 0.8, 0.79);
+    AdviceRequest request =
+        AdviceRequest.builder()
+            .objective(
+                dev.knobflow.advisor.space.Objective.of(
+                    "val_loss", dev.knobflow.advisor.space.Direction.MINIMIZE))
+            .space(Fixtures.space())
+            .bestValue("val_loss", 0.1)
+            .trialCount(6)
+            .trialNumber(5)
+            .param("lr", 1e-4)
+            .param("batch_size", 64L)
+            .param("optimizer", "adam")
+            .curveLabel("val_loss")
+            .curve(slow)
+            .diagnosis(
+                dev.knobflow.advisor.diagnostics.CurveDiagnostics.withDefaults()
+                    .diagnose(slow, dev.knobflow.advisor.space.Direction.MINIMIZE, completed))
+            .build();
+    assertEquals(DiagnosisKind.UNDERPERFORMING, request.diagnosis().kind());
+    Advice a = advisor.advise(request);
+    assertEquals(List.of(ActionKind.STOP_TRIAL), kinds(a));
+    assertTrue(a.rationale().contains("no range is changed"), a.rationale());
+  }
 }

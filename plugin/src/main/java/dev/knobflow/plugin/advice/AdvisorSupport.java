@@ -23,6 +23,7 @@ import dev.knobflow.optimizers.SpaceOverrides;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.StudyListener;
 import dev.knobflow.optimizers.StudyView;
+import dev.knobflow.optimizers.TrialState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,7 +134,8 @@ public final class AdvisorSupport implements StudyListener {
     Objective objective = study.objectives().get(index);
     Curve curve = AdviceRequests.curve(trial, index);
     Diagnosis diagnosis =
-        diagnostics.diagnose(curve, AdviceRequests.direction(objective.direction()));
+        diagnostics.diagnose(
+            curve, AdviceRequests.direction(objective.direction()), completedCurves(study, index));
     if (diagnosis.kind() == DiagnosisKind.HEALTHY
         || consulted.tryAcquire(trial.number(), diagnosis.kind())
             != ConsultationLedger.Decision.GRANTED) {
@@ -189,6 +191,20 @@ public final class AdvisorSupport implements StudyListener {
         LOG.warn("advisor summary not written to {}: {}", sink.describe(), e.getMessage());
       }
     }
+  }
+
+  /** The monitored objective's curve of every completed trial, for median stopping. */
+  private List<Curve> completedCurves(StudyView study, int index) {
+    if (diagnostics.config().medianMinTrials() == 0) {
+      return List.of();
+    }
+    List<Curve> out = new ArrayList<>();
+    for (FrozenTrial t : study.trials()) {
+      if (t.state() == TrialState.COMPLETE && !t.intermediateValues().isEmpty()) {
+        out.add(AdviceRequests.curve(t, index));
+      }
+    }
+    return out;
   }
 
   private int objectiveIndex(StudyView study) {

@@ -236,6 +236,11 @@ final class AdvisorSection {
         "min_relative_amplitude",
         new Threshold(Kind.NUMBER, (b, v) -> b.minRelativeAmplitude((Double) v)));
     t.put("max_net_progress", new Threshold(Kind.NUMBER, (b, v) -> b.maxNetProgress((Double) v)));
+    t.put("median_warmup", new Threshold(Kind.INT, (b, v) -> b.medianWarmup((Integer) v)));
+    t.put("median_min_trials", new Threshold(Kind.INT, (b, v) -> b.medianMinTrials((Integer) v)));
+    t.put(
+        "median_margin_rtol", new Threshold(Kind.NUMBER, (b, v) -> b.medianMarginRtol((Double) v)));
+    t.put("median_patience", new Threshold(Kind.INT, (b, v) -> b.medianPatience((Integer) v)));
     return java.util.Collections.unmodifiableMap(t);
   }
 }
