@@ -6,6 +6,7 @@ import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
 import dev.knobflow.plugin.config.StudyConfig;
 import dev.knobflow.plugin.config.StudyFileParser;
+import dev.knobflow.plugin.mlflow.KnobflowTags;
 import dev.knobflow.plugin.mlflow.storage.MlflowStudyStorage;
 import dev.knobflow.mlflowrest.MlflowConnection;
 import dev.knobflow.mlflowrest.MlflowTracking;
@@ -149,7 +150,7 @@ public final class ScaleOutSetup {
         c.all++;
         if ("COMPLETE".equals(r.tags().get("knobflow.state"))) {
           c.complete(
-              Integer.parseInt(r.tags().get("knobflow.number")),
+              Integer.parseInt(r.tags().get(KnobflowTags.TRIAL)), // the trial's number
               r.params().containsKey("x")
                   && r.params().containsKey("y")
                   && r.metrics().containsKey("loss")

@@ -16,7 +16,8 @@
 # Quick run: bench/scale-out/run.sh --trials 40 --workers 1,4
 #
 # Requests are counted from the server's own access log (uvicorn logs one line per answered
-# request): every /api/ line written while a W's workers ran. Results: bench/results/scale-out.md.
+# request): every /api/ line written while a W's workers ran, also broken down by endpoint
+# (method and path: a table of requests per trial per endpoint). Results: bench/results/scale-out.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/scale-out"
@@ -117,6 +118,15 @@ for _ in $(seq 32); do echo; done | xargs -P 8 -I{} curl -sf -o /dev/null -X POS
 RESULTS="$WORK/results.jsonl"
 RUN_ID="$(date +%s)"
 api_requests() { grep -c '"\(GET\|POST\|PATCH\|DELETE\) /api/' "$LOG" || true; }
+# The /api/ requests by endpoint (method and path, query left out) in the log past line $1, as JSON.
+api_breakdown() {
+  tail -n "+$(($1 + 1))" "$LOG" | python3 -c '
+import collections, json, re, sys
+counts = collections.Counter(
+    m.group(1) + " " + m.group(2).split("?")[0].replace("/api/2.0/mlflow/", "")
+    for m in (re.search(r"\"(GET|POST|PATCH|DELETE) (/api/\S+)", line) for line in sys.stdin) if m)
+print(json.dumps(dict(counts.most_common())))'
+}
 now() { date +%s.%N; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -159,10 +169,10 @@ run_workers() {
   fi
 }
 
-record() { # tool storage W requests server_cpu verify-json
-  python3 - "$1" "$2" "$3" "$START" "$END" "$4" "$5" "$WORKER_CPU" "$TRIALS" "$6" >>"$RESULTS" <<'PY'
+record() { # tool storage W requests server_cpu verify-json [by-endpoint-json]
+  python3 - "$1" "$2" "$3" "$START" "$END" "$4" "$5" "$WORKER_CPU" "$TRIALS" "$6" "${7:-}" >>"$RESULTS" <<'PY'
 import json, sys
-tool, storage, w, start, end, requests, server_cpu, worker_cpu, trials, verify = sys.argv[1:]
+tool, storage, w, start, end, requests, server_cpu, worker_cpu, trials, verify, by = sys.argv[1:]
 try:
     checked = json.loads(verify)
 except ValueError:
@@ -171,7 +181,8 @@ print(json.dumps({"tool": tool, "storage": storage, "workers": int(w),
                   "wall_s": float(end) - float(start),
                   "requests": int(requests) if requests else None,
                   "server_cpu_s": float(server_cpu) if server_cpu else None,
-                  "worker_cpu_s": float(worker_cpu), "trials": int(trials), "verify": checked}))
+                  "worker_cpu_s": float(worker_cpu), "trials": int(trials), "verify": checked,
+                  "by_endpoint": json.loads(by) if by else None}))
 PY
   tail -1 "$RESULTS"
 }
@@ -198,6 +209,7 @@ for W in $WORKERS; do
   "${SETUP[@]}" create "$STORAGE" "$EXPERIMENT" "$WORK/$STUDY.yaml" "$TRIALS"
   sleep 1
   requests_before=$(api_requests)
+  lines_before=$(wc -l <"$LOG")
   cpu_before=$(server_cpu)
   run_workers "$W" "KNOBFLOW_CLASSPATH='$WORK/classes' '$ROOT/knobflow' worker $STUDY \
     --storage '$STORAGE' --experiment $EXPERIMENT --trials $((TRIALS / W)) --parallelism 1 --quiet" \
@@ -205,8 +217,9 @@ for W in $WORKERS; do
   sleep 1 # the access log line is written after the answer
   requests=$(( $(api_requests) - requests_before ))
   cpu=$(python3 -c "print(round($(server_cpu) - $cpu_before, 2))")
+  by_endpoint="$(api_breakdown "$lines_before")"
   verify="$("${SETUP[@]}" verify "$STORAGE" "$EXPERIMENT" "$STUDY" "$TRIALS" || true)"
-  record knobflow mlflow "$W" "$requests" "$cpu" "$verify"
+  record knobflow mlflow "$W" "$requests" "$cpu" "$verify" "$by_endpoint"
 done
 
 # --- Knobflow on its journal file: the like-for-like peer of Optuna's JournalFileBackend --------

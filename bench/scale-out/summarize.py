@@ -75,6 +75,18 @@ if mlflow:
               ("requests/trial", lambda r: f"{r['requests'] / r['trials']:.1f}"),
               ("server CPU ms/trial", per_trial_ms("server_cpu_s")),
           ])
+if any(r.get("by_endpoint") for r in mlflow.values()):
+    endpoints = sorted({k for r in mlflow.values() for k in (r.get("by_endpoint") or {})},
+                       key=lambda k: -max((r.get("by_endpoint") or {}).get(k, 0)
+                                          for r in mlflow.values()))
+    print("### Knobflow on MLflow: requests per trial by endpoint (from the access log)\n")
+    print("| W | " + " | ".join(f"`{k}`" for k in endpoints) + " | all |")
+    print("|" + "---|" * (len(endpoints) + 2))
+    for w in sorted(mlflow):
+        by, n = mlflow[w].get("by_endpoint") or {}, mlflow[w]["trials"]
+        print(f"| {w} | " + " | ".join(f"{by.get(k, 0) / n:.2f}" for k in endpoints)
+              + f" | {sum(by.values()) / n:.2f} |")
+    print()
 if journal:
     table("Knobflow: `knobflow worker` processes, storage: journal (one file)", journal, [])
 if optuna:

@@ -190,6 +190,33 @@ public final class MlflowWriter implements AutoCloseable {
     reportNewFailures();
   }
 
+  /**
+   * Takes up to {@code max} metric points buffered for {@code runId} (and not yet being sent) out
+   * of the buffer, oldest first, for a caller that is about to send a request of its own to that
+   * run and lets them ride in it: one request instead of two. Metric points are append-only, so
+   * taking them out of order with the run's other writes changes nothing on the server. The caller
+   * delivers them: if its request fails, it hands them back with {@link #logMetric(String, String,
+   * double, long, long)}. Writes taken count as done for {@link #flush(Duration)}.
+   */
+  public List<MetricPoint> takeBufferedMetrics(String runId, int max) {
+    List<MetricPoint> taken = new ArrayList<>();
+    lock.lock();
+    try {
+      var it = queue.iterator();
+      while (it.hasNext() && taken.size() < max) {
+        if (it.next() instanceof PendingWrite.Metric m && m.runId().equals(runId)) {
+          it.remove();
+          taken.add(new MetricPoint(m.key(), m.value(), m.timestamp(), m.step()));
+        }
+      }
+      completedSeq += taken.size();
+      progress.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    return taken;
+  }
+
   /** Counters for monitoring and tests. */
   public WriterStats stats() {
     lock.lock();

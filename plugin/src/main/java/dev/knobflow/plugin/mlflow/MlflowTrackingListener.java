@@ -393,7 +393,13 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
             (a, c) -> max ? Math.max(a, c) : Math.min(a, c));
       }
     }
-    if (!best.isEmpty()) {
+    if (best.isEmpty()) {
+      return;
+    }
+    if (storageRuns != null) {
+      // The storage's study run: the points ride with its next number claim (fewer requests).
+      storageRuns.logStudyRunMetrics(studyName, best, finished - 1);
+    } else {
       writer.logMetrics(parentRunId, best, finished - 1);
     }
   }
@@ -475,12 +481,10 @@ public final class MlflowTrackingListener implements StudyListener, AutoCloseabl
     TrialRun run = runFor(trial);
     String id = run.runId();
     if (storageRuns != null) {
-      // The storage wrote params, values, state and status on this run; add what it does not.
+      // The storage wrote params, values, state, status and feasibility on this run (in its
+      // finishing request); add what it does not.
       logIntermediateMetrics(id, trial);
       Map<String, String> tags = attributeTags(trial);
-      if (trial.state() == TrialState.COMPLETE) {
-        tags.put(KnobflowTags.FEASIBLE, Boolean.toString(trial.isFeasible()));
-      }
       if (!tags.isEmpty()) {
         writer.setTags(id, tags);
       }

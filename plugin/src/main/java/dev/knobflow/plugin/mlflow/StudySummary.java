@@ -72,7 +72,7 @@ record StudySummary(
         BoundPileUp.find(trials, view.objectives()));
   }
 
-  /** Metrics for the parent run: counts by state, best values or the front's size. */
+  /** Metrics for the parent run: counts by state and, with several objectives, the front's size. */
   Map<String, Double> metrics() {
     Map<String, Double> m = new LinkedHashMap<>();
     long total = 0;
@@ -87,11 +87,9 @@ record StudySummary(
     if (fallbacks > 0) {
       m.put("trials_sampler_fallback", (double) fallbacks);
     }
-    if (objectives.size() == 1) {
-      if (!best.isEmpty()) {
-        m.put("best_" + objectives.get(0).name(), best.get(0).value());
-      }
-    } else {
+    // One objective's best value is the study run's stepped `best/<objective>` metric, logged as
+    // trials finish (MlflowTrackingListener); no second copy here.
+    if (objectives.size() > 1) {
       m.put("pareto_front_size", (double) best.size());
     }
     energy.ifPresent(

@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -111,7 +112,8 @@ class MlprojectIT {
       assertEquals(study, parent.tags().get(KnobflowTags.STUDY));
       assertEquals("FINISHED", parent.status());
       assertEquals(3.0, parent.metrics().get("trials_complete"));
-      assertTrue(parent.metrics().containsKey("best_loss"), parent.metrics().toString());
+      assertTrue(parent.metrics().containsKey("best/loss"), parent.metrics().toString());
+      assertFalse(parent.metrics().containsKey("best_loss"), "no duplicate of best/loss");
 
       List<RunRecord> children =
           all.stream()

@@ -64,6 +64,15 @@ class StudySummaryTest {
   }
 
   @Test
+  void oneObjectivesBestIsLeftToTheSteppedBestMetricNotCopiedAsBestUnderscore() {
+    Study study = Study.builder("single").objectives(Objective.minimize("loss")).build();
+    study.tell(study.ask(), TrialResult.of(0.5));
+    Map<String, Double> metrics = StudySummary.of(study).metrics();
+    assertEquals(1.0, metrics.get("trials_complete"));
+    assertTrue(metrics.keySet().stream().noneMatch(k -> k.startsWith("best")), metrics.toString());
+  }
+
+  @Test
   void parentRunCountsTrialsSampledAtRandomAfterANumericalFailure() {
     Study study =
         Study.builder("flat")

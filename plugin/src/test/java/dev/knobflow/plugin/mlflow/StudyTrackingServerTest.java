@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knobflow.mlflowrest.MlflowConnection;
@@ -147,7 +148,8 @@ class StudyTrackingServerTest {
     assertEquals("1.0", parent.tags().get("knobflow.meta.classification"));
     assertEquals("3.0", parent.tags().get("knobflow.meta.classes"));
     assertTrue(parent.tags().get(MlflowTags.NOTE).contains("Best trial"));
-    assertTrue(parent.metrics().containsKey("best_score"));
+    assertTrue(parent.metrics().containsKey("best/score"), parent.metrics().toString());
+    assertFalse(parent.metrics().containsKey("best_score"), "no duplicate of best/score");
   }
 
   @Test

@@ -146,7 +146,21 @@ public final class MlflowStudyStorage implements StudyStorage {
 
   /** The MLflow run id of a study (its canonical study run). */
   public synchronized Optional<String> studyRunId(String study) {
+    StudyCache loaded = studies.get(study);
+    if (loaded != null) {
+      return Optional.of(loaded.studyRunId); // the oldest study run: it stays the canonical one
+    }
     return findStudyRuns(study).stream().findFirst().map(RunRecord::runId);
+  }
+
+  /**
+   * Logs metrics on the study's run through this storage's buffered writer, where they ride with
+   * this worker's next number claim (a request to the study run it sends anyway) instead of one of
+   * their own; {@link #flush()} and {@link #close()} send any left.
+   */
+  public synchronized void logStudyRunMetrics(
+      String study, Map<String, Double> metrics, long step) {
+    server.writer().logMetrics(study(study).studyRunId, metrics, step);
   }
 
   /** The MLflow run id of a trial. */
@@ -178,6 +192,7 @@ public final class MlflowStudyStorage implements StudyStorage {
     // Two workers creating the same study at once make two study runs: the one that is not the
     // oldest (canonical) deletes itself before anything refers to it, so one study run remains.
     // (Were both to miss each other, the readers still merge them: nothing is lost.)
+    long now = System.nanoTime();
     List<RunRecord> runs = findStudyRuns(name);
     if (runs.size() > 1 && !runs.get(0).runId().equals(mine.runId())) {
       server.call(
@@ -188,15 +203,48 @@ public final class MlflowStudyStorage implements StudyStorage {
           });
     }
     StudyRecord record =
-        findStudy(name).orElseThrow(() -> new StorageException("study run vanished: " + name));
+        runs.size() == 1
+            ? cache(name, runs, now).record // the answer holds it: no read back
+            : findStudy(name)
+                .orElseThrow(() -> new StorageException("study run vanished: " + name));
     checkObjectives(name, record.objectives(), objectives);
     return record;
   }
 
   @Override
   public synchronized Optional<StudyRecord> findStudy(String name) {
+    StudyCache s = studies.get(name);
+    if (s != null && fresh(s, s.recordReadNanos)) {
+      return Optional.of(s.record);
+    }
+    long now = System.nanoTime();
     List<RunRecord> runs = findStudyRuns(name);
-    return runs.isEmpty() ? Optional.empty() : Optional.of(studyRecord(runs));
+    if (runs.isEmpty()) {
+      return Optional.empty();
+    }
+    if (s == null) {
+      return Optional.of(cache(name, runs, now).record);
+    }
+    s.record = studyRecord(runs);
+    s.recordReadNanos = now;
+    return Optional.of(s.record);
+  }
+
+  /** Keeps a study found on the server: its runs, oldest (canonical) first, read at {@code now}. */
+  private StudyCache cache(String name, List<RunRecord> runs, long now) {
+    StudyCache s = new StudyCache(studyRecord(runs), runs.get(0).runId(), now);
+    studies.put(name, s);
+    return s;
+  }
+
+  /**
+   * Whether what {@code s} holds, read at {@code readNanos}, may be served without asking the
+   * server: read within {@link MlflowStorageOptions#readStaleness()}, or this worker is alone since
+   * (see {@link StudyCache#aloneSinceLastRead()}); a zero staleness always asks.
+   */
+  private boolean fresh(StudyCache s, long readNanos) {
+    long staleness = options.readStaleness().toNanos();
+    return staleness > 0 && (System.nanoTime() - readNanos < staleness || s.aloneSinceLastRead());
   }
 
   @Override
@@ -221,7 +269,13 @@ public final class MlflowStudyStorage implements StudyStorage {
   @Override
   public synchronized void setStudyAttr(String study, String key, Object value) {
     StudyCache s = study(study);
-    server.writeNow(s.studyRunId, StorageTags.jsonTags(StorageTags.STUDY_ATTR + key, value));
+    Map<String, String> tags = StorageTags.jsonTags(StorageTags.STUDY_ATTR + key, value);
+    Object stored = StorageTags.plain(StorageTags.readJson(tags, StorageTags.STUDY_ATTR + key));
+    if (fresh(s, s.recordReadNanos) && Objects.equals(s.record.attrs().get(key), stored)) {
+      return; // already holds it (e.g. a worker's start setting the study's sampler again)
+    }
+    server.writeNow(s.studyRunId, tags);
+    s.putAttr(key, stored);
   }
 
   // --- trials ----------------------------------------------------------------------------------
@@ -378,6 +432,10 @@ public final class MlflowStudyStorage implements StudyStorage {
       tags.put(StorageTags.FAIL_REASON, truncate(outcome.reason()));
     }
     tags.putAll(StorageTags.jsonTags(StorageTags.OUTCOME, TrialEntry.outcomeJson(outcome)));
+    if (outcome.state() == TrialState.COMPLETE) {
+      // The tracking listener's feasibility tag, here so that it rides with the finish.
+      tags.put(KnobflowTags.FEASIBLE, Boolean.toString(e.snapshotWith(outcome).isFeasible()));
+    }
     List<MetricPoint> finals = finalMetrics(s, e, outcome);
     // Writes handed to the writer earlier (a long trial's) go first: a reader that sees the finish
     // must find everything the trial wrote before it.
@@ -568,12 +626,16 @@ public final class MlflowStudyStorage implements StudyStorage {
    */
   private void refresh(StudyCache s, boolean force) {
     long now = System.nanoTime();
-    if (!force && s.loaded && now - s.lastReadNanos < options.readStaleness().toNanos()) {
+    boolean full = !s.loaded || now - s.lastFullReadNanos > options.fullRefreshInterval().toNanos();
+    // Fresh enough: read within the staleness, or this worker won a number claim since its last
+    // read (nobody else created a trial before it) and no other worker's trial is left to change.
+    // A worker running alone thus reads only at its start and every fullRefreshInterval, however
+    // long its trials take; a zero staleness always reads.
+    if (!force && !full && fresh(s, s.lastReadNanos)) {
       return;
     }
     server.flush(); // read our own writes
     String base = StorageTags.trialFilter(s.name);
-    boolean full = !s.loaded || now - s.lastFullReadNanos > options.fullRefreshInterval().toNanos();
     List<RunRecord> runs =
         full
             ? server.search(experimentId(true), base)
@@ -587,6 +649,7 @@ public final class MlflowStudyStorage implements StudyStorage {
       s.noteGaps(runs);
     }
     s.advanceSettledWindow();
+    s.claimWonSinceRead = false;
     s.loaded = true;
     s.lastReadNanos = now;
     if (full) {
@@ -675,14 +738,12 @@ public final class MlflowStudyStorage implements StudyStorage {
     if (s != null) {
       return s;
     }
+    long now = System.nanoTime();
     List<RunRecord> runs = findStudyRuns(name);
     if (runs.isEmpty()) {
       throw new NoSuchElementException("no study named '" + name + "'");
     }
-    StudyRecord record = studyRecord(runs);
-    s = new StudyCache(name, record.objectives(), runs.get(0).runId());
-    studies.put(name, s);
-    return s;
+    return cache(name, runs, now);
   }
 
   private TrialEntry entry(String study, int number) {

@@ -2,8 +2,10 @@ package dev.knobflow.plugin.mlflow.storage;
 
 import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.Objective;
+import dev.knobflow.optimizers.storage.StudyRecord;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,14 +43,45 @@ final class StudyCache {
   /** Numbers the last full read did not find (gap candidates). */
   Set<Integer> missingAtLastFullRead = Set.of();
 
+  /**
+   * Whether this worker won a number claim since its last read. A won claim of number {@code n}
+   * proves that nobody had claimed {@code n} or above (workers claim the lowest number they believe
+   * free), so with every lower number known, no other worker has created a trial this cache lacks;
+   * a trial another worker creates later takes a number this worker will try next, so its next
+   * claim is lost and the read after it fetches the trial.
+   */
+  boolean claimWonSinceRead;
+
+  /** The study as last read (attributes merged over its study runs), and when. */
+  StudyRecord record;
+
+  long recordReadNanos;
+
   boolean loaded;
   long lastReadNanos;
   long lastFullReadNanos;
 
-  StudyCache(String name, List<Objective> objectives, String studyRunId) {
-    this.name = name;
-    this.objectives = List.copyOf(objectives);
+  StudyCache(StudyRecord record, String studyRunId, long readNanos) {
+    this.name = record.name();
+    this.objectives = List.copyOf(record.objectives());
     this.studyRunId = studyRunId;
+    this.record = record;
+    this.recordReadNanos = readNanos;
+  }
+
+  /**
+   * Whether what this worker knows could be stale only by its own doing: it won a number claim
+   * since its last read of the trials and no other worker's trial is left to change.
+   */
+  boolean aloneSinceLastRead() {
+    return claimWonSinceRead && onlyOwnTrialsUnsettled();
+  }
+
+  /** The cached study with one attribute set (this worker's own write). */
+  void putAttr(String key, Object value) {
+    Map<String, Object> attrs = new LinkedHashMap<>(record.attrs());
+    attrs.put(key, value);
+    record = new StudyRecord(record.name(), record.objectives(), attrs, record.created());
   }
 
   void put(TrialEntry entry) {
@@ -81,6 +114,22 @@ final class StudyCache {
       }
     }
     missingAtLastFullRead = missing;
+  }
+
+  /**
+   * Whether every trial past the settled window is this worker's own (no other worker's trial is
+   * left to change) and no number below {@link #nextNumber} is unknown (one lost to another
+   * worker's claim, or a run not yet visible).
+   */
+  boolean onlyOwnTrialsUnsettled() {
+    advanceSettledWindow();
+    for (int n = settledNumber + 1; n < nextNumber; n++) {
+      TrialEntry e = byNumber.get(n);
+      if (e == null ? !gaps.contains(n) : !e.owned && !e.settled) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

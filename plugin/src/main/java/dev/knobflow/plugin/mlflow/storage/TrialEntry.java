@@ -176,6 +176,26 @@ final class TrialEntry {
     return out;
   }
 
+  /** The trial as it will be once {@code outcome} is applied (this entry is left unchanged). */
+  FrozenTrial snapshotWith(TrialOutcome outcome) {
+    return new FrozenTrial(
+        number,
+        outcome.state(),
+        outcome.values(),
+        params,
+        distributions,
+        intermediate,
+        outcome.constraints(),
+        metrics,
+        userAttrs,
+        systemAttrs,
+        budget,
+        started,
+        outcome.at(),
+        heartbeat,
+        outcome.reason());
+  }
+
   FrozenTrial snapshot() {
     return new FrozenTrial(
         number,

@@ -1,5 +1,6 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.MetricPoint;
 import dev.knobflow.mlflowrest.MlflowTags;
 import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.TrialState;
@@ -79,19 +80,38 @@ final class TrialNumbering {
     return entry;
   }
 
+  /**
+   * Claims a number. Metric points buffered for the study run (the tracking listener's best-so-far
+   * curve, logged as the previous trial finished) ride in the claim's request instead of one of
+   * their own; a refused claim writes nothing, so they go with the next attempt.
+   */
   private int claim(StudyCache s, String claimId) {
-    while (true) {
-      int n = s.nextNumber;
-      boolean won =
-          server.writeOnce(
-              s.studyRunId, StorageTags.NUMBER_CLAIM + n, claimId, List.of(), Map.of(), Map.of());
-      s.nextNumber = Math.max(s.nextNumber, n + 1);
-      if (won) {
-        return n;
+    List<MetricPoint> riders =
+        server.writer().takeBufferedMetrics(s.studyRunId, MAX_METRICS_WITH_CLAIM);
+    try {
+      while (true) {
+        int n = s.nextNumber;
+        boolean won =
+            server.writeOnce(
+                s.studyRunId, StorageTags.NUMBER_CLAIM + n, claimId, riders, Map.of(), Map.of());
+        s.nextNumber = Math.max(s.nextNumber, n + 1);
+        if (won) {
+          riders = List.of();
+          s.claimWonSinceRead = true; // nobody had claimed n or above: see StudyCache
+          return n;
+        }
+        claimsLost++; // number n is another worker's: unknown here until the next read
       }
-      claimsLost++;
+    } finally {
+      // The claim failed for good (an outage past the tolerance): the points go back to the writer.
+      riders.forEach(
+          p ->
+              server.writer().logMetric(s.studyRunId, p.key(), p.value(), p.timestamp(), p.step()));
     }
   }
+
+  /** At most this many metric points ride with a claim (MLflow takes 1,000 per request). */
+  private static final int MAX_METRICS_WITH_CLAIM = 500;
 
   /**
    * Creates the run, one attempt at a time: after a failure without an answer the run may exist
