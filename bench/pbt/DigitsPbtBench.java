@@ -13,8 +13,6 @@ import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
 import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.optimizers.schedulers.pbt.PbtSettings;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every method gets the same number of epochs (POPULATION x EPOCHS):
  *
  * <ul>
- *   <li>PBT: POPULATION members, a perturbation every INTERVAL epochs, until every member has
- *       trained EPOCHS epochs (async, quantile 0.25, resample 0.25, factors 0.8 / 1.2; one segment
- *       at a time through ask and tell);
+ *   <li>PBT: POPULATION members, a perturbation every INTERVAL epochs, max_budget EPOCHS (the
+ *       study ends when every member has trained EPOCHS epochs; async, quantile 0.25, resample
+ *       0.25, factors 0.8 / 1.2; one segment at a time);
  *   <li>random search: POPULATION configurations trained EPOCHS epochs each, 2 at a time;
  *   <li>ASHA: budgets INTERVAL..EPOCHS epochs, eta 3, promoted trials continue from their
  *       checkpoint, until the epochs are spent; the score is the best result at the largest budget
@@ -70,29 +68,24 @@ public class DigitsPbtBench {
     for (int seed = 0; seed < seeds; seed++) {
       final long s = seed;
       AtomicLong spent = new AtomicLong();
+      // One segment at a time until every member has trained EPOCHS epochs (the scheduler's
+      // max_budget, Ray's stop criterion): the scheduler then reports the study exhausted.
       Study pbt =
           Study.builder("pbt-" + seed)
               .storage(InMemoryStorage.create())
               .objectives(Objective.maximize("accuracy"))
               .sampler(RandomSampler.seeded(seed))
               .scheduler(
-                  PbtScheduler.create(PbtSettings.builder(population, interval).seed(seed).build()))
+                  PbtScheduler.create(
+                      PbtSettings.builder(population, interval).seed(seed).maxBudget(epochs).build()))
               .build();
-      // One segment at a time until every member has trained EPOCHS epochs, as Ray's stop
-      // criterion: a member that copied a checkpoint further ahead reaches EPOCHS sooner, and a
-      // segment beyond EPOCHS trains nothing (the scheduler itself has no maximum budget).
-      Map<Object, FrozenTrial> latest = new HashMap<>();
-      int segments = 0;
-      while (latest.size() < population
-          || latest.values().stream().anyMatch(t -> t.budget() < epochs)) {
-        if (++segments > population * epochs) {
-          throw new IllegalStateException("PBT did not bring every member to " + epochs);
-        }
-        Trial t = pbt.ask();
-        FrozenTrial done = pbt.tell(t, segment(t, epochs, s, spent));
-        latest.put(done.systemAttrs().get(PbtScheduler.MEMBER_ATTR), done);
-      }
-      double best = latest.values().stream().mapToDouble(FrozenTrial::value).max().orElseThrow();
+      pbt.optimize(t -> segment(t, epochs, s, spent), OptimizeOptions.trials(population * epochs));
+      double best =
+          pbt.trials().stream()
+              .filter(t -> t.state() == TrialState.COMPLETE && t.budget() >= epochs)
+              .mapToDouble(FrozenTrial::value)
+              .max()
+              .orElseThrow();
       System.out.printf("knobflow-pbt,%d,%.6f,%d%n", seed, best, spent.get());
 
       AtomicLong randomSpent = new AtomicLong();

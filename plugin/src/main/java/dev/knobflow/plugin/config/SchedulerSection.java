@@ -28,7 +28,7 @@ import java.util.OptionalLong;
  * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, eta: 3}
  * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, rank_by: accuracy}
  * scheduler: {type: median, startup_trials: 5, warmup_steps: 2}
- * scheduler: {type: pbt, population: 8, interval: 4, quantile: 0.25, mode: async}
+ * scheduler: {type: pbt, population: 8, interval: 4, quantile: 0.25, mode: async, max_budget: 40}
  * }</pre>
  *
  * <p>Pruners ({@code median}, {@code percentile}, {@code threshold}, {@code patient}) stop a trial
@@ -36,7 +36,8 @@ import java.util.OptionalLong;
  * asha}, {@code bohb}) grant each trial a budget and promote the best to larger ones, ranking a
  * rung by all objectives (Pareto rank and crowding) or, with {@code rank_by}, by one named
  * objective. Population-based training ({@code pbt}) trains a population in segments of {@code
- * interval} steps, each segment a trial that resumes from a checkpoint.
+ * interval} steps, each segment a trial that resumes from a checkpoint, until each member reaches
+ * {@code max_budget} (when given).
  *
  * <p><b>BOHB rule.</b> BOHB is a sampler and a scheduler that share their budgets. {@code
  * scheduler: {type: bohb, ...}} implies {@code sampler: {type: bohb}} when the file has no {@code
@@ -76,6 +77,7 @@ public final class SchedulerSection {
           "resample_probability",
           "perturbation_factors",
           "mode",
+          "max_budget",
           "rank_by");
 
   private SchedulerSection() {}
@@ -297,6 +299,13 @@ public final class SchedulerSection {
             && !(s.raw("mode") instanceof String m && (m.equals("async") || m.equals("sync")))) {
           s.problem("mode", "must be async or sync, got " + Section.describe(s.raw("mode")));
         }
+        s.number("max_budget")
+            .filter(v -> !(v > 0) || Double.isInfinite(v))
+            .ifPresent(
+                v ->
+                    s.problem(
+                        "max_budget",
+                        "must be a number above 0 (the budget at which a member stops), got " + v));
         rankBy(s, objectiveNames);
       }
       default -> {}
@@ -475,7 +484,8 @@ public final class SchedulerSection {
                 number(s, "resample_probability", PbtSettings.DEFAULT_RESAMPLE_PROBABILITY))
             .synchronous("sync".equals(s.get("mode")))
             .seed(ModelSamplerTypes.seedOf(seed))
-            .ranking(ranking(s));
+            .ranking(ranking(s))
+            .maxBudget(number(s, "max_budget", Double.POSITIVE_INFINITY));
     perturbationFactors(s).ifPresent(f -> b.perturbationFactors(f[0], f[1]));
     return b.build();
   }

@@ -131,6 +131,45 @@ class CliPbtTest {
   }
 
   @Test
+  void maxBudgetStopsEveryMemberThereAndEndsTheStudyBeforeItsTrialTarget() throws Exception {
+    Files.writeString(dir.resolve("toy.py"), TOY);
+    Path file = dir.resolve("study.yaml");
+    Files.writeString(
+        file,
+        """
+        name: capped
+        storage: journal:journal.jsonl
+        seed: 4
+        objectives: [{name: q, direction: maximize}]
+        space:
+          h0: {type: float, low: 0, high: 1}
+          h1: {type: float, low: 0, high: 1}
+        scheduler: {type: pbt, population: 2, interval: 5, max_budget: 12}
+        trials: 50
+        objective: {command: [python3, toy.py, "{h0}", "{h1}"], checkpoints: ckpt}
+        """);
+    CliRun tune = cli("tune", file.toString());
+    assertEquals(0, tune.exit(), tune.out() + tune.err());
+
+    // Two members, segments to 5, 10 and 12 steps each (fewer when a member copies a checkpoint
+    // ahead of its own): at most six segments, far below the trial target, none beyond 12.
+    List<FrozenTrial> trials = trials("capped");
+    assertTrue(trials.size() >= 4 && trials.size() <= 6, trials.size() + " segments");
+    for (FrozenTrial t : trials) {
+      assertEquals(TrialState.COMPLETE, t.state(), "trial " + t.number() + ": " + t.failReason());
+      assertTrue(t.metrics().get("reached") <= 12, "trial " + t.number());
+    }
+    Map<Object, Double> reached =
+        trials.stream()
+            .collect(
+                Collectors.toMap(
+                    t -> t.systemAttrs().get(PbtScheduler.MEMBER_ATTR),
+                    t -> t.metrics().get("reached"),
+                    Math::max));
+    assertEquals(List.of(12.0, 12.0), List.copyOf(reached.values()));
+  }
+
+  @Test
   void aPbtSectionWithoutItsSettingsNamesTheMissingKeys() throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(
@@ -139,7 +178,7 @@ class CliPbtTest {
         name: bad
         objectives: [{name: q, direction: maximize}]
         space: {h0: {type: float, low: 0, high: 1}}
-        scheduler: {type: pbt, population: 1, quantile: 0.7, perturbation_factors: [1.2, 0.8], mode: fast}
+        scheduler: {type: pbt, population: 1, quantile: 0.7, perturbation_factors: [1.2, 0.8], mode: fast, max_budget: -3}
         objective: {command: [python3, toy.py, "{h0}"]}
         """);
     CliRun tune = cli("tune", file.toString());
@@ -151,7 +190,8 @@ class CliPbtTest {
             "scheduler.interval",
             "scheduler.quantile",
             "scheduler.perturbation_factors",
-            "scheduler.mode")) {
+            "scheduler.mode",
+            "scheduler.max_budget: must be a number above 0")) {
       assertTrue(err.contains(expected), expected + " in: " + err);
     }
   }

@@ -4,6 +4,7 @@ import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.schedulers.Scheduler;
 import dev.knobflow.optimizers.schedulers.pbt.Population.Segment;
@@ -40,10 +41,18 @@ import java.util.SplittableRandom;
  * after a {@code kill -9}).
  *
  * <p><b>Synchronous or asynchronous.</b> Asynchronously (the default, as Ray Tune's {@code
- * PopulationBasedTraining}) a member continues as soon as its own segment ends, ranked against the
- * latest results of the others. Synchronously every member of generation {@code g} ends before any
- * member starts generation {@code g + 1}, and ranking compares generation {@code g} alone; a worker
- * with nothing to start waits for the generation, looking again every {@code pollInterval}.
+ * PopulationBasedTraining}) a member continues once its own segment ends, ranked against the latest
+ * results of the others (each member's last finished segment, at its last interval boundary); of
+ * the members waiting to continue, the one with the least budget trained goes first (ties by member
+ * index), as Ray runs the paused trial with the fewest iterations, so the population stays at
+ * comparable budgets. Synchronously every member of generation {@code g} ends before any member
+ * starts generation {@code g + 1}, and ranking compares generation {@code g} alone; a worker with
+ * nothing to start waits for the generation, looking again every {@code pollInterval}.
+ *
+ * <p><b>Maximum budget.</b> With {@link PbtSettings#maxBudget()} no segment trains beyond it, a
+ * member that reached it is done (and, as Ray leaves out finished trials, no longer ranked or
+ * copied), and once every member is done {@code ask()} throws {@link SamplerExhaustedException}, so
+ * {@code optimize} ends with the stop reason {@code exhausted}.
  *
  * <p><b>State.</b> Everything is in storage: a segment's member ({@value #MEMBER_ATTR}), generation
  * ({@value #GENERATION_ATTR}), the segment it continues ({@value #CLAIM_ATTR}), its checkpoint's
@@ -163,7 +172,7 @@ public final class PbtScheduler implements Scheduler {
         }
       }
     }
-    return OptionalDouble.of(start + settings.interval());
+    return OptionalDouble.of(Math.min(start + settings.interval(), settings.maxBudget()));
   }
 
   @Override
@@ -176,6 +185,7 @@ public final class PbtScheduler implements Scheduler {
         + format(settings.quantile())
         + ", mode="
         + (settings.synchronous() ? "sync" : "async")
+        + (settings.hasMaxBudget() ? ", max_budget=" + format(settings.maxBudget()) : "")
         + (settings.ranking().isAllObjectives() ? "" : ", rank_by=" + settings.ranking().describe())
         + ")";
   }
@@ -195,6 +205,10 @@ public final class PbtScheduler implements Scheduler {
       return Optional.of(attrs);
     }
     Optional<Segment> next = continuable(population);
+    if (next.isEmpty() && populationDone(population)) {
+      throw new SamplerExhaustedException(
+          "pbt: every member has trained max_budget " + format(settings.maxBudget()));
+    }
     return next.map(s -> continuation(study, population, s));
   }
 
@@ -209,7 +223,13 @@ public final class PbtScheduler implements Scheduler {
     return -1;
   }
 
-  /** The finished, not yet continued latest segment to continue next (lowest generation first). */
+  /**
+   * The finished, not yet continued latest segment to continue next. Asynchronously the member with
+   * the least budget trained goes first (ties by member index), as Ray Tune runs the paused trial
+   * with the fewest iterations: members that copied a checkpoint ahead wait for the others, so the
+   * population stays at comparable budgets and ranks like against like. Synchronously, the lowest
+   * generation once it has finished. A member at the maximum budget is done.
+   */
   private Optional<Segment> continuable(Population population) {
     Segment best = null;
     int lowestGeneration = Integer.MAX_VALUE;
@@ -218,20 +238,47 @@ public final class PbtScheduler implements Scheduler {
       lowestGeneration = Math.min(lowestGeneration, s.generation());
     }
     for (Segment s : population.latestFinished()) {
-      if (population.isContinued(s.trial().number())) {
+      if (population.isContinued(s.trial().number()) || done(s)) {
         continue;
       }
-      if (settings.synchronous() && !generationFinished(population, s.generation())) {
-        continue;
-      }
-      if (settings.synchronous() && s.generation() != lowestGeneration) {
-        continue;
-      }
-      if (best == null || s.generation() < best.generation()) {
+      if (settings.synchronous()) {
+        if (s.generation() != lowestGeneration || !generationFinished(population, s.generation())) {
+          continue;
+        }
+        if (best == null || s.generation() < best.generation()) {
+          best = s;
+        }
+      } else if (best == null || budgetOf(s.trial()) < budgetOf(best.trial())) {
+        // Members come in index order, so a tie keeps the lower member.
         best = s;
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** Whether the member of this (latest) segment has trained its maximum budget. */
+  private boolean done(Segment s) {
+    return settings.hasMaxBudget()
+        && hasResult(s.trial())
+        && budgetOf(s.trial()) >= settings.maxBudget() - 1e-9;
+  }
+
+  /** Whether every member exists and has trained its maximum budget: nothing is left to start. */
+  private boolean populationDone(Population population) {
+    if (!settings.hasMaxBudget() || population.members().size() < settings.population()) {
+      return false;
+    }
+    for (int member : population.members()) {
+      Segment s = population.latest(member).orElseThrow();
+      if (!s.finished() || !done(s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double budgetOf(FrozenTrial t) {
+    return Double.isNaN(t.budget()) ? 0 : t.budget();
   }
 
   private boolean generationFinished(Population population, int generation) {
@@ -251,10 +298,16 @@ public final class PbtScheduler implements Scheduler {
     int generation = s.generation() + 1;
     SplittableRandom rng =
         new SplittableRandom(Seeds.mix(Seeds.mix(settings.seed(), s.member()), generation));
+    // Asynchronously, every member's latest result at its last interval boundary (running members
+    // included, with the segment before the one they run), as Ray Tune ranks its trials' last
+    // scores at their perturbation points; members that are done are left out, as Ray leaves out
+    // finished trials.
     List<Segment> pool =
         settings.synchronous()
             ? population.generation(s.generation())
-            : population.latestFinished();
+            : population.latestResults().stream()
+                .filter(o -> o.trial().number() == s.trial().number() || !done(o))
+                .toList();
     List<FrozenTrial> ranked =
         settings.ranking().rank(pool.stream().map(Segment::trial).toList(), study.objectives());
     int k = quantileSize(ranked.size());

@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param ranking how finished segments are ranked: by value for one objective, by Pareto rank and
  *     crowding for several, or by one named objective
  * @param pollInterval in synchronous mode, how often a worker with nothing to start looks again
+ * @param maxBudget the budget at which a member stops training (Ray Tune's {@code stop=
+ *     {"training_iteration": N}}): no segment trains beyond it, and once every member has reached
+ *     it the scheduler has nothing left to start; {@link Double#POSITIVE_INFINITY} (the default)
+ *     for no limit, the study's trial target then ends the population
  */
 public record PbtSettings(
     int population,
@@ -34,7 +38,8 @@ public record PbtSettings(
     boolean synchronous,
     long seed,
     RungRanking ranking,
-    Duration pollInterval) {
+    Duration pollInterval,
+    double maxBudget) {
 
   /** The default bottom and top quantile (Ray Tune's {@code quantile_fraction}). */
   public static final double DEFAULT_QUANTILE = 0.25;
@@ -74,6 +79,17 @@ public record PbtSettings(
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
     }
+    if (!(maxBudget > 0)) {
+      throw new IllegalArgumentException(
+          "scheduler.max_budget: must be a number above 0 (the budget at which a member stops),"
+              + " got "
+              + maxBudget);
+    }
+  }
+
+  /** Whether a member stops at {@link #maxBudget}. */
+  public boolean hasMaxBudget() {
+    return maxBudget != Double.POSITIVE_INFINITY;
   }
 
   /** A builder with Ray Tune's defaults: quantile 0.25, resample 0.25, factors 0.8 and 1.2. */
@@ -93,6 +109,7 @@ public record PbtSettings(
     private long seed;
     private RungRanking ranking = RungRanking.allObjectives();
     private Duration pollInterval = Duration.ofMillis(200);
+    private double maxBudget = Double.POSITIVE_INFINITY;
 
     private Builder(int population, double interval) {
       this.population = population;
@@ -142,6 +159,15 @@ public record PbtSettings(
       return this;
     }
 
+    /**
+     * The budget at which a member stops (no segment trains beyond it; once every member has
+     * reached it, {@code ask()} reports the study exhausted); default no limit.
+     */
+    public Builder maxBudget(double maxBudget) {
+      this.maxBudget = maxBudget;
+      return this;
+    }
+
     /** The settings. */
     public PbtSettings build() {
       return new PbtSettings(
@@ -154,7 +180,8 @@ public record PbtSettings(
           synchronous,
           seed,
           ranking,
-          pollInterval);
+          pollInterval,
+          maxBudget);
     }
   }
 }

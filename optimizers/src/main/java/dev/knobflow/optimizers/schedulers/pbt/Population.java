@@ -113,6 +113,23 @@ final class Population {
     return out;
   }
 
+  /**
+   * Every member's latest finished segment (for a member that runs a segment now, the one before
+   * it): the members' latest results.
+   */
+  List<Segment> latestResults() {
+    List<Segment> out = new ArrayList<>();
+    for (List<Segment> segments : byMember.values()) {
+      for (int i = segments.size() - 1; i >= 0; i--) {
+        if (segments.get(i).finished()) {
+          out.add(segments.get(i));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
   /** The segments of one generation. */
   List<Segment> generation(int generation) {
     List<Segment> out = new ArrayList<>();

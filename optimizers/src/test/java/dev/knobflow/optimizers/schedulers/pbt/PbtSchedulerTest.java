@@ -3,6 +3,7 @@ package dev.knobflow.optimizers.schedulers.pbt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knobflow.optimizers.Checkpoint;
@@ -13,6 +14,7 @@ import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.samplers.RandomSampler;
+import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +75,74 @@ class PbtSchedulerTest {
       assertEquals(generation(t) - 1, generation(previous));
       assertTrue(parent(t) != null, "every later segment starts from a checkpoint");
     }
+  }
+
+  @Test
+  void asynchronouslyTheMemberWithTheLeastBudgetTrainedContinuesFirst() {
+    Study study =
+        study("turns", InMemoryStorage.create(), PbtSettings.builder(4, 5).seed(3).build());
+    study.optimize(ToyProblem::segment, OptimizeOptions.trials(60));
+    // Replay the study one segment at a time: each continuation must pick, among the members'
+    // latest segments, the least budget, ties by the lower member.
+    Map<Integer, Double> latestBudget = new java.util.TreeMap<>();
+    int aheadExploits = 0;
+    for (FrozenTrial t : study.trials()) {
+      if (generation(t) > 0) {
+        FrozenTrial continued =
+            study.trials().get(((Number) t.systemAttrs().get(PbtScheduler.CLAIM_ATTR)).intValue());
+        double least = latestBudget.values().stream().min(Double::compare).orElseThrow();
+        int first =
+            latestBudget.entrySet().stream()
+                .filter(e -> e.getValue() == least)
+                .findFirst()
+                .orElseThrow()
+                .getKey();
+        assertEquals(least, continued.budget(), "trial " + t.number() + " continues the least");
+        assertEquals(first, member(t), "trial " + t.number() + ": ties by member index");
+        if (t.budget() > continued.budget() + 5) {
+          aheadExploits++; // copied a checkpoint ahead of its own: generation and budget differ
+        }
+      }
+      latestBudget.put(member(t), t.budget());
+    }
+    assertTrue(aheadExploits >= 1, "some member copied a checkpoint ahead of its own");
+    // The population stays within one interval of itself plus the lead one exploit can take.
+    double spread =
+        latestBudget.values().stream().max(Double::compare).orElseThrow()
+            - latestBudget.values().stream().min(Double::compare).orElseThrow();
+    assertTrue(spread <= 15, "budgets spread over " + spread);
+  }
+
+  @Test
+  void everyMemberStopsAtTheMaximumBudgetAndThenTheStudyIsExhausted() {
+    for (boolean synchronous : List.of(false, true)) {
+      PbtSettings settings =
+          PbtSettings.builder(3, 4).seed(5).synchronous(synchronous).maxBudget(10).build();
+      Study study = study("max-" + synchronous, InMemoryStorage.create(), settings);
+      study.optimize(ToyProblem::segment, OptimizeOptions.trials(100));
+      List<FrozenTrial> trials = study.trials();
+      assertTrue(trials.size() < 100, synchronous + ": " + trials.size() + " segments");
+      Map<Integer, Double> last = new HashMap<>();
+      for (FrozenTrial t : trials) {
+        assertEquals(TrialState.COMPLETE, t.state());
+        assertTrue(t.budget() <= 10, "trial " + t.number() + " budget " + t.budget());
+        Integer p = parent(t);
+        if (p != null) {
+          double start = trials.get(p).budget();
+          assertTrue(start < 10, "trial " + t.number() + " starts from a finished member");
+          assertEquals(Math.min(start + 4, 10), t.budget(), "the last segment is cut at 10");
+        }
+        last.put(member(t), t.budget());
+      }
+      assertEquals(Map.of(0, 10.0, 1, 10.0, 2, 10.0), last, synchronous + ": each member at 10");
+      assertThrows(SamplerExhaustedException.class, study::ask);
+      assertTrue(
+          study.scheduler().describe().contains("max_budget=10"), study.scheduler().describe());
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> PbtSettings.builder(3, 4).maxBudget(0).build());
+    assertTrue(e.getMessage().startsWith("scheduler.max_budget: must be a number above 0"));
   }
 
   @Test
@@ -215,10 +286,12 @@ class PbtSchedulerTest {
             key + " of trial " + i);
       }
     }
-    // The stored schedule of a member reads back generation by generation.
+    // The stored schedule of a member reads back generation by generation, an unbroken chain.
     List<Map<String, Object>> schedule = PbtScheduler.schedule(resumed, 0);
+    assertTrue(schedule.size() >= 4, "member 0's segments " + schedule.size());
     assertEquals(
-        List.of(0, 1, 2, 3, 4, 5), schedule.stream().map(e -> e.get("generation")).toList());
+        IntStream.range(0, schedule.size()).boxed().toList(),
+        schedule.stream().map(e -> e.get("generation")).toList());
   }
 
   @Test
