@@ -55,7 +55,7 @@ public final class PostgresStorage implements StudyStorage {
   /**
    * How the storage connects.
    *
-   * @param poolSize connections kept by this process
+   * @param poolSize connections kept by this process (a {@code pool=N} in the URL overrides it)
    * @param connectTimeout how long to wait for a connection before the attempt counts as failed
    * @param retry the policy for transient failures
    * @param clock the source of trial start times

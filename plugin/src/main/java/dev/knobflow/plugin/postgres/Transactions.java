@@ -46,7 +46,7 @@ final class Transactions implements AutoCloseable {
     if (password != null) {
       config.setPassword(password);
     }
-    config.setMaximumPoolSize(options.poolSize());
+    config.setMaximumPoolSize(url.poolSize().orElse(options.poolSize()));
     config.setMinimumIdle(1);
     config.setConnectionTimeout(options.connectTimeout().toMillis());
     config.setInitializationFailTimeout(1);
@@ -57,7 +57,7 @@ final class Transactions implements AutoCloseable {
     config.addDataSourceProperty("tcpKeepAlive", "true");
     config.addDataSourceProperty(
         "connectTimeout", Long.toString(Math.max(1, options.connectTimeout().toSeconds())));
-    url.properties().forEach(config::addDataSourceProperty);
+    url.driverProperties().forEach(config::addDataSourceProperty);
     HikariDataSource pool = retrier.call("connect", () -> new HikariDataSource(config));
     return new Transactions(pool, retrier);
   }
@@ -76,7 +76,8 @@ final class Transactions implements AutoCloseable {
    * Runs {@code work}, which must issue exactly one statement, as its own transaction (autocommit):
    * one round trip to the server instead of two (the statement, then COMMIT), and no lock held
    * while the client is away. For the per-trial hot path; the statement is committed when it
-   * returns.
+   * returns. The one statement may also be a multi-statement text that opens and ends its own
+   * transaction ({@code BEGIN ...; ...; COMMIT}), sent in one round trip.
    */
   <T> T statement(String operation, Work<T> work) {
     return run(operation, Mode.STATEMENT, work);
