@@ -6,7 +6,6 @@ import dev.knobflow.mlflowrest.Retrier;
 import dev.knobflow.time.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -67,11 +66,6 @@ final class Transactions implements AutoCloseable {
     return run(operation, Mode.WRITE, work);
   }
 
-  /** Runs {@code work} in a read-only REPEATABLE READ transaction: one snapshot for all of it. */
-  <T> T read(String operation, Work<T> work) {
-    return run(operation, Mode.READ, work);
-  }
-
   /**
    * Runs {@code work}, which must issue exactly one statement, as its own transaction (autocommit):
    * one round trip to the server instead of two (the statement, then COMMIT), and no lock held
@@ -85,7 +79,6 @@ final class Transactions implements AutoCloseable {
 
   private enum Mode {
     WRITE,
-    READ,
     STATEMENT
   }
 
@@ -101,13 +94,6 @@ final class Transactions implements AutoCloseable {
               return work.run(c, attempt.incrementAndGet());
             }
             try {
-              if (mode == Mode.READ) {
-                // The first statement of the transaction (the driver sends its BEGIN with it):
-                // no session-level SET, so nothing for the pool to reset afterwards.
-                try (Statement s = c.createStatement()) {
-                  s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                }
-              }
               T result = work.run(c, attempt.incrementAndGet());
               c.commit();
               return result;
