@@ -115,10 +115,10 @@ final class TrialCache {
 
   /**
    * The read, as one multi-statement text: PgJDBC sends its statements together and reads their
-   * results together, so a refresh is one round trip to the server (it was one per statement, six,
-   * each waiting for the server and, on a loaded machine, for a core). {@code BEGIN ... REPEATABLE
-   * READ} makes the statements share one snapshot; the first SELECT checks that they do. The two
-   * numbers are formatted in, not bound: multi-statement texts take no parameters.
+   * results together, so a refresh is one round trip to the server (it was seven, one per
+   * statement, each waiting for the server and, on a loaded machine, for a core). {@code BEGIN ...
+   * REPEATABLE READ} makes the statements share one snapshot; the first SELECT checks that they do.
+   * The two numbers are formatted in, not bound: multi-statement texts take no parameters.
    */
   private String readSql() {
     String where = " WHERE study_id = " + studyId + " AND changed >= '" + watermark + "'::xid8";
