@@ -7,7 +7,7 @@
 # Usage (from the repository root):
 #   bench/scale-db/run.sh [--trials N] [--w1-trials N] [--rounds R] [--workers "1 8 32 64 128"]
 #                         [--process-workers "8 32"] [--pool P] [--heap 64m] [--no-optuna]
-#                         [--no-build] [--keep]
+#                         [--no-build] [--keep] [--side-by-side] [--out NAME]
 #   --trials N           trials per study (default 2000)
 #   --w1-trials N        trials at W = 1 (default 200: 2,000 would take 33 min; W = 1 is a
 #                        sequential loop, so its trials/s does not depend on N beyond warm-up)
@@ -22,6 +22,10 @@
 #   --no-optuna          Knobflow only
 #   --no-build           use the classes as built (plugin/target/scale-db-deps.txt from a former run)
 #   --keep               keep the scratch folder (server log, each run's statements by time)
+#   --side-by-side       run Knobflow and Optuna at the same time at each W (each in its own
+#                        database on the one server): for the long W = 1 run; the server's CPU
+#                        time is then shared, so DB CPU per trial is left out of those rows
+#   --out NAME           results in bench/results/NAME.md and .jsonl (default scale-db)
 #
 # The server: PostgreSQL from the system's binaries (Debian's postgresql package, as the tests
 # use; KNOBFLOW_PG_BIN overrides), a fresh cluster in a temporary directory, loopback only, run as
@@ -46,6 +50,8 @@ HEAP=64m
 OPTUNA=1
 BUILD=1
 KEEP=0
+SIDE_BY_SIDE=0
+OUT=scale-db
 while [ $# -gt 0 ]; do
   case "$1" in
     --trials) TRIALS="$2"; shift 2 ;;
@@ -58,10 +64,13 @@ while [ $# -gt 0 ]; do
     --no-optuna) OPTUNA=0; shift ;;
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
-    *) echo "run.sh: unknown option '$1' (allowed: --trials, --w1-trials, --rounds, --workers, --process-workers, --pool, --heap, --no-optuna, --no-build, --keep)" >&2; exit 2 ;;
+    --side-by-side) SIDE_BY_SIDE=1; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (allowed: --trials, --w1-trials, --rounds, --workers, --process-workers, --pool, --heap, --no-optuna, --no-build, --keep, --side-by-side, --out)" >&2; exit 2 ;;
   esac
 done
+case "$OUT" in ''|*[!A-Za-z0-9_-]*) echo "run.sh: --out takes a name of letters, digits, - and _, got '$OUT'" >&2; exit 2 ;; esac
 for v in "$TRIALS" "$W1_TRIALS" "$ROUNDS" "$POOL" $WORKERS $PROCESS_WORKERS; do
   case "$v" in ''|*[!0-9]*) echo "run.sh: counts must be whole numbers, got '$v'" >&2; exit 2 ;; esac
 done
@@ -100,8 +109,14 @@ if [ "$BUILD" = 1 ] || [ ! -f "$DEPS" ]; then
     dependency:build-classpath -Dmdep.outputFile="$DEPS" -Dmdep.includeScope=runtime \
     -Dmdep.excludeGroupIds=dev.knobflow >&2
 fi
+# A copy of the classes, so a rebuild while this (long) run goes on does not change what it runs.
 CP=""
-for d in "$ROOT"/*/target/classes; do CP="$CP$d:"; done # every module, whatever the reactor holds
+for d in "$ROOT"/*/target/classes; do
+  m="$(basename "$(dirname "$(dirname "$d")")")"
+  mkdir -p "$WORK/cp/$m"
+  cp -r "$d/." "$WORK/cp/$m/"
+  CP="$CP$WORK/cp/$m:"
+done
 CP="$CP$(cat "$DEPS")"
 mkdir -p "$WORK/classes"
 javac -d "$WORK/classes" -cp "$CP" "$HERE/ScaleDbBench.java"
@@ -182,32 +197,77 @@ MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | x
 echo "machine: $MACHINE; load $LOAD_BEFORE" >&2
 echo "PostgreSQL $PG_VERSION on 127.0.0.1:$PORT; Knobflow pool $POOL (threads), $PROCESS_POOL per process; threads W: $WORKERS; processes W: $PROCESS_WORKERS" >&2
 
-# run TOOL MODE W: one measured run in its own database; appends one JSON line to $RESULTS.
-run() {
-  local tool="$1" mode="$2" w="$3" n db out verify cpu0 cpu1 stats load
-  n="$(trials_for "$w")"
-  db="${tool}_${mode}_w${w}"
+# prepare TOOL MODE W: its own database (Knobflow's tables created outside the measured window).
+prepare() {
+  local tool="$1" db="$1_$2_w$3"
   "${PSQL[@]}" -d postgres -c "CREATE DATABASE $db" >/dev/null
   if [ "$tool" = knobflow ]; then
-    # Create the tables outside the measured window: the first open creates the schema.
     "${KF[@]}" verify "postgresql://$PGUSER@127.0.0.1:$PORT/$db" none 0 >/dev/null 2>&1 || true
   fi
-  "${PSQL[@]}" -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
-  sleep 1
-  cpu0="$(server_cpu)"
-  local before; before="$(db_counters "$db")"
+}
+
+# launch TOOL MODE W: the measured run; its last output line goes to $WORK/DB.out.
+launch() {
+  local tool="$1" mode="$2" w="$3" n db
+  n="$(trials_for "$w")"
+  db="${tool}_${mode}_w${w}"
   if [ "$tool" = knobflow ]; then
     local extra=("$POOL")
     [ "$mode" = processes ] && extra=("$PROCESS_POOL" "$HEAP")
-    out="$("${KF[@]}" "$mode" "postgresql://$PGUSER@127.0.0.1:$PORT/$db" scale "$w" "$n" \
-      "${extra[@]}" 2>"$WORK/$db.err" | tail -1)" || true
+    "${KF[@]}" "$mode" "postgresql://$PGUSER@127.0.0.1:$PORT/$db" scale "$w" "$n" \
+      "${extra[@]}" 2>"$WORK/$db.err" | tail -1 >"$WORK/$db.out" || true
   else
-    out="$("$OPTUNA_PY" "$HERE/optuna_scale_db.py" "$mode" \
-      "postgresql+psycopg2://$PGUSER@127.0.0.1:$PORT/$db" scale "$w" "$n" 2>"$WORK/$db.err" | tail -1)" || true
+    "$OPTUNA_PY" "$HERE/optuna_scale_db.py" "$mode" \
+      "postgresql+psycopg2://$PGUSER@127.0.0.1:$PORT/$db" scale "$w" "$n" 2>"$WORK/$db.err" \
+      | tail -1 >"$WORK/$db.out" || true
   fi
+}
+
+# run TOOL MODE W: one measured run in its own database; appends one JSON line to $RESULTS.
+run() {
+  local tool="$1" mode="$2" w="$3" cpu0 cpu1 before load
+  prepare "$tool" "$mode" "$w"
+  "${PSQL[@]}" -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
+  sleep 1
+  cpu0="$(server_cpu)"
+  before="$(db_counters "${tool}_${mode}_w${w}")"
+  launch "$tool" "$mode" "$w"
   load="$(cut -d' ' -f1 /proc/loadavg)"
   sleep 1 # idle backends report their transaction counters within a second of going idle
   cpu1="$(server_cpu)"
+  finish "$tool" "$mode" "$w" "$before" "$cpu0" "$cpu1" "$load"
+}
+
+# run_pair MODE W: Knobflow and Optuna at the same time, each in its own database; the server's
+# CPU time is shared by the two, so it is recorded as db_cpu_shared_s, not per tool.
+run_pair() {
+  local mode="$1" w="$2" cpu0 cpu1 bk bo load
+  prepare knobflow "$mode" "$w"
+  prepare optuna "$mode" "$w"
+  "${PSQL[@]}" -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
+  sleep 1
+  cpu0="$(server_cpu)"
+  bk="$(db_counters "knobflow_${mode}_w${w}")"
+  bo="$(db_counters "optuna_${mode}_w${w}")"
+  launch knobflow "$mode" "$w" &
+  local kpid=$!
+  launch optuna "$mode" "$w" &
+  local opid=$!
+  wait "$kpid" "$opid" || true
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  sleep 1
+  cpu1="$(server_cpu)"
+  finish knobflow "$mode" "$w" "$bk" "$cpu0" "$cpu1" "$load" shared
+  finish optuna "$mode" "$w" "$bo" "$cpu0" "$cpu1" "$load" shared
+}
+
+# finish TOOL MODE W BEFORE CPU0 CPU1 LOAD [shared]: the counters, the check, one JSON line.
+finish() {
+  local tool="$1" mode="$2" w="$3" before="$4" cpu0="$5" cpu1="$6" load="$7" shared="${8:-}"
+  local n db out verify stats
+  n="$(trials_for "$w")"
+  db="${tool}_${mode}_w${w}"
+  out="$(cat "$WORK/$db.out" 2>/dev/null || true)"
   stats="$(db_counters "$db")"
   "${PSQL[@]}" -d postgres -c "
     SELECT s.calls, round(s.total_exec_time::numeric, 1), left(regexp_replace(s.query, '\s+', ' ', 'g'), 160)
@@ -219,9 +279,9 @@ run() {
     verify="$("$OPTUNA_PY" "$HERE/optuna_scale_db.py" verify \
       "postgresql+psycopg2://$PGUSER@127.0.0.1:$PORT/$db" scale "$n" 2>>"$WORK/$db.err" | tail -1)" || true
   fi
-  python3 - "$out" "$verify" "$before" "$stats" "$cpu0" "$cpu1" "$load" "$tool" "$mode" "$w" "$n" >>"$RESULTS" <<'PY'
+  python3 - "$out" "$verify" "$before" "$stats" "$cpu0" "$cpu1" "$load" "$tool" "$mode" "$w" "$n" "$shared" >>"$RESULTS" <<'PY'
 import json, sys
-out, verify, before, after, cpu0, cpu1, load, tool, mode, w, n = sys.argv[1:]
+out, verify, before, after, cpu0, cpu1, load, tool, mode, w, n, shared = sys.argv[1:]
 try:
     r = json.loads(out)
 except ValueError:
@@ -236,24 +296,31 @@ r["db_statements"] = int(a[0] - b[0])
 r["db_exec_ms"] = round(a[1] - b[1], 3)
 r["db_transactions"] = int(a[2] - b[2])
 r["db_rows"] = int(a[3] - b[3])
-r["db_cpu_s"] = round(float(cpu1) - float(cpu0), 3)
+if shared:
+    r["db_cpu_s"] = None
+    r["db_cpu_shared_s"] = round(float(cpu1) - float(cpu0), 3)
+    r["side_by_side"] = True
+else:
+    r["db_cpu_s"] = round(float(cpu1) - float(cpu0), 3)
 r["load1_after"] = float(load)
 print(json.dumps(r))
 PY
   tail -1 "$RESULTS" >&2
 }
 
-for W in $WORKERS; do
-  run knobflow threads "$W"
-  [ "$OPTUNA" = 1 ] && run optuna threads "$W"
-done
-for W in $PROCESS_WORKERS; do
-  run knobflow processes "$W"
-  [ "$OPTUNA" = 1 ] && run optuna processes "$W"
-done
+measure() { # MODE W
+  if [ "$SIDE_BY_SIDE" = 1 ] && [ "$OPTUNA" = 1 ]; then
+    run_pair "$1" "$2"
+  else
+    run knobflow "$1" "$2"
+    if [ "$OPTUNA" = 1 ]; then run optuna "$1" "$2"; fi
+  fi
+}
+for W in $WORKERS; do measure threads "$W"; done
+for W in $PROCESS_WORKERS; do measure processes "$W"; done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$ROOT/bench/results"
-cp "$RESULTS" "$ROOT/bench/results/scale-db.jsonl"
+cp "$RESULTS" "$ROOT/bench/results/$OUT.jsonl"
 python3 "$HERE/summarize.py" "$RESULTS" --machine "$MACHINE" --postgres "$PG_VERSION" \
-  --load "$LOAD_BEFORE -> $LOAD_AFTER" --pool "$POOL (threads runs), $PROCESS_POOL per process (process runs)" | tee "$ROOT/bench/results/scale-db.md"
+  --load "$LOAD_BEFORE -> $LOAD_AFTER" --pool "$POOL (threads runs), $PROCESS_POOL per process (process runs)" | tee "$ROOT/bench/results/$OUT.md"

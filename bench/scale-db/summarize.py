@@ -1,6 +1,11 @@
 """Prints bench/scale-db's table (Markdown) and the capacity model from its JSON lines.
 
-Usage: summarize.py RESULTS.jsonl [--machine TEXT] [--postgres VERSION] [--load TEXT] [--pool P]
+Usage: summarize.py RESULTS.jsonl [MORE.jsonl ...] [--machine TEXT] [--postgres VERSION]
+                    [--load TEXT] [--pool P]
+
+Several result files are read as one (e.g. the long W = 1 run, made side by side in its own
+invocation, next to the other W). Rows from a side-by-side run have no DB CPU per trial (the two
+tools shared the server's CPU at the same time); the model is fitted without them.
 
 The capacity model: the database's cost of one trial is its server CPU time per trial (the
 postmaster and all its backends, from /proc), fitted as the trial-weighted mean over Knobflow's
@@ -23,6 +28,13 @@ def load(path):
     return [json.loads(line) for line in open(path) if line.strip()]
 
 
+def cpu_per_trial(r):
+    if r.get("db_cpu_s") is None:
+        shared = r.get("db_cpu_shared_s")
+        return "shared" if shared is None else f"({1000 * shared / r['trials']:.2f} both tools)"
+    return f"{1000 * r['db_cpu_s'] / r['trials']:.2f}"
+
+
 def fmt(v, digits=1):
     if v is None:
         return "-"
@@ -31,13 +43,13 @@ def fmt(v, digits=1):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("results")
+    ap.add_argument("results", nargs="+")
     ap.add_argument("--machine", default="?")
     ap.add_argument("--postgres", default="?")
     ap.add_argument("--load", default="?")
     ap.add_argument("--pool", default="4")
     a = ap.parse_args()
-    rows = load(a.results)
+    rows = [r for path in a.results for r in load(path)]
     ok_rows = [r for r in rows if "trials_per_s" in r]
     base = {}
     for r in ok_rows:
@@ -66,7 +78,7 @@ def main():
               f"{tps / r['workers']:.3f} | {fmt(speed)} | {fmt(r['ask_p99_ms'])} | "
               f"{fmt(r['tell_p99_ms'])} | {r['db_statements'] / n:.1f} | "
               f"{r['db_exec_ms'] / n:.3f} | {r['db_transactions'] / n:.1f} | "
-              f"{1000 * r['db_cpu_s'] / n:.2f} | {check} |")
+              f"{cpu_per_trial(r)} | {check} |")
 
     # Ratios, Knobflow / Optuna, for each (mode, W) both ran.
     by = {(r["tool"], r["mode"], r["workers"]): r for r in ok_rows}
@@ -81,7 +93,7 @@ def main():
             continue
         print(f"| {m} | {w} | {k['trials_per_s'] / o['trials_per_s']:.2f}x | "
               f"{o['ask_p99_ms'] / k['ask_p99_ms']:.1f}x | {o['tell_p99_ms'] / k['tell_p99_ms']:.1f}x | "
-              f"{(o['db_cpu_s'] / o['trials']) / max(k['db_cpu_s'] / k['trials'], 1e-9):.1f}x |")
+              f"{cpu_ratio(k, o)} |")
 
     print("\n**Targets:**\n")
     for w in (8, 32, 64):
@@ -99,9 +111,15 @@ def main():
     model(ok_rows)
 
 
+def cpu_ratio(k, o):
+    if k.get("db_cpu_s") is None or o.get("db_cpu_s") is None:
+        return "- (side by side)"
+    return f"{(o['db_cpu_s'] / o['trials']) / max(k['db_cpu_s'] / k['trials'], 1e-9):.1f}x"
+
+
 def model(rows):
     fit = [r for r in rows if r["tool"] == "knobflow" and r["mode"] == "threads"
-           and r["workers"] <= FIT_MAX_W and r["verify"].get("ok")]
+           and r["workers"] <= FIT_MAX_W and r["verify"].get("ok") and r.get("db_cpu_s") is not None]
     if not fit:
         return
     trials = sum(r["trials"] for r in fit)
@@ -133,7 +151,7 @@ def model(rows):
     print("| run | trials/s predicted | measured | DB CPU s predicted | measured |")
     print("|---|---:|---:|---:|---:|")
     for r in rows:
-        if r["tool"] != "knobflow" or r in fit:
+        if r["tool"] != "knobflow" or r in fit or r.get("db_cpu_s") is None:
             continue
         rounds = -(-r["trials"] // r["workers"])  # the last round may be partial
         # o grows with W on a loaded client: take it from the fitted run with the nearest W.

@@ -55,7 +55,7 @@ public final class PostgresStorage implements StudyStorage {
   /**
    * How the storage connects.
    *
-   * @param poolSize connections kept by this process
+   * @param poolSize connections kept by this process (a {@code pool=N} in the URL overrides it)
    * @param connectTimeout how long to wait for a connection before the attempt counts as failed
    * @param retry the policy for transient failures
    * @param clock the source of trial start times
@@ -211,54 +211,40 @@ public final class PostgresStorage implements StudyStorage {
     return readStudies(null);
   }
 
+  /**
+   * Studies with their attributes in one statement (one round trip, one snapshot): {@link
+   * dev.knobflow.optimizers.Study} reads its study's attributes on every ask (the narrowed ranges),
+   * so this is on the per-trial path. The attributes come as a JSON array of [key, value-as-JSON]
+   * pairs in the order they were first set.
+   */
+  private static final String READ_STUDIES =
+      "SELECT s.id, s.name, s.objectives, s.created, coalesce((SELECT"
+          + " json_agg(json_build_array(a.key, a.value) ORDER BY a.ord)::text FROM"
+          + " knobflow_study_attrs a WHERE a.study_id = s.id), '[]') FROM knobflow_studies s";
+
   private List<StudyRecord> readStudies(String onlyName) {
     String where = onlyName == null ? "" : " WHERE s.name = ?";
-    return tx.read(
+    return tx.statement(
         "read studies",
         (c, a) -> {
-          Map<Long, String> names = new LinkedHashMap<>();
-          Map<Long, List<Objective>> objectives = new LinkedHashMap<>();
-          Map<Long, Instant> created = new LinkedHashMap<>();
-          Map<Long, Map<String, Object>> attrs = new LinkedHashMap<>();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT s.id, s.name, s.objectives, s.created FROM knobflow_studies s"
-                      + where
-                      + " ORDER BY s.id")) {
+          List<StudyRecord> out = new ArrayList<>();
+          try (PreparedStatement s = c.prepareStatement(READ_STUDIES + where + " ORDER BY s.id")) {
             if (onlyName != null) {
               s.setString(1, onlyName);
             }
             try (ResultSet rs = s.executeQuery()) {
               while (rs.next()) {
                 long id = rs.getLong(1);
-                names.put(id, rs.getString(2));
-                objectives.put(id, objectives(rs.getString(3)));
-                created.put(id, Json.instant(rs, 4));
-                attrs.put(id, new LinkedHashMap<>());
+                String name = rs.getString(2);
+                List<Objective> objectives = objectives(rs.getString(3));
+                Map<String, Object> attrs = new LinkedHashMap<>();
+                for (var pair : Json.tree(rs.getString(5))) {
+                  attrs.put(pair.get(0).asText(), Json.plain(pair.get(1).asText()));
+                }
+                ids.putIfAbsent(name, new StudyRef(id, objectives));
+                out.add(new StudyRecord(name, objectives, attrs, Json.instant(rs, 4)));
               }
             }
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT a.study_id, a.key, a.value FROM knobflow_study_attrs a"
-                      + " JOIN knobflow_studies s ON s.id = a.study_id"
-                      + where
-                      + " ORDER BY a.ord")) {
-            if (onlyName != null) {
-              s.setString(1, onlyName);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-              while (rs.next()) {
-                attrs.get(rs.getLong(1)).put(rs.getString(2), Json.plain(rs.getString(3)));
-              }
-            }
-          }
-          List<StudyRecord> out = new ArrayList<>();
-          for (Map.Entry<Long, String> e : names.entrySet()) {
-            long id = e.getKey();
-            ids.putIfAbsent(e.getValue(), new StudyRef(id, objectives.get(id)));
-            out.add(
-                new StudyRecord(e.getValue(), objectives.get(id), attrs.get(id), created.get(id)));
           }
           return out;
         });

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * Where a PostgreSQL study storage lives: {@code
  * postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?key=value&...]}. User and password may be
  * percent-encoded (a password holding {@code @} or {@code :}); query parameters go to the JDBC
- * driver as connection properties (e.g. {@code sslmode=require}).
+ * driver as connection properties (e.g. {@code sslmode=require}), except {@code pool=N}: the
+ * connections this process keeps (1 to {@value #MAX_POOL}; default 4), e.g. as many as its worker
+ * threads.
  *
  * <p>The password never leaves this value except to the driver: {@link #toString()} and {@link
  * #describe()} mask it, and {@link #redact(String)} masks every such URL's password in any text.
@@ -43,6 +46,12 @@ public record PostgresUrl(
 
   /** The form, for messages. */
   public static final String FORM = "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB";
+
+  /** The query key for the pool size: Knobflow's, not a driver property. */
+  public static final String POOL = "pool";
+
+  /** The largest {@code pool=N}. */
+  public static final int MAX_POOL = 1000;
 
   private static final String MASK = "***";
 
@@ -119,7 +128,45 @@ public record PostgresUrl(
         properties.put(key, decode(pair.substring(eq + 1), "query value"));
       }
     }
-    return new PostgresUrl(user, password, host, port, database, properties);
+    PostgresUrl url = new PostgresUrl(user, password, host, port, database, properties);
+    url.poolSize(); // checks pool=N now, with the URL in the message
+    return url;
+  }
+
+  /**
+   * The {@code pool=N} query parameter: connections this process keeps, if the URL sets it.
+   *
+   * @throws IllegalArgumentException when it is not a whole number in 1..{@value #MAX_POOL}
+   */
+  public OptionalInt poolSize() {
+    String v = properties.get(POOL);
+    if (v == null) {
+      return OptionalInt.empty();
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1 || n > MAX_POOL) {
+      throw new IllegalArgumentException(
+          "the query parameter pool of '"
+              + describe()
+              + "' is the number of connections this process keeps: a whole number in 1.."
+              + MAX_POOL
+              + ", got '"
+              + v
+              + "'");
+    }
+    return OptionalInt.of(n);
+  }
+
+  /** The query parameters for the JDBC driver: all but Knobflow's own ({@code pool}). */
+  public Map<String, String> driverProperties() {
+    Map<String, String> out = new LinkedHashMap<>(properties);
+    out.remove(POOL);
+    return out;
   }
 
   private static String missingPart(String t) {

@@ -6,7 +6,6 @@ import dev.knobflow.mlflowrest.Retrier;
 import dev.knobflow.time.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,7 +45,7 @@ final class Transactions implements AutoCloseable {
     if (password != null) {
       config.setPassword(password);
     }
-    config.setMaximumPoolSize(options.poolSize());
+    config.setMaximumPoolSize(url.poolSize().orElse(options.poolSize()));
     config.setMinimumIdle(1);
     config.setConnectionTimeout(options.connectTimeout().toMillis());
     config.setInitializationFailTimeout(1);
@@ -57,7 +56,7 @@ final class Transactions implements AutoCloseable {
     config.addDataSourceProperty("tcpKeepAlive", "true");
     config.addDataSourceProperty(
         "connectTimeout", Long.toString(Math.max(1, options.connectTimeout().toSeconds())));
-    url.properties().forEach(config::addDataSourceProperty);
+    url.driverProperties().forEach(config::addDataSourceProperty);
     HikariDataSource pool = retrier.call("connect", () -> new HikariDataSource(config));
     return new Transactions(pool, retrier);
   }
@@ -67,16 +66,12 @@ final class Transactions implements AutoCloseable {
     return run(operation, Mode.WRITE, work);
   }
 
-  /** Runs {@code work} in a read-only REPEATABLE READ transaction: one snapshot for all of it. */
-  <T> T read(String operation, Work<T> work) {
-    return run(operation, Mode.READ, work);
-  }
-
   /**
    * Runs {@code work}, which must issue exactly one statement, as its own transaction (autocommit):
    * one round trip to the server instead of two (the statement, then COMMIT), and no lock held
    * while the client is away. For the per-trial hot path; the statement is committed when it
-   * returns.
+   * returns. The one statement may also be a multi-statement text that opens and ends its own
+   * transaction ({@code BEGIN ...; ...; COMMIT}), sent in one round trip.
    */
   <T> T statement(String operation, Work<T> work) {
     return run(operation, Mode.STATEMENT, work);
@@ -84,7 +79,6 @@ final class Transactions implements AutoCloseable {
 
   private enum Mode {
     WRITE,
-    READ,
     STATEMENT
   }
 
@@ -100,13 +94,6 @@ final class Transactions implements AutoCloseable {
               return work.run(c, attempt.incrementAndGet());
             }
             try {
-              if (mode == Mode.READ) {
-                // The first statement of the transaction (the driver sends its BEGIN with it):
-                // no session-level SET, so nothing for the pool to reset afterwards.
-                try (Statement s = c.createStatement()) {
-                  s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                }
-              }
               T result = work.run(c, attempt.incrementAndGet());
               c.commit();
               return result;

@@ -5,9 +5,9 @@ import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.storage.DistributionJson;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,7 +71,7 @@ final class TrialCache {
   }
 
   private List<FrozenTrial> read(Transactions tx) {
-    Delta delta = tx.read("read trials", (c, attempt) -> readDelta(c));
+    Delta delta = tx.statement("read trials", (c, attempt) -> readDelta(c));
     if (!delta.isEmpty()) {
       apply(delta);
       List<FrozenTrial> out = new ArrayList<>(byNumber.size());
@@ -113,23 +113,75 @@ final class TrialCache {
     }
   }
 
+  /**
+   * The read, as one multi-statement text: PgJDBC sends its statements together and reads their
+   * results together, so a refresh is one round trip to the server (it was seven, one per
+   * statement, each waiting for the server and, on a loaded machine, for a core). {@code BEGIN ...
+   * REPEATABLE READ} makes the statements share one snapshot; the first SELECT checks that they do.
+   * The two numbers are formatted in, not bound: multi-statement texts take no parameters.
+   */
+  private String readSql() {
+    String where = " WHERE study_id = " + studyId + " AND changed >= '" + watermark + "'::xid8";
+    return "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+        + " SELECT pg_snapshot_xmin(pg_current_snapshot())::text,"
+        + " current_setting('transaction_isolation');"
+        + " SELECT id, number, state, objective_values, constraint_values, metrics, budget,"
+        + " started, completed, heartbeat, fail_reason FROM knobflow_trials"
+        + where
+        + "; SELECT trial_id, name, distribution, value FROM knobflow_params"
+        + where
+        + " ORDER BY ord; SELECT trial_id, kind, key, value FROM knobflow_trial_attrs"
+        + where
+        + " ORDER BY ord; SELECT trial_id, step, step_values FROM knobflow_intermediate"
+        + where
+        + "; COMMIT";
+  }
+
   private Delta readDelta(Connection c) throws SQLException {
     Delta d = new Delta();
-    try (PreparedStatement s =
-            c.prepareStatement("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
-        ResultSet rs = s.executeQuery()) {
-      rs.next();
-      d.nextWatermark = Long.parseLong(rs.getString(1));
+    try (Statement s = c.createStatement()) {
+      boolean isResultSet = s.execute(readSql());
+      int set = 0;
+      while (true) {
+        if (isResultSet) {
+          try (ResultSet rs = s.getResultSet()) {
+            readResult(set++, rs, d);
+          }
+        } else if (s.getUpdateCount() == -1) {
+          break;
+        }
+        isResultSet = s.getMoreResults();
+      }
+      if (set != 5) {
+        throw new SQLException("the trial read returned " + set + " result sets, expected 5");
+      }
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(c);
+      throw e;
     }
-    String since = Long.toString(watermark);
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT id, number, state, objective_values, constraint_values, metrics, budget,"
-                + " started, completed, heartbeat, fail_reason FROM knobflow_trials"
-                + " WHERE study_id = ? AND changed >= ?::xid8")) {
-      s.setLong(1, studyId);
-      s.setString(2, since);
-      try (ResultSet rs = s.executeQuery()) {
+    return d;
+  }
+
+  /** A failed multi-statement text may leave its transaction open on the pooled connection. */
+  private static void rollbackQuietly(Connection c) {
+    try (Statement s = c.createStatement()) {
+      s.execute("ROLLBACK");
+    } catch (SQLException ignored) {
+      // A broken connection: the pool discards it.
+    }
+  }
+
+  private static void readResult(int set, ResultSet rs, Delta d) throws SQLException {
+    switch (set) {
+      case 0 -> {
+        rs.next();
+        d.nextWatermark = Long.parseLong(rs.getString(1));
+        if (!"repeatable read".equals(rs.getString(2))) {
+          throw new IllegalStateException(
+              "the trial read ran at " + rs.getString(2) + ", not one REPEATABLE READ snapshot");
+        }
+      }
+      case 1 -> {
         while (rs.next()) {
           TrialRow t = new TrialRow(rs.getLong(1), rs.getInt(2));
           t.state = TrialState.valueOf(rs.getString(3));
@@ -145,14 +197,7 @@ final class TrialCache {
           d.trials.add(t);
         }
       }
-    }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT trial_id, name, distribution, value FROM knobflow_params"
-                + " WHERE study_id = ? AND changed >= ?::xid8 ORDER BY ord")) {
-      s.setLong(1, studyId);
-      s.setString(2, since);
-      try (ResultSet rs = s.executeQuery()) {
+      case 2 -> {
         while (rs.next()) {
           Distribution dist = DistributionJson.fromJson(Json.tree(rs.getString(3)));
           Object value =
@@ -161,14 +206,7 @@ final class TrialCache {
           d.params.add(new ParamRow(rs.getLong(1), rs.getString(2), dist, value));
         }
       }
-    }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT trial_id, kind, key, value FROM knobflow_trial_attrs"
-                + " WHERE study_id = ? AND changed >= ?::xid8 ORDER BY ord")) {
-      s.setLong(1, studyId);
-      s.setString(2, since);
-      try (ResultSet rs = s.executeQuery()) {
+      case 3 -> {
         while (rs.next()) {
           d.attrs.add(
               new AttrRow(
@@ -178,20 +216,13 @@ final class TrialCache {
                   Json.plain(rs.getString(4))));
         }
       }
-    }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT trial_id, step, step_values FROM knobflow_intermediate"
-                + " WHERE study_id = ? AND changed >= ?::xid8")) {
-      s.setLong(1, studyId);
-      s.setString(2, since);
-      try (ResultSet rs = s.executeQuery()) {
+      case 4 -> {
         while (rs.next()) {
           d.steps.add(new StepRow(rs.getLong(1), rs.getLong(2), Json.doubles(rs.getString(3))));
         }
       }
+      default -> throw new SQLException("the trial read returned more result sets than 5");
     }
-    return d;
   }
 
   private void apply(Delta d) {

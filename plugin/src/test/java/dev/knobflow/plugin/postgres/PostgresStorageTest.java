@@ -236,6 +236,47 @@ class PostgresStorageTest {
   }
 
   @Test
+  void thePoolSizeInTheUrlCapsTheConnectionsAndServesMoreThreads() throws Exception {
+    String url = SERVER.newDatabase() + "?pool=2&ApplicationName=kf-pool-test";
+    String db = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+    int threads = 8;
+    int each = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (PostgresStorage s = open(url)) {
+      s.createStudy("s", ONE);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < threads; w++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    int n = s.createTrial("s", TrialState.RUNNING, Map.of()).number();
+                    s.setParam("s", n, "x", FloatDistribution.of(0, 1), 0.5);
+                    s.finishTrial(
+                        "s", n, TrialOutcome.complete(List.of(1.0), List.of(), Map.of(), HB));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      assertEquals(threads * each, s.trials("s").size());
+      try (Connection c = SERVER.connect(db);
+          Statement st = c.createStatement();
+          var rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kf-pool-test'")) {
+        rs.next();
+        long open = rs.getLong(1);
+        assertTrue(open >= 1 && open <= 2, open + " connections open with pool=2");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void incrementalReadsSeeEveryConcurrentWriteAndReadOnlyWhatChanged() throws Exception {
     String url = SERVER.newDatabase();
     try (PostgresStorage reader = open(url);

@@ -10,6 +10,7 @@ import dev.knobflow.plugin.config.StorageSpec;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class PostgresUrlTest {
@@ -94,5 +95,27 @@ class PostgresUrlTest {
         assertThrows(
             IllegalArgumentException.class, () -> StorageSpec.parse("postgresq://u:Pw9@h/d", cwd));
     assertFalse(e.getMessage().contains("Pw9"), e.getMessage());
+  }
+
+  @Test
+  void poolIsKnobflowsOwnSettingNotADriverProperty() {
+    PostgresUrl u = PostgresUrl.parse("postgresql://u@h/d?sslmode=require&pool=64");
+    assertEquals(OptionalInt.of(64), u.poolSize());
+    assertEquals(Map.of("sslmode", "require"), u.driverProperties());
+    assertEquals(OptionalInt.empty(), PostgresUrl.parse("postgresql://u@h/d").poolSize());
+  }
+
+  @Test
+  void aBadPoolSizeIsAClearErrorWithoutThePassword() {
+    for (String bad : new String[] {"0", "-3", "many", "1001", ""}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> PostgresUrl.parse("postgresql://u:Sup3rSecret@h/d?pool=" + bad));
+      assertTrue(e.getMessage().contains("pool"), e.getMessage());
+      assertTrue(e.getMessage().contains("1..1000"), e.getMessage());
+      assertTrue(e.getMessage().contains("got '" + bad + "'"), e.getMessage());
+      assertFalse(e.getMessage().contains("Sup3rSecret"), e.getMessage());
+    }
   }
 }
