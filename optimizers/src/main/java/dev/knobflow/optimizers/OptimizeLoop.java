@@ -202,12 +202,14 @@ final class OptimizeLoop {
    * Whether the study's trials already fill {@code target} (see {@link TrialTarget#occupies}), read
    * from storage so that every process's trials count. When they seem to, RUNNING trials of other
    * workers without a heartbeat for {@link OptimizeOptions#staleAfter} are failed as stale first:
-   * their workers died, and their places go to new trials. Called under the loop's lock, so this
-   * process's threads never overshoot; workers in other processes deciding at the same moment can
-   * each start one (at most one trial over the target per other process).
+   * their workers died, and their places go to new trials. Called under the loop's lock, with the
+   * slots this process's threads have claimed but not yet created taken off the target, so they
+   * never overshoot; a trial another process is creating at that moment is not in storage yet, so
+   * each other process can start up to its parallelism over the target.
    */
   private boolean targetReached(long target, OptimizeOptions options) {
-    List<FrozenTrial> trials = storage.trials(name);
+    // What the storage holds now, not a cached view that may miss other workers' newest trials.
+    List<FrozenTrial> trials = storage.currentTrials(name);
     long occupied = trials.stream().filter(TrialTarget::occupies).count();
     if (occupied >= target && options.staleAfter() != null) {
       List<Integer> own = study.ownRunningTrials();

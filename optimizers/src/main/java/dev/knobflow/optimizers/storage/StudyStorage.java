@@ -75,6 +75,16 @@ public interface StudyStorage extends AutoCloseable {
   /** Every trial of a study in number order. */
   List<FrozenTrial> trials(String study);
 
+  /**
+   * Every trial of a study in number order as the storage holds it at this moment, bypassing any
+   * read cache that {@link #trials} may answer from (a decision shared by every worker, such as the
+   * study-wide trial target, reads this). The default is {@link #trials}, for storages that always
+   * read through.
+   */
+  default List<FrozenTrial> currentTrials(String study) {
+    return trials(study);
+  }
+
   /** The trials in the given states, in number order. */
   default List<FrozenTrial> trials(String study, Set<TrialState> states) {
     return trials(study).stream().filter(t -> states.contains(t.state())).toList();

@@ -505,6 +505,22 @@ public final class MlflowStudyStorage implements StudyStorage {
   public synchronized List<FrozenTrial> trials(String study) {
     StudyCache s = study(study);
     refresh(s, false);
+    return snapshots(s);
+  }
+
+  /**
+   * Reads the other workers' trials from the server whatever the read window says, unless this
+   * worker has seen no other worker and knows it is alone since its last read (see {@link
+   * StudyCache#aloneSinceLastRead()}): then its copy is whole.
+   */
+  @Override
+  public synchronized List<FrozenTrial> currentTrials(String study) {
+    StudyCache s = study(study);
+    refresh(s, s.othersWorking() || !s.aloneSinceLastRead());
+    return snapshots(s);
+  }
+
+  private static List<FrozenTrial> snapshots(StudyCache s) {
     List<FrozenTrial> out = new ArrayList<>(s.byNumber.size());
     s.byNumber.values().forEach(e -> out.add(e.snapshot()));
     return out;

@@ -77,6 +77,25 @@ final class StudyCache {
     return claimWonSinceRead && onlyOwnTrialsUnsettled();
   }
 
+  /**
+   * Whether another worker has created a trial since this one created its first: then the study has
+   * several workers, and a decision they share (the trial target) must not rest on "alone since the
+   * last read", which only the next lost claim corrects.
+   */
+  boolean othersWorking() {
+    Integer firstOwn = null;
+    for (TrialEntry e : byNumber.values()) {
+      if (e.owned) {
+        firstOwn = e.number;
+        break;
+      }
+    }
+    if (firstOwn == null) {
+      return byNumber.values().stream().anyMatch(e -> !e.settled);
+    }
+    return byNumber.tailMap(firstOwn, false).values().stream().anyMatch(e -> !e.owned);
+  }
+
   /** The cached study with one attribute set (this worker's own write). */
   void putAttr(String key, Object value) {
     Map<String, Object> attrs = new LinkedHashMap<>(record.attrs());
