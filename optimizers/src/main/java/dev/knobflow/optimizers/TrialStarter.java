@@ -100,9 +100,7 @@ final class TrialStarter {
     if (declaredSpace.isEmpty()) {
       return;
     }
-    for (Map.Entry<String, Distribution> e : declaredSpace.distributions().entrySet()) {
-      trial.suggest(e.getKey(), e.getValue());
-    }
+    trial.suggestAll(declaredSpace.distributions());
   }
 
   /**

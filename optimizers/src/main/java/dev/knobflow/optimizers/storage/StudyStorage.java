@@ -47,6 +47,19 @@ public interface StudyStorage extends AutoCloseable {
   /** Records a parameter's value and distribution on a RUNNING trial. */
   void setParam(String study, int number, String name, Distribution distribution, Object value);
 
+  /**
+   * Records several parameters of a RUNNING trial, in the map's order, with the same checks as
+   * {@link #setParam} for each. The engine calls it with the parameters it knows together (the
+   * declared space); a shared storage may write them in one round trip. Not atomic: on an error
+   * some parameters may be recorded and the rest not, as with {@link #setParam} called in a loop,
+   * which is what the default does.
+   */
+  default void setParams(String study, int number, Map<String, ParamValue> params) {
+    for (Map.Entry<String, ParamValue> e : params.entrySet()) {
+      setParam(study, number, e.getKey(), e.getValue().distribution(), e.getValue().value());
+    }
+  }
+
   /** Records an intermediate value vector at a step of a RUNNING trial. */
   void reportIntermediate(String study, int number, long step, List<Double> values);
 

@@ -208,6 +208,36 @@ public abstract class StudyStorageContract {
   }
 
   @Test
+  void severalParamsAreRecordedInOneCallWithTheSameChecksAsOne() throws Exception {
+    StudyStorage storage = fresh();
+    storage.createStudy("batch", TWO);
+    int n = storage.createTrial("batch", TrialState.RUNNING, Map.of()).number();
+    storage.setParam("batch", n, "layers", IntDistribution.of(1, 8), 3L);
+    Map<String, ParamValue> batch = new LinkedHashMap<>();
+    batch.put("z", new ParamValue(FloatDistribution.logOf(1e-4, 1), 0.0123456789012345));
+    batch.put("opt", new ParamValue(CategoricalDistribution.of("adam", "sgd"), "sgd"));
+    batch.put("layers", new ParamValue(IntDistribution.of(1, 8), 3L)); // again, same distribution
+    storage.setParams("batch", n, batch);
+    assertEquals(
+        List.of("layers", "z", "opt"), List.copyOf(storage.trial("batch", n).params().keySet()));
+
+    StudyStorage again = reopened(storage);
+    FrozenTrial t = again.trial("batch", n);
+    assertEquals(0.0123456789012345, ((Number) t.params().get("z")).doubleValue());
+    assertEquals("sgd", t.params().get("opt"));
+    assertEquals(3L, ((Number) t.params().get("layers")).longValue());
+    assertEquals(FloatDistribution.logOf(1e-4, 1), t.distributions().get("z"));
+    assertEquals(CategoricalDistribution.of("adam", "sgd"), t.distributions().get("opt"));
+
+    Map<String, ParamValue> clash = new LinkedHashMap<>();
+    clash.put("opt", new ParamValue(CategoricalDistribution.of("adam", "sgd", "rmsprop"), "adam"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> again.setParams("batch", n, clash));
+    assertTrue(e.getMessage().contains("'opt'"), e.getMessage());
+    assertEquals("sgd", again.trial("batch", n).params().get("opt"), "the first value kept");
+  }
+
+  @Test
   void aFinishedTrialCannotBeFinishedAgain() throws Exception {
     StudyStorage storage = fresh();
     storage.createStudy("once", List.of(Objective.minimize("loss")));

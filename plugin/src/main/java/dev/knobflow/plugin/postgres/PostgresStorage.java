@@ -7,6 +7,7 @@ import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.storage.DistributionJson;
+import dev.knobflow.optimizers.storage.ParamValue;
 import dev.knobflow.optimizers.storage.StorageRules;
 import dev.knobflow.optimizers.storage.StudyRecord;
 import dev.knobflow.optimizers.storage.StudyStorage;
@@ -405,6 +406,19 @@ public final class PostgresStorage implements StudyStorage {
           + " changed = excluded.changed WHERE knobflow_params.distribution ="
           + " excluded.distribution RETURNING 1";
 
+  // SET_PARAM for several parameters at once: the arrays (names, distributions, values) unnested
+  // in their order (ord follows it); one row back per parameter written.
+  private static final String SET_PARAMS =
+      "INSERT INTO knobflow_params (trial_id, study_id, name, distribution, value, changed)"
+          + " SELECT t.id, t.study_id, p.name, p.distribution, p.value, pg_current_xact_id()"
+          + " FROM knobflow_trials t CROSS JOIN unnest(?::text[], ?::text[], ?::text[])"
+          + " WITH ORDINALITY AS p(name, distribution, value, i)"
+          + " WHERE t.study_id = ? AND t.number = ? AND t.state IN "
+          + UNFINISHED
+          + " ORDER BY p.i FOR UPDATE OF t ON CONFLICT (trial_id, name) DO UPDATE SET"
+          + " value = excluded.value, changed = excluded.changed WHERE"
+          + " knobflow_params.distribution = excluded.distribution RETURNING 1";
+
   /** Locks the trial's row and returns its id and state. */
   private record Locked(long id, TrialState state) {}
 
@@ -494,6 +508,54 @@ public final class PostgresStorage implements StudyStorage {
           }
           return null;
         });
+  }
+
+  /**
+   * The parameters in one autocommitted statement (one round trip) in the common case; if any of
+   * them is not written that way (no such trial, a finished one, a different distribution), each
+   * goes through {@link #setParam}, which writes the valid ones again and says what is wrong.
+   */
+  @Override
+  public void setParams(String study, int number, Map<String, ParamValue> params) {
+    if (params.isEmpty()) {
+      return;
+    }
+    long studyId = study(study).id();
+    String[] names = new String[params.size()];
+    String[] dists = new String[params.size()];
+    String[] values = new String[params.size()];
+    int i = 0;
+    for (Map.Entry<String, ParamValue> e : params.entrySet()) {
+      names[i] = e.getKey();
+      dists[i] = Json.write(DistributionJson.toMap(e.getValue().distribution()));
+      values[i] = Json.write(e.getValue().value());
+      i++;
+    }
+    int written =
+        tx.statement(
+            "set parameters",
+            (c, a) -> {
+              try (PreparedStatement s = c.prepareStatement(SET_PARAMS)) {
+                s.setArray(1, c.createArrayOf("text", names));
+                s.setArray(2, c.createArrayOf("text", dists));
+                s.setArray(3, c.createArrayOf("text", values));
+                s.setLong(4, studyId);
+                s.setInt(5, number);
+                int rows = 0;
+                try (ResultSet rs = s.executeQuery()) {
+                  while (rs.next()) {
+                    rows++;
+                  }
+                }
+                return rows;
+              }
+            });
+    if (written == params.size()) {
+      return;
+    }
+    for (Map.Entry<String, ParamValue> e : params.entrySet()) {
+      setParam(study, number, e.getKey(), e.getValue().distribution(), e.getValue().value());
+    }
   }
 
   @Override
