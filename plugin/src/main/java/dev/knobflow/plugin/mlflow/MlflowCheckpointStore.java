@@ -1,6 +1,7 @@
 package dev.knobflow.plugin.mlflow;
 
 import dev.knobflow.mlflowrest.MlflowArtifacts;
+import dev.knobflow.mlflowrest.MlflowTrackingException;
 import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.CheckpointStore;
 import dev.knobflow.optimizers.FrozenTrial;
@@ -73,7 +74,21 @@ public final class MlflowCheckpointStore implements CheckpointStore {
       return Optional.empty();
     }
     Location l = parse(location.get());
-    artifacts.download(l.runId(), l.path(), scratch);
+    try {
+      artifacts.download(l.runId(), l.path(), scratch);
+    } catch (MlflowTrackingException e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
+      throw new IllegalStateException(
+          "trial "
+              + trial.number()
+              + ": the checkpoint it starts from, "
+              + location.get()
+              + ", is no longer in the study run's artifacts (deleted by hand, or pruned by a"
+              + " worker that could not see this trial)",
+          e);
+    }
     return Optional.of(scratch);
   }
 

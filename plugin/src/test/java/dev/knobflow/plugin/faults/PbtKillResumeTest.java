@@ -5,25 +5,21 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.FrozenTrial;
-import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
-import dev.knobflow.optimizers.distributions.SearchSpace;
 import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.plugin.cli.CliRun;
 import dev.knobflow.plugin.cli.Main;
+import dev.knobflow.plugin.testing.PbtToy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -40,28 +36,6 @@ class PbtKillResumeTest {
   private static final int POPULATION = 4;
   private static final int INTERVAL = 5;
   private static final int TRIALS = 24;
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** The PBT paper's toy problem (as in CliPbtTest): state.json carries theta and the step. */
-  private static final String TOY =
-      """
-      import json, os, sys
-      h0, h1 = float(sys.argv[1]), float(sys.argv[2])
-      budget = int(float(os.environ["KNOBFLOW_BUDGET"]))
-      state = {"theta": [0.9, 0.9], "step": 0}
-      restore = os.environ.get("KNOBFLOW_RESTORE_DIR")
-      if restore:
-          with open(os.path.join(restore, "state.json")) as f:
-              state = json.load(f)
-      theta = state["theta"]
-      while state["step"] < budget:
-          theta[0] += 0.01 * (-2 * h0 * theta[0])
-          theta[1] += 0.01 * (-2 * h1 * theta[1])
-          state["step"] += 1
-      with open(os.path.join(os.environ["KNOBFLOW_CHECKPOINT_DIR"], "state.json"), "w") as f:
-          json.dump(state, f)
-      print(json.dumps({"q": 1.2 - theta[0] ** 2 - theta[1] ** 2, "reached": state["step"]}))
-      """;
 
   /** What a completed segment must keep through the kill and the resume. */
   private record Segment(
@@ -94,57 +68,11 @@ class PbtKillResumeTest {
         .collect(Collectors.toMap(FrozenTrial::number, Segment::of, (a, b) -> a, TreeMap::new));
   }
 
-  /** The stored trials as the scheduler reads them. */
-  private static StudyView view(List<FrozenTrial> trials) {
-    return new StudyView() {
-      @Override
-      public String name() {
-        return STUDY;
-      }
-
-      @Override
-      public List<Objective> objectives() {
-        return List.of(Objective.maximize("q"));
-      }
-
-      @Override
-      public List<FrozenTrial> trials() {
-        return trials;
-      }
-
-      @Override
-      public List<FrozenTrial> trials(Set<TrialState> states) {
-        return trials.stream().filter(t -> states.contains(t.state())).toList();
-      }
-
-      @Override
-      public SearchSpace declaredSpace() {
-        return SearchSpace.empty();
-      }
-    };
-  }
-
   @Test
   void schedulesAndLineageSurviveAKillAndTheResumedStudyReachesItsTarget(@TempDir Path dir)
       throws Exception {
-    Files.writeString(dir.resolve("toy.py"), TOY);
-    Path studyFile = dir.resolve("study.yaml");
-    Files.writeString(
-        studyFile,
-        """
-        name: %s
-        storage: journal:journal.jsonl
-        seed: 4
-        objectives: [{name: q, direction: maximize}]
-        space:
-          h0: {type: float, low: 0, high: 1}
-          h1: {type: float, low: 0, high: 1}
-        scheduler: {type: pbt, population: %d, interval: %d, quantile: 0.25}
-        trials: %d
-        parallelism: 2
-        objective: {command: [python3, toy.py, "{h0}", "{h1}"], checkpoints: ckpt}
-        """
-            .formatted(STUDY, POPULATION, INTERVAL, TRIALS));
+    Path studyFile =
+        PbtToy.study(STUDY).pbt(POPULATION, INTERVAL).trials(TRIALS).parallelism(2).writeTo(dir);
     Path journal = dir.resolve("journal.jsonl");
 
     // Killed once two generations and an exploit are stored, mid-study.
@@ -194,7 +122,7 @@ class PbtKillResumeTest {
     Map<Integer, FrozenTrial> byNumber =
         after.stream().collect(Collectors.toMap(FrozenTrial::number, t -> t));
     Map<Integer, Integer> segmentsPerMember = new HashMap<>();
-    StudyView stored = view(after);
+    StudyView stored = PbtToy.view(STUDY, after);
     {
       for (int member = 0; member < POPULATION; member++) {
         List<Map<String, Object>> schedule = PbtScheduler.schedule(stored, member);
@@ -247,19 +175,7 @@ class PbtKillResumeTest {
     // show --format json: every segment names its member, lineage points at its parent.
     CliRun show = cli("show", STUDY, "--storage", "journal:" + journal, "--format", "json");
     assertEquals(0, show.exit(), show.err());
-    int lineages = 0;
-    for (JsonNode t : JSON.readTree(show.out()).get("trials")) {
-      if (!"COMPLETE".equals(t.get("state").asText())) {
-        continue;
-      }
-      assertTrue(t.has("pbt"), t.toString());
-      if (t.has("lineage")) {
-        lineages++;
-        assertEquals(t.get("parent_trial").asInt(), t.get("lineage").get("from_trial").asInt());
-        FrozenTrial from = byNumber.get(t.get("lineage").get("from_trial").asInt());
-        assertEquals(TrialState.COMPLETE, from.state(), "exploited a completed segment");
-      }
-    }
+    int lineages = PbtToy.assertShowLineage(show.out(), byNumber);
     assertTrue(lineages >= 1, "some member exploited another");
   }
 }

@@ -13,7 +13,7 @@ import dev.knobflow.mlflowrest.MlflowTracking;
 import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.plugin.cli.CliRun;
 import dev.knobflow.plugin.testing.MlflowTestServer;
-import java.nio.file.Files;
+import dev.knobflow.plugin.testing.PbtToy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,27 +36,6 @@ class PbtTagsServerTest {
 
   private final String uri = MlflowTestServer.shared().trackingUri();
 
-  /** The PBT paper's toy problem as a command keeping theta and its step in state.json. */
-  private static final String TOY =
-      """
-      import json, os, sys
-      h0, h1 = float(sys.argv[1]), float(sys.argv[2])
-      budget = int(float(os.environ["KNOBFLOW_BUDGET"]))
-      state = {"theta": [0.9, 0.9], "step": 0}
-      restore = os.environ.get("KNOBFLOW_RESTORE_DIR")
-      if restore:
-          with open(os.path.join(restore, "state.json")) as f:
-              state = json.load(f)
-      theta = state["theta"]
-      while state["step"] < budget:
-          theta[0] += 0.01 * (-2 * h0 * theta[0])
-          theta[1] += 0.01 * (-2 * h1 * theta[1])
-          state["step"] += 1
-      with open(os.path.join(os.environ["KNOBFLOW_CHECKPOINT_DIR"], "state.json"), "w") as f:
-          json.dump(state, f)
-      print(json.dumps({"q": 1.2 - theta[0] ** 2 - theta[1] ** 2}))
-      """;
-
   @ParameterizedTest
   @ValueSource(strings = {"journal", "mlflow"})
   void everyPbtTrialRunIsTaggedWithItsMemberGenerationAndLineage(String storageKind)
@@ -64,24 +43,14 @@ class PbtTagsServerTest {
     String name = "pbt-tags-" + storageKind + "-" + UUID.randomUUID().toString().substring(0, 8);
     Path journal = dir.resolve("journal.jsonl");
     String storage = storageKind.equals("mlflow") ? "mlflow" : "journal:" + journal;
-    Files.writeString(dir.resolve("toy.py"), TOY);
     Path file =
-        Files.writeString(
-            dir.resolve("study.yaml"),
-            """
-            name: %s
-            storage: %s
-            tracking: {uri: '%s', experiment: '%s'}
-            seed: 4
-            objectives: [{name: q, direction: maximize}]
-            space:
-              h0: {type: float, low: 0, high: 1}
-              h1: {type: float, low: 0, high: 1}
-            scheduler: {type: pbt, population: 2, interval: 2, quantile: 0.5}
-            trials: 6
-            objective: {command: [python3, toy.py, "{h0}", "{h1}"], checkpoints: ckpt}
-            """
-                .formatted(name, storage, uri, name));
+        PbtToy.study(name)
+            .storage(storage)
+            .tracking(uri)
+            .pbt(2, 2)
+            .quantile(0.5)
+            .trials(6)
+            .writeTo(dir);
     CliRun tune = cli("tune", file.toString());
     assertEquals(0, tune.exit(), tune.out() + tune.err());
 

@@ -361,13 +361,18 @@ public final class PbtScheduler implements Scheduler {
   // --- reading a member's story back -----------------------------------------------------------
 
   /**
-   * The trials whose checkpoints a segment may still start from: for every member's latest segment
-   * and every unfinished trial, the nearest trial up its {@value Checkpoint#PARENT_ATTR} chain
-   * (itself included) that saved a checkpoint, and the trials on the way. Any other trial's
-   * checkpoint can be deleted.
+   * The trials whose checkpoints a segment may still start from: for every member's latest segment,
+   * every member's latest finished segment (while a member runs a segment, the one before it is
+   * still its latest result, which another member may copy) and every unfinished trial, the nearest
+   * trial up its {@value Checkpoint#PARENT_ATTR} chain (itself included) that saved a checkpoint,
+   * and the trials on the way. Any other trial's checkpoint can be deleted.
    */
   public static java.util.Set<Integer> checkpointsInUse(StudyView study) {
-    List<FrozenTrial> trials = study.trials();
+    return checkpointsInUse(study.trials());
+  }
+
+  /** {@link #checkpointsInUse(StudyView)} of a study whose trials are {@code trials}. */
+  public static java.util.Set<Integer> checkpointsInUse(List<FrozenTrial> trials) {
     Map<Integer, FrozenTrial> byNumber = new java.util.HashMap<>();
     for (FrozenTrial t : trials) {
       byNumber.put(t.number(), t);
@@ -376,6 +381,9 @@ public final class PbtScheduler implements Scheduler {
     List<FrozenTrial> roots = new ArrayList<>();
     for (int member : population.members()) {
       roots.add(population.latest(member).orElseThrow().trial());
+    }
+    for (Segment s : population.latestResults()) {
+      roots.add(s.trial());
     }
     for (FrozenTrial t : trials) {
       if (t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING) {
