@@ -23,9 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code mlflow run . -e tune --env-manager local} with the repository's MLproject, against the
- * test server: the run mlflow creates is the study's parent run and each trial a child run. Runs
- * under failsafe, after {@code package} built {@code plugin/target/knobflow.jar}.
+ * {@code mlflow run . -e tune|worker|report --env-manager local} with the repository's MLproject,
+ * against the test server: the run mlflow creates for tune is the study's parent run and each trial
+ * a child run with its params, metrics and intermediate values; worker and report end their own
+ * runs pointing to it. One study goes through all three entry points (each {@code mlflow run}
+ * imports MLflow and starts a JVM: about 10 s of CPU). Runs under failsafe, after {@code package}
+ * built {@code plugin/target/knobflow.jar}.
  */
 @Tag("mlflow")
 class MlprojectIT {
@@ -39,103 +42,6 @@ class MlprojectIT {
     }
     assumeTrue(p != null, "no MLproject above " + Path.of("").toAbsolutePath());
     return p;
-  }
-
-  @Test
-  void mlflowRunTunesAStudyUnderTheRunItCreated() throws Exception {
-    Path repo = repoRoot();
-    assumeTrue(
-        Files.isRegularFile(repo.resolve("plugin/target/knobflow.jar")),
-        "plugin/target/knobflow.jar is missing: run ./mvnw verify (failsafe runs this after"
-            + " package)");
-    MlflowTestServer server = MlflowTestServer.shared();
-    Path mlflow = repo.resolve("target/mlflow-venv/bin/mlflow");
-    assumeTrue(Files.isExecutable(mlflow), "no mlflow at " + mlflow);
-
-    Files.writeString(
-        dir.resolve("objective.py"),
-        """
-        import json, sys
-        x, y = float(sys.argv[1]), int(sys.argv[2])
-        for step in range(3):
-            print(json.dumps({"step": step, "loss": (x - 1) ** 2 + y + 1.0 / (step + 1)}))
-        print(json.dumps({"loss": (x - 1) ** 2 + y, "size": y * 2.0}))
-        """);
-    String study = "mlproject-" + UUID.randomUUID().toString().substring(0, 8);
-    Path config = dir.resolve("study.yaml");
-    Files.writeString(
-        config,
-        "name: "
-            + study
-            + "\nstorage: memory\nseed: 5\n"
-            + "objectives: [{name: loss, direction: minimize}]\n"
-            + "space:\n  x: {type: float, low: 0, high: 2}\n  y: {type: int, low: 0, high: 3}\n"
-            + "trials: 3\n"
-            + "objective: {command: [python3, objective.py, \"{x}\", \"{y}\"]}\n");
-    String experiment = "mlproject-it-" + UUID.randomUUID().toString().substring(0, 8);
-
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                mlflow.toString(),
-                "run",
-                ".",
-                "-e",
-                "tune",
-                "--env-manager",
-                "local",
-                "--experiment-name",
-                experiment,
-                "-P",
-                "config=" + config)
-            .directory(repo.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("mlflow-run.log").toFile());
-    pb.environment().put("MLFLOW_TRACKING_URI", server.trackingUri());
-    pb.environment().remove("MLFLOW_RUN_ID");
-    Process p = pb.start();
-    boolean done = p.waitFor(5, TimeUnit.MINUTES);
-    String log = Files.readString(dir.resolve("mlflow-run.log"), StandardCharsets.UTF_8);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    assertTrue(done, "mlflow run did not finish:\n" + log);
-    assertEquals(0, p.exitValue(), log);
-
-    try (MlflowTracking tracking = MlflowTracking.open(MlflowConnection.of(server.trackingUri()))) {
-      String experimentId = tracking.runs().findExperimentId(experiment).orElseThrow();
-      List<RunRecord> all = tracking.runs().searchRuns(List.of(experimentId), "");
-      List<RunRecord> top =
-          all.stream().filter(r -> !r.tags().containsKey(MlflowTags.PARENT_RUN_ID)).toList();
-      assertEquals(1, top.size(), "one run made by mlflow run: " + all);
-      RunRecord parent = top.get(0);
-      assertEquals("PROJECT", parent.tags().get("mlflow.source.type"), parent.tags().toString());
-      assertEquals(study, parent.tags().get(KnobflowTags.STUDY));
-      assertEquals("FINISHED", parent.status());
-      assertEquals(3.0, parent.metrics().get("trials_complete"));
-      assertTrue(parent.metrics().containsKey("best/loss"), parent.metrics().toString());
-      assertFalse(parent.metrics().containsKey("best_loss"), "no duplicate of best/loss");
-
-      List<RunRecord> children =
-          all.stream()
-              .filter(r -> parent.runId().equals(r.tags().get(MlflowTags.PARENT_RUN_ID)))
-              .toList();
-      assertEquals(
-          Set.of("0", "1", "2"),
-          children.stream().map(r -> r.tags().get(KnobflowTags.TRIAL)).collect(Collectors.toSet()));
-      for (RunRecord child : children) {
-        assertEquals("FINISHED", child.status());
-        double x = Double.parseDouble(child.params().get("x"));
-        long y = Long.parseLong(child.params().get("y"));
-        assertEquals((x - 1) * (x - 1) + y, child.metrics().get("loss"), 1e-9);
-        assertEquals(y * 2.0, child.metrics().get("size"), 1e-9);
-        assertEquals(
-            3,
-            tracking.runs().metricHistory(child.runId(), "loss").stream()
-                .map(m -> m.step())
-                .distinct()
-                .count());
-      }
-    }
   }
 
   /** {@code mlflow run . -e ENTRY -P config=FILE} against the test server. */
@@ -179,7 +85,16 @@ class MlprojectIT {
     Path mlflow = repo.resolve("target/mlflow-venv/bin/mlflow");
     assumeTrue(Files.isExecutable(mlflow), "no mlflow at " + mlflow);
     MlflowTestServer server = MlflowTestServer.shared();
-    Files.writeString(dir.resolve("objective.sh"), "echo \"{\\\"loss\\\": $(($1 * $1))}\"\n");
+    // Intermediate values at steps 0-2 and a second metric, which the trial runs must carry.
+    Files.writeString(
+        dir.resolve("objective.py"),
+        """
+        import json, sys
+        x, y = float(sys.argv[1]), int(sys.argv[2])
+        for step in range(3):
+            print(json.dumps({"step": step, "loss": (x - 1) ** 2 + y + 1.0 / (step + 1)}))
+        print(json.dumps({"loss": (x - 1) ** 2 + y, "size": y * 2.0}))
+        """);
     String study = "mlproject-all-" + UUID.randomUUID().toString().substring(0, 8);
     Path config = dir.resolve("study.yaml");
     // The default storage: the journal next to the study file, where worker and report find it.
@@ -188,8 +103,9 @@ class MlprojectIT {
         "name: "
             + study
             + "\nseed: 5\nobjectives: [{name: loss, direction: minimize}]\n"
-            + "space:\n  x: {type: int, low: -5, high: 5}\ntrials: 3\n"
-            + "objective: {command: [bash, objective.sh, \"{x}\"]}\n");
+            + "space:\n  x: {type: float, low: 0, high: 2}\n  y: {type: int, low: 0, high: 3}\n"
+            + "trials: 3\n"
+            + "objective: {command: [python3, objective.py, \"{x}\", \"{y}\"]}\n");
     String experiment = "mlproject-all-" + UUID.randomUUID().toString().substring(0, 8);
     mlflowRun(repo, mlflow, dir.resolve("tune.log"), "tune", experiment, config);
     mlflowRun(repo, mlflow, dir.resolve("worker.log"), "worker", experiment, config);
@@ -206,6 +122,34 @@ class MlprojectIT {
       RunRecord studyRun = studies.get(0);
       assertEquals(
           "PROJECT", studyRun.tags().get("mlflow.source.type"), "tune's run is the study run");
+      assertEquals(study, studyRun.tags().get(KnobflowTags.STUDY));
+      assertEquals("FINISHED", studyRun.status());
+      assertEquals(3.0, studyRun.metrics().get("trials_complete"));
+      assertTrue(studyRun.metrics().containsKey("best/loss"), studyRun.metrics().toString());
+      assertFalse(studyRun.metrics().containsKey("best_loss"), "no duplicate of best/loss");
+      assertTrue(
+          !studyRun.tags().containsKey(MlflowTags.PARENT_RUN_ID), "the study run is top-level");
+      List<RunRecord> children =
+          all.stream()
+              .filter(r -> studyRun.runId().equals(r.tags().get(MlflowTags.PARENT_RUN_ID)))
+              .toList();
+      assertEquals(
+          Set.of("0", "1", "2"),
+          children.stream().map(r -> r.tags().get(KnobflowTags.TRIAL)).collect(Collectors.toSet()),
+          "tune's 3 trials are child runs of the run mlflow created");
+      for (RunRecord child : children) {
+        assertEquals("FINISHED", child.status());
+        double x = Double.parseDouble(child.params().get("x"));
+        long y = Long.parseLong(child.params().get("y"));
+        assertEquals((x - 1) * (x - 1) + y, child.metrics().get("loss"), 1e-9);
+        assertEquals(y * 2.0, child.metrics().get("size"), 1e-9);
+        assertEquals(
+            3,
+            tracking.runs().metricHistory(child.runId(), "loss").stream()
+                .map(m -> m.step())
+                .distinct()
+                .count());
+      }
       for (RunRecord r : all) {
         assertTrue(!"RUNNING".equals(r.status()), r.runName() + " " + r.status());
         boolean trial = studyRun.runId().equals(r.tags().get(MlflowTags.PARENT_RUN_ID));

@@ -95,6 +95,27 @@ public final class PythonVenv {
     return output(List.of(python.toString(), "-c", code));
   }
 
+  /**
+   * The installed versions of the named distributions as the venv's Python sees them (its
+   * site-packages and any {@code .pth} additions), "" for one that is missing; read from the
+   * distributions' metadata, without importing the packages. Empty if the venv cannot run.
+   */
+  public static List<String> distributionVersions(Path venv, String... distributions) {
+    String code =
+        "import sys, importlib.metadata as m\n"
+            + "for d in sys.argv[1:]:\n"
+            + "    try: print(m.version(d))\n"
+            + "    except m.PackageNotFoundError: print('')\n";
+    Path python = python(venv);
+    if (!Files.isExecutable(python)) {
+      return List.of();
+    }
+    List<String> command = new ArrayList<>(List.of(python.toString(), "-c", code));
+    command.addAll(List.of(distributions));
+    String out = output(command);
+    return out.isEmpty() ? List.of() : List.of(out.split("\n", -1));
+  }
+
   /** Runs {@code command} and returns its trimmed output ("" if it cannot run or fails). */
   public static String output(List<String> command) {
     try {
