@@ -31,18 +31,34 @@ import java.util.Random;
  *
  * Both median paths must give the same diagnosis at every report; the run fails otherwise.
  *
- * <p>Usage: java -cp llm-advisor/target/classes Scale.java [PROBES] [SIZES...] (default 20 running
- * trials, 100 1000 10000 completed trials).
+ * <p>With {@code --peer FILE} (written by optuna_median.py on the same sizes) it also prints the
+ * peer's figure: Optuna 5.0.0's MedianPruner, {@code trial.should_prune()} at each report.
+ *
+ * <p>Usage: java -cp llm-advisor/target/classes Scale.java [--peer FILE] [PROBES] [SIZES...]
+ * (default 20 running trials, 100 1000 10000 completed trials).
  */
 public class Scale {
 
   private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
-  public static void main(String[] args) {
-    int probes = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+  public static void main(String[] args) throws java.io.IOException {
+    Map<Integer, Double> peer = new java.util.HashMap<>();
+    List<String> rest = new ArrayList<>(List.of(args));
+    int at = rest.indexOf("--peer");
+    if (at >= 0) {
+      // Lines "N reports us_per_report pruned" from optuna_median.py, run on the same sizes.
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(rest.get(at + 1)))) {
+        String[] f = line.trim().split(" ");
+        if (f.length == 4) {
+          peer.put(Integer.parseInt(f[0]), Double.parseDouble(f[2]));
+        }
+      }
+      rest.subList(at, at + 2).clear();
+    }
+    int probes = rest.size() > 0 ? Integer.parseInt(rest.get(0)) : 20;
     List<Integer> sizes = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      sizes.add(Integer.parseInt(args[i]));
+    for (int i = 1; i < rest.size(); i++) {
+      sizes.add(Integer.parseInt(rest.get(i)));
     }
     if (sizes.isEmpty()) {
       sizes = List.of(100, 1_000, 10_000);
@@ -50,19 +66,21 @@ public class Scale {
     // The defaults, with a margin that lets median stopping judge often (more work per report).
     CurveDiagnostics diagnostics =
         CurveDiagnostics.of(DiagnosticsConfig.builder().medianMarginRtol(0.1).build());
-    run(diagnostics, 100, probes, false); // JIT warm-up, not printed
+    run(diagnostics, 100, probes, false, peer); // JIT warm-up, not printed
     System.out.printf(
         "| completed trials | reports | own rules only (us/report) | with median stopping,"
             + " straightforward (us/report) | with median stopping, incremental (us/report) |"
             + " straightforward / incremental | adding a completed trial (us) | first report at a step"
-            + " (us, once per step) | diagnoses |%n");
-    System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
+            + " (us, once per step) | Optuna MedianPruner, should_prune (us/report) |"
+            + " Optuna / incremental | diagnoses |%n");
+    System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|%n");
     for (int n : sizes) {
-      run(diagnostics, n, probes, true);
+      run(diagnostics, n, probes, true, peer);
     }
   }
 
-  private static void run(CurveDiagnostics diagnostics, int n, int probes, boolean print) {
+  private static void run(
+      CurveDiagnostics diagnostics, int n, int probes, boolean print, Map<Integer, Double> peer) {
     Random rnd = new Random(42);
     Direction direction = Direction.MINIMIZE;
     List<Curve> completed = new ArrayList<>(n);
@@ -124,7 +142,7 @@ public class Scale {
     double per = 1e3 * reports.size();
     System.out.printf(
         Locale.ROOT,
-        "| %,d | %,d | %.1f | %.1f | %.1f | %.0fx | %.1f | %.0f | identical; %s |%n",
+        "| %,d | %,d | %.1f | %.1f | %.1f | %.0fx | %.1f | %.0f | %s | %s | identical; %s |%n",
         n,
         reports.size(),
         ownNanos / per,
@@ -133,6 +151,10 @@ public class Scale {
         (double) sfNanos / incNanos,
         addNanos / (1e3 * n),
         buildNanos / 1e3 / 100,
+        peer.containsKey(n) ? String.format(Locale.ROOT, "%.1f", peer.get(n)) : "-",
+        peer.containsKey(n)
+            ? String.format(Locale.ROOT, "%.0fx", peer.get(n) / (incNanos / per))
+            : "-",
         kinds);
   }
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env sh
+#!/usr/bin/env bash
 # The advisor on curves recorded from the shipped examples (bench/advisor/curves/, written by
 # record.sh): replays every curve through the diagnostics as the plugin does (diagnosed at every
 # step, stopped at the first DIVERGING) and prints, per example, how many top-10% trials it stops
@@ -14,7 +14,15 @@ cd "$(dirname "$0")/../.."
 if [ "${1:-}" = scale ]; then
   shift
   ./mvnw -B -q -pl llm-advisor compile -Dspotless.check.skip=true >&2
-  exec java -cp llm-advisor/target/classes bench/advisor/Scale.java "$@"
+  # The peer first (Optuna 5.0.0's MedianPruner on the same sizes), unless SKIP_OPTUNA=1.
+  PEER="$(mktemp)"
+  trap 'rm -f "$PEER"' EXIT
+  if [ "${SKIP_OPTUNA:-0}" != 1 ]; then
+    . bench/lib/optuna-venv.sh
+    "$OPTUNA_PY" bench/advisor/optuna_median.py "$@" > "$PEER"
+  fi
+  java -cp llm-advisor/target/classes bench/advisor/Scale.java --peer "$PEER" "$@"
+  exit
 fi
 if [ "${1:-}" = detectors ]; then
   exec ./mvnw -B -q -pl llm-advisor test-compile exec:java \
