@@ -1,3 +1,4 @@
+import dev.knobflow.advisor.diagnostics.CompletedCurves;
 import dev.knobflow.advisor.diagnostics.Curve;
 import dev.knobflow.advisor.diagnostics.CurveDiagnostics;
 import dev.knobflow.advisor.diagnostics.Diagnosis;
@@ -33,7 +34,9 @@ import java.util.TreeMap;
  * --old replays the thresholds before issue 18's tuning; key=value overrides a threshold
  * (minPoints, divergenceGrace, divergencePatience, spikeRtol, spikePatience, lostProgressWindow, lostProgressShare, minProgressRtol,
  * worseThanStartRtol, plateauStd, plateauWindow, medianWarmup, medianMinTrials, medianMarginRtol,
- * medianPatience) for every example. Add -v to list every stop.
+ * medianPatience) for every example. Add -v to list every stop. Median stopping reads the completed
+ * trials from a CompletedCurves index, as the plugin does; --straightforward passes the list of
+ * their curves instead (the computation before the index; the figures must be the same).
  */
 public class Replay {
 
@@ -49,12 +52,15 @@ public class Replay {
     Path dir = Path.of(args[0]);
     boolean old = false;
     boolean verbose = false;
+    boolean straightforward = false;
     Map<String, String> overrides = new LinkedHashMap<>();
     for (String a : Arrays.copyOfRange(args, 1, args.length)) {
       if (a.equals("--old")) {
         old = true;
       } else if (a.equals("-v")) {
         verbose = true;
+      } else if (a.equals("--straightforward")) {
+        straightforward = true;
       } else {
         String[] kv = a.split("=", 2);
         overrides.put(kv[0], kv[1]);
@@ -97,11 +103,15 @@ public class Replay {
         // Replayed in trial order: each trial sees the earlier completed, unstopped trials.
         Map<Integer, Integer> stopAtByTrial = new LinkedHashMap<>();
         List<Curve> completed = new ArrayList<>();
+        CompletedCurves index = CompletedCurves.of(study.get(0).direction());
         for (Row r : study.stream().sorted(Comparator.comparingInt(Row::trial)).toList()) {
-          int stopAt = replay(diagnostics, r, List.copyOf(completed), consultations);
+          int stopAt =
+              replay(diagnostics, r, straightforward ? List.copyOf(completed) : null, index,
+                  consultations);
           stopAtByTrial.put(r.trial(), stopAt);
           if (stopAt < 0 && r.state().equals("COMPLETE")) {
             completed.add(curve(r));
+            index.add(r.trial(), curve(r));
           }
         }
         for (int i = 0; i < n; i++) {
@@ -153,12 +163,16 @@ public class Replay {
 
   /** The index of the point at which the trial is stopped, or -1; counts consultations. */
   private static int replay(
-      CurveDiagnostics d, Row r, List<Curve> completed, Map<DiagnosisKind, Integer> consulted) {
+      CurveDiagnostics d, Row r, List<Curve> completed, CompletedCurves index,
+      Map<DiagnosisKind, Integer> consulted) {
     EnumMap<DiagnosisKind, Boolean> seen = new EnumMap<>(DiagnosisKind.class);
     Curve whole = curve(r);
     for (int k = 1; k <= r.values().length; k++) {
       Curve sofar = new Curve(whole.points().subList(0, k));
-      Diagnosis diagnosis = d.diagnose(sofar, r.direction(), completed);
+      Diagnosis diagnosis =
+          completed != null
+              ? d.diagnose(sofar, r.direction(), completed)
+              : d.diagnose(sofar, r.direction(), index);
       DiagnosisKind kind = diagnosis.kind();
       if (kind == DiagnosisKind.HEALTHY || seen.containsKey(kind)) {
         continue;

@@ -39,7 +39,10 @@ import java.util.Objects;
  * oscillation.
  *
  * <p>Instances are immutable and thread-safe; one pass over the curve plus constant work per
- * window, so a 1,000-point curve takes microseconds.
+ * window, so a 1,000-point curve takes microseconds. Median stopping reads the completed trials
+ * either from a list (a pass over every completed curve at each report: O(trials x steps)) or from
+ * a {@link CompletedCurves} index the caller feeds as trials complete (O(log trials) per judged
+ * step); both give the same diagnosis.
  */
 public final class CurveDiagnostics {
 
@@ -97,6 +100,27 @@ public final class CurveDiagnostics {
    * @return the diagnosis with its evidence
    */
   public Diagnosis diagnose(Curve curve, Direction direction, List<Curve> completed) {
+    Objects.requireNonNull(completed, "completed");
+    return diagnose(curve, direction, MedianStopping.straightforward(completed, direction));
+  }
+
+  /**
+   * As {@link #diagnose(Curve, Direction, List)}, with the completed trials' curves kept in an
+   * index that the caller feeds as trials complete: the same diagnosis, at O(log n) per judged step
+   * instead of a pass over every completed curve (see {@code bench/advisor/run.sh scale}).
+   *
+   * @param curve the intermediate values in step order
+   * @param direction whether lower or higher is better; must be the index's direction
+   * @param completed the completed trials' curves (not this one's)
+   * @return the diagnosis with its evidence
+   * @throws IllegalArgumentException when the index reads its curves in the other direction
+   */
+  public Diagnosis diagnose(Curve curve, Direction direction, CompletedCurves completed) {
+    Objects.requireNonNull(completed, "completed");
+    return diagnose(curve, direction, MedianStopping.incremental(completed, direction));
+  }
+
+  private Diagnosis diagnose(Curve curve, Direction direction, MedianStopping.Peers completed) {
     Diagnosis own = diagnose(curve.values(), direction);
     if (own.kind() == DiagnosisKind.DIVERGING) {
       return own;

@@ -27,8 +27,98 @@ final class MedianStopping {
     this.config = config;
   }
 
+  /** The completed trials' curves as median stopping reads them. */
+  interface Peers {
+    /** How many completed trials there are (an upper bound of every count). */
+    int size();
+
+    /** The completed trials' best values at {@code steps}, all read from one state. */
+    AtSteps at(long[] steps);
+  }
+
+  /**
+   * For {@code steps[k]}: how many completed trials have a finite value by it and reported at or
+   * after it, and the median of their best values so far (asked only when the count is positive).
+   */
+  interface AtSteps {
+    int count(int k);
+
+    double median(int k);
+  }
+
+  /**
+   * The straightforward computation: a pass over every completed curve for each step asked, only
+   * when asked (the rule stops at the first step where the trial is not behind).
+   */
+  static Peers straightforward(List<Curve> completed, Direction direction) {
+    return new Peers() {
+      @Override
+      public int size() {
+        return completed.size();
+      }
+
+      @Override
+      public AtSteps at(long[] steps) {
+        double[][] peers = new double[steps.length][];
+        return new AtSteps() {
+          private double[] peers(int k) {
+            if (peers[k] == null) {
+              peers[k] = peersBestAt(steps[k], direction, completed);
+            }
+            return peers[k];
+          }
+
+          @Override
+          public int count(int k) {
+            return peers(k).length;
+          }
+
+          @Override
+          public double median(int k) {
+            return MedianStopping.median(peers(k));
+          }
+        };
+      }
+    };
+  }
+
+  /** The incremental computation: {@code completed}'s running medians per step. */
+  static Peers incremental(CompletedCurves completed, Direction direction) {
+    if (completed.direction() != direction) {
+      throw new IllegalArgumentException(
+          "the completed curves are read as "
+              + completed.direction()
+              + " but the curve is diagnosed as "
+              + direction);
+    }
+    return new Peers() {
+      @Override
+      public int size() {
+        return completed.size();
+      }
+
+      @Override
+      public AtSteps at(long[] steps) {
+        int[] counts = new int[steps.length];
+        double[] medians = new double[steps.length];
+        completed.at(steps, counts, medians);
+        return new AtSteps() {
+          @Override
+          public int count(int k) {
+            return counts[k];
+          }
+
+          @Override
+          public double median(int k) {
+            return medians[k];
+          }
+        };
+      }
+    };
+  }
+
   /** The evidence when the rule fires, else null. */
-  Evidence behind(Curve curve, Direction direction, List<Curve> completed) {
+  Evidence behind(Curve curve, Direction direction, Peers completed) {
     int n = curve.size();
     if (config.medianMinTrials() == 0
         || completed.size() < config.medianMinTrials()
@@ -45,20 +135,26 @@ final class MedianStopping {
       }
       bestSoFar[i] = best;
     }
+    int patience = config.medianPatience();
+    long[] steps = new long[patience];
+    for (int k = 0; k < patience; k++) {
+      steps[k] = points.get(n - patience + k).step();
+    }
+    AtSteps peers = completed.at(steps);
     double lastMedian = Double.NaN;
     int lastPeers = 0;
-    for (int i = n - config.medianPatience(); i < n; i++) {
-      double[] peers = peersBestAt(points.get(i).step(), direction, completed);
-      if (peers.length < config.medianMinTrials()) {
+    for (int i = n - patience; i < n; i++) {
+      int count = peers.count(i - (n - patience));
+      if (count < config.medianMinTrials()) {
         return null;
       }
-      double median = median(peers);
+      double median = peers.median(i - (n - patience));
       double margin = config.medianMarginRtol() * Math.max(Math.abs(median), TINY);
       if (!(direction.improvement(bestSoFar[i], median) > margin)) {
         return null;
       }
       lastMedian = median;
-      lastPeers = peers.length;
+      lastPeers = count;
     }
     Map<String, Double> thresholds = new LinkedHashMap<>();
     thresholds.put("medianWarmup", (double) config.medianWarmup());

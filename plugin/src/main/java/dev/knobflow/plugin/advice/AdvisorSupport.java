@@ -6,6 +6,7 @@ import dev.knobflow.advisor.Advice;
 import dev.knobflow.advisor.AdviceAction;
 import dev.knobflow.advisor.AdviceRequest;
 import dev.knobflow.advisor.Advisor;
+import dev.knobflow.advisor.diagnostics.CompletedCurves;
 import dev.knobflow.advisor.diagnostics.Curve;
 import dev.knobflow.advisor.diagnostics.CurveDiagnostics;
 import dev.knobflow.advisor.diagnostics.Diagnosis;
@@ -27,10 +28,12 @@ import dev.knobflow.optimizers.TrialState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +75,8 @@ public final class AdvisorSupport implements StudyListener {
   private final ConsultationLedger consulted = new ConsultationLedger(Integer.MAX_VALUE);
   private final List<AdvisorReport> reports = new ArrayList<>();
   private final Map<Integer, List<AdvisorReport>> byTrial = new LinkedHashMap<>();
+  // Per study and monitored objective: the completed trials' curves, for median stopping.
+  private final Map<String, CompletedCurves> completed = new ConcurrentHashMap<>();
 
   private AdvisorSupport(Builder b) {
     this.mode = b.mode;
@@ -133,9 +138,10 @@ public final class AdvisorSupport implements StudyListener {
     int index = objectiveIndex(study);
     Objective objective = study.objectives().get(index);
     Curve curve = AdviceRequests.curve(trial, index);
+    dev.knobflow.advisor.space.Direction direction =
+        AdviceRequests.direction(objective.direction());
     Diagnosis diagnosis =
-        diagnostics.diagnose(
-            curve, AdviceRequests.direction(objective.direction()), completedCurves(study, index));
+        diagnostics.diagnose(curve, direction, completedCurves(study, index, direction));
     if (diagnosis.kind() == DiagnosisKind.HEALTHY
         || consulted.tryAcquire(trial.number(), diagnosis.kind())
             != ConsultationLedger.Decision.GRANTED) {
@@ -193,18 +199,28 @@ public final class AdvisorSupport implements StudyListener {
     }
   }
 
-  /** The monitored objective's curve of every completed trial, for median stopping. */
-  private List<Curve> completedCurves(StudyView study, int index) {
+  /**
+   * The monitored objective's curve of every completed trial, for median stopping: an index fed
+   * with the trials that completed since the last report (this worker's or, through storage,
+   * another's, in any order), so a report no longer re-reads every completed curve.
+   */
+  private CompletedCurves completedCurves(
+      StudyView study, int index, dev.knobflow.advisor.space.Direction direction) {
+    CompletedCurves curves =
+        completed.computeIfAbsent(
+            study.name() + '\u0000' + index, key -> CompletedCurves.of(direction));
     if (diagnostics.config().medianMinTrials() == 0) {
-      return List.of();
+      return curves;
     }
-    List<Curve> out = new ArrayList<>();
-    for (FrozenTrial t : study.trials()) {
-      if (t.state() == TrialState.COMPLETE && !t.intermediateValues().isEmpty()) {
-        out.add(AdviceRequests.curve(t, index));
+    List<FrozenTrial> done = study.trials(EnumSet.of(TrialState.COMPLETE));
+    if (done.size() != curves.size()) {
+      for (FrozenTrial t : done) {
+        if (!curves.contains(t.number())) {
+          curves.add(t.number(), AdviceRequests.curve(t, index));
+        }
       }
     }
-    return out;
+    return curves;
   }
 
   private int objectiveIndex(StudyView study) {
