@@ -410,6 +410,7 @@ public final class MlflowStudyStorage implements StudyStorage {
     TrialEntry e = entry(study, number);
     if (!e.owned && !e.settled) {
       refreshOne(s, e);
+      e = entry(study, number); // the read replaced the cached entry
     }
     if (e.state.isFinished()) {
       throw new TrialAlreadyFinishedException(study, number, e.state);
@@ -456,7 +457,7 @@ public final class MlflowStudyStorage implements StudyStorage {
     if (!won) {
       release(e); // the trial's own writes still land
       refreshOne(s, e);
-      throw new TrialAlreadyFinishedException(study, number, e.state);
+      throw new TrialAlreadyFinishedException(study, number, entry(study, number).state);
     }
     e.held.clear();
     withHeld.remove(e);
@@ -775,8 +776,17 @@ public final class MlflowStudyStorage implements StudyStorage {
     return e;
   }
 
+  /**
+   * The trial, refused (as by every storage) when it is finished. Another worker's trial may have
+   * finished since the last read: its run is read again first (one request; a worker writes to its
+   * own trials, whose state it knows).
+   */
   private TrialEntry unfinished(String study, int number) {
     TrialEntry e = entry(study, number);
+    if (!e.owned && !e.settled && !e.state.isFinished()) {
+      refreshOne(study(study), e);
+      e = entry(study, number);
+    }
     if (e.state.isFinished()) {
       throw new TrialAlreadyFinishedException(study, number, e.state);
     }
