@@ -235,6 +235,11 @@ public abstract class StudyStorageContract {
         assertThrows(IllegalArgumentException.class, () -> again.setParams("batch", n, clash));
     assertTrue(e.getMessage().contains("'opt'"), e.getMessage());
     assertEquals("sgd", again.trial("batch", n).params().get("opt"), "the first value kept");
+
+    again.finishTrial("batch", n, TrialOutcome.failed("stopped", Instant.now()));
+    Map<String, ParamValue> late = Map.of("w", new ParamValue(FloatDistribution.of(0, 1), 0.5));
+    assertThrows(TrialAlreadyFinishedException.class, () -> again.setParams("batch", n, late));
+    assertTrue(again.trial("batch", n).params().get("w") == null, "nothing written when finished");
   }
 
   @Test

@@ -217,6 +217,13 @@ public final class MlflowStudyStorage implements StudyStorage {
     if (s != null && fresh(s, s.recordReadNanos)) {
       return Optional.of(s.record);
     }
+    if (s != null && s.studyRunMarked) {
+      // The read of the trials brings the study run too: one search for both.
+      refresh(s, false);
+      if (fresh(s, s.recordReadNanos)) {
+        return Optional.of(s.record);
+      }
+    }
     long now = System.nanoTime();
     List<RunRecord> runs = findStudyRuns(name);
     if (runs.isEmpty()) {
@@ -233,6 +240,8 @@ public final class MlflowStudyStorage implements StudyStorage {
   /** Keeps a study found on the server: its runs, oldest (canonical) first, read at {@code now}. */
   private StudyCache cache(String name, List<RunRecord> runs, long now) {
     StudyCache s = new StudyCache(studyRecord(runs), runs.get(0).runId(), now);
+    s.studyRunCount = runs.size();
+    s.studyRunMarked = runs.get(0).metrics().containsKey(StorageTags.NUMBER_METRIC);
     studies.put(name, s);
     return s;
   }
@@ -244,7 +253,27 @@ public final class MlflowStudyStorage implements StudyStorage {
    */
   private boolean fresh(StudyCache s, long readNanos) {
     long staleness = options.readStaleness().toNanos();
-    return staleness > 0 && (System.nanoTime() - readNanos < staleness || s.aloneSinceLastRead());
+    long age = System.nanoTime() - readNanos;
+    return staleness > 0
+        && (age < staleness
+            || s.aloneSinceLastRead()
+            || (readOncePerOwnTrial(s) && age < OWN_TRIAL_STALENESS_FACTOR * staleness));
+  }
+
+  /**
+   * How many times {@link MlflowStorageOptions#readStaleness()} a view read since this worker's
+   * latest trial started may be served (see {@link #readOncePerOwnTrial}).
+   */
+  private static final long OWN_TRIAL_STALENESS_FACTOR = 10;
+
+  /**
+   * Whether this worker creates trials and has read the others' since it started its latest one:
+   * then it reads again before its next trial (the target check, {@link #currentTrials}), so the
+   * view its sampler and number claim use is at most one of its own trials old, and reads between
+   * need not follow the clock (on a loaded machine a trial outlives the staleness several times).
+   */
+  private static boolean readOncePerOwnTrial(StudyCache s) {
+    return s.claimsWon > 0 && s.claimsWonSinceRead <= 1;
   }
 
   @Override
@@ -290,7 +319,11 @@ public final class MlflowStudyStorage implements StudyStorage {
     Map<String, String> attrTags = new LinkedHashMap<>();
     systemAttrs.forEach(
         (k, v) -> attrTags.putAll(StorageTags.jsonTags(StorageTags.SYSTEM_ATTR + k, v)));
-    TrialEntry e = numbering.create(s, experimentId(true), state, attrTags, systemAttrs);
+    // A lost number claim means this worker's view is behind: one read brings every claim (the
+    // study run's params) before it tries again, instead of one lost request per number.
+    TrialEntry e =
+        numbering.create(
+            s, experimentId(true), state, attrTags, systemAttrs, () -> refresh(s, true));
     s.put(e);
     if (e.owned) {
       held(e);
@@ -410,6 +443,7 @@ public final class MlflowStudyStorage implements StudyStorage {
     TrialEntry e = entry(study, number);
     if (!e.owned && !e.settled) {
       refreshOne(s, e);
+      e = entry(study, number); // the read replaced the cached entry
     }
     if (e.state.isFinished()) {
       throw new TrialAlreadyFinishedException(study, number, e.state);
@@ -432,6 +466,13 @@ public final class MlflowStudyStorage implements StudyStorage {
       tags.put(StorageTags.FAIL_REASON, truncate(outcome.reason()));
     }
     tags.putAll(StorageTags.jsonTags(StorageTags.OUTCOME, TrialEntry.outcomeJson(outcome)));
+    if (e.owned && !e.intermediate.isEmpty()) {
+      // All of them are here: other workers take them from the run instead of metric histories.
+      String curve = TrialEntry.intermediateJson(e.intermediate);
+      if (curve.length() <= StorageTags.MAX_TAG_CHARS) {
+        tags.put(StorageTags.INTERMEDIATE_VALUES, curve);
+      }
+    }
     if (outcome.state() == TrialState.COMPLETE) {
       // The tracking listener's feasibility tag, here so that it rides with the finish.
       tags.put(KnobflowTags.FEASIBLE, Boolean.toString(e.snapshotWith(outcome).isFeasible()));
@@ -456,7 +497,7 @@ public final class MlflowStudyStorage implements StudyStorage {
     if (!won) {
       release(e); // the trial's own writes still land
       refreshOne(s, e);
-      throw new TrialAlreadyFinishedException(study, number, e.state);
+      throw new TrialAlreadyFinishedException(study, number, entry(study, number).state);
     }
     e.held.clear();
     withHeld.remove(e);
@@ -509,14 +550,20 @@ public final class MlflowStudyStorage implements StudyStorage {
   }
 
   /**
-   * Reads the other workers' trials from the server whatever the read window says, unless this
-   * worker has seen no other worker and knows it is alone since its last read (see {@link
-   * StudyCache#aloneSinceLastRead()}): then its copy is whole.
+   * Reads the other workers' trials from the server whatever the read window says when the study
+   * may be near its trial target, unless this worker has seen no other worker and knows it is alone
+   * since its last read (see {@link StudyCache#aloneSinceLastRead()}): then its copy is whole. Far
+   * from the target (see {@link TargetDistance}) the view may be up to {@link
+   * MlflowStorageOptions#readStaleness()} old, as for {@link #trials}.
    */
   @Override
   public synchronized List<FrozenTrial> currentTrials(String study) {
     StudyCache s = study(study);
-    refresh(s, s.othersWorking() || !s.aloneSinceLastRead());
+    boolean mayBeBehind = s.othersWorking() || !s.aloneSinceLastRead();
+    boolean near = !TargetDistance.farFromTarget(s, System.nanoTime());
+    // Before each of its trials a worker reads once (unless it has since its latest trial began):
+    // that read brings the others' trials, the study run's attributes and every claimed number.
+    refresh(s, mayBeBehind && (near || s.claimsWonSinceRead > 0));
     return snapshots(s);
   }
 
@@ -651,25 +698,62 @@ public final class MlflowStudyStorage implements StudyStorage {
       return;
     }
     server.flush(); // read our own writes
-    String base = StorageTags.trialFilter(s.name);
+    // The study's runs: its trial runs and, when marked with the number metric, its study run(s),
+    // whose attributes and number claims thus arrive in the same answer.
+    String base = StorageTags.studyRunsFilter(s.name);
     List<RunRecord> runs =
         full
             ? server.search(experimentId(true), base)
             : server.search(
                 experimentId(true),
                 base + " AND metrics.`" + StorageTags.NUMBER_METRIC + "` > " + s.settledNumber);
+    List<RunRecord> studyRuns = new ArrayList<>();
     for (RunRecord r : runs) {
-      apply(s, r);
+      if (StorageTags.KIND_STUDY.equals(r.tags().get(StorageTags.KIND))) {
+        studyRuns.add(r);
+      } else if (StorageTags.KIND_TRIAL.equals(r.tags().get(StorageTags.KIND))) {
+        apply(s, r);
+      }
     }
+    takeStudyRuns(s, studyRuns, now);
     if (full) {
       s.noteGaps(runs);
     }
     s.advanceSettledWindow();
     s.claimWonSinceRead = false;
+    s.claimsWonSinceRead = 0;
     s.loaded = true;
     s.lastReadNanos = now;
     if (full) {
       s.lastFullReadNanos = now;
+    }
+  }
+
+  /**
+   * Takes what a read of the trials brought of the study run(s): the attributes (when every study
+   * run came back, the canonical one among them) and the claimed numbers, so that this worker's
+   * next claim tries a number nobody holds yet.
+   */
+  private static void takeStudyRuns(StudyCache s, List<RunRecord> studyRuns, long now) {
+    for (RunRecord r : studyRuns) {
+      if (r.runId().equals(s.studyRunId) && r.metrics().containsKey(StorageTags.NUMBER_METRIC)) {
+        s.studyRunMarked = true;
+      }
+      for (String key : r.params().keySet()) {
+        if (key.startsWith(StorageTags.NUMBER_CLAIM)) {
+          try {
+            int n = Integer.parseInt(key.substring(StorageTags.NUMBER_CLAIM.length()));
+            s.nextNumber = Math.max(s.nextNumber, n + 1);
+          } catch (NumberFormatException notAClaim) {
+            // another param with the prefix: not ours to read
+          }
+        }
+      }
+    }
+    boolean canonicalIn = studyRuns.stream().anyMatch(r -> r.runId().equals(s.studyRunId));
+    if (canonicalIn && studyRuns.size() >= s.studyRunCount) {
+      s.record = studyRecord(studyRuns.stream().sorted(STUDY_RUN_ORDER).toList());
+      s.recordReadNanos = now;
     }
   }
 
@@ -712,7 +796,9 @@ public final class MlflowStudyStorage implements StudyStorage {
     String reports = r.tags().get(StorageTags.REPORTS);
     int expected = reports == null ? 0 : Integer.parseInt(reports);
     if (expected > fresh.reportsRead) {
-      fresh.intermediate = intermediateValues(s, r.runId());
+      String carried = r.tags().get(StorageTags.INTERMEDIATE_VALUES);
+      fresh.intermediate =
+          carried != null ? TrialEntry.intermediateFrom(carried) : intermediateValues(s, r.runId());
       fresh.reportsRead = fresh.intermediate.size();
     }
     fresh.settled = fresh.state.isFinished() && fresh.reportsRead >= expected;
@@ -775,8 +861,17 @@ public final class MlflowStudyStorage implements StudyStorage {
     return e;
   }
 
+  /**
+   * The trial, refused (as by every storage) when it is finished. Another worker's trial may have
+   * finished since the last read: its run is read again first (one request; a worker writes to its
+   * own trials, whose state it knows).
+   */
   private TrialEntry unfinished(String study, int number) {
     TrialEntry e = entry(study, number);
+    if (!e.owned && !e.settled && !e.state.isFinished()) {
+      refreshOne(study(study), e);
+      e = entry(study, number);
+    }
     if (e.state.isFinished()) {
       throw new TrialAlreadyFinishedException(study, number, e.state);
     }

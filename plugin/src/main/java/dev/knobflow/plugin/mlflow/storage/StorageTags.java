@@ -57,6 +57,13 @@ final class StorageTags {
   /** Tag on a trial run: the finish outcome (JSON), written in the same request as FINISH. */
   static final String OUTCOME = "knobflow.outcome";
 
+  /**
+   * Tag on a finished trial run: its intermediate values as JSON, {@code [[step, v1, ...], ...]}
+   * ({@code null} for a non-finite value), written with the finish when they fit one tag, so that
+   * other workers read them with the run instead of one metric-history request per objective.
+   */
+  static final String INTERMEDIATE_VALUES = "knobflow.intermediate";
+
   /** Param on a WAITING trial's run, write-once: the id of the worker that claimed it. */
   static final String CLAIM = "knobflow.claim";
 
@@ -163,6 +170,20 @@ final class StorageTags {
           }
         });
     return out;
+  }
+
+  /**
+   * The value of {@link #NUMBER_METRIC} on a study run: above every trial number, so that the
+   * range-filtered read of the trials past the settled window brings the study run (its attributes
+   * and number claims) in the same answer.
+   */
+  static final double STUDY_RUN_NUMBER = Integer.MAX_VALUE;
+
+  /**
+   * The MLflow search filter for the runs of {@code study}: its study run(s) and its trial runs.
+   */
+  static String studyRunsFilter(String study) {
+    return tagEquals(STUDY, study);
   }
 
   /** The MLflow search filter for the trial runs of {@code study}. */

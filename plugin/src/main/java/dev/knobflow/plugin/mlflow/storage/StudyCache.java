@@ -52,10 +52,25 @@ final class StudyCache {
    */
   boolean claimWonSinceRead;
 
+  /** Number claims this worker won since its last read of the trials, and in all. */
+  int claimsWonSinceRead;
+
+  long claimsWon;
+
   /** The study as last read (attributes merged over its study runs), and when. */
   StudyRecord record;
 
   long recordReadNanos;
+
+  /** How many study runs the study had when this cache was made (normally one). */
+  int studyRunCount = 1;
+
+  /**
+   * Whether the study run carries the number metric {@link StorageTags#STUDY_RUN_NUMBER}, so that
+   * every read of the trials brings it along (its attributes and number claims) and no separate
+   * read of the study run is needed.
+   */
+  boolean studyRunMarked;
 
   boolean loaded;
   long lastReadNanos;

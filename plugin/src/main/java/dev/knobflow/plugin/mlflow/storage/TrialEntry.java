@@ -142,6 +142,37 @@ final class TrialEntry {
         .forEach(key -> out.put(key, StorageTags.plain(StorageTags.readJson(tags, prefix + key))));
   }
 
+  /**
+   * Intermediate values as stored in {@link StorageTags#INTERMEDIATE_VALUES}: {@code [[step, v1,
+   * ...], ...]}, {@code null} for a non-finite value (as a metric, it is not logged either).
+   */
+  static String intermediateJson(TreeMap<Long, List<Double>> intermediate) {
+    List<List<Object>> rows = new ArrayList<>(intermediate.size());
+    intermediate.forEach(
+        (step, values) -> {
+          List<Object> row = new ArrayList<>(values.size() + 1);
+          row.add(step);
+          for (Double v : values) {
+            row.add(v != null && Double.isFinite(v) ? v : null);
+          }
+          rows.add(row);
+        });
+    return StorageTags.json(rows);
+  }
+
+  /** The intermediate values {@link #intermediateJson} wrote. */
+  static TreeMap<Long, List<Double>> intermediateFrom(String json) {
+    TreeMap<Long, List<Double>> out = new TreeMap<>();
+    for (JsonNode row : StorageTags.parse(json)) {
+      List<Double> values = new ArrayList<>(row.size() - 1);
+      for (int i = 1; i < row.size(); i++) {
+        values.add(row.get(i).isNull() ? Double.NaN : row.get(i).asDouble());
+      }
+      out.put(row.get(0).asLong(), List.copyOf(values));
+    }
+    return out;
+  }
+
   /** The JSON form of an outcome, as stored in {@code knobflow.outcome}. */
   static Map<String, Object> outcomeJson(TrialOutcome outcome) {
     Map<String, Object> map = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.plugin.mlflow.KnobflowTags;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +54,10 @@ final class TrialNumbering {
       String experimentId,
       TrialState state,
       Map<String, String> systemAttrTags,
-      Map<String, Object> systemAttrs) {
+      Map<String, Object> systemAttrs,
+      Runnable catchUp) {
     String claimId = workerId + "/" + UUID.randomUUID().toString().replace("-", "");
-    int number = claim(s, claimId);
+    int number = claim(s, claimId, catchUp);
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(StorageTags.KIND, StorageTags.KIND_TRIAL);
     tags.put(StorageTags.STUDY, s.name);
@@ -83,11 +85,27 @@ final class TrialNumbering {
   /**
    * Claims a number. Metric points buffered for the study run (the tracking listener's best-so-far
    * curve, logged as the previous trial finished) ride in the claim's request instead of one of
-   * their own; a refused claim writes nothing, so they go with the next attempt.
+   * their own; a refused claim writes nothing, so they go with the next attempt. Until the study
+   * run carries the number metric {@link StorageTags#STUDY_RUN_NUMBER}, the claim adds it (so that
+   * reads of the trials bring the study run along).
+   *
+   * <p>After the first lost claim, {@code catchUp} reads the study's runs, which bring every number
+   * claimed so far (the study run's params): the next attempt skips them all instead of losing one
+   * request per number another worker took since this worker's last read.
    */
-  private int claim(StudyCache s, String claimId) {
+  private int claim(StudyCache s, String claimId, Runnable catchUp) {
     List<MetricPoint> riders =
-        server.writer().takeBufferedMetrics(s.studyRunId, MAX_METRICS_WITH_CLAIM);
+        new ArrayList<>(server.writer().takeBufferedMetrics(s.studyRunId, MAX_METRICS_WITH_CLAIM));
+    boolean marking = !s.studyRunMarked;
+    if (marking) {
+      riders.add(
+          new MetricPoint(
+              StorageTags.NUMBER_METRIC,
+              StorageTags.STUDY_RUN_NUMBER,
+              System.currentTimeMillis(),
+              0));
+    }
+    boolean caughtUp = false;
     try {
       while (true) {
         int n = s.nextNumber;
@@ -97,13 +115,23 @@ final class TrialNumbering {
         s.nextNumber = Math.max(s.nextNumber, n + 1);
         if (won) {
           riders = List.of();
+          s.studyRunMarked = true;
           s.claimWonSinceRead = true; // nobody had claimed n or above: see StudyCache
+          s.claimsWonSinceRead++;
+          s.claimsWon++;
           return n;
         }
         claimsLost++; // number n is another worker's: unknown here until the next read
+        if (!caughtUp && s.studyRunMarked) {
+          caughtUp = true;
+          catchUp.run();
+        }
       }
     } finally {
       // The claim failed for good (an outage past the tolerance): the points go back to the writer.
+      if (marking && !riders.isEmpty()) {
+        riders.removeIf(p -> p.key().equals(StorageTags.NUMBER_METRIC));
+      }
       riders.forEach(
           p ->
               server.writer().logMetric(s.studyRunId, p.key(), p.value(), p.timestamp(), p.step()));
