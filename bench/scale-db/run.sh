@@ -8,14 +8,15 @@
 #   bench/scale-db/run.sh [--trials N] [--w1-trials N] [--rounds R] [--workers "1 8 32 64 128"]
 #                         [--process-workers "8 32"] [--pool P] [--heap 64m] [--no-optuna]
 #                         [--worker-opts "..."] [--no-cds] [--no-build] [--keep]
-#                         [--side-by-side] [--out NAME]
+#                         [--side-by-side] [--out NAME] [--merge EARLIER.jsonl]
 #   --trials N           trials per study (default 2000)
 #   --w1-trials N        trials at W = 1 (default 200: 2,000 would take 33 min; W = 1 is a
 #                        sequential loop, so its trials/s does not depend on N beyond warm-up)
 #   --rounds R           at most R trials per worker (trials = min(N, R x W)): a quicker run
 #   --workers LIST       W for the threads runs (all in one JVM / one Python process)
-#   --process-workers L  W for the process runs (one JVM / Python process per worker; 128 JVMs do
-#                        not fit this machine's memory beside the other users; default "8 32")
+#   --process-workers L  W for the process runs (one JVM / Python process per worker; default
+#                        "1 8 32 64 128": 128 worker JVMs take about 15 GB, so on a machine shared
+#                        with other jobs leave 128 out)
 #   --pool P             Knobflow's connections in the threads runs' one process (default 16,
 #                        like SQLAlchemy's default 5 + 10 overflow that Optuna's threads share);
 #                        the process runs keep the storage's default of 4 per process
@@ -32,6 +33,8 @@
 #                        database on the one server): for the long W = 1 run; the server's CPU
 #                        time is then shared, so DB CPU per trial is left out of those rows
 #   --out NAME           results in bench/results/NAME.md and .jsonl (default scale-db)
+#   --merge FILE         rows of an earlier run (its .jsonl, e.g. the long W = 1 run made with
+#                        --side-by-side) printed in this run's table and model before its own
 #
 # The server: PostgreSQL from the system's binaries (Debian's postgresql package, as the tests
 # use; KNOBFLOW_PG_BIN overrides), a fresh cluster in a temporary directory, loopback only, run as
@@ -49,7 +52,7 @@ TRIALS=2000
 W1_TRIALS=200
 ROUNDS=0
 WORKERS="1 8 32 64 128"
-PROCESS_WORKERS="8 32"
+PROCESS_WORKERS="1 8 32 64 128"
 POOL=16
 PROCESS_POOL=4
 HEAP=64m
@@ -63,6 +66,7 @@ BUILD=1
 KEEP=0
 SIDE_BY_SIDE=0
 OUT=scale-db
+MERGE=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --trials) TRIALS="$2"; shift 2 ;;
@@ -79,8 +83,10 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --side-by-side) SIDE_BY_SIDE=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
-    *) echo "run.sh: unknown option '$1' (allowed: --trials, --w1-trials, --rounds, --workers, --process-workers, --pool, --heap, --worker-opts, --no-cds, --no-optuna, --no-build, --keep, --side-by-side, --out)" >&2; exit 2 ;;
+    --merge) [ -f "$2" ] || { echo "run.sh: --merge takes a results file, '$2' is not one" >&2; exit 2; }
+      MERGE+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (allowed: --trials, --w1-trials, --rounds, --workers, --process-workers, --pool, --heap, --worker-opts, --no-cds, --no-optuna, --no-build, --keep, --side-by-side, --out, --merge)" >&2; exit 2 ;;
   esac
 done
 case "$OUT" in ''|*[!A-Za-z0-9_-]*) echo "run.sh: --out takes a name of letters, digits, - and _, got '$OUT'" >&2; exit 2 ;; esac
@@ -355,6 +361,6 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$ROOT/bench/results"
 cp "$RESULTS" "$ROOT/bench/results/$OUT.jsonl"
-python3 "$HERE/summarize.py" "$RESULTS" --machine "$MACHINE" --postgres "$PG_VERSION" \
+python3 "$HERE/summarize.py" "${MERGE[@]}" "$RESULTS" --machine "$MACHINE" --postgres "$PG_VERSION" \
   --load "$LOAD_BEFORE -> $LOAD_AFTER" --pool "$POOL (threads runs), $PROCESS_POOL per process (process runs)" \
   --worker-opts "-Xmx$HEAP $WORKER_OPTS_ALL" | tee "$ROOT/bench/results/$OUT.md"
