@@ -7,18 +7,25 @@
 # Usage (from the repository root):
 #   bench/scale-db/run.sh [--trials N] [--w1-trials N] [--rounds R] [--workers "1 8 32 64 128"]
 #                         [--process-workers "8 32"] [--pool P] [--heap 64m] [--no-optuna]
-#                         [--no-build] [--keep] [--side-by-side] [--out NAME]
+#                         [--worker-opts "..."] [--no-cds] [--no-build] [--keep]
+#                         [--side-by-side] [--out NAME] [--merge EARLIER.jsonl]
 #   --trials N           trials per study (default 2000)
 #   --w1-trials N        trials at W = 1 (default 200: 2,000 would take 33 min; W = 1 is a
 #                        sequential loop, so its trials/s does not depend on N beyond warm-up)
 #   --rounds R           at most R trials per worker (trials = min(N, R x W)): a quicker run
 #   --workers LIST       W for the threads runs (all in one JVM / one Python process)
-#   --process-workers L  W for the process runs (one JVM / Python process per worker; 128 JVMs do
-#                        not fit this machine's memory beside the other users; default "8 32")
+#   --process-workers L  W for the process runs (one JVM / Python process per worker; default
+#                        "1 8 32 64 128": 128 worker JVMs take about 15 GB, so on a machine shared
+#                        with other jobs leave 128 out)
 #   --pool P             Knobflow's connections in the threads runs' one process (default 16,
 #                        like SQLAlchemy's default 5 + 10 overflow that Optuna's threads share);
 #                        the process runs keep the storage's default of 4 per process
 #   --heap SIZE          -Xmx of each worker JVM in the process runs (default 64m)
+#   --worker-opts OPTS   the other JVM options of each worker JVM in the process runs (default
+#                        "-Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1",
+#                        docs/deploy.md's options for many workers per machine) plus, unless --no-cds, -XX:SharedArchiveFile=<an AppCDS archive
+#                        of the worker's classes that this script dumps first from a 3-trial run>
+#   --no-cds             no AppCDS archive for the worker JVMs (the JDK's default CDS only)
 #   --no-optuna          Knobflow only
 #   --no-build           use the classes as built (plugin/target/scale-db-deps.txt from a former run)
 #   --keep               keep the scratch folder (server log, each run's statements by time)
@@ -26,6 +33,8 @@
 #                        database on the one server): for the long W = 1 run; the server's CPU
 #                        time is then shared, so DB CPU per trial is left out of those rows
 #   --out NAME           results in bench/results/NAME.md and .jsonl (default scale-db)
+#   --merge FILE         rows of an earlier run (its .jsonl, e.g. the long W = 1 run made with
+#                        --side-by-side) printed in this run's table and model before its own
 #
 # The server: PostgreSQL from the system's binaries (Debian's postgresql package, as the tests
 # use; KNOBFLOW_PG_BIN overrides), a fresh cluster in a temporary directory, loopback only, run as
@@ -43,15 +52,21 @@ TRIALS=2000
 W1_TRIALS=200
 ROUNDS=0
 WORKERS="1 8 32 64 128"
-PROCESS_WORKERS="8 32"
+PROCESS_WORKERS="1 8 32 64 128"
 POOL=16
 PROCESS_POOL=4
 HEAP=64m
+# docs/deploy.md, "Many workers on one machine": C1 only, one compiler thread, the serial GC, small
+# thread stacks; these cut a worker's CPU per trial and at start-up (docs/scale-db.md).
+DEFAULT_WORKER_OPTS="-Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+WORKER_OPTS="$DEFAULT_WORKER_OPTS"
+CDS=1
 OPTUNA=1
 BUILD=1
 KEEP=0
 SIDE_BY_SIDE=0
 OUT=scale-db
+MERGE=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --trials) TRIALS="$2"; shift 2 ;;
@@ -61,13 +76,17 @@ while [ $# -gt 0 ]; do
     --process-workers) PROCESS_WORKERS="${2//,/ }"; shift 2 ;;
     --pool) POOL="$2"; shift 2 ;;
     --heap) HEAP="$2"; shift 2 ;;
+    --worker-opts) WORKER_OPTS="$2"; shift 2 ;;
+    --no-cds) CDS=0; shift ;;
     --no-optuna) OPTUNA=0; shift ;;
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
     --side-by-side) SIDE_BY_SIDE=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
-    *) echo "run.sh: unknown option '$1' (allowed: --trials, --w1-trials, --rounds, --workers, --process-workers, --pool, --heap, --no-optuna, --no-build, --keep, --side-by-side, --out)" >&2; exit 2 ;;
+    --merge) [ -f "$2" ] || { echo "run.sh: --merge takes a results file, '$2' is not one" >&2; exit 2; }
+      MERGE+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (allowed: --trials, --w1-trials, --rounds, --workers, --process-workers, --pool, --heap, --worker-opts, --no-cds, --no-optuna, --no-build, --keep, --side-by-side, --out, --merge)" >&2; exit 2 ;;
   esac
 done
 case "$OUT" in ''|*[!A-Za-z0-9_-]*) echo "run.sh: --out takes a name of letters, digits, - and _, got '$OUT'" >&2; exit 2 ;; esac
@@ -109,18 +128,20 @@ if [ "$BUILD" = 1 ] || [ ! -f "$DEPS" ]; then
     dependency:build-classpath -Dmdep.outputFile="$DEPS" -Dmdep.includeScope=runtime \
     -Dmdep.excludeGroupIds=dev.knobflow >&2
 fi
-# A copy of the classes, so a rebuild while this (long) run goes on does not change what it runs.
+# A copy of the classes as jars, so a rebuild while this (long) run goes on does not change what it
+# runs; jars, not folders, because an AppCDS archive accepts only jars on the class path.
 CP=""
+mkdir -p "$WORK/cp"
 for d in "$ROOT"/*/target/classes; do
   m="$(basename "$(dirname "$(dirname "$d")")")"
-  mkdir -p "$WORK/cp/$m"
-  cp -r "$d/." "$WORK/cp/$m/"
-  CP="$CP$WORK/cp/$m:"
+  jar cf "$WORK/cp/$m.jar" -C "$d" .
+  CP="$CP$WORK/cp/$m.jar:"
 done
 CP="$CP$(cat "$DEPS")"
 mkdir -p "$WORK/classes"
 javac -d "$WORK/classes" -cp "$CP" "$HERE/ScaleDbBench.java"
-KF=(java -Xmx1g -cp "$WORK/classes:$CP" dev.knobflow.bench.scaledb.ScaleDbBench)
+jar cf "$WORK/cp/bench.jar" -C "$WORK/classes" .
+KF=(java -Xmx1g -cp "$WORK/cp/bench.jar:$CP" dev.knobflow.bench.scaledb.ScaleDbBench)
 
 if [ "$OPTUNA" = 1 ]; then
   source "$ROOT/bench/lib/optuna-venv.sh"
@@ -191,6 +212,24 @@ db_counters() { # db -> "statements exec_ms xacts rows"
     FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$1'"
 }
 
+# The worker JVMs' AppCDS archive (JDK 13+ dynamic archive): one worker runs 3 trials in a scratch
+# database and writes the classes it loaded at exit; the measured workers map them instead of
+# parsing and verifying them again. Same JDK and same classpath, or the JVM ignores the archive
+# (with a warning, never a wrong class).
+WORKER_OPTS_ALL="$WORKER_OPTS"
+if [ "$CDS" = 1 ] && [ -n "$PROCESS_WORKERS" ]; then
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE cds_training" >/dev/null
+  "${KF[@]}" processes "postgresql://$PGUSER@127.0.0.1:$PORT/cds_training" cds 1 3 1 "$HEAP" \
+    "$WORKER_OPTS -XX:ArchiveClassesAtExit=$WORK/worker.jsa" >"$WORK/cds.out" 2>"$WORK/cds.err" || true
+  if [ -s "$WORK/worker.jsa" ]; then
+    WORKER_OPTS_ALL="$WORKER_OPTS -XX:SharedArchiveFile=$WORK/worker.jsa"
+    echo "worker AppCDS archive: $(du -k "$WORK/worker.jsa" | cut -f1) KiB" >&2
+  else
+    echo "run.sh: the AppCDS archive was not written (see $WORK/cds.err); workers run without it" >&2
+    KEEP=1
+  fi
+fi
+
 RESULTS="$WORK/results.jsonl"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ {print $2}') GB"
@@ -213,7 +252,7 @@ launch() {
   db="${tool}_${mode}_w${w}"
   if [ "$tool" = knobflow ]; then
     local extra=("$POOL")
-    [ "$mode" = processes ] && extra=("$PROCESS_POOL" "$HEAP")
+    [ "$mode" = processes ] && extra=("$PROCESS_POOL" "$HEAP" "$WORKER_OPTS_ALL")
     "${KF[@]}" "$mode" "postgresql://$PGUSER@127.0.0.1:$PORT/$db" scale "$w" "$n" \
       "${extra[@]}" 2>"$WORK/$db.err" | tail -1 >"$WORK/$db.out" || true
   else
@@ -322,5 +361,6 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$ROOT/bench/results"
 cp "$RESULTS" "$ROOT/bench/results/$OUT.jsonl"
-python3 "$HERE/summarize.py" "$RESULTS" --machine "$MACHINE" --postgres "$PG_VERSION" \
-  --load "$LOAD_BEFORE -> $LOAD_AFTER" --pool "$POOL (threads runs), $PROCESS_POOL per process (process runs)" | tee "$ROOT/bench/results/$OUT.md"
+python3 "$HERE/summarize.py" "${MERGE[@]}" "$RESULTS" --machine "$MACHINE" --postgres "$PG_VERSION" \
+  --load "$LOAD_BEFORE -> $LOAD_AFTER" --pool "$POOL (threads runs), $PROCESS_POOL per process (process runs)" \
+  --worker-opts "-Xmx$HEAP $WORKER_OPTS_ALL" | tee "$ROOT/bench/results/$OUT.md"

@@ -1,7 +1,15 @@
 """Prints bench/scale-db's table (Markdown) and the capacity model from its JSON lines.
 
 Usage: summarize.py RESULTS.jsonl [MORE.jsonl ...] [--machine TEXT] [--postgres VERSION]
-                    [--load TEXT] [--pool P]
+                    [--load TEXT] [--pool P] [--worker-opts TEXT] [--cores N]
+
+trials/s is end to end: all N trials from the start signal to the last tell (for processes, after
+every worker JVM has started and loaded the study). "steady trials/s" is a separate figure: the
+tells per second between the moment every worker has finished its first trial and the moment the
+first worker has finished its last (start-up round and tail left out). The worker-CPU table (process
+runs) gives each worker JVM's start-up CPU (launch to ready), its first trial's CPU and its CPU per
+trial after that, and the CPU budget: the cores that 0.9 x W trials/s would need at those costs plus
+the server's measured CPU per trial, against the machine's cores.
 
 Several result files are read as one (e.g. the long W = 1 run, made side by side in its own
 invocation, next to the other W). Rows from a side-by-side run have no DB CPU per trial (the two
@@ -19,6 +27,7 @@ prediction and measurement.
 """
 import argparse
 import json
+import os
 
 PLAN_UTILISATION = 0.7
 FIT_MAX_W = 64
@@ -48,37 +57,52 @@ def main():
     ap.add_argument("--postgres", default="?")
     ap.add_argument("--load", default="?")
     ap.add_argument("--pool", default="4")
+    ap.add_argument("--worker-opts", default="?")
+    ap.add_argument("--cores", type=int, default=os.cpu_count())
     a = ap.parse_args()
     rows = [r for path in a.results for r in load(path)]
     ok_rows = [r for r in rows if "trials_per_s" in r]
+    # Speed-up against W = 1 of the same tool and mode (threads' W = 1 where a mode has none).
     base = {}
     for r in ok_rows:
         if r["workers"] == 1:
-            base[r["tool"]] = r["trials_per_s"]
+            base[(r["tool"], r["mode"])] = r["trials_per_s"]
+    for r in ok_rows:
+        if r["workers"] == 1 and r["mode"] == "threads":
+            base.setdefault((r["tool"], "processes"), r["trials_per_s"])
 
     print("# Scale on one PostgreSQL (bench/scale-db)\n")
     print(f"Machine: {a.machine}; load average (1, 5, 15 min) before -> after: {a.load}. "
           f"PostgreSQL {a.postgres} on loopback, fsync on. Objective: 1 s sleep, random sampler, "
           f"two floats. Knobflow: PostgreSQL storage, pool of {a.pool} connections. "
-          "Optuna 5.0.0: RDBStorage (SQLAlchemy defaults) with psycopg2.\n")
-    print("| tool | mode | W | trials | trials/s | / W | speed-up vs W=1 | ask p99 ms | tell p99 ms "
-          "| statements/trial | DB exec ms/trial | transactions/trial | DB CPU ms/trial | check |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+          "Optuna 5.0.0: RDBStorage (SQLAlchemy defaults) with psycopg2. "
+          f"Knobflow's worker JVMs (process runs): {a.worker_opts}.\n")
+    print("trials/s: end to end (all trials, start signal to last tell); steady trials/s: a "
+          "separate figure, after every worker has finished its first trial and before the "
+          "first has finished its last (Knobflow only).\n")
+    print("| tool | mode | W | trials | trials/s | / W | steady trials/s (/ W) | speed-up vs W=1 "
+          "| ask p99 ms | tell p99 ms "
+          "| statements/trial | DB exec ms/trial | transactions/trial | DB CPU ms/trial "
+          "| client CPU ms/trial | check |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         if "trials_per_s" not in r:
             print(f"| {r['tool']} | {r['mode']} | {r['workers']} | {r['trials']} | failed: "
-                  f"{str(r.get('error'))[:80]} | | | | | | | | | |")
+                  f"{str(r.get('error'))[:80]} | | | | | | | | | | | |")
             continue
         n = r["trials"]
         tps = r["trials_per_s"]
-        speed = tps / base[r["tool"]] if r["tool"] in base else None
+        key = (r["tool"], r["mode"])
+        speed = tps / base[key] if key in base else None
         check = "ok" if r["verify"].get("ok") and not r.get("failed_workers") else (
             f"FAILED {r['verify']}, failed workers {r.get('failed_workers')}")
+        steady = r.get("steady_trials_per_s")
+        steady_txt = "-" if steady is None else f"{steady:.2f} ({steady / r['workers']:.3f})"
         print(f"| {r['tool']} | {r['mode']} | {r['workers']} | {n} | {tps:.2f} | "
-              f"{tps / r['workers']:.3f} | {fmt(speed)} | {fmt(r['ask_p99_ms'])} | "
+              f"{tps / r['workers']:.3f} | {steady_txt} | {fmt(speed)} | {fmt(r['ask_p99_ms'])} | "
               f"{fmt(r['tell_p99_ms'])} | {r['db_statements'] / n:.1f} | "
               f"{r['db_exec_ms'] / n:.3f} | {r['db_transactions'] / n:.1f} | "
-              f"{cpu_per_trial(r)} | {check} |")
+              f"{cpu_per_trial(r)} | {fmt(r.get('client_cpu_ms_per_trial'))} | {check} |")
 
     # Ratios, Knobflow / Optuna, for each (mode, W) both ran.
     by = {(r["tool"], r["mode"], r["workers"]): r for r in ok_rows}
@@ -96,19 +120,52 @@ def main():
               f"{cpu_ratio(k, o)} |")
 
     print("\n**Targets:**\n")
-    for w in (8, 32, 64):
-        k = by.get(("knobflow", "threads", w))
-        if k:
-            e = k["trials_per_s"] / w
-            print(f"- Knobflow threads W={w}: {k['trials_per_s']:.1f} trials/s = {e:.3f} x W "
-                  f"(target >= 0.9 x W): {'met' if e >= 0.9 else 'MISSED'}")
-    k, o = by.get(("knobflow", "threads", 64)), by.get(("optuna", "threads", 64))
-    if k and o:
-        ratio = k["trials_per_s"] / o["trials_per_s"]
-        print(f"- W=64 threads: Knobflow / Optuna throughput {ratio:.2f}x (target >= 2x): "
-              f"{'met' if ratio >= 2 else 'MISSED'}")
+    for mode in ("threads", "processes"):
+        for w in (8, 32, 64):
+            k = by.get(("knobflow", mode, w))
+            if k:
+                e = k["trials_per_s"] / w
+                steady = k.get("steady_trials_per_s")
+                extra = "" if steady is None else (
+                    f"; steady state (a separate figure) {steady:.1f} = {steady / w:.3f} x W")
+                print(f"- Knobflow {mode} W={w}: {k['trials_per_s']:.1f} trials/s = {e:.3f} x W "
+                      f"end to end (target >= 0.9 x W): {'met' if e >= 0.9 else 'MISSED'}{extra}")
+    for mode in ("threads", "processes"):
+        k, o = by.get(("knobflow", mode, 64)), by.get(("optuna", mode, 64))
+        if k and o:
+            ratio = k["trials_per_s"] / o["trials_per_s"]
+            print(f"- W=64 {mode}: Knobflow / Optuna throughput {ratio:.2f}x (target >= 2x): "
+                  f"{'met' if ratio >= 2 else 'MISSED'}")
 
+    worker_cpu(ok_rows, a.cores)
     model(ok_rows)
+
+
+def worker_cpu(rows, cores):
+    procs = [r for r in rows if r["tool"] == "knobflow" and r["mode"] == "processes"
+             and r.get("worker_steady_cpu_ms_per_trial") is not None]
+    if not procs:
+        return
+    print("\n**Knobflow worker JVMs (process runs): CPU** (each worker's own, from "
+          "/proc/self/stat: start-up = launch to ready, i.e. JVM, classes, connection pool and "
+          "study load; then its first trial; then per trial after the first, the 1 s sleep "
+          f"included, so idle JIT/GC/pool threads count). CPU budget on this machine's {cores} "
+          "cores: at 0.9 x W trials/s, every trial costs a worker's steady CPU per trial plus the "
+          "server's (DB CPU per trial of the same run):\n")
+    print("| W | start-up wall s (first launch to last ready) | start-up CPU ms per worker "
+          "| first trial CPU ms | steady CPU ms per trial | + DB CPU ms per trial "
+          "| cores needed at 0.9 x W | most trials/s the cores allow (steady) "
+          "| worker JVM options |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in procs:
+        w = r["workers"]
+        per = r["worker_steady_cpu_ms_per_trial"]
+        db = 1000 * r["db_cpu_s"] / r["trials"] if r.get("db_cpu_s") is not None else 0.0
+        need = 0.9 * w * (per + db) / 1000
+        most = 1000 * cores / (per + db)
+        print(f"| {w} | {fmt(r.get('startup_wall_s'))} | {fmt(r.get('worker_startup_cpu_ms'), 0)} "
+              f"| {fmt(r.get('worker_first_trial_cpu_ms'), 0)} | {per:.1f} | {db:.1f} "
+              f"| {need:.2f} of {cores} | {most:.0f} | {r.get('worker_jvm_options', '?')} |")
 
 
 def cpu_ratio(k, o):
