@@ -98,6 +98,15 @@ final class OptimizeLoop {
             try {
               if (study.budget().isEmpty() && target.isEmpty()) {
                 trial = study.ask();
+              } else if (study.budget().isEmpty() && storage.holdsTargetExactly()) {
+                // The storage checks the target and starts the trial in one atomic step for every
+                // thread and process: no lock here, and the sampling runs in parallel.
+                Optional<Trial> started = askBelowTarget(target.getAsLong(), options);
+                if (started.isEmpty()) {
+                  stopReason[0] = "target";
+                  return;
+                }
+                trial = started.get();
               } else if (study.budget().isEmpty()) {
                 // Only the target is checked under the lock: the slot is claimed there and the
                 // sampling runs outside it, so this process's threads still sample in parallel.
@@ -116,8 +125,9 @@ final class OptimizeLoop {
               } else {
                 // Checked and started under one lock, so this process's workers do not all start
                 // a trial on the same remaining amount (other processes see it as RUNNING).
+                boolean exact = target.isPresent() && storage.holdsTargetExactly();
                 synchronized (study.budgetLock()) {
-                  if (target.isPresent() && targetReached(target.getAsLong(), options)) {
+                  if (target.isPresent() && !exact && targetReached(target.getAsLong(), options)) {
                     stopReason[0] = "target";
                     return;
                   }
@@ -128,7 +138,16 @@ final class OptimizeLoop {
                     stopReason[0] = "budget";
                     return;
                   }
-                  trial = study.ask();
+                  if (exact) {
+                    Optional<Trial> started = askBelowTarget(target.getAsLong(), options);
+                    if (started.isEmpty()) {
+                      stopReason[0] = "target";
+                      return;
+                    }
+                    trial = started.get();
+                  } else {
+                    trial = study.ask();
+                  }
                 }
               }
             } catch (SamplerExhaustedException e) {
@@ -199,31 +218,41 @@ final class OptimizeLoop {
   }
 
   /**
+   * Starts a trial while fewer than {@code target} trials occupy the study's target, checked and
+   * started in one atomic step by a storage that {@linkplain StudyStorage#holdsTargetExactly holds
+   * the target exactly}; empty when the target is reached. When it is, the places of other workers'
+   * stale trials are freed first (see {@link #failStaleOfOthers}) and the start retried.
+   */
+  private Optional<Trial> askBelowTarget(long target, OptimizeOptions options) {
+    while (true) {
+      Optional<Trial> trial = study.askBelowTarget(target);
+      if (trial.isPresent()) {
+        return trial;
+      }
+      if (failStaleOfOthers(options) == 0) {
+        log.debug(
+            "study '{}': its trials fill its target of {} (running or finished): no further trial",
+            name,
+            target);
+        return trial;
+      }
+    }
+  }
+
+  /**
    * Whether the study's trials already fill {@code target} (see {@link TrialTarget#occupies}), read
-   * from storage so that every process's trials count. When they seem to, RUNNING trials of other
-   * workers without a heartbeat for {@link OptimizeOptions#staleAfter} are failed as stale first:
-   * their workers died, and their places go to new trials. Called under the loop's lock, with the
-   * slots this process's threads have claimed but not yet created taken off the target, so they
-   * never overshoot; a trial another process is creating at that moment is not in storage yet, so
-   * each other process can start up to its parallelism over the target.
+   * from storage so that every process's trials count ({@link StudyStorage#trialsOccupyingTarget}).
+   * When they seem to, the places of other workers' stale trials are freed first (see {@link
+   * #failStaleOfOthers}). For a storage that does not {@linkplain StudyStorage#holdsTargetExactly
+   * hold the target exactly}: called under the loop's lock, with the slots this process's threads
+   * have claimed but not yet created taken off the target, so they never overshoot; a trial another
+   * process is creating at that moment is not in storage yet, so each other process can start up to
+   * its parallelism over the target.
    */
   private boolean targetReached(long target, OptimizeOptions options) {
-    // What the storage holds now, not a cached view that may miss other workers' newest trials.
-    List<FrozenTrial> trials = storage.currentTrials(name);
-    long occupied = trials.stream().filter(TrialTarget::occupies).count();
-    if (occupied >= target && options.staleAfter() != null) {
-      List<Integer> own = study.ownRunningTrials();
-      boolean othersRunning =
-          trials.stream()
-              .anyMatch(t -> t.state() == TrialState.RUNNING && !own.contains(t.number()));
-      if (othersRunning) {
-        List<FrozenTrial> stale = storage.failStaleTrials(name, options.staleAfter(), clock.now());
-        for (FrozenTrial t : stale) {
-          log.warn(
-              "trial {} had no heartbeat for {}: marked FAIL", t.number(), options.staleAfter());
-        }
-        occupied -= stale.size();
-      }
+    long occupied = storage.trialsOccupyingTarget(name);
+    if (occupied >= target) {
+      occupied -= failStaleOfOthers(options);
     }
     if (occupied >= target) {
       log.debug(
@@ -235,6 +264,30 @@ final class OptimizeLoop {
       return true;
     }
     return false;
+  }
+
+  /**
+   * When the target seems reached: fails as stale the RUNNING trials of other workers without a
+   * heartbeat for {@link OptimizeOptions#staleAfter} (their workers died, and their places go to
+   * new trials); returns how many. Reads every trial, but only once the target is reached.
+   */
+  private int failStaleOfOthers(OptimizeOptions options) {
+    if (options.staleAfter() == null) {
+      return 0;
+    }
+    // What the storage holds now, not a cached view that may miss other workers' newest trials.
+    List<Integer> own = study.ownRunningTrials();
+    boolean othersRunning =
+        storage.currentTrials(name).stream()
+            .anyMatch(t -> t.state() == TrialState.RUNNING && !own.contains(t.number()));
+    if (!othersRunning) {
+      return 0;
+    }
+    List<FrozenTrial> stale = storage.failStaleTrials(name, options.staleAfter(), clock.now());
+    for (FrozenTrial t : stale) {
+      log.warn("trial {} had no heartbeat for {}: marked FAIL", t.number(), options.staleAfter());
+    }
+    return stale.size();
   }
 
   /** Runs one trial to its end; returns the finished trial, or null if someone else finished it. */

@@ -234,7 +234,24 @@ public final class Study implements StudyView {
    */
   public Trial ask() {
     Optional<FrozenTrial> waiting = storage.claimWaitingTrial(name);
-    FrozenTrial created = waiting.isPresent() ? waiting.get() : starter.createTrial();
+    return start(waiting.isPresent() ? waiting.get() : starter.createTrial());
+  }
+
+  /**
+   * {@link #ask()} only while fewer than {@code target} trials occupy the study's trial target
+   * ({@link TrialTarget#occupies}); empty when it is reached. The check and the start are one
+   * atomic step where the storage {@linkplain StudyStorage#holdsTargetExactly holds the target
+   * exactly}.
+   */
+  Optional<Trial> askBelowTarget(long target) {
+    Optional<FrozenTrial> created = storage.claimWaitingTrialBelowTarget(name, target);
+    if (created.isEmpty()) {
+      created = starter.createTrialBelowTarget(target);
+    }
+    return created.map(this::start);
+  }
+
+  private Trial start(FrozenTrial created) {
     ownRunningTrials.add(created.number());
     try {
       return starter.start(created);

@@ -57,6 +57,16 @@ final class TrialStarter {
     }
   }
 
+  /**
+   * {@link #createTrial} only while fewer than {@code target} trials occupy the study's trial
+   * target ({@link StudyStorage#createTrialBelowTarget}); empty when it is reached.
+   */
+  java.util.Optional<FrozenTrial> createTrialBelowTarget(long target) {
+    synchronized (creationLock) {
+      return storage.createTrialBelowTarget(name, target, scheduler.creationAttributes(study));
+    }
+  }
+
   /** Prepares a created (or claimed) trial to run and suggests the declared parameters. */
   Trial start(FrozenTrial created) {
     int number = created.number();

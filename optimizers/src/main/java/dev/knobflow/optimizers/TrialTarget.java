@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  * whoever starts the study ({@code knobflow tune}, {@link OptimizeOptions#withStudyTarget}) and
  * read by every {@link Study#optimize} call on the study, in this process or another, which starts
  * a trial only while the trials that {@linkplain #occupies occupy} the target are fewer than it.
+ * The storage counts them ({@link StudyStorage#trialsOccupyingTarget}) and, where it can, checks
+ * and starts a trial in one atomic step ({@link StudyStorage#holdsTargetExactly}).
  */
 public final class TrialTarget {
 
@@ -47,7 +49,19 @@ public final class TrialTarget {
    * when a worker starts them.
    */
   public static boolean occupies(FrozenTrial trial) {
-    return trial.state() == TrialState.RUNNING || counts(trial);
+    return occupies(trial.state(), trial.failReason());
+  }
+
+  /**
+   * {@link #occupies(FrozenTrial)} from a trial's state and fail reason alone: what a storage that
+   * keeps the count as trials change ({@link StudyStorage#trialsOccupyingTarget}) applies.
+   */
+  public static boolean occupies(TrialState state, String failReason) {
+    return switch (state) {
+      case RUNNING, COMPLETE, PRUNED -> true;
+      case FAIL -> !abandoned(failReason);
+      default -> false;
+    };
   }
 
   /** How many of {@code trials} count toward the target. */

@@ -57,6 +57,36 @@ public final class InMemoryStorage implements StudyStorage {
     return state.oldestWaiting(study).map(n -> state.claim(study, n, Instant.now()));
   }
 
+  /** Kept as trials change: O(1). */
+  @Override
+  public synchronized int trialsOccupyingTarget(String study) {
+    return state.trialsOccupyingTarget(study);
+  }
+
+  /** True: the check and the start run under the storage's lock. */
+  @Override
+  public boolean holdsTargetExactly() {
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<FrozenTrial> claimWaitingTrialBelowTarget(
+      String study, long target) {
+    if (state.trialsOccupyingTarget(study) >= target) {
+      return Optional.empty();
+    }
+    return claimWaitingTrial(study);
+  }
+
+  @Override
+  public synchronized Optional<FrozenTrial> createTrialBelowTarget(
+      String study, long target, Map<String, Object> systemAttrs) {
+    if (state.trialsOccupyingTarget(study) >= target) {
+      return Optional.empty();
+    }
+    return Optional.of(createTrial(study, TrialState.RUNNING, systemAttrs));
+  }
+
   @Override
   public synchronized void setParam(
       String study, int number, String name, Distribution distribution, Object value) {

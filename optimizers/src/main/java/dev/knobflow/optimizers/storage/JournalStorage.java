@@ -162,21 +162,23 @@ public final class JournalStorage implements StudyStorage {
   @Override
   public synchronized FrozenTrial createTrial(
       String study, TrialState trialState, Map<String, Object> systemAttrs) {
-    return write(
-        false,
-        () -> {
-          Instant now = Instant.now();
-          int number = state.nextTrialNumber(study);
-          FrozenTrial trial = state.createTrial(study, number, trialState, systemAttrs, now);
-          return new Result<>(
-              trial,
-              op(
-                  "create_trial",
-                  study,
-                  number,
-                  kv("state", trialState.name(), "system_attrs", systemAttrs),
-                  now));
-        });
+    return write(false, () -> create(study, trialState, systemAttrs));
+  }
+
+  /** Creates the trial in the replayed state; the caller holds the file lock. */
+  private Result<FrozenTrial> create(
+      String study, TrialState trialState, Map<String, Object> systemAttrs) {
+    Instant now = Instant.now();
+    int number = state.nextTrialNumber(study);
+    FrozenTrial trial = state.createTrial(study, number, trialState, systemAttrs, now);
+    return new Result<>(
+        trial,
+        op(
+            "create_trial",
+            study,
+            number,
+            kv("state", trialState.name(), "system_attrs", systemAttrs),
+            now));
   }
 
   @Override
@@ -188,9 +190,58 @@ public final class JournalStorage implements StudyStorage {
           if (waiting.isEmpty()) {
             return new Result<>(Optional.empty(), null);
           }
-          Instant now = Instant.now();
-          FrozenTrial trial = state.claim(study, waiting.get(), now);
-          return new Result<>(Optional.of(trial), op("claim", study, trial.number(), null, now));
+          return claim(study, waiting.get());
+        });
+  }
+
+  /** Claims WAITING trial {@code number} in the replayed state; the caller holds the file lock. */
+  private Result<Optional<FrozenTrial>> claim(String study, int number) {
+    Instant now = Instant.now();
+    FrozenTrial trial = state.claim(study, number, now);
+    return new Result<>(Optional.of(trial), op("claim", study, trial.number(), null, now));
+  }
+
+  /** Kept in the replayed state as trials change: O(1) after reading what others appended. */
+  @Override
+  public synchronized int trialsOccupyingTarget(String study) {
+    catchUpQuietly();
+    return state.trialsOccupyingTarget(study);
+  }
+
+  /**
+   * True: the check and the start run under the file lock, after replaying what other processes
+   * appended, so workers of every process end exactly at the target.
+   */
+  @Override
+  public boolean holdsTargetExactly() {
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<FrozenTrial> claimWaitingTrialBelowTarget(
+      String study, long target) {
+    return write(
+        false,
+        () -> {
+          Optional<Integer> waiting = state.oldestWaiting(study);
+          if (waiting.isEmpty() || state.trialsOccupyingTarget(study) >= target) {
+            return new Result<>(Optional.empty(), null);
+          }
+          return claim(study, waiting.get());
+        });
+  }
+
+  @Override
+  public synchronized Optional<FrozenTrial> createTrialBelowTarget(
+      String study, long target, Map<String, Object> systemAttrs) {
+    return write(
+        false,
+        () -> {
+          if (state.trialsOccupyingTarget(study) >= target) {
+            return new Result<>(Optional.empty(), null);
+          }
+          Result<FrozenTrial> created = create(study, TrialState.RUNNING, systemAttrs);
+          return new Result<>(Optional.of(created.value()), created.op());
         });
   }
 

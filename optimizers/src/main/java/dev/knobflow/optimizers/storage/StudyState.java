@@ -3,6 +3,7 @@ package dev.knobflow.optimizers.storage;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.optimizers.distributions.Distribution;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,6 +93,8 @@ final class StudyState {
     data.trials.add(trial);
     if (state == TrialState.WAITING) {
       data.waiting.add(number);
+    } else {
+      data.occupying++;
     }
     return trial.snapshot();
   }
@@ -110,6 +113,7 @@ final class StudyState {
     t.state = TrialState.RUNNING;
     t.started = at;
     study(study).waiting.remove(number);
+    study(study).occupying++;
     t.changed(0);
     return t.snapshot();
   }
@@ -178,6 +182,13 @@ final class StudyState {
   FrozenTrial finishTrial(String study, int number, TrialOutcome outcome) {
     checkFinishable(study, number, outcome);
     MutableTrial t = trial(study, number);
+    StudyData data = study(study);
+    if (TrialTarget.occupies(t.state, t.failReason)) {
+      data.occupying--;
+    }
+    if (TrialTarget.occupies(outcome.state(), outcome.reason())) {
+      data.occupying++;
+    }
     t.state = outcome.state();
     t.values = outcome.values();
     t.constraints = outcome.constraints();
@@ -189,7 +200,7 @@ final class StudyState {
     if (t.started == null) {
       t.started = outcome.at();
     }
-    study(study).waiting.remove(number);
+    data.waiting.remove(number);
     t.changed(MutableTrial.METRICS);
     return t.finished();
   }
@@ -209,6 +220,14 @@ final class StudyState {
 
   int trialCount(String study) {
     return study(study).trials.size();
+  }
+
+  /**
+   * How many trials occupy the study's trial target ({@link TrialTarget#occupies}), kept as trials
+   * are created, claimed and finished: O(1).
+   */
+  int trialsOccupyingTarget(String study) {
+    return study(study).occupying;
   }
 
   private StudyData study(String name) {
@@ -242,6 +261,8 @@ final class StudyState {
     final Instant created;
     final List<MutableTrial> trials = new ArrayList<>();
     final java.util.TreeSet<Integer> waiting = new java.util.TreeSet<>();
+    // The trials that occupy the trial target (TrialTarget.occupies), kept as they change.
+    int occupying;
     StudyRecord cached;
 
     StudyData(String name, List<Objective> objectives, Instant created) {

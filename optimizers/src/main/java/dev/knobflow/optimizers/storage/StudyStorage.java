@@ -3,6 +3,7 @@ package dev.knobflow.optimizers.storage;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.optimizers.distributions.Distribution;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,6 +97,57 @@ public interface StudyStorage extends AutoCloseable {
    */
   default List<FrozenTrial> currentTrials(String study) {
     return trials(study);
+  }
+
+  /**
+   * How many trials of the study occupy its trial target ({@link TrialTarget#occupies}): RUNNING,
+   * COMPLETE and PRUNED trials, and FAIL ones unless their worker stopped under them (a stale or
+   * interrupted fail reason, {@link TrialTarget#abandoned}); WAITING trials do not. Read as the
+   * storage holds it at this moment, like {@link #currentTrials}.
+   *
+   * <p>The default filters {@link #currentTrials}, which reads every trial; the in-memory, journal
+   * and PostgreSQL storages answer without reading the trials into this process.
+   */
+  default int trialsOccupyingTarget(String study) {
+    return (int) currentTrials(study).stream().filter(TrialTarget::occupies).count();
+  }
+
+  /**
+   * Whether {@link #claimWaitingTrialBelowTarget} and {@link #createTrialBelowTarget} check the
+   * target and start the trial in one atomic step for every worker of the storage, in this process
+   * and in others, so that workers racing for the last places end exactly at the target. False by
+   * default: the default methods check and then start, and a worker of another process may start a
+   * trial in between.
+   */
+  default boolean holdsTargetExactly() {
+    return false;
+  }
+
+  /**
+   * {@link #claimWaitingTrial} only while fewer than {@code target} trials {@linkplain
+   * #trialsOccupyingTarget occupy the target}: the claimed trial takes a place. Empty when the
+   * target is reached or no trial is waiting. Atomic where {@link #holdsTargetExactly}.
+   */
+  default Optional<FrozenTrial> claimWaitingTrialBelowTarget(String study, long target) {
+    if (trialsOccupyingTarget(study) >= target) {
+      return Optional.empty();
+    }
+    return claimWaitingTrial(study);
+  }
+
+  /**
+   * {@link #createTrial} of a RUNNING trial only while fewer than {@code target} trials {@linkplain
+   * #trialsOccupyingTarget occupy the target}; empty when the target is reached. Atomic where
+   * {@link #holdsTargetExactly}.
+   *
+   * @param systemAttrs the new trial's initial system attributes
+   */
+  default Optional<FrozenTrial> createTrialBelowTarget(
+      String study, long target, Map<String, Object> systemAttrs) {
+    if (trialsOccupyingTarget(study) >= target) {
+      return Optional.empty();
+    }
+    return Optional.of(createTrial(study, TrialState.RUNNING, systemAttrs));
   }
 
   /** The trials in the given states, in number order. */

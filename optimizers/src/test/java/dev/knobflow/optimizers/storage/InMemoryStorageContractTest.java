@@ -12,4 +12,9 @@ class InMemoryStorageContractTest extends StudyStorageContract {
   protected StudyStorage reopen(StudyStorage storage) {
     return storage;
   }
+
+  @Override
+  public boolean expectsExactTarget() {
+    return true;
+  }
 }

@@ -29,4 +29,9 @@ class JournalStorageContractTest extends StudyStorageContract {
     paths.put(again, path);
     return again;
   }
+
+  @Override
+  public boolean expectsExactTarget() {
+    return true;
+  }
 }

@@ -56,9 +56,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reopen; finish-once; enqueued trials claimed once, oldest first; heartbeats and stale-trial
  * recovery (time is passed in, so no test waits); and resume: for every sampler, a sampler reading
  * a reopened storage proposes exactly what it proposes on an in-memory storage that was never
- * reopened (so a storage must also keep every value exactly).
+ * reopened (so a storage must also keep every value exactly). The trial target's cases (which
+ * trials occupy it, exactness under concurrent creators) are in {@link TrialTargetContract}.
  */
-public abstract class StudyStorageContract {
+public abstract class StudyStorageContract implements TrialTargetContract {
 
   private static final List<Objective> TWO =
       List.of(Objective.minimize("loss"), Objective.maximize("acc"));
@@ -86,6 +87,16 @@ public abstract class StudyStorageContract {
 
   private StudyStorage reopened(StudyStorage storage) throws Exception {
     return track(reopen(storage));
+  }
+
+  @Override
+  public final StudyStorage freshStorage() throws Exception {
+    return fresh();
+  }
+
+  @Override
+  public final StudyStorage reopenedStorage(StudyStorage storage) throws Exception {
+    return reopened(storage);
   }
 
   private StudyStorage track(StudyStorage storage) {

@@ -5,6 +5,7 @@ import dev.knobflow.optimizers.Direction;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.TrialTarget;
 import dev.knobflow.optimizers.distributions.Distribution;
 import dev.knobflow.optimizers.storage.DistributionJson;
 import dev.knobflow.optimizers.storage.ParamValue;
@@ -324,6 +325,12 @@ public final class PostgresStorage implements StudyStorage {
                 }
               }
             });
+    return created(number, state, started, systemAttrs);
+  }
+
+  /** The snapshot of a trial just created. */
+  private static FrozenTrial created(
+      int number, TrialState state, Instant started, Map<String, Object> systemAttrs) {
     return new FrozenTrial(
         number,
         state,
@@ -346,16 +353,57 @@ public final class PostgresStorage implements StudyStorage {
    * Takes the study's next number, inserts the trial with it and its system attributes (parameters
    * 4 and 5: keys and JSON values as text arrays); returns the number.
    */
-  private static final String CREATE_TRIAL =
-      "WITH n AS (UPDATE knobflow_studies SET next_number = next_number + 1 WHERE id = ?"
-          + " RETURNING id, next_number - 1 AS number),"
-          + " t AS (INSERT INTO knobflow_trials (study_id, number, state, started, changed)"
-          + " SELECT n.id, n.number, ?, ?, pg_current_xact_id() FROM n RETURNING id, study_id,"
-          + " number),"
-          + " a AS (INSERT INTO knobflow_trial_attrs (trial_id, study_id, kind, key, value,"
-          + " changed) SELECT t.id, t.study_id, 's', x.k, x.v, pg_current_xact_id()"
-          + " FROM t, unnest(?::text[], ?::text[]) WITH ORDINALITY AS x(k, v, i) ORDER BY x.i)"
-          + " SELECT number FROM t";
+  private static final String CREATE_TRIAL = createTrialSql("", "");
+
+  /**
+   * Which trials occupy the trial target ({@link TrialTarget#occupies}), as an SQL condition on
+   * {@code knobflow_trials}: RUNNING, COMPLETE, PRUNED, and FAIL unless stale or interrupted.
+   */
+  private static final String OCCUPIES =
+      "(state IN ('RUNNING', 'COMPLETE', 'PRUNED') OR (state = 'FAIL' AND (fail_reason IS NULL OR"
+          + " NOT (fail_reason LIKE '"
+          + TrialTarget.STALE_REASON_PREFIX
+          + "%' OR fail_reason LIKE '"
+          + TrialTarget.INTERRUPTED_REASON_PREFIX
+          + "%'))))";
+
+  /** How many trials of a study (parameter 1) occupy its target. */
+  private static final String COUNT_OCCUPYING =
+      "SELECT count(*) FROM knobflow_trials WHERE study_id = ? AND " + OCCUPIES;
+
+  /**
+   * {@link #CREATE_TRIAL} only while the study's trials that occupy its target are fewer than
+   * parameter 3 (parameters: the study id twice, the target, then {@link #CREATE_TRIAL}'s four
+   * after the id). Run after {@link #LOCK_STUDY} in the same transaction, so that its snapshot,
+   * taken once the lock is held, sees every trial created by the previous holder.
+   */
+  private static final String CREATE_TRIAL_BELOW_TARGET =
+      createTrialSql(
+          "o AS (" + COUNT_OCCUPYING.replace("count(*)", "count(*) AS k") + "),",
+          " AND (SELECT k FROM o) < ?");
+
+  /**
+   * Locks the study's row (parameter 1): what orders the creators racing for the target (and the
+   * plain creators, whose counter update takes the same lock). NO KEY UPDATE, so that inserts
+   * referencing the study (its attributes) are not held up by it.
+   */
+  private static final String LOCK_STUDY =
+      "SELECT id FROM knobflow_studies WHERE id = ? FOR NO KEY UPDATE";
+
+  private static String createTrialSql(String before, String condition) {
+    return "WITH "
+        + before
+        + " n AS (UPDATE knobflow_studies SET next_number = next_number + 1 WHERE id = ?"
+        + condition
+        + " RETURNING id, next_number - 1 AS number),"
+        + " t AS (INSERT INTO knobflow_trials (study_id, number, state, started, changed)"
+        + " SELECT n.id, n.number, ?, ?, pg_current_xact_id() FROM n RETURNING id, study_id,"
+        + " number),"
+        + " a AS (INSERT INTO knobflow_trial_attrs (trial_id, study_id, kind, key, value,"
+        + " changed) SELECT t.id, t.study_id, 's', x.k, x.v, pg_current_xact_id()"
+        + " FROM t, unnest(?::text[], ?::text[]) WITH ORDINALITY AS x(k, v, i) ORDER BY x.i)"
+        + " SELECT number FROM t";
+  }
 
   private static final String ATTR_INSERT =
       "INSERT INTO knobflow_trial_attrs (trial_id, study_id, kind, key, value, changed)"
@@ -384,6 +432,130 @@ public final class PostgresStorage implements StudyStorage {
               }
             });
     return claimed == null ? Optional.empty() : Optional.of(trial(study, claimed));
+  }
+
+  /**
+   * One statement, one round trip: counts on the server the study's trials that occupy its target
+   * (the rows found through the {@code (study_id, number)} index; none is sent to this process).
+   */
+  @Override
+  public int trialsOccupyingTarget(String study) {
+    long studyId = study(study).id();
+    return tx.statement(
+        "count trials occupying the target",
+        (c, a) -> {
+          try (PreparedStatement s = c.prepareStatement(COUNT_OCCUPYING)) {
+            s.setLong(1, studyId);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              return rs.getInt(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * True: a start below the target runs in one transaction that locks the study's row, counts and
+   * inserts, so creators in every process end exactly at the target.
+   */
+  @Override
+  public boolean holdsTargetExactly() {
+    return true;
+  }
+
+  /**
+   * Without a WAITING trial (one autocommitted statement on the waiting-trials index, one round
+   * trip) nothing is locked. Otherwise one transaction: lock the study's row, claim the oldest
+   * WAITING trial if fewer trials than {@code target} occupy the target, commit (three round
+   * trips), then the claimed trial is read as {@link #claimWaitingTrial} does.
+   */
+  @Override
+  public Optional<FrozenTrial> claimWaitingTrialBelowTarget(String study, long target) {
+    long studyId = study(study).id();
+    boolean anyWaiting =
+        tx.statement(
+            "look for a waiting trial",
+            (c, a) -> {
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT 1 FROM knobflow_trials WHERE study_id = ? AND state = 'WAITING'"
+                          + " LIMIT 1")) {
+                s.setLong(1, studyId);
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next();
+                }
+              }
+            });
+    if (!anyWaiting) {
+      return Optional.empty();
+    }
+    Instant now = Json.micros(options.clock().instant());
+    Integer claimed =
+        tx.write(
+            "claim waiting trial below the target",
+            (c, a) -> {
+              lockStudy(c, studyId);
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "UPDATE knobflow_trials SET state = 'RUNNING', started = ?,"
+                          + " changed = pg_current_xact_id() WHERE id = (SELECT id FROM"
+                          + " knobflow_trials WHERE study_id = ? AND state = 'WAITING' ORDER BY"
+                          + " number LIMIT 1 FOR UPDATE SKIP LOCKED) AND ("
+                          + COUNT_OCCUPYING
+                          + ") < ? RETURNING number")) {
+                s.setObject(1, Json.timestamp(now));
+                s.setLong(2, studyId);
+                s.setLong(3, studyId);
+                s.setLong(4, target);
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next() ? rs.getInt(1) : null;
+                }
+              }
+            });
+    return claimed == null ? Optional.empty() : Optional.of(trial(study, claimed));
+  }
+
+  /**
+   * One transaction: lock the study's row, then count the trials that occupy the target and insert
+   * the trial if they are fewer than {@code target} in one statement, commit: three round trips.
+   */
+  @Override
+  public Optional<FrozenTrial> createTrialBelowTarget(
+      String study, long target, Map<String, Object> systemAttrs) {
+    long studyId = study(study).id();
+    Instant started = Json.micros(options.clock().instant());
+    Map<String, String> attrs = new LinkedHashMap<>();
+    systemAttrs.forEach((k, v) -> attrs.put(k, Json.write(v)));
+    String[] keys = attrs.keySet().toArray(String[]::new);
+    String[] values = attrs.values().toArray(String[]::new);
+    Integer number =
+        tx.write(
+            "create trial below the target",
+            (c, a) -> {
+              lockStudy(c, studyId);
+              try (PreparedStatement s = c.prepareStatement(CREATE_TRIAL_BELOW_TARGET)) {
+                s.setLong(1, studyId);
+                s.setLong(2, studyId);
+                s.setLong(3, target);
+                s.setString(4, TrialState.RUNNING.name());
+                s.setObject(5, Json.timestamp(started));
+                s.setArray(6, c.createArrayOf("text", keys));
+                s.setArray(7, c.createArrayOf("text", values));
+                try (ResultSet rs = s.executeQuery()) {
+                  return rs.next() ? rs.getInt(1) : null;
+                }
+              }
+            });
+    return number == null
+        ? Optional.empty()
+        : Optional.of(created(number, TrialState.RUNNING, started, systemAttrs));
+  }
+
+  private static void lockStudy(Connection c, long studyId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LOCK_STUDY)) {
+      s.setLong(1, studyId);
+      s.executeQuery().close();
+    }
   }
 
   /** The states of a trial not yet finished, as SQL: {@code ('RUNNING', 'WAITING')}. */

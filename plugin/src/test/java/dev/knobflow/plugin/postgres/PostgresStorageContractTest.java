@@ -24,4 +24,9 @@ class PostgresStorageContractTest extends StudyStorageContract {
     storage.close();
     return PostgresStorage.open(url, Map.of());
   }
+
+  @Override
+  public boolean expectsExactTarget() {
+    return true;
+  }
 }
