@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A study storage in PostgreSQL, for many workers on many machines.
@@ -516,8 +518,12 @@ public final class PostgresStorage implements StudyStorage {
   }
 
   /**
-   * One transaction: lock the study's row, then count the trials that occupy the target and insert
-   * the trial if they are fewer than {@code target} in one statement, commit: three round trips.
+   * One transaction sent as one multi-statement text, so one round trip: {@code BEGIN}, lock the
+   * study's row, count the trials that occupy the target and insert the trial if they are fewer
+   * than {@code target}, {@code COMMIT}. The lock is held only while the server runs the two
+   * statements, never while the client is away, so creators in other workers queue for
+   * microseconds, not for a client round trip. The insert runs after the lock is granted, so in
+   * READ COMMITTED its snapshot sees every trial the previous holder created.
    */
   @Override
   public Optional<FrozenTrial> createTrialBelowTarget(
@@ -529,26 +535,64 @@ public final class PostgresStorage implements StudyStorage {
     String[] keys = attrs.keySet().toArray(String[]::new);
     String[] values = attrs.values().toArray(String[]::new);
     Integer number =
-        tx.write(
+        tx.statement(
             "create trial below the target",
             (c, a) -> {
-              lockStudy(c, studyId);
-              try (PreparedStatement s = c.prepareStatement(CREATE_TRIAL_BELOW_TARGET)) {
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "BEGIN; " + LOCK_STUDY + "; " + CREATE_TRIAL_BELOW_TARGET + "; COMMIT")) {
                 s.setLong(1, studyId);
                 s.setLong(2, studyId);
-                s.setLong(3, target);
-                s.setString(4, TrialState.RUNNING.name());
-                s.setObject(5, Json.timestamp(started));
-                s.setArray(6, c.createArrayOf("text", keys));
-                s.setArray(7, c.createArrayOf("text", values));
-                try (ResultSet rs = s.executeQuery()) {
-                  return rs.next() ? rs.getInt(1) : null;
-                }
+                s.setLong(3, studyId);
+                s.setLong(4, target);
+                s.setString(5, TrialState.RUNNING.name());
+                s.setObject(6, Json.timestamp(started));
+                s.setArray(7, c.createArrayOf("text", keys));
+                s.setArray(8, c.createArrayOf("text", values));
+                return createdNumber(c, s);
               }
             });
     return number == null
         ? Optional.empty()
         : Optional.of(created(number, TrialState.RUNNING, started, systemAttrs));
+  }
+
+  /**
+   * Runs the multi-statement create and returns the number it inserted, or null when the target was
+   * reached. Result sets in order: the lock's row, then the insert's number (empty when it inserted
+   * nothing). A failure part-way may leave the transaction open on the pooled connection, so it is
+   * rolled back before the error goes on to the retry policy.
+   */
+  private static @Nullable Integer createdNumber(Connection c, PreparedStatement s)
+      throws SQLException {
+    try {
+      boolean isResultSet = s.execute();
+      int set = 0;
+      Integer number = null;
+      while (true) {
+        if (isResultSet) {
+          try (ResultSet rs = s.getResultSet()) {
+            if (set++ == 1 && rs.next()) {
+              number = rs.getInt(1);
+            }
+          }
+        } else if (s.getUpdateCount() == -1) {
+          break;
+        }
+        isResultSet = s.getMoreResults();
+      }
+      if (set != 2) {
+        throw new SQLException("the create below the target returned " + set + " result sets");
+      }
+      return number;
+    } catch (SQLException | RuntimeException e) {
+      try (Statement r = c.createStatement()) {
+        r.execute("ROLLBACK");
+      } catch (SQLException ignored) {
+        // A broken connection: the pool discards it.
+      }
+      throw e;
+    }
   }
 
   private static void lockStudy(Connection c, long studyId) throws SQLException {

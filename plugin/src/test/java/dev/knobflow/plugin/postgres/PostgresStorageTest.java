@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -342,6 +343,59 @@ class PostgresStorageTest {
       assertEquals(TrialState.FAIL, s.trial("s", 0).state());
       assertTrue(s.trial("s", 0).failReason().contains("heartbeat"));
       assertEquals(TrialState.RUNNING, s.trial("s", 1).state());
+    }
+  }
+
+  /**
+   * Exactness across processes rests on the study-row lock: a creator that finds another
+   * transaction creating a trial waits for it, then counts with that trial in. Another connection
+   * plays the other process: it creates the study's second trial in an open transaction; the create
+   * below a target of 2 must wait (seen in pg_stat_activity, not timed) and, once that transaction
+   * commits, start nothing. Without the lock the count would come from before the commit and a
+   * third trial would start.
+   */
+  @Test
+  void aCreateBelowTheTargetWaitsForAnotherCreatorAndCountsItsTrial() throws Exception {
+    String url = SERVER.newDatabase();
+    String db = url.substring(url.lastIndexOf('/') + 1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (PostgresStorage s = open(url);
+        Connection other = SERVER.connect(db);
+        Connection watcher = SERVER.connect(db)) {
+      s.createStudy("s", ONE);
+      s.createTrial("s", TrialState.RUNNING, Map.of());
+      other.setAutoCommit(false);
+      try (Statement st = other.createStatement()) {
+        st.execute(
+            "WITH n AS (UPDATE knobflow_studies SET next_number = next_number + 1"
+                + " WHERE name = 's' RETURNING id, next_number - 1 AS number)"
+                + " INSERT INTO knobflow_trials (study_id, number, state, started, changed)"
+                + " SELECT id, number, 'RUNNING', now(), pg_current_xact_id() FROM n");
+      }
+      Future<java.util.Optional<FrozenTrial>> create =
+          pool.submit(() -> s.createTrialBelowTarget("s", 2, Map.of()));
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> waitingOnALock(watcher, db) > 0 || create.isDone());
+      assertFalse(create.isDone(), "the create did not wait for the other creator");
+      other.commit();
+      assertTrue(create.get().isEmpty(), "a third trial started past the target of 2");
+      assertEquals(2, s.trialsOccupyingTarget("s"));
+      assertEquals(2, s.createTrial("s", TrialState.RUNNING, Map.of()).number());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static int waitingOnALock(Connection c, String db) throws java.sql.SQLException {
+    try (Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                    + db
+                    + "' AND wait_event_type = 'Lock'")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 
