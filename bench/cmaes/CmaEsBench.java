@@ -27,7 +27,11 @@ public class CmaEsBench {
   static final int MIXED_INT = 10;
 
   public static void main(String[] args) {
-    int seeds = Integer.parseInt(args[0]);
+    int firstSeed = args[0].contains("-") ? Integer.parseInt(args[0].split("-")[0]) : 0;
+    int lastSeed =
+        args[0].contains("-")
+            ? Integer.parseInt(args[0].split("-")[1])
+            : Integer.parseInt(args[0]) - 1;
     int trials = Integer.parseInt(args[1]);
     String[] problems = args[2].split(",");
     String variant = args.length > 3 ? args[3] : "default";
@@ -35,7 +39,7 @@ public class CmaEsBench {
     var threads = java.lang.management.ManagementFactory.getThreadMXBean();
     System.out.println("side,problem,seed,regret,ms_per_trial,cpu_ms_per_trial");
     for (String problem : problems) {
-      for (int seed = 0; seed < seeds; seed++) {
+      for (int seed = firstSeed; seed <= lastSeed; seed++) {
         Study study =
             Study.builder(problem + "-" + seed)
                 .objectives(Objective.minimize("f"))
@@ -78,7 +82,15 @@ public class CmaEsBench {
       case "tpe" -> TpeSampler.builder().seed(seed).multivariate(true).build();
       case "auto" -> AutoSampler.seeded(seed);
       case "auto-tpe" -> AutoSampler.builder().seed(seed).cmaesMinDimensions(Integer.MAX_VALUE).build();
-      default -> throw new IllegalArgumentException("unknown variant " + variant);
+      default -> {
+        if (variant.startsWith("sampling=")) {
+          yield CmaEsSampler.builder()
+              .seed(seed)
+              .sampling(CmaEsSampler.Sampling.valueOf(variant.substring(9).toUpperCase()))
+              .build();
+        }
+        throw new IllegalArgumentException("unknown variant " + variant);
+      }
     };
   }
 
@@ -93,6 +105,11 @@ public class CmaEsBench {
       case "ellipsoid20" -> {
         for (int i = 0; i < ELLIPSOID_DIM; i++) {
           b.floatParam("x" + i, -5, 5);
+        }
+      }
+      case "rastrigin10" -> {
+        for (int i = 0; i < 10; i++) {
+          b.floatParam("x" + i, -5.12, 5.12);
         }
       }
       case "mixed20" -> {
@@ -120,6 +137,15 @@ public class CmaEsBench {
           double a = x(t, "x" + i);
           double b = x(t, "x" + (i + 1));
           s += 100 * (b - a * a) * (b - a * a) + (1 - a) * (1 - a);
+        }
+        return s;
+      }
+      case "rastrigin10" -> {
+        // Multimodal: a check that a sampling change does not converge prematurely (Knobflow only).
+        double s = 100;
+        for (int i = 0; i < 10; i++) {
+          double v = x(t, "x" + i) - shift(i);
+          s += v * v - 10 * Math.cos(2 * Math.PI * v);
         }
         return s;
       }

@@ -5,7 +5,8 @@ sampling per trial (study.ask() only). On mixed20 it runs twice: Optuna's defaul
 and with_margin=True (CMA-ES with Margin, the cmaes library's CMAwM), as `optuna` and
 `optuna-margin`.
 
-Usage: python optuna_cmaes.py SEEDS TRIALS PROBLEMS
+Usage: python optuna_cmaes.py SEEDS TRIALS PROBLEMS (SEEDS: a count N for seeds 0..N-1, or a range
+A-B for seeds A..B inclusive)
 """
 
 import math
@@ -110,13 +111,20 @@ def run(problem, seed, trials, margin):
     return best - optimum(problem), wall * 1000 / trials, cpu * 1000 / trials
 
 
+def seed_range(arg):
+    if "-" in arg:
+        first, last = arg.split("-")
+        return range(int(first), int(last) + 1)
+    return range(int(arg))
+
+
 def main():
-    seeds, trials, problems = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(",")
+    seeds, trials, problems = seed_range(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(",")
     print("side,problem,seed,regret,ms_per_trial,cpu_ms_per_trial", flush=True)
     for problem in problems:
         variants = [("optuna", False)] + ([("optuna-margin", True)] if problem == "mixed20" else [])
         for side, margin in variants:
-            for seed in range(seeds):
+            for seed in seeds:
                 regret, ms, cpu = run(problem, seed, trials, margin)
                 print(f"{side},{problem},{seed},{regret:.6e},{ms:.4f},{cpu:.4f}", flush=True)
 

@@ -5,6 +5,8 @@
 #
 # Usage (from anywhere): bench/cmaes/run.sh [SEEDS] [TRIALS] [PROBLEMS]
 #   defaults: 10 seeds, 500 trials, rosenbrock10,ellipsoid20,mixed20; quick check: run.sh 2 100
+#   SEEDS is a count N (seeds 0..N-1) or a range A-B (seeds A..B), e.g. run.sh 10-39 to develop on
+#   seeds other than the reported 0-9.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SEEDS="${1:-10}"

@@ -206,6 +206,8 @@ final class ModelSamplerTypes {
   /** CMA-ES with Optuna's option names where Optuna has them. */
   static final class CmaEsType implements PriorAwareSamplerType {
     private static final List<String> RESTARTS = List.of("ipop", "none");
+    private static final List<String> SAMPLINGS =
+        List.of("mirrored_orthogonal", "mirrored", "orthogonal", "gaussian");
 
     @Override
     public String name() {
@@ -220,6 +222,7 @@ final class ModelSamplerTypes {
           "restart_strategy",
           "inc_popsize",
           "with_margin",
+          "sampling",
           "warm_start_from_trials");
     }
 
@@ -253,6 +256,19 @@ final class ModelSamplerTypes {
                           + Suggestions.hint(r, RESTARTS)));
       section.integerAtLeast("inc_popsize", 2);
       section.bool("with_margin");
+      section
+          .string("sampling")
+          .filter(v -> !SAMPLINGS.contains(v.toLowerCase(Locale.ROOT)))
+          .ifPresent(
+              v ->
+                  section.problem(
+                      "sampling",
+                      "must be one of "
+                          + String.join(", ", SAMPLINGS)
+                          + ", got '"
+                          + v
+                          + "'"
+                          + Suggestions.hint(v, SAMPLINGS)));
       section.bool("warm_start_from_trials");
     }
 
@@ -270,6 +286,9 @@ final class ModelSamplerTypes {
           .ifPresent(b::restartStrategy);
       integer(s, "inc_popsize").ifPresent(b::incPopsize);
       bool(s, "with_margin").ifPresent(b::withMargin);
+      Optional.ofNullable(s.get("sampling"))
+          .map(v -> CmaEsSampler.Sampling.valueOf(String.valueOf(v).toUpperCase(Locale.ROOT)))
+          .ifPresent(b::sampling);
       bool(s, "warm_start_from_trials").ifPresent(b::warmStartFromTrials);
       return b.build();
     }

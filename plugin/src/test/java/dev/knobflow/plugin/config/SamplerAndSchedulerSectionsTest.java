@@ -144,27 +144,29 @@ class SamplerAndSchedulerSectionsTest {
         parse(
             ONE,
             "sampler: {type: cmaes, population_size: 12, sigma0: 0.2, restart_strategy: none,"
-                + " with_margin: false}",
+                + " with_margin: false, sampling: gaussian}",
             "");
     CmaEsSampler s = assertInstanceOf(CmaEsSampler.class, build(c).sampler());
     assertEquals(7, s.seed());
     assertEquals(
-        "cmaes(population=12, sigma0=0.2, restart=none, margin=false, seed=7)", s.describe());
+        "cmaes(population=12, sigma0=0.2, restart=none, margin=false, sampling=gaussian, seed=7)",
+        s.describe());
     assertEquals(
         "cmaes(population=4+3ln(n), sigma0=0.16666666666666666, restart=ipop, inc_popsize=2,"
-            + " margin=true, seed=7)",
+            + " margin=true, sampling=mirrored_orthogonal, seed=7)",
         build(parse(ONE, "sampler: {type: cmaes}", "")).sampler().describe());
 
     StudyFileException e =
         problems(
             ONE,
             "sampler: {type: cmaes, population_size: 1, sigma0: 2, restart_strategy: bipop,"
-                + " inc_popsize: 1}",
+                + " inc_popsize: 1, sampling: antithetic}",
             "");
     assertProblem(e, "sampler.population_size", "at least 2");
     assertProblem(e, "sampler.sigma0", "(0, 1]", "2");
     assertProblem(e, "sampler.restart_strategy", "ipop, none", "bipop");
     assertProblem(e, "sampler.inc_popsize", "at least 2");
+    assertProblem(e, "sampler.sampling", "mirrored_orthogonal, mirrored", "antithetic");
     assertProblem(problems(TWO, "sampler: {type: cmaes}", ""), "sampler", "one objective", "has 2");
   }
 

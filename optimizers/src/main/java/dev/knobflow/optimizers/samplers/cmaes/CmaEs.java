@@ -181,9 +181,18 @@ final class CmaEs {
    * [0, 1], then clipped; discrete coordinates are encoded through the margin.
    */
   Sample ask(RandomGenerator random) {
+    return ask(null, random);
+  }
+
+  /**
+   * As {@link #ask(RandomGenerator)}, but the first attempt maps the standard normal vector {@code
+   * first} (one member of an orthogonal or mirrored set) instead of a fresh draw; resampling, when
+   * it is out of bounds, draws from {@code random}.
+   */
+  Sample ask(double[] first, RandomGenerator random) {
     double[] x = null;
     for (int attempt = 0; attempt <= MAX_RESAMPLING; attempt++) {
-      x = draw(random);
+      x = attempt == 0 && first != null ? map(first) : map(gaussian(random, n));
       if (margin.continuousInBounds(x)) {
         break;
       }
@@ -192,10 +201,19 @@ final class CmaEs {
     return new Sample(x, margin.encode(x, mean));
   }
 
-  private double[] draw(RandomGenerator random) {
+  static double[] gaussian(RandomGenerator random, int n) {
+    double[] g = new double[n];
+    for (int i = 0; i < n; i++) {
+      g[i] = random.nextGaussian();
+    }
+    return g;
+  }
+
+  /** m + sigma B D g for a standard normal vector g. */
+  private double[] map(double[] g) {
     double[] z = new double[n];
     for (int i = 0; i < n; i++) {
-      z[i] = d[i] * random.nextGaussian();
+      z[i] = d[i] * g[i];
     }
     double[] x = new double[n];
     for (int i = 0; i < n; i++) {

@@ -44,8 +44,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * workers sample the members of a generation concurrently (the population is the batch); members
  * that complete after their generation was told are not used, as in Optuna.
  *
+ * <p><b>Sampling.</b> By default the members of a generation are drawn as mirrored orthogonal
+ * samples (Wang, Emmerich and Bäck 2014; see {@link Sampling}): member {@code 2k + 1} takes the
+ * step opposite to member {@code 2k}, and the pairs' steps are orthogonal to each other. Each step
+ * is still marginally N(0, C) and the update is unchanged; the population covers the space more
+ * evenly and the mean moves along finite-difference-like directions. Mirrored pairs are known to
+ * shrink the step size faster than independent draws when both members of a pair are selected
+ * (Auger, Brockhoff and Hansen 2011); on the bench problems (bench/cmaes: Rosenbrock, rotated
+ * ellipsoid, mixed-integer ellipsoid, and a multimodal Rastrigin check) that cut the median regret
+ * at 500 trials by 2-5 times, and IPOP restarts cover a search that stalls. A member's step is a
+ * function of the seed, restart, generation and its index in the generation (the number of trials
+ * sampled for that generation before it), so it is rebuilt the same from storage; two workers that
+ * sample at the same moment may get the same index (then one evaluation is wasted). {@code
+ * Sampling.GAUSSIAN} gives independent draws, as the cmaes library and Optuna do.
+ *
  * <p>Categorical parameters, and parameters first seen define-by-run, go to an independent sampler
- * (random by default). Each trial's random stream comes from the seed and its number.
+ * (random by default). Each trial's random stream (used for resampling out-of-range points and for
+ * {@code GAUSSIAN}) comes from the seed and its number.
  */
 public final class CmaEsSampler implements Sampler {
 
@@ -69,6 +84,18 @@ public final class CmaEsSampler implements Sampler {
     IPOP
   }
 
+  /** How the members of a generation draw their Gaussian steps. */
+  public enum Sampling {
+    /** Independent draws (the textbook CMA-ES and the cmaes library). */
+    GAUSSIAN,
+    /** Orthogonal steps within each block of n members, each still marginally Gaussian. */
+    ORTHOGONAL,
+    /** Pairs of opposite steps. */
+    MIRRORED,
+    /** Pairs of opposite steps, the pairs orthogonal to each other. */
+    MIRRORED_ORTHOGONAL
+  }
+
   private static final Set<TrialState> COMPLETE = Set.of(TrialState.COMPLETE);
 
   private final long seed;
@@ -77,6 +104,7 @@ public final class CmaEsSampler implements Sampler {
   private final RestartStrategy restartStrategy;
   private final int incPopsize;
   private final boolean withMargin;
+  private final Sampling sampling;
   private final boolean warmStartFromTrials;
   private final List<PriorObservation> priors;
   private final Sampler independent;
@@ -90,12 +118,16 @@ public final class CmaEsSampler implements Sampler {
     this.restartStrategy = b.restartStrategy;
     this.incPopsize = b.incPopsize;
     this.withMargin = b.withMargin;
+    this.sampling = b.sampling;
     this.warmStartFromTrials = b.warmStartFromTrials;
     this.priors = b.priors;
     this.independent = b.independent == null ? RandomSampler.seeded(seed) : b.independent;
   }
 
-  /** A builder with the defaults: IPOP restarts, margin on, sigma0 1/6 of the unit cube. */
+  /**
+   * A builder with the defaults: IPOP restarts, margin on, sigma0 1/6 of the unit cube, mirrored
+   * orthogonal sampling.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -133,7 +165,21 @@ public final class CmaEsSampler implements Sampler {
     }
     UnitLayout layout = UnitLayout.of(space);
     StateChain.State state = chain(study, layout).current(study, layout, this);
-    CmaEs.Sample sample = state.cma().ask(Seeds.forTrial(seed, trial.number()));
+    SplittableRandom random = Seeds.forTrial(seed, trial.number());
+    CmaEs.Sample sample =
+        sampling == Sampling.GAUSSIAN
+            ? state.cma().ask(random)
+            : state
+                .cma()
+                .ask(
+                    Directions.member(
+                        sampling,
+                        seed,
+                        state.restart(),
+                        state.cma().generation(),
+                        memberIndex(study, trial, state),
+                        layout.dimension()),
+                    random);
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put(RESTART_ATTR, state.restart());
     attrs.put(GENERATION_ATTR, state.cma().generation());
@@ -146,6 +192,26 @@ public final class CmaEsSampler implements Sampler {
       attrs.put(WARM_START_ATTR, state.warmStart());
     }
     return new RelativeSample(layout.decode(sample.encoded()), attrs);
+  }
+
+  /**
+   * The trial's place in its generation: how many trials numbered before it were sampled for the
+   * same restart and generation (whatever their state). Two workers that sample at the same time
+   * may get the same place; they then draw the same direction, which costs one evaluation, never
+   * correctness.
+   */
+  private static int memberIndex(StudyView study, FrozenTrial trial, StateChain.State state) {
+    int index = 0;
+    for (FrozenTrial t : study.trials()) {
+      if (t.number() < trial.number()
+          && t.systemAttrs().get(GENERATION_ATTR) instanceof Number g
+          && g.intValue() == state.cma().generation()
+          && t.systemAttrs().get(RESTART_ATTR) instanceof Number r
+          && r.intValue() == state.restart()) {
+        index++;
+      }
+    }
+    return index;
   }
 
   private StateChain chain(StudyView study, UnitLayout layout) {
@@ -210,6 +276,8 @@ public final class CmaEsSampler implements Sampler {
         + (restartStrategy == RestartStrategy.IPOP ? ", inc_popsize=" + incPopsize : "")
         + ", margin="
         + withMargin
+        + ", sampling="
+        + sampling.name().toLowerCase(java.util.Locale.ROOT)
         + (priors.isEmpty() ? "" : ", " + priors.size() + " priors")
         + ", seed="
         + seed
@@ -224,6 +292,7 @@ public final class CmaEsSampler implements Sampler {
     private RestartStrategy restartStrategy = RestartStrategy.IPOP;
     private int incPopsize = 2;
     private boolean withMargin = true;
+    private Sampling sampling = Sampling.MIRRORED_ORTHOGONAL;
     private boolean warmStartFromTrials = true;
     private List<PriorObservation> priors = List.of();
     private Sampler independent;
@@ -272,6 +341,16 @@ public final class CmaEsSampler implements Sampler {
     /** Whether integer and stepped parameters get the margin (default true) or are rounded. */
     public Builder withMargin(boolean value) {
       this.withMargin = value;
+      return this;
+    }
+
+    /**
+     * How a generation's members draw their steps; default {@code MIRRORED_ORTHOGONAL} (pairs of
+     * opposite steps, the pairs orthogonal), {@code GAUSSIAN} for independent draws as in the cmaes
+     * library and Optuna.
+     */
+    public Builder sampling(Sampling value) {
+      this.sampling = Objects.requireNonNull(value, "sampling");
       return this;
     }
 

@@ -114,6 +114,39 @@ class CmaEsSamplerTest {
   }
 
   @Test
+  void byDefaultAGenerationsMembersComeInOppositeOrthogonalPairs() {
+    // sigma0 0.02 around the centre: no draw leaves the unit cube, so none is resampled.
+    Study study =
+        study(
+            "mirrored",
+            InMemoryStorage.create(),
+            box(),
+            CmaEsSampler.builder().seed(8).sigma0(0.02).build());
+    study.optimize(SPHERE, OptimizeOptions.trials(9));
+    List<FrozenTrial> generation0 = study.trials();
+    double[][] steps = new double[9][DIM];
+    for (int k = 0; k < 9; k++) {
+      assertEquals(0, attr(generation0.get(k), CmaEsSampler.GENERATION_ATTR));
+      List<?> x = (List<?>) generation0.get(k).systemAttrs().get(CmaEsSampler.X_ATTR);
+      for (int i = 0; i < DIM; i++) {
+        steps[k][i] = ((Number) x.get(i)).doubleValue() - 0.5;
+      }
+    }
+    for (int pair = 0; pair < 4; pair++) {
+      for (int i = 0; i < DIM; i++) {
+        assertEquals(-steps[2 * pair][i], steps[2 * pair + 1][i], 1e-12, "pair " + pair);
+      }
+      for (int other = 0; other < pair; other++) {
+        double dot = 0;
+        for (int i = 0; i < DIM; i++) {
+          dot += steps[2 * pair][i] * steps[2 * other][i];
+        }
+        assertEquals(0, dot, 1e-12, "pairs " + pair + " and " + other);
+      }
+    }
+  }
+
+  @Test
   void ipopRestartsWithADoubledPopulationWhenTheSearchStagnates() {
     SearchSpace space = SearchSpace.builder().floatParam("a", 0, 1).floatParam("b", 0, 1).build();
     Study study = study("flat", InMemoryStorage.create(), space, cma(3));
@@ -215,9 +248,27 @@ class CmaEsSamplerTest {
     warm.optimize(SPHERE, OptimizeOptions.trials(9));
     Study cold = study("cold", InMemoryStorage.create(), box(), cma(4));
     cold.optimize(SPHERE, OptimizeOptions.trials(9));
-    // The first generation is drawn around the best priors, not the centre of the box.
-    assertTrue(best(warm) < 1.0, "warm " + best(warm));
-    assertTrue(best(cold) > 3 * best(warm), best(cold) + " vs " + best(warm));
+    // The first generation is drawn around the best priors (near the optimum at 1.5 on every
+    // axis), not around the centre of the box (0), where the cold start draws it.
+    double warmOffset = centroidDistance(warm, 1.5);
+    assertTrue(warmOffset < 1.0, "warm generation's centroid is " + warmOffset + " from 1.5");
+    assertTrue(centroidDistance(cold, 0) < 1.0, "cold " + centroidDistance(cold, 0));
+    assertTrue(best(cold) > best(warm), best(cold) + " vs " + best(warm));
+  }
+
+  /** The distance from (c, ..., c) to the centroid of the study's trials. */
+  private static double centroidDistance(Study study, double c) {
+    double[] sum = new double[DIM];
+    for (FrozenTrial t : study.trials()) {
+      for (int j = 0; j < DIM; j++) {
+        sum[j] += ((Number) t.params().get("x" + j)).doubleValue() / study.trials().size();
+      }
+    }
+    double d = 0;
+    for (double v : sum) {
+      d += (v - c) * (v - c);
+    }
+    return Math.sqrt(d);
   }
 
   @Test
