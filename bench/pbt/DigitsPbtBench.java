@@ -1,30 +1,22 @@
 import dev.knobflow.examples.djl.MlpConfig;
 import dev.knobflow.examples.djl.MlpSegmentTrainer;
-import dev.knobflow.optimizers.FrozenTrial;
-import dev.knobflow.optimizers.Objective;
-import dev.knobflow.optimizers.OptimizeOptions;
-import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.Trial;
 import dev.knobflow.optimizers.TrialResult;
-import dev.knobflow.optimizers.TrialState;
-import dev.knobflow.optimizers.samplers.RandomSampler;
-import dev.knobflow.optimizers.schedulers.hyperband.BracketScheduler;
 import dev.knobflow.optimizers.schedulers.hyperband.BudgetSettings;
-import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import dev.knobflow.optimizers.schedulers.pbt.PbtSettings;
-import dev.knobflow.optimizers.storage.InMemoryStorage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Knobflow's side of the digits PBT benchmark: the DJL MLP on the bundled digits (one hidden layer,
  * plain SGD, {@link MlpSegmentTrainer}, the same trainer Ray Tune's side calls through
  * MlpTrainServer), learning rate and weight decay as the schedule, held-out accuracy as the score.
- * Every method gets the same number of epochs (POPULATION x EPOCHS):
+ * Every method trains the same number of epochs (POPULATION x EPOCHS, {@link PbtBenchSupport}):
  *
  * <ul>
- *   <li>PBT: POPULATION members, a perturbation every INTERVAL epochs, max_budget EPOCHS (the
- *       study ends when every member has trained EPOCHS epochs; async, quantile 0.25, resample
- *       0.25, factors 0.8 / 1.2; one segment at a time);
+ *   <li>PBT: POPULATION members, a perturbation every INTERVAL epochs (async, quantile 0.25,
+ *       resample 0.25, factors 0.8 / 1.2; one segment at a time), until the study budget on the
+ *       epochs trained is spent; once with Ray Tune's ranking (each member's latest result, the
+ *       default) and once ranking lineages at equal budget ({@code equalBudgetRanking});
  *   <li>random search: POPULATION configurations trained EPOCHS epochs each, 2 at a time;
  *   <li>ASHA: budgets INTERVAL..EPOCHS epochs, eta 3, promoted trials continue from their
  *       checkpoint, until the epochs are spent; the score is the best result at the largest budget
@@ -32,102 +24,63 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * The model seed (initial weights, batch order) is the benchmark seed on both sides. Prints CSV:
- * method,seed,accuracy,epochs.
+ * method,seed,accuracy,epochs. With FIRST_SEED and "pbt-only", runs seeds FIRST_SEED.. and PBT
+ * alone (to study the scheduler on seeds other than the reported ones).
  *
- * <p>Usage: java -cp CP bench/pbt/DigitsPbtBench.java SEEDS POPULATION INTERVAL EPOCHS UNITS BATCH
+ * <p>Usage: java -cp CLASSES:CP DigitsPbtBench SEEDS POPULATION INTERVAL EPOCHS UNITS BATCH
+ * [FIRST_SEED [pbt-only]]
  */
 public class DigitsPbtBench {
-
-  static MlpSegmentTrainer trainer;
-
-  /** Trains a trial from its checkpoint (if any) to its budget; counts the epochs trained. */
-  static TrialResult segment(Trial trial, int epochs, long seed, AtomicLong spent)
-      throws Exception {
-    double lr = trial.suggestFloat("lr", MlpSegmentTrainer.LEARNING_RATE);
-    double wd = trial.suggestFloat("weight_decay", MlpSegmentTrainer.WEIGHT_DECAY);
-    int to =
-        trial.budget().isPresent()
-            ? (int) Math.min(epochs, Math.round(trial.budget().getAsDouble()))
-            : epochs;
-    MlpSegmentTrainer.Segment s = trainer.train(trial.checkpoint().load(), to, lr, wd, seed);
-    spent.addAndGet(s.epochsTrained());
-    trial.checkpoint().save(s.checkpoint());
-    return TrialResult.of(s.accuracy());
-  }
 
   public static void main(String[] args) throws Exception {
     int seeds = Integer.parseInt(args[0]);
     int population = Integer.parseInt(args[1]);
     int interval = Integer.parseInt(args[2]);
     int epochs = Integer.parseInt(args[3]);
-    trainer =
+    MlpSegmentTrainer trainer =
         new MlpSegmentTrainer(
             MlpConfig.defaults(), 1, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+    int first = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+    boolean pbtOnly = args.length > 7 && args[7].equals("pbt-only");
     long total = (long) population * epochs;
     System.out.println("method,seed,accuracy,epochs");
-    for (int seed = 0; seed < seeds; seed++) {
+    for (int seed = first; seed < first + seeds; seed++) {
       final long s = seed;
-      AtomicLong spent = new AtomicLong();
-      // One segment at a time until every member has trained EPOCHS epochs (the scheduler's
-      // max_budget, Ray's stop criterion): the scheduler then reports the study exhausted.
-      Study pbt =
-          Study.builder("pbt-" + seed)
-              .storage(InMemoryStorage.create())
-              .objectives(Objective.maximize("accuracy"))
-              .sampler(RandomSampler.seeded(seed))
-              .scheduler(
-                  PbtScheduler.create(
-                      PbtSettings.builder(population, interval).seed(seed).maxBudget(epochs).build()))
-              .build();
-      pbt.optimize(t -> segment(t, epochs, s, spent), OptimizeOptions.trials(population * epochs));
-      double best =
-          pbt.trials().stream()
-              .filter(t -> t.state() == TrialState.COMPLETE && t.budget() >= epochs)
-              .mapToDouble(FrozenTrial::value)
-              .max()
-              .orElseThrow();
-      System.out.printf("knobflow-pbt,%d,%.6f,%d%n", seed, best, spent.get());
-
-      AtomicLong randomSpent = new AtomicLong();
-      Study random =
-          Study.builder("random-" + seed)
-              .storage(InMemoryStorage.create())
-              .objectives(Objective.maximize("accuracy"))
-              .sampler(RandomSampler.seeded(seed))
-              .build();
-      random.optimize(
-          t -> segment(t, epochs, s, randomSpent),
-          OptimizeOptions.trials(population).withParallelism(2));
-      double randomBest =
-          random.trials().stream()
-              .filter(t -> t.state() == TrialState.COMPLETE)
-              .mapToDouble(FrozenTrial::value)
-              .max()
-              .orElseThrow();
-      System.out.printf("knobflow-random,%d,%.6f,%d%n", seed, randomBest, randomSpent.get());
-
-      // ASHA: one trial at a time until the same number of epochs is spent.
-      AtomicLong ashaSpent = new AtomicLong();
-      Study asha =
-          Study.builder("asha-" + seed)
-              .storage(InMemoryStorage.create())
-              .objectives(Objective.maximize("accuracy"))
-              .sampler(RandomSampler.seeded(seed))
-              .scheduler(BracketScheduler.asha(BudgetSettings.of(interval, epochs)))
-              .build();
-      double ashaBest = -1;
-      double ashaTopBudget = 0;
-      while (ashaSpent.get() < total) {
-        Trial t = asha.ask();
-        FrozenTrial done = asha.tell(t, segment(t, epochs, s, ashaSpent));
-        if (done.budget() > ashaTopBudget) {
-          ashaTopBudget = done.budget();
-          ashaBest = done.value();
-        } else if (done.budget() == ashaTopBudget) {
-          ashaBest = Math.max(ashaBest, done.value());
-        }
+      // Trains a trial from its checkpoint (if any) to its budget (EPOCHS without one).
+      PbtBenchSupport.Segment segment =
+          (Trial t, AtomicLong spent) -> {
+            double lr = t.suggestFloat("lr", MlpSegmentTrainer.LEARNING_RATE);
+            double wd = t.suggestFloat("weight_decay", MlpSegmentTrainer.WEIGHT_DECAY);
+            int to = t.budget().isPresent() ? (int) Math.round(t.budget().getAsDouble()) : epochs;
+            MlpSegmentTrainer.Segment r = trainer.train(t.checkpoint().load(), to, lr, wd, s);
+            spent.addAndGet(r.epochsTrained());
+            t.checkpoint().save(r.checkpoint());
+            return TrialResult.of(r.accuracy());
+          };
+      PbtBenchSupport bench = new PbtBenchSupport("accuracy", seed);
+      bench.print(
+          "knobflow-pbt",
+          bench.pbt(
+              PbtSettings.builder(population, interval).seed(seed).build(),
+              total,
+              segment,
+              study -> {}));
+      // The same with PBT's opt-in ranking of lineages at equal budget.
+      bench.print(
+          "knobflow-pbt-equal-budget",
+          bench.pbt(
+              PbtSettings.builder(population, interval)
+                  .seed(seed)
+                  .equalBudgetRanking(true)
+                  .build(),
+              total,
+              segment,
+              study -> {}));
+      if (pbtOnly) {
+        continue;
       }
-      System.out.printf("knobflow-asha,%d,%.6f,%d%n", seed, ashaBest, ashaSpent.get());
+      bench.print("knobflow-random", bench.random(population, 2, segment));
+      bench.print("knobflow-asha", bench.asha(BudgetSettings.of(interval, epochs), total, segment));
     }
   }
 }

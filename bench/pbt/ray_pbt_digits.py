@@ -5,27 +5,24 @@ Ray's function trainable trains through the same Java trainer as Knobflow's side
 segment is one request (from the checkpoint Ray hands the trainable, to INTERVAL epochs further, at
 the trial's learning rate and weight decay), and the weights it writes go back into Ray's checkpoint
 API. Same protocol as Knobflow's side: POPULATION members, a perturbation every INTERVAL epochs
-(time_attr "epoch"), every member stopped at EPOCHS epochs, 2 trials at a time, learning rate
-log-uniform in [1e-3, 1] and weight decay log-uniform in [1e-5, 0.1], quantile 0.25, resample
-probability 0.25, Ray's own 1.2 / 0.8 factors, asynchronous; the model seed is the benchmark seed.
-The score is the best final held-out accuracy of the population; the epochs are those the server
+(time_attr "epoch"), learning rate log-uniform in [1e-3, 1] and weight decay log-uniform in
+[1e-5, 0.1], the PBT set-up of ray_pbt_common.py, until the population has reported POPULATION x
+EPOCHS epochs of training (its experiment stopper); the model seed is the benchmark seed. The score
+is the best last held-out accuracy of the population's trials; the epochs are those the server
 actually trained. Prints CSV rows: method,seed,accuracy,epochs.
 
 Usage: python ray_pbt_digits.py SEEDS POPULATION INTERVAL EPOCHS SERVER_PORT
 """
 import os
-import random
 import shutil
 import socket
 import sys
 import tempfile
 
-import numpy as np
-import ray
 from ray import tune
 from ray.tune import Checkpoint
-from ray.tune.schedulers import PopulationBasedTraining
-from ray.tune.search.basic_variant import BasicVariantGenerator
+
+from ray_pbt_common import run_pbt
 
 CKPT = "mlp.ckpt"
 
@@ -53,8 +50,8 @@ def trainable(config):
                 shutil.copyfile(os.path.join(d, CKPT), restore)
                 with open(os.path.join(d, "epoch")) as f:
                     epoch = int(f.read())
-        while epoch < config["epochs"]:
-            to = min(epoch + config["interval"], config["epochs"])
+        while True:
+            to = epoch + config["interval"]
             save = os.path.join(work, f"e{to}.ckpt")
             acc, epoch, trained = request(
                 config["port"],
@@ -65,7 +62,7 @@ def trainable(config):
                 shutil.copyfile(save, os.path.join(d, CKPT))
                 with open(os.path.join(d, "epoch"), "w") as f:
                     f.write(str(epoch))
-                tune.report({"accuracy": float(acc), "epoch": epoch},
+                tune.report({"accuracy": float(acc), "epoch": epoch, "trained": int(trained)},
                             checkpoint=Checkpoint.from_directory(d))
             if restore != "-":
                 os.remove(restore)
@@ -78,37 +75,19 @@ def main():
     seeds, population, interval, epochs, port = (int(a) for a in sys.argv[1:6])
     print("method,seed,accuracy,epochs", flush=True)
     for seed in range(seeds):
-        random.seed(seed)
-        np.random.seed(seed)
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False)
-        pbt = PopulationBasedTraining(
-            time_attr="epoch",
-            perturbation_interval=interval,
-            quantile_fraction=0.25,
-            resample_probability=0.25,
-            hyperparam_mutations={"lr": tune.loguniform(1e-3, 1.0),
-                                  "weight_decay": tune.loguniform(1e-5, 0.1)},
-            synch=False,
-        )
-        tuner = tune.Tuner(
-            tune.with_resources(trainable, {"cpu": 1}),
-            param_space={"seed": seed, "port": port, "interval": interval, "epochs": epochs,
+        best, _ = run_pbt(
+            seed, population, tune.with_resources(trainable, {"cpu": 1}),
+            param_space={"seed": seed, "port": port, "interval": interval,
                          "lr": tune.loguniform(1e-3, 1.0),
                          "weight_decay": tune.loguniform(1e-5, 0.1)},
-            tune_config=tune.TuneConfig(metric="accuracy", mode="max", scheduler=pbt,
-                                        num_samples=population, reuse_actors=True,
-                                        search_alg=BasicVariantGenerator(random_state=seed)),
-            run_config=tune.RunConfig(
-                stop={"epoch": epochs}, verbose=0,
-                storage_path=tempfile.mkdtemp(prefix="ray-pbt-digits-"),
-                checkpoint_config=tune.CheckpointConfig(num_to_keep=4)),
-        )
-        results = tuner.fit()
-        best = max(r.metrics["accuracy"] for r in results if r.metrics and "accuracy" in r.metrics)
+            mutations={"lr": tune.loguniform(1e-3, 1.0),
+                       "weight_decay": tune.loguniform(1e-5, 0.1)},
+            metric="accuracy", time_attr="epoch", interval=interval,
+            total=population * epochs, prefix="ray-pbt-digits-")
+        # The epochs the trainer server actually trained for this seed, segments in flight when
+        # the stopper fired and those Ray threw away on exploiting included.
         spent = int(request(port, f"spent {seed}")[0])
         print(f"ray-pbt,{seed},{best:.6f},{spent}", flush=True)
-        ray.shutdown()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PBT benchmark on the PBT paper's toy problem: Knobflow's PBT, ASHA and random search at the same
-# number of surrogate steps, and in the same run Ray Tune 2.60's PopulationBasedTraining with the
-# same population, interval and steps.
+# number of surrogate steps (POPULATION x STEPS), and in the same run Ray Tune 2.60's
+# PopulationBasedTraining with the same population, interval and total steps.
 # Usage: bench/pbt/run.sh [SEEDS] [POPULATION] [INTERVAL] [STEPS]   (default 5 4 4 100)
 # Writes bench/results/pbt/{knobflow,ray}.csv and prints the median table.
 set -euo pipefail
@@ -20,8 +20,12 @@ CP="$("$HERE/../lib/java-classpath.sh" optimizers)"
 OUT="$HERE/../results/pbt"
 mkdir -p "$OUT"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); seeds $SEEDS, population $POPULATION, interval $INTERVAL, steps $STEPS" >&2
-java -cp "$CP" "$HERE/ToyPbtBench.java" "$SEEDS" "$POPULATION" "$INTERVAL" "$STEPS" > "$OUT/knobflow.csv"
+CLASSES="$(mktemp -d)"
+trap 'rm -rf "$CLASSES"' EXIT
+javac -d "$CLASSES" -cp "$CP" "$HERE/PbtBenchSupport.java" "$HERE/ToyPbtBench.java"
+java -cp "$CLASSES:$CP" ToyPbtBench "$SEEDS" "$POPULATION" "$INTERVAL" "$STEPS" > "$OUT/knobflow.csv"
 # Ray Tune prints its own tables to stdout: keep the CSV rows only.
-"$VENV/bin/python" "$HERE/ray_pbt_toy.py" "$SEEDS" "$POPULATION" "$INTERVAL" "$STEPS" \
+PYTHONPATH="$HERE" "$VENV/bin/python" "$HERE/ray_pbt_toy.py" "$SEEDS" "$POPULATION" "$INTERVAL" "$STEPS" \
   | grep -E '^(method|ray-pbt),' > "$OUT/ray.csv"
+echo "done; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 python3 "$HERE/summarize.py" "$OUT/knobflow.csv" "$OUT/ray.csv"

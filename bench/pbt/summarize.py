@@ -17,7 +17,7 @@ metric = "accuracy" if rows and "accuracy" in rows[0] else "q"
 by_method = {}
 for r in rows:
     by_method.setdefault(r["method"], []).append((float(r[metric]), int(float(r.get("steps", r.get("epochs", 0))))))
-methods = ["knobflow-pbt", "ray-pbt", "knobflow-asha", "knobflow-random"]
+methods = ["knobflow-pbt", "knobflow-pbt-equal-budget", "ray-pbt", "knobflow-asha", "knobflow-random"]
 ray = statistics.median(v for v, _ in by_method.get("ray-pbt", [(float("nan"), 0)]))
 if metric == "q":
     print("| method | seeds | median final Q (optimum 1.2) | min-max | median steps | regret vs Ray PBT (1.2 - Q) ratio |")

@@ -4,6 +4,7 @@ import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.StudyView;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.budget.CostMeter;
 import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
 import dev.knobflow.optimizers.samplers.Seeds;
 import dev.knobflow.optimizers.schedulers.Scheduler;
@@ -49,6 +50,18 @@ import java.util.SplittableRandom;
  * starts generation {@code g + 1}, and ranking compares generation {@code g} alone; a worker with
  * nothing to start waits for the generation, looking again every {@code pollInterval}.
  *
+ * <p><b>Ranking at equal budget</b> ({@link PbtSettings#equalBudgetRanking()}, asynchronous mode,
+ * opt-in). Members then stand at different budgets, and a member further along (one that copied a
+ * checkpoint ahead of its own) outscores the others for its extra training alone, so the members
+ * behind keep exploiting whichever lineage is ahead until the whole population descends from it.
+ * With this option each member is judged by its lineage's result at the deciding member's budget
+ * (the latest segment up its checkpoint chain, through the donors it copied, that trained no
+ * further), and a donor is still copied at its latest checkpoint.
+ *
+ * <p><b>Total budget.</b> {@link #trainedBudget()} is a study budget on the units the population
+ * actually trains (each segment's budget minus its start, {@value #START_ATTR}), to give PBT a
+ * total compute budget.
+ *
  * <p><b>Maximum budget.</b> With {@link PbtSettings#maxBudget()} no segment trains beyond it, a
  * member that reached it is done (and, as Ray leaves out finished trials, no longer ranked or
  * copied), and once every member is done {@code ask()} throws {@link SamplerExhaustedException}, so
@@ -86,6 +99,16 @@ public final class PbtScheduler implements Scheduler {
    * it keeps its lost claim and is simply not counted.)
    */
   public static final String SPARE_ATTR = "pbt.spare";
+
+  /**
+   * System attribute: the budget of the checkpoint a segment starts from (its own member's last
+   * segment, or the donor's when it exploited); absent on a first segment, which starts from 0. A
+   * segment trains its budget minus this.
+   */
+  public static final String START_ATTR = "pbt.start";
+
+  /** The name of {@link #trainedBudget()}'s budget, as {@code show} reports it. */
+  public static final String TRAINED_BUDGET = "trained_budget";
 
   private final PbtSettings settings;
   private final Explorer explorer;
@@ -186,8 +209,45 @@ public final class PbtScheduler implements Scheduler {
         + ", mode="
         + (settings.synchronous() ? "sync" : "async")
         + (settings.hasMaxBudget() ? ", max_budget=" + format(settings.maxBudget()) : "")
+        + (settings.equalBudgetRanking() && !settings.synchronous() ? ", rank_at=equal_budget" : "")
         + (settings.ranking().isAllObjectives() ? "" : ", rank_by=" + settings.ranking().describe())
         + ")";
+  }
+
+  /**
+   * A study budget on the budget units the population actually trains (epochs, steps: the
+   * objective's own units), so a PBT study can be given a total compute budget, {@code population x
+   * epochs} say, as Ray Tune's stoppers bound an experiment. A segment's cost is its budget minus
+   * the budget of the checkpoint it started from ({@value #START_ATTR}): a member that copies a
+   * donor's checkpoint ahead of its own pays only for the interval it trains, so the study keeps
+   * training until the units are spent instead of ending early when every member reached a maximum
+   * budget. Every segment but a last one capped by {@code max_budget} costs one {@code interval},
+   * so the budget's forecast is exact and the study ends at the limit:
+   *
+   * <pre>{@code
+   * Study.builder("pbt")
+   *     .scheduler(PbtScheduler.create(PbtSettings.builder(8, 2).build()))
+   *     .budget(StudyBudget.builder().limit(PbtScheduler.trainedBudget(), 8 * 18).build())
+   * }</pre>
+   */
+  public static CostMeter trainedBudget() {
+    return new CostMeter() {
+      @Override
+      public String name() {
+        return TRAINED_BUDGET;
+      }
+
+      @Override
+      public OptionalDouble cost(FrozenTrial trial) {
+        if (!(trial.systemAttrs().get(MEMBER_ATTR) instanceof Number)
+            || Double.isNaN(trial.budget())) {
+          return OptionalDouble.empty();
+        }
+        double start =
+            trial.systemAttrs().get(START_ATTR) instanceof Number n ? n.doubleValue() : 0;
+        return OptionalDouble.of(Math.max(0, trial.budget() - start));
+      }
+    };
   }
 
   private static String format(double v) {
@@ -308,8 +368,7 @@ public final class PbtScheduler implements Scheduler {
             : population.latestResults().stream()
                 .filter(o -> o.trial().number() == s.trial().number() || !done(o))
                 .toList();
-    List<FrozenTrial> ranked =
-        settings.ranking().rank(pool.stream().map(Segment::trial).toList(), study.objectives());
+    List<FrozenTrial> ranked = rank(study, pool, s);
     int k = quantileSize(ranked.size());
     List<FrozenTrial> top = new ArrayList<>();
     for (FrozenTrial t : ranked.subList(0, k)) {
@@ -328,6 +387,7 @@ public final class PbtScheduler implements Scheduler {
       FrozenTrial donor = top.get(rng.nextInt(top.size()));
       int donorMember = population.segment(donor.number()).orElseThrow().member();
       attrs.put(Checkpoint.PARENT_ATTR, donor.number());
+      attrs.put(START_ATTR, budgetOf(donor));
       attrs.put("fixed_params", explorer.explore(donor.params(), donor.distributions(), rng));
       Map<String, Object> lineage = new LinkedHashMap<>();
       lineage.put("from_member", donorMember);
@@ -339,9 +399,23 @@ public final class PbtScheduler implements Scheduler {
       return attrs;
     } else {
       attrs.put(Checkpoint.PARENT_ATTR, s.trial().number());
+      attrs.put(START_ATTR, budgetOf(s.trial()));
       attrs.put("fixed_params", new LinkedHashMap<>(s.trial().params()));
     }
     return attrs;
+  }
+
+  /**
+   * The pool's segments (each member's latest result) ordered best first: by their own results, as
+   * Ray Tune ranks, or asynchronously with {@link PbtSettings#equalBudgetRanking()} each lineage at
+   * the deciding segment's budget ({@link LineageRanking}).
+   */
+  private List<FrozenTrial> rank(StudyView study, List<Segment> pool, Segment s) {
+    List<FrozenTrial> latest = pool.stream().map(Segment::trial).toList();
+    if (settings.synchronous() || !settings.equalBudgetRanking()) {
+      return settings.ranking().rank(latest, study.objectives());
+    }
+    return LineageRanking.atBudget(settings.ranking(), study, latest, budgetOf(s.trial()));
   }
 
   /** Ray Tune's rule: ceil(n * quantile) members, at most half of them. */

@@ -27,6 +27,9 @@ import java.util.Objects;
  *     {"training_iteration": N}}): no segment trains beyond it, and once every member has reached
  *     it the scheduler has nothing left to start; {@link Double#POSITIVE_INFINITY} (the default)
  *     for no limit, the study's trial target then ends the population
+ * @param equalBudgetRanking asynchronously, whether each member is judged by its lineage's result
+ *     at the deciding member's budget (up its checkpoint chain) instead of its latest result
+ *     (false, the default, as Ray Tune ranks); see {@link PbtScheduler}
  */
 public record PbtSettings(
     int population,
@@ -39,7 +42,8 @@ public record PbtSettings(
     long seed,
     RungRanking ranking,
     Duration pollInterval,
-    double maxBudget) {
+    double maxBudget,
+    boolean equalBudgetRanking) {
 
   /** The default bottom and top quantile (Ray Tune's {@code quantile_fraction}). */
   public static final double DEFAULT_QUANTILE = 0.25;
@@ -110,6 +114,7 @@ public record PbtSettings(
     private RungRanking ranking = RungRanking.allObjectives();
     private Duration pollInterval = Duration.ofMillis(200);
     private double maxBudget = Double.POSITIVE_INFINITY;
+    private boolean equalBudgetRanking;
 
     private Builder(int population, double interval) {
       this.population = population;
@@ -168,6 +173,15 @@ public record PbtSettings(
       return this;
     }
 
+    /**
+     * Asynchronously, rank members by their lineages' results at the deciding member's budget
+     * instead of their latest results; default false (Ray Tune's ranking).
+     */
+    public Builder equalBudgetRanking(boolean equalBudgetRanking) {
+      this.equalBudgetRanking = equalBudgetRanking;
+      return this;
+    }
+
     /** The settings. */
     public PbtSettings build() {
       return new PbtSettings(
@@ -181,7 +195,8 @@ public record PbtSettings(
           seed,
           ranking,
           pollInterval,
-          maxBudget);
+          maxBudget,
+          equalBudgetRanking);
     }
   }
 }

@@ -13,11 +13,14 @@ import dev.knobflow.optimizers.OptimizeOptions;
 import dev.knobflow.optimizers.Study;
 import dev.knobflow.optimizers.TrialResult;
 import dev.knobflow.optimizers.TrialState;
+import dev.knobflow.optimizers.budget.CostMeter;
+import dev.knobflow.optimizers.budget.StudyBudget;
 import dev.knobflow.optimizers.samplers.RandomSampler;
 import dev.knobflow.optimizers.samplers.SamplerExhaustedException;
 import dev.knobflow.optimizers.storage.InMemoryStorage;
 import dev.knobflow.optimizers.storage.JournalStorage;
 import dev.knobflow.optimizers.storage.StudyStorage;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -146,6 +150,146 @@ class PbtSchedulerTest {
   }
 
   @Test
+  void aStudyBudgetOnTheTrainedBudgetEndsThePopulationAtTheTotalTrainedNotAtTheBudgetsReached() {
+    Study study =
+        Study.builder("total")
+            .storage(InMemoryStorage.create())
+            .objectives(Objective.maximize("q"))
+            .sampler(RandomSampler.seeded(11))
+            .scheduler(PbtScheduler.create(PbtSettings.builder(4, 5).seed(3).build()))
+            .budget(StudyBudget.builder().limit(PbtScheduler.trainedBudget(), 4 * 30).build())
+            .build();
+    long[] trained = {0};
+    study.optimize(
+        t -> {
+          // The steps this segment really trains: from its checkpoint's step to its budget.
+          long from = t.checkpoint().load().map(b -> ByteBuffer.wrap(b).getLong(16)).orElse(0L);
+          trained[0] += (long) t.budget().orElseThrow() - from;
+          return ToyProblem.segment(t);
+        },
+        OptimizeOptions.trials(1000));
+    List<FrozenTrial> trials = study.trials();
+    assertEquals(120, trained[0], "the population trained exactly the total");
+    assertEquals(24, trials.size(), "every segment trains one interval, exploits included");
+    CostMeter meter = PbtScheduler.trainedBudget();
+    int aheadExploits = 0;
+    for (FrozenTrial t : trials) {
+      assertEquals(5.0, meter.cost(t).orElseThrow(), "trial " + t.number());
+      Integer p = parent(t);
+      assertEquals(
+          p == null ? null : trials.get(p).budget(),
+          t.systemAttrs().get(PbtScheduler.START_ATTR) == null
+              ? null
+              : ((Number) t.systemAttrs().get(PbtScheduler.START_ATTR)).doubleValue());
+      if (t.systemAttrs().containsKey(PbtScheduler.EXPLOIT_ATTR)
+          && trials.get(p).budget() > trials.get(claimOf(t)).budget()) {
+        aheadExploits++;
+      }
+    }
+    assertTrue(aheadExploits >= 1, "a member copied a checkpoint ahead of its own");
+    // Members that copied ahead went past 30 steps: the total, not a per-member stop, ended it.
+    double furthest = trials.stream().mapToDouble(FrozenTrial::budget).max().orElseThrow();
+    assertTrue(furthest > 30, "furthest member at " + furthest);
+    assertEquals(
+        List.of(120.0),
+        study.budgetStatus().stream().map(s -> s.spent()).toList(),
+        "the budget reports what was trained");
+    Study plain =
+        Study.builder("plain")
+            .storage(InMemoryStorage.create())
+            .objectives(Objective.maximize("q"))
+            .build();
+    assertEquals(
+        OptionalDouble.empty(),
+        meter.cost(plain.tell(plain.ask(), TrialResult.of(1.0))),
+        "a trial outside a PBT population costs nothing");
+  }
+
+  /**
+   * A score that grows with training: each step adds h0 (the "learning speed"), so a member further
+   * along outscores a faster learner behind it. The checkpoint holds the sum and the step.
+   */
+  private static TrialResult accumulate(dev.knobflow.optimizers.Trial t) {
+    double h0 = t.suggestFloat("h0", 0, 1);
+    ByteBuffer saved = t.checkpoint().load().map(ByteBuffer::wrap).orElse(null);
+    double sum = saved == null ? 0 : saved.getDouble(0);
+    long step = saved == null ? 0 : saved.getLong(8);
+    for (; step < (long) t.budget().orElseThrow(); step++) {
+      sum += h0;
+    }
+    t.checkpoint().save(ByteBuffer.allocate(16).putDouble(sum).putLong(step).array());
+    return TrialResult.of(sum);
+  }
+
+  @Test
+  void rankingAtEqualBudgetJudgesEachLineageAtTheDecidingMembersBudget() {
+    PbtSettings settings = PbtSettings.builder(6, 2).seed(4).equalBudgetRanking(true).build();
+    Study study = study("equal", InMemoryStorage.create(), settings);
+    study.optimize(PbtSchedulerTest::accumulate, OptimizeOptions.trials(90));
+    assertTrue(study.scheduler().describe().contains("rank_at=equal_budget"));
+    List<FrozenTrial> trials = study.trials();
+    int exploits = 0;
+    int differFromLatestRanking = 0;
+    for (FrozenTrial t : trials) {
+      if (generation(t) == 0) {
+        continue;
+      }
+      // Replay the decision: one segment at a time, so the trials before t are all finished.
+      FrozenTrial decider = trials.get(claimOf(t));
+      Map<Integer, FrozenTrial> latest = new java.util.TreeMap<>();
+      for (FrozenTrial o : trials.subList(0, t.number())) {
+        latest.put(member(o), o);
+      }
+      Map<Integer, Double> atBudget = new HashMap<>();
+      latest.forEach(
+          (m, o) -> {
+            FrozenTrial p = o;
+            while (p.budget() > decider.budget()) {
+              p = trials.get(parent(p)); // up the checkpoint chain, through copied donors
+            }
+            atBudget.put(m, p.value());
+          });
+      double own = atBudget.get(member(t));
+      long better = atBudget.values().stream().filter(v -> v > own).count();
+      // Members whose lineages share the decider's result tie with it (lineages that copied it).
+      long tied = atBudget.values().stream().filter(v -> v == own).count() - 1;
+      long betterLatest = latest.values().stream().filter(o -> o.value() > decider.value()).count();
+      boolean exploited = t.systemAttrs().containsKey(PbtScheduler.EXPLOIT_ATTR);
+      // Quantile 0.25 of 6 members: the 2 worst exploit (ties: the lower member ranks first).
+      if (better >= 4) {
+        assertTrue(exploited, "trial " + t.number() + ": a bottom lineage at equal budget");
+      }
+      if (better + tied <= 3) {
+        assertFalse(exploited, "trial " + t.number() + ": outside the bottom at equal budget");
+      }
+      if (exploited) {
+        exploits++;
+        // The donor is a top lineage at equal budget, copied at its latest checkpoint.
+        int donor = ((Number) normalise(exploitOf(t)).get("from_member")).intValue();
+        long donorBetter = atBudget.values().stream().filter(v -> v > atBudget.get(donor)).count();
+        assertTrue(donorBetter <= 1, "trial " + t.number() + ": donor " + donor);
+        assertEquals(latest.get(donor).number(), parent(t), "the donor's latest checkpoint");
+      }
+      if ((better >= 4) != (betterLatest >= 4)) {
+        differFromLatestRanking++;
+      }
+    }
+    assertTrue(exploits >= 5, exploits + " exploits");
+    assertTrue(
+        differFromLatestRanking >= 1,
+        "some decisions differ from ranking the members' latest results");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> exploitOf(FrozenTrial t) {
+    return (Map<String, Object>) t.systemAttrs().get(PbtScheduler.EXPLOIT_ATTR);
+  }
+
+  private static int claimOf(FrozenTrial t) {
+    return ((Number) t.systemAttrs().get(PbtScheduler.CLAIM_ATTR)).intValue();
+  }
+
+  @Test
   void aBottomMemberCopiesTheCheckpointOfATopMemberAndExploresItsHyperparameters() {
     PbtSettings settings = PbtSettings.builder(4, 10).synchronous(true).seed(3).build();
     Study study = study("exploit", InMemoryStorage.create(), settings);
@@ -223,25 +367,6 @@ class PbtSchedulerTest {
     study.enqueue(Map.of("h0", 0.0, "h1", 1.0));
     study.optimize(ToyProblem::segment, OptimizeOptions.trials(2 * 25));
     double pbt = study.bestTrial().orElseThrow().value();
-    study
-        .trials()
-        .forEach(
-            t ->
-                System.out.println(
-                    "DBG "
-                        + t.number()
-                        + " "
-                        + t.params()
-                        + " "
-                        + t.values()
-                        + " "
-                        + t.systemAttrs().keySet()
-                        + " "
-                        + t.systemAttrs().get(PbtScheduler.EXPLOIT_ATTR)
-                        + " parent="
-                        + t.systemAttrs().get("parent_trial")
-                        + " m="
-                        + t.systemAttrs().get("pbt.member")));
     // Without PBT, 100 steps with h = (1, 0) leave theta1 at 0.9: Q = 1.2 - 0.81 - 0.9^2 *
     // 0.98^200.
     double fixed = 1.2 - 0.81 - 0.81 * Math.pow(0.98, 200);
