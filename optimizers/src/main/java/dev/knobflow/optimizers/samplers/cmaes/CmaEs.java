@@ -407,7 +407,8 @@ final class CmaEs {
     return out;
   }
 
-  private static double norm(double[] v) {
+  /** The Euclidean length of {@code v}. */
+  static double norm(double[] v) {
     double s = 0;
     for (double x : v) {
       s += x * x;

@@ -57,7 +57,7 @@ final class Directions {
     for (int k = 0; k <= position; k++) {
       double[] v = CmaEs.gaussian(random, n);
       if (k == position) {
-        length = norm(v);
+        length = CmaEs.norm(v);
       }
       for (int j = 0; j < k; j++) {
         double dot = 0;
@@ -68,7 +68,7 @@ final class Directions {
           v[i] -= dot * basis[j][i];
         }
       }
-      double vn = norm(v);
+      double vn = CmaEs.norm(v);
       for (int i = 0; i < n; i++) {
         v[i] /= vn;
       }
@@ -79,13 +79,5 @@ final class Directions {
       out[i] *= length;
     }
     return out;
-  }
-
-  private static double norm(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x * x;
-    }
-    return Math.sqrt(s);
   }
 }
