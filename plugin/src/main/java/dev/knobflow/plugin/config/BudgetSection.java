@@ -5,17 +5,18 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Parses {@code budget: {gpu_hours: 2, energy_kwh: 1.5, co2_kg: 0.4, wall: 3h}} (any subset); each
- * amount must be a positive number, {@code wall} a duration.
+ * Parses {@code budget: {gpu_hours: 2, energy_kwh: 1.5, co2_kg: 0.4, wall: 3h, trained: 144}} (any
+ * subset); each amount must be a positive number, {@code wall} a duration. {@code trained} (the
+ * budget units a PBT population trains in all) needs {@code scheduler: {type: pbt}}.
  */
 final class BudgetSection {
 
-  static final List<String> KEYS = List.of("gpu_hours", "energy_kwh", "co2_kg", "wall");
+  static final List<String> KEYS = List.of("gpu_hours", "energy_kwh", "co2_kg", "wall", "trained");
 
   private BudgetSection() {}
 
   /** The budget of the study file, {@link BudgetSpec#none()} without a section. */
-  static BudgetSpec parse(Section top, boolean energyEnabled) {
+  static BudgetSpec parse(Section top, boolean energyEnabled, SchedulerSpec scheduler) {
     if (!top.has("budget")) {
       return BudgetSpec.none();
     }
@@ -30,7 +31,8 @@ final class BudgetSection {
             positive(s, "gpu_hours"),
             positive(s, "energy_kwh"),
             positive(s, "co2_kg"),
-            s.duration("wall").filter(d -> !d.isZero() && !d.isNegative()));
+            s.duration("wall").filter(d -> !d.isZero() && !d.isNegative()),
+            positive(s, "trained"));
     if (s.keys().isEmpty()) {
       top.problem("budget", "set at least one of " + String.join(", ", KEYS));
     }
@@ -39,6 +41,13 @@ final class BudgetSection {
           "budget",
           "gpu_hours, energy_kwh and co2_kg are counted from the energy metering, which"
               + " energy.enabled: false turns off");
+    }
+    if (s.has("trained") && !"pbt".equals(scheduler.type())) {
+      s.problem(
+          "trained",
+          "counts the budget units a PBT population trains, so it needs scheduler: {type: pbt,"
+              + " ...}; the study's scheduler is "
+              + ("none".equals(scheduler.type()) ? "none" : "'" + scheduler.type() + "'"));
     }
     return spec;
   }

@@ -29,6 +29,7 @@ import java.util.OptionalLong;
  * scheduler: {type: hyperband, min_budget: 10, max_budget: 270, rank_by: accuracy}
  * scheduler: {type: median, startup_trials: 5, warmup_steps: 2}
  * scheduler: {type: pbt, population: 8, interval: 4, quantile: 0.25, mode: async, max_budget: 40}
+ * scheduler: {type: pbt, population: 8, interval: 2, rank_at: equal_budget}
  * }</pre>
  *
  * <p>Pruners ({@code median}, {@code percentile}, {@code threshold}, {@code patient}) stop a trial
@@ -37,7 +38,8 @@ import java.util.OptionalLong;
  * rung by all objectives (Pareto rank and crowding) or, with {@code rank_by}, by one named
  * objective. Population-based training ({@code pbt}) trains a population in segments of {@code
  * interval} steps, each segment a trial that resumes from a checkpoint, until each member reaches
- * {@code max_budget} (when given).
+ * {@code max_budget} (when given); {@code rank_at: equal_budget} (async) ranks lineages at equal
+ * budget ({@link PbtSettings#equalBudgetRanking()}).
  *
  * <p><b>BOHB rule.</b> BOHB is a sampler and a scheduler that share their budgets. {@code
  * scheduler: {type: bohb, ...}} implies {@code sampler: {type: bohb}} when the file has no {@code
@@ -78,7 +80,13 @@ public final class SchedulerSection {
           "perturbation_factors",
           "mode",
           "max_budget",
-          "rank_by");
+          "rank_by",
+          "rank_at");
+
+  /**
+   * PBT's {@code rank_at} values: each member's latest result, or its lineage's at equal budget.
+   */
+  private static final List<String> RANK_AT = List.of("latest", "equal_budget");
 
   private SchedulerSection() {}
 
@@ -307,6 +315,7 @@ public final class SchedulerSection {
                         "max_budget",
                         "must be a number above 0 (the budget at which a member stops), got " + v));
         rankBy(s, objectiveNames);
+        rankAt(s);
       }
       default -> {}
     }
@@ -327,6 +336,33 @@ public final class SchedulerSection {
     return d > 0 && d < 1 && u > 1 && Double.isFinite(u)
         ? Optional.of(new double[] {d, u})
         : Optional.empty();
+  }
+
+  /**
+   * Checks PBT's {@code rank_at}: {@code latest} or {@code equal_budget}, the latter only
+   * asynchronously (the engine ignores it in sync mode, where a generation is ranked at one budget
+   * anyway, so a file asking for it there is refused rather than silently ignored).
+   */
+  private static void rankAt(Section s) {
+    if (!s.has("rank_at")) {
+      return;
+    }
+    Object raw = s.raw("rank_at");
+    if (!(raw instanceof String v) || !RANK_AT.contains(v)) {
+      s.problem(
+          "rank_at",
+          "must be latest (each member's latest result, the default) or equal_budget (each"
+              + " member's lineage at the deciding member's budget), got "
+              + Section.describe(raw)
+              + (raw instanceof String w ? Suggestions.hint(w, RANK_AT) : ""));
+      return;
+    }
+    if (v.equals("equal_budget") && "sync".equals(s.raw("mode"))) {
+      s.problem(
+          "rank_at",
+          "equal_budget applies to mode: async only (a synchronous generation is ranked at one"
+              + " budget already); remove rank_at or use mode: async");
+    }
   }
 
   /** Checks {@code rank_by}: one of the study's objective names (when they are known). */
@@ -485,7 +521,8 @@ public final class SchedulerSection {
             .synchronous("sync".equals(s.get("mode")))
             .seed(ModelSamplerTypes.seedOf(seed))
             .ranking(ranking(s))
-            .maxBudget(number(s, "max_budget", Double.POSITIVE_INFINITY));
+            .maxBudget(number(s, "max_budget", Double.POSITIVE_INFINITY))
+            .equalBudgetRanking("equal_budget".equals(s.get("rank_at")));
     perturbationFactors(s).ifPresent(f -> b.perturbationFactors(f[0], f[1]));
     return b.build();
   }

@@ -180,7 +180,7 @@ public final class StudyFileParser {
     List<MetricConstraint> constraints = constraints(top);
     Optional<AdvisorSpec> advisor = AdvisorSection.parse(top, space);
     EnergyConfig energy = EnergySection.parse(top, baseDirectory);
-    BudgetSpec budget = BudgetSection.parse(top, energy.enabled());
+    BudgetSpec budget = BudgetSection.parse(top, energy.enabled(), scheduler);
 
     if (!top.has("trials") && timeout.isEmpty()) {
       boolean finite =

@@ -3,6 +3,7 @@ package dev.knobflow.plugin.energy;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.budget.CostMeter;
 import dev.knobflow.optimizers.budget.StudyBudget;
+import dev.knobflow.optimizers.schedulers.pbt.PbtScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * the number of GPUs it was metered on (its {@code energy.devices}: {@code gpu:<i>} ids). Where
  * nothing measured a trial, its CPU-time estimate ({@link EstimatedEnergyObjective}) counts. A
  * trial that was not metered costs nothing known, so budgets other than wall time need energy
- * metering on.
+ * metering on. A PBT study's {@code trained} limit is {@link PbtScheduler#trainedBudget()}.
  *
  * <pre>{@code
  * StudyBudget budget = StudyBudget.builder()
@@ -61,16 +62,21 @@ public final class BudgetMeters {
         });
   }
 
-  /** The budget of a study file's {@code budget:} limits (wall time on the system clock). */
+  /**
+   * The budget of a study file's {@code budget:} limits (wall time on the system clock; {@code
+   * trained}, PBT's trained units, as {@link PbtScheduler#trainedBudget()}).
+   */
   public static StudyBudget budget(
-      java.util.OptionalDouble gpuHours,
-      java.util.OptionalDouble energyKwh,
-      java.util.OptionalDouble co2Kg,
-      Optional<Duration> wall) {
+      OptionalDouble gpuHours,
+      OptionalDouble energyKwh,
+      OptionalDouble co2Kg,
+      Optional<Duration> wall,
+      OptionalDouble trained) {
     StudyBudget.Builder b = StudyBudget.builder();
     gpuHours.ifPresent(v -> b.limit(gpuHours(), v));
     energyKwh.ifPresent(v -> b.limit(energyKwh(), v));
     co2Kg.ifPresent(v -> b.limit(co2Kg(), v));
+    trained.ifPresent(v -> b.limit(PbtScheduler.trainedBudget(), v));
     wall.ifPresent(b::wall);
     return b.build();
   }
@@ -93,6 +99,7 @@ public final class BudgetMeters {
         case "gpu_hours" -> b.limit(gpuHours(), v);
         case "energy_kwh" -> b.limit(energyKwh(), v);
         case "co2_kg" -> b.limit(co2Kg(), v);
+        case PbtScheduler.TRAINED_BUDGET -> b.limit(PbtScheduler.trainedBudget(), v);
         case StudyBudget.WALL_HOURS -> b.wall(Duration.ofMillis(Math.round(v * 3.6e6)));
         default -> {}
       }

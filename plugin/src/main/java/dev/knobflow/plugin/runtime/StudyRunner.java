@@ -115,7 +115,11 @@ public final class StudyRunner implements AutoCloseable {
       if (!budget.isEmpty()) {
         sb.budget(
             dev.knobflow.plugin.energy.BudgetMeters.budget(
-                budget.gpuHours(), budget.energyKwh(), budget.co2Kg(), budget.wall()));
+                budget.gpuHours(),
+                budget.energyKwh(),
+                budget.co2Kg(),
+                budget.wall(),
+                budget.trained()));
       }
       b.listeners.forEach(sb::listener);
       if (pair.scheduler() instanceof PbtScheduler && checkpoints != null) {

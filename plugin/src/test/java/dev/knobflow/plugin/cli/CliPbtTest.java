@@ -4,6 +4,7 @@ import static dev.knobflow.plugin.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knobflow.optimizers.Checkpoint;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.TrialState;
 import dev.knobflow.optimizers.storage.JournalStorage;
@@ -80,6 +81,37 @@ class CliPbtTest {
     assertEquals(
         List.of(12.0, 12.0),
         PbtToy.latestPerMember(trials).stream().map(t -> t.metrics().get("reached")).toList());
+  }
+
+  @Test
+  void aTrainedBudgetEndsTheStudyAtExactlyTheUnitsTrainedAndShowReportsThem() throws Exception {
+    // Three members, 4 steps a segment, 20 steps in all: five segments (a generation and a
+    // part), far below the trial target; each pays the steps it trains beyond its checkpoint.
+    Path file = PbtToy.study("spent").pbt(3, 4).trainedBudget(20).trials(50).writeTo(dir);
+    CliRun tune = cli("tune", file.toString());
+    assertEquals(0, tune.exit(), tune.out() + tune.err());
+    assertTrue(tune.out().contains("(stopped: budget reached"), tune.out());
+    assertTrue(
+        tune.out().contains("Budget: trained_budget: spent 20 of 20, remaining 0"), tune.out());
+
+    List<FrozenTrial> trials = trials("spent");
+    PbtToy.Segments segments = PbtToy.assertSegmentsContinueTheirParents(trials, 4);
+    double trained = 0;
+    for (FrozenTrial t : trials) {
+      Object parent = t.systemAttrs().get(Checkpoint.PARENT_ATTR);
+      double from =
+          parent == null
+              ? 0
+              : segments.byNumber().get(((Number) parent).intValue()).metrics().get("reached");
+      trained += t.metrics().get("reached") - from;
+    }
+    assertEquals(20.0, trained, "steps the toy trained, summed over " + trials.size());
+    assertEquals(5, trials.size());
+
+    CliRun show = cli("show", "spent", "--storage", "journal:" + dir.resolve("journal.jsonl"));
+    assertEquals(0, show.exit(), show.err());
+    assertTrue(
+        show.out().contains("Budget:     trained_budget: spent 20 of 20, remaining 0"), show.out());
   }
 
   @Test

@@ -72,4 +72,34 @@ class BudgetSectionTest {
         Optional.of(Duration.ofHours(1)),
         parse(study("energy: {enabled: false}\nbudget: {wall: 1h}")).budget().wall());
   }
+
+  @Test
+  void trainedUnitsAreAPbtBudget() {
+    String pbt = "scheduler: {type: pbt, population: 4, interval: 2}\n";
+    BudgetSpec spec = parse(study(pbt + "budget: {trained: 144}")).budget();
+    assertEquals(OptionalDouble.of(144), spec.trained());
+    assertTrue(!spec.isEmpty() && !spec.needsMetering());
+    // Needs no energy metering.
+    assertEquals(
+        OptionalDouble.of(8),
+        parse(study(pbt + "energy: {enabled: false}\nbudget: {trained: 8}")).budget().trained());
+    assertTrue(parse(study(pbt)).budget().trained().isEmpty());
+  }
+
+  @Test
+  void trainedUnitsNeedAPbtSchedulerAndAPositiveNumber() {
+    String none = problems(study("budget: {trained: 10}"));
+    assertTrue(
+        none.contains("budget.trained: counts the budget units a PBT population trains")
+            && none.contains("needs scheduler: {type: pbt, ...}; the study's scheduler is none"),
+        none);
+    String asha =
+        problems(
+            study("scheduler: {type: asha, min_budget: 1, max_budget: 9}\nbudget: {trained: 10}"));
+    assertTrue(asha.contains("budget.trained:") && asha.contains("scheduler is 'asha'"), asha);
+    String negative =
+        problems(
+            study("scheduler: {type: pbt, population: 4, interval: 2}\nbudget: {trained: -4}"));
+    assertTrue(negative.contains("budget.trained: must be a positive number, got -4"), negative);
+  }
 }

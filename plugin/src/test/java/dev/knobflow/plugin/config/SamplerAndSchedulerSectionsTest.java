@@ -19,6 +19,7 @@ import dev.knobflow.optimizers.schedulers.pruners.PatientPruner;
 import dev.knobflow.optimizers.schedulers.pruners.PercentilePruner;
 import dev.knobflow.optimizers.schedulers.pruners.ThresholdPruner;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -390,5 +391,50 @@ class SamplerAndSchedulerSectionsTest {
             "scheduler: {type: bohb, min_budget: 1, max_budget: 9}"),
         "sampler.top_fraction",
         "(0, 1)");
+  }
+
+  @Test
+  void pbtRankAtEqualBudgetTurnsOnLineageRankingAndLatestIsTheDefault() {
+    String pbt = "scheduler: {type: pbt, population: 4, interval: 2";
+    String equal = build(parse(ONE, "", pbt + ", rank_at: equal_budget}")).scheduler().describe();
+    assertTrue(equal.contains("rank_at=equal_budget"), equal);
+    for (String latest : List.of(pbt + "}", pbt + ", rank_at: latest}")) {
+      String d = build(parse(ONE, "", latest)).scheduler().describe();
+      assertTrue(d.startsWith("pbt(") && !d.contains("rank_at"), d);
+    }
+  }
+
+  @Test
+  void pbtRankAtNamesItsValuesAndRefusesSyncMode() {
+    assertProblem(
+        problems(
+            ONE, "", "scheduler: {type: pbt, population: 4, interval: 2, rank_at: equal_budgt}"),
+        "scheduler.rank_at",
+        "must be latest",
+        "or equal_budget",
+        "got 'equal_budgt'",
+        "did you mean 'equal_budget'");
+    assertProblem(
+        problems(
+            ONE,
+            "",
+            "scheduler: {type: pbt, population: 4, interval: 2, mode: sync, rank_at: equal_budget}"),
+        "scheduler.rank_at",
+        "mode: async only",
+        "remove rank_at or use mode: async");
+    assertProblem(
+        problems(ONE, "", "scheduler: {type: asha, min_budget: 1, max_budget: 9, rank_at: latest}"),
+        "scheduler.rank_at",
+        "unknown key");
+    // latest is fine in sync mode.
+    assertTrue(
+        build(
+                parse(
+                    ONE,
+                    "",
+                    "scheduler: {type: pbt, population: 4, interval: 2, mode: sync, rank_at: latest}"))
+            .scheduler()
+            .describe()
+            .contains("mode=sync"));
   }
 }

@@ -110,6 +110,7 @@ public final class PbtToy {
     private double interval = 5;
     private double quantile = 0.25;
     private Double maxBudget;
+    private Double trainedBudget;
     private int trials = 24;
     private Integer parallelism;
     private String checkpoints = "ckpt";
@@ -146,6 +147,12 @@ public final class PbtToy {
     /** PBT's max_budget; none by default. */
     public Study maxBudget(double maxBudget) {
       this.maxBudget = maxBudget;
+      return this;
+    }
+
+    /** The study's {@code budget: {trained: N}}; none by default. */
+    public Study trainedBudget(double trained) {
+      this.trainedBudget = trained;
       return this;
     }
 
@@ -198,6 +205,9 @@ public final class PbtToy {
         b.append(", max_budget: ").append(number(maxBudget));
       }
       b.append("}\n");
+      if (trainedBudget != null) {
+        b.append("budget: {trained: ").append(number(trainedBudget)).append("}\n");
+      }
       b.append("trials: ").append(trials).append('\n');
       if (parallelism != null) {
         b.append("parallelism: ").append(parallelism).append('\n');
