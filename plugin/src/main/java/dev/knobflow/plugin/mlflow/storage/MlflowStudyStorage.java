@@ -688,8 +688,14 @@ public final class MlflowStudyStorage implements StudyStorage {
    * unfinished one. One search whose answer does not grow with the study.
    */
   private void refresh(StudyCache s, boolean force) {
+    refresh(s, force, false);
+  }
+
+  /** {@link #refresh(StudyCache, boolean)}, reading every run of the study when {@code all}. */
+  private void refresh(StudyCache s, boolean force, boolean all) {
     long now = System.nanoTime();
-    boolean full = !s.loaded || now - s.lastFullReadNanos > options.fullRefreshInterval().toNanos();
+    boolean full =
+        all || !s.loaded || now - s.lastFullReadNanos > options.fullRefreshInterval().toNanos();
     // Fresh enough: read within the staleness, or this worker won a number claim since its last
     // read (nobody else created a trial before it) and no other worker's trial is left to change.
     // A worker running alone thus reads only at its start and every fullRefreshInterval, however
@@ -853,6 +859,12 @@ public final class MlflowStudyStorage implements StudyStorage {
     TrialEntry e = s.byNumber.get(number);
     if (e == null) {
       refresh(s, true);
+      e = s.byNumber.get(number);
+    }
+    if (e == null) {
+      // Another worker's new run carries its number metric only once that worker's held writes
+      // go out (up to 1 s), so the range-filtered read above cannot see it yet: read every run.
+      refresh(s, true, true);
       e = s.byNumber.get(number);
     }
     if (e == null) {
