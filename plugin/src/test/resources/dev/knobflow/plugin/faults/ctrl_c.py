@@ -22,11 +22,20 @@ def late():
     return time.time() > deadline
 
 
+def default_sigint():
+    # A command typed at a terminal starts with SIGINT at its default action. This driver may
+    # itself run with SIGINT ignored (a background job of a script without job control, as some
+    # CI runners start the build), and an ignored SIGINT is inherited through exec, so the JVM
+    # would rightly keep ignoring Ctrl-C: give the command the disposition a user's shell gives.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 if mode == "pty":
     import pty
 
     pid, fd = pty.fork()
     if pid == 0:
+        default_sigint()
         os.execvp(cmd[0], cmd)
     out = bytearray()
     sent = False
@@ -51,7 +60,11 @@ if mode == "pty":
     print("\nEXIT", os.waitstatus_to_exitcode(status))
 else:
     p = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=default_sigint)
     chunks = []
     reader = threading.Thread(target=lambda: chunks.append(p.stdout.read()))
     reader.start()
