@@ -971,16 +971,12 @@ public final class PostgresStorage implements StudyStorage {
 
   @Override
   public FrozenTrial trial(String study, int number) {
-    List<FrozenTrial> all = trials(study);
-    if (number < 0 || number >= all.size() || all.get(number).number() != number) {
-      for (FrozenTrial t : all) {
-        if (t.number() == number) {
-          return t;
-        }
-      }
-      throw new NoSuchElementException("study '" + study + "' has no trial " + number);
-    }
-    return all.get(number);
+    long id = study(study).id();
+    return caches
+        .computeIfAbsent(study, s -> new TrialCache(id))
+        .readOne(tx, number)
+        .orElseThrow(
+            () -> new NoSuchElementException("study '" + study + "' has no trial " + number));
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +32,10 @@ import java.util.TreeMap;
 final class TrialCache {
 
   private final long studyId;
+
+  /** Null for a study's copy; a trial's number for a one-trial read ({@link #readOne}). */
+  private final Integer onlyNumber;
+
   private long watermark;
   private final TreeMap<Integer, TrialRow> byNumber = new TreeMap<>();
   private final Map<Long, TrialRow> byId = new HashMap<>();
@@ -38,7 +43,12 @@ final class TrialCache {
   private long rowsRead;
 
   TrialCache(long studyId) {
+    this(studyId, null);
+  }
+
+  private TrialCache(long studyId, Integer onlyNumber) {
     this.studyId = studyId;
+    this.onlyNumber = onlyNumber;
   }
 
   /** Refreshes begun so far; a refresh's index is this count just after it began. */
@@ -89,6 +99,22 @@ final class TrialCache {
     return rowsRead;
   }
 
+  /**
+   * Reads trial {@code number} alone, as the database holds it now (at least every write committed
+   * before this call), in one round trip, without touching this copy: looking up one trial (after a
+   * worker finishes or starts it, every trial) then costs that trial's rows, not those of every
+   * trial other workers changed since the last refresh. Its rows count in {@link #rowsRead()}.
+   */
+  Optional<FrozenTrial> readOne(Transactions tx, int number) {
+    TrialCache one = new TrialCache(studyId, number);
+    one.read(tx);
+    synchronized (this) {
+      rowsRead += one.rowsRead;
+    }
+    TrialRow row = one.byNumber.get(number);
+    return row == null ? Optional.empty() : Optional.of(row.snapshot());
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private record ParamRow(long trialId, String name, Distribution distribution, Object value) {}
@@ -122,18 +148,29 @@ final class TrialCache {
    */
   private String readSql() {
     String where = " WHERE study_id = " + studyId + " AND changed >= '" + watermark + "'::xid8";
+    String trialWhere = where;
+    String childWhere = where;
+    if (onlyNumber != null) {
+      trialWhere += " AND number = " + onlyNumber;
+      childWhere +=
+          " AND trial_id = (SELECT id FROM knobflow_trials WHERE study_id = "
+              + studyId
+              + " AND number = "
+              + onlyNumber
+              + ")";
+    }
     return "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
         + " SELECT pg_snapshot_xmin(pg_current_snapshot())::text,"
         + " current_setting('transaction_isolation');"
         + " SELECT id, number, state, objective_values, constraint_values, metrics, budget,"
         + " started, completed, heartbeat, fail_reason FROM knobflow_trials"
-        + where
+        + trialWhere
         + "; SELECT trial_id, name, distribution, value FROM knobflow_params"
-        + where
+        + childWhere
         + " ORDER BY ord; SELECT trial_id, kind, key, value FROM knobflow_trial_attrs"
-        + where
+        + childWhere
         + " ORDER BY ord; SELECT trial_id, step, step_values FROM knobflow_intermediate"
-        + where
+        + childWhere
         + "; COMMIT";
   }
 

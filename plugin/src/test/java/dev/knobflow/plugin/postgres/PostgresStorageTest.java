@@ -330,6 +330,38 @@ class PostgresStorageTest {
   }
 
   @Test
+  void lookingUpOneTrialReadsThatTrialFreshButNotTheTrialsOthersChanged() {
+    String url = SERVER.newDatabase();
+    try (PostgresStorage writer = open(url);
+        PostgresStorage reader = open(url)) {
+      writer.createStudy("s", ONE);
+      for (int n = 0; n < 40; n++) {
+        writer.createTrial("s", TrialState.RUNNING, Map.of("gen", n));
+        writer.setParam("s", n, "x", FloatDistribution.of(0, 1), n / 100.0);
+        writer.reportIntermediate("s", n, 1, List.of(n * 2.0));
+      }
+      writer.finishTrial("s", 7, TrialOutcome.complete(List.of(0.5), List.of(), Map.of(), HB));
+
+      long before = reader.rowsRead("s");
+      FrozenTrial seven = reader.trial("s", 7);
+      long read = reader.rowsRead("s") - before;
+      // Trial 7's own rows (the trial, its param, attribute and step), not the study's 160.
+      assertEquals(4, read, "rows read to look up one trial of 40");
+      assertEquals(TrialState.COMPLETE, seven.state());
+      assertEquals(List.of(0.5), seven.values());
+      assertEquals(0.07, (double) seven.params().get("x"), 1e-12);
+      assertEquals(7, ((Number) seven.systemAttrs().get("gen")).intValue());
+      assertEquals(List.of(14.0), seven.intermediateValues().get(1L));
+      assertEquals(seven, reader.trials("s").get(7), "the same trial as a full read gives");
+
+      // Fresh: a write committed just before the lookup is in it.
+      writer.setUserAttr("s", 3, "note", "late");
+      assertEquals("late", reader.trial("s", 3).userAttrs().get("note"));
+      assertThrows(java.util.NoSuchElementException.class, () -> reader.trial("s", 40));
+    }
+  }
+
+  @Test
   void staleRunningTrialsAreFailedByHeartbeatAge() {
     try (PostgresStorage s = open(SERVER.newDatabase())) {
       s.createStudy("s", ONE);
