@@ -137,7 +137,10 @@ for d in "$ROOT"/*/target/classes; do
   jar cf "$WORK/cp/$m.jar" -C "$d" .
   CP="$CP$WORK/cp/$m.jar:"
 done
-CP="$CP$(cat "$DEPS")"
+# Only the jars of the list: in a reactor build it also names the modules' target/classes and
+# target/test-classes folders (copied as jars above), and a folder on the class path makes the JVM
+# refuse to write the workers' AppCDS archive ("non-empty directory").
+CP="$CP$(tr ':' '\n' <"$DEPS" | grep '\.jar$' | paste -sd: -)"
 mkdir -p "$WORK/classes"
 javac -d "$WORK/classes" -cp "$CP" "$HERE/ScaleDbBench.java"
 jar cf "$WORK/cp/bench.jar" -C "$WORK/classes" .
