@@ -11,8 +11,9 @@ import java.util.List;
  * Knobflow's tables and their version. Every table is prefixed {@code knobflow_}, so the same
  * database can hold MLflow's backend store. {@code knobflow_schema_version} holds one row: the
  * version the tables have. Opening a storage creates the tables, or upgrades older ones step by
- * step, under a transaction-scoped advisory lock so that workers starting together do it once; a
- * version newer than this Knobflow knows is refused.
+ * step, under a transaction-scoped advisory lock so that workers starting together do it once (a
+ * database already at this version is only read, without the lock); a version newer than this
+ * Knobflow knows is refused.
  *
  * <p>Every row that a reader caches carries {@code changed}, the id of the transaction that last
  * wrote it ({@code pg_current_xact_id()}), so readers fetch only what changed since their last read
@@ -24,7 +25,7 @@ final class PostgresSchema {
   static final int CURRENT = 1;
 
   /** Serialises schema creation and upgrades across processes ("knobflow" in ASCII). */
-  private static final long LOCK_KEY = 0x6b6e6f62666c6f77L;
+  static final long LOCK_KEY = 0x6b6e6f62666c6f77L;
 
   /** The statements that bring version {@code i} to {@code i + 1}, at index {@code i}. */
   private static final List<List<String>> MIGRATIONS =
@@ -112,26 +113,25 @@ final class PostgresSchema {
   /** {@link #ensure(Connection, String)} up to {@code target}, for tests of the version check. */
   static int ensure(Connection c, String where, int target) throws SQLException {
     try (Statement s = c.createStatement()) {
+      // The usual case, a worker joining a database already at this version, takes no lock:
+      // workers starting together would otherwise queue on it one after the other, each holding
+      // it until its transaction commits (64 worker JVMs starting on 2 cores: seconds each).
+      boolean hasVersionTable;
+      try (ResultSet rs =
+          s.executeQuery("SELECT to_regclass('knobflow_schema_version') IS NOT NULL")) {
+        hasVersionTable = rs.next() && rs.getBoolean(1);
+      }
+      if (hasVersionTable) {
+        int found = version(s, where, target);
+        if (found == target) {
+          return found;
+        }
+      }
       s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
       s.execute(
           "CREATE TABLE IF NOT EXISTS knobflow_schema_version ("
               + "version integer NOT NULL, upgraded timestamptz NOT NULL DEFAULT now())");
-      int found = 0;
-      try (ResultSet rs = s.executeQuery("SELECT max(version) FROM knobflow_schema_version")) {
-        if (rs.next()) {
-          found = rs.getInt(1);
-        }
-      }
-      if (found > target) {
-        throw new StorageException(
-            "the PostgreSQL storage "
-                + where
-                + " has Knobflow schema version "
-                + found
-                + ", newer than this Knobflow knows (version "
-                + target
-                + "); use a Knobflow release at least as new as the one that wrote it");
-      }
+      int found = version(s, where, target); // again: another process may have upgraded meanwhile
       for (int v = found; v < target; v++) {
         for (String sql : MIGRATIONS.get(v)) {
           s.execute(sql);
@@ -143,5 +143,26 @@ final class PostgresSchema {
       }
       return found;
     }
+  }
+
+  /** The version the tables have (0: none yet), refused if newer than {@code target}. */
+  private static int version(Statement s, String where, int target) throws SQLException {
+    int found = 0;
+    try (ResultSet rs = s.executeQuery("SELECT max(version) FROM knobflow_schema_version")) {
+      if (rs.next()) {
+        found = rs.getInt(1);
+      }
+    }
+    if (found > target) {
+      throw new StorageException(
+          "the PostgreSQL storage "
+              + where
+              + " has Knobflow schema version "
+              + found
+              + ", newer than this Knobflow knows (version "
+              + target
+              + "); use a Knobflow release at least as new as the one that wrote it");
+    }
+    return found;
   }
 }

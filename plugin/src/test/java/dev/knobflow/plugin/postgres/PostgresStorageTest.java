@@ -448,6 +448,43 @@ class PostgresStorageTest {
     assertFalse(e.getMessage().contains(PostgresTestServer.PASSWORD), e.getMessage());
   }
 
+  /**
+   * Workers joining a database already at this schema version only read the version: while another
+   * process holds the schema lock (as one creating or upgrading the tables does), opening the
+   * storage neither waits for it nor fails. Every open used to take the lock, so worker JVMs
+   * starting together queued on it one after another. Waiting is seen in pg_stat_activity, not
+   * timed.
+   */
+  @Test
+  void openingADatabaseAtThisSchemaVersionDoesNotWaitForTheSchemaLock() throws Exception {
+    String url = SERVER.newDatabase();
+    String db = url.substring(url.lastIndexOf('/') + 1);
+    try (PostgresStorage s = open(url)) {
+      s.createStudy("s", ONE);
+    }
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection holder = SERVER.connect(db);
+        Connection watcher = SERVER.connect(db)) {
+      try (Statement st = holder.createStatement()) {
+        st.execute("SELECT pg_advisory_lock(" + PostgresSchema.LOCK_KEY + ")");
+      }
+      Future<Boolean> opened =
+          pool.submit(
+              () -> {
+                try (PostgresStorage s = open(url)) {
+                  return s.findStudy("s").isPresent();
+                }
+              });
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> waitingOnALock(watcher, db) > 0 || opened.isDone());
+      assertTrue(opened.isDone(), "opening the storage waited for the schema lock");
+      assertTrue(opened.get(), "the study was not found through the storage opened without it");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aWrongPasswordFailsAtOnceWithAClearMessageThatNeverShowsIt() {
     String db = SERVER.newDatabase();
