@@ -228,8 +228,9 @@ if [ "$CDS" = 1 ] && [ -n "$PROCESS_WORKERS" ]; then
     WORKER_OPTS_ALL="$WORKER_OPTS -XX:SharedArchiveFile=$WORK/worker.jsa"
     echo "worker AppCDS archive: $(du -k "$WORK/worker.jsa" | cut -f1) KiB" >&2
   else
-    echo "run.sh: the AppCDS archive was not written (see $WORK/cds.err); workers run without it" >&2
-    KEEP=1
+    # Stop rather than measure process runs that would pass for runs with the archive.
+    echo "run.sh: the AppCDS archive was not written (see $WORK/cds.err); fix that, or rerun with --no-cds to measure without it" >&2
+    exit 1
   fi
 fi
 

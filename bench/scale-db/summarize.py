@@ -28,6 +28,7 @@ prediction and measurement.
 import argparse
 import json
 import os
+import re
 
 PLAN_UTILISATION = 0.7
 FIT_MAX_W = 64
@@ -56,12 +57,19 @@ def main():
     ap.add_argument("--machine", default="?")
     ap.add_argument("--postgres", default="?")
     ap.add_argument("--load", default="?")
-    ap.add_argument("--pool", default="4")
-    ap.add_argument("--worker-opts", default="?")
+    ap.add_argument("--pool", default="16 (threads runs), 4 per process (process runs)")
+    ap.add_argument("--worker-opts", default=None,
+                    help="default: the options the process rows recorded")
     ap.add_argument("--cores", type=int, default=os.cpu_count())
     a = ap.parse_args()
     rows = [r for path in a.results for r in load(path)]
     ok_rows = [r for r in rows if "trials_per_s" in r]
+    if a.worker_opts is None:
+        # Each invocation dumps its archive into its own scratch folder: name it, not the path.
+        recorded = sorted({re.sub(r"-XX:SharedArchiveFile=\S+", "+ AppCDS archive",
+                                  r["worker_jvm_options"])
+                           for r in ok_rows if r.get("worker_jvm_options")})
+        a.worker_opts = "; ".join(recorded) if recorded else "none recorded"
     # Speed-up against W = 1 of the same tool and mode (threads' W = 1 where a mode has none).
     base = {}
     for r in ok_rows:
