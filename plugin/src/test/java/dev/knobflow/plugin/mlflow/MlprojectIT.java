@@ -67,8 +67,7 @@ class MlprojectIT {
     pb.environment().put("MLFLOW_TRACKING_URI", MlflowTestServer.shared().trackingUri());
     pb.environment().remove("MLFLOW_RUN_ID");
     // MLflow's telemetry thread sets and unsets _MLFLOW_TELEMETRY_SESSION_ID in os.environ while
-    // the
-    // client iterates os.environ for proxies: `mlflow run` then fails at random with
+    // the client iterates os.environ for proxies: `mlflow run` then fails at random with
     // "KeyError: '_MLFLOW_TELEMETRY_SESSION_ID'" (seen in a clean-clone CI run). Tests send none.
     pb.environment().put("MLFLOW_DISABLE_TELEMETRY", "true");
     Process p = pb.start();

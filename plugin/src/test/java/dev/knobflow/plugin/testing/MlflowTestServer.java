@@ -155,8 +155,7 @@ public final class MlflowTestServer {
     // MLflow 3 also starts Huey job consumers (GenAI scoring, trace archival) that tracking does
     // not use; on a small machine they take CPU from the server and the tests.
     builder.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
-    // No usage telemetry from a test server (its thread also edits os.environ while others read
-    // it).
+    // No usage telemetry from a test server: its thread edits os.environ while others read it.
     builder.environment().put("MLFLOW_DISABLE_TELEMETRY", "true");
     try {
       process = builder.start();
