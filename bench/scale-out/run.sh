@@ -118,13 +118,19 @@ for _ in $(seq 32); do echo; done | xargs -P 8 -I{} curl -sf -o /dev/null -X POS
 RESULTS="$WORK/results.jsonl"
 RUN_ID="$(date +%s)"
 api_requests() { grep -c '"\(GET\|POST\|PATCH\|DELETE\) /api/' "$LOG" || true; }
-# The /api/ requests by endpoint (method and path, query left out) in the log past line $1, as JSON.
+# The /api/ requests by endpoint (method and path, query left out) in the log past line $1, as JSON;
+# answers other than 200 count apart, with their status (e.g. a number claim another worker won is
+# a refused `log-batch`: "POST runs/log-batch 400").
 api_breakdown() {
   tail -n "+$(($1 + 1))" "$LOG" | python3 -c '
 import collections, json, re, sys
+def key(m):
+    endpoint = m.group(1) + " " + m.group(2).split("?")[0].replace("/api/2.0/mlflow/", "")
+    return endpoint if m.group(3) in (None, "200") else endpoint + " " + m.group(3)
 counts = collections.Counter(
-    m.group(1) + " " + m.group(2).split("?")[0].replace("/api/2.0/mlflow/", "")
-    for m in (re.search(r"\"(GET|POST|PATCH|DELETE) (/api/\S+)", line) for line in sys.stdin) if m)
+    key(m)
+    for m in (re.search(r"\"(GET|POST|PATCH|DELETE) (/api/\S+)[^\"]*\"(?: (\d{3}))?", line)
+              for line in sys.stdin) if m)
 print(json.dumps(dict(counts.most_common())))'
 }
 now() { date +%s.%N; }
