@@ -154,13 +154,23 @@ public final class MlflowStudyStorage implements StudyStorage {
   }
 
   /**
-   * Logs metrics on the study's run through this storage's buffered writer, where they ride with
-   * this worker's next number claim (a request to the study run it sends anyway) instead of one of
-   * their own; {@link #flush()} and {@link #close()} send any left.
+   * Logs metrics on the study's run. They ride with this worker's next number claim (a request to
+   * the study run it sends anyway) instead of one of their own, unless no claim comes within the
+   * write hold ({@link MlflowStorageOptions#writeHold()}); {@link #flush()} and {@link #close()}
+   * send any left.
    */
   public synchronized void logStudyRunMetrics(
       String study, Map<String, Double> metrics, long step) {
-    server.writer().logMetrics(study(study).studyRunId, metrics, step);
+    StudyCache s = study(study);
+    if (options.writeHold().isZero()) {
+      server.writer().logMetrics(s.studyRunId, metrics, step);
+      return;
+    }
+    if (s.claimRiders.isEmpty()) {
+      s.claimRidersSinceNanos = System.nanoTime();
+    }
+    long now = System.currentTimeMillis();
+    metrics.forEach((k, v) -> s.claimRiders.add(new MetricPoint(k, v, now, step)));
   }
 
   /** The MLflow run id of a trial. */
@@ -662,6 +672,15 @@ public final class MlflowStudyStorage implements StudyStorage {
     for (TrialEntry e : List.copyOf(withHeld)) {
       release(e);
     }
+    studies.values().forEach(this::releaseClaimRiders);
+  }
+
+  /** Hands the study run's points that wait for a number claim to the writer. */
+  private void releaseClaimRiders(StudyCache s) {
+    for (MetricPoint p : s.claimRiders) {
+      server.writer().logMetric(s.studyRunId, p.key(), p.value(), p.timestamp(), p.step());
+    }
+    s.claimRiders.clear();
   }
 
   /** Hands writes held longer than the hold time to the writer; runs in the background. */
@@ -671,6 +690,11 @@ public final class MlflowStudyStorage implements StudyStorage {
     for (TrialEntry e : List.copyOf(withHeld)) {
       if (e.held.olderThan(hold, now)) {
         release(e);
+      }
+    }
+    for (StudyCache s : studies.values()) {
+      if (!s.claimRiders.isEmpty() && now - s.claimRidersSinceNanos > hold) {
+        releaseClaimRiders(s);
       }
     }
   }

@@ -1,8 +1,10 @@
 package dev.knobflow.plugin.mlflow.storage;
 
+import dev.knobflow.mlflowrest.MetricPoint;
 import dev.knobflow.mlflowrest.RunRecord;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.storage.StudyRecord;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,6 +73,17 @@ final class StudyCache {
    * read of the study run is needed.
    */
   boolean studyRunMarked;
+
+  /**
+   * Points for the study run (the tracking listener's best-so-far curve) that wait for this
+   * worker's next number claim, a request to the study run it sends anyway, and since when. They
+   * are kept out of the writer so that the flush before a read (which must send the trials' writes)
+   * does not send them alone; {@link MlflowStudyStorage#flush()} and the write hold's clock send
+   * them when no claim comes.
+   */
+  final List<MetricPoint> claimRiders = new ArrayList<>();
+
+  long claimRidersSinceNanos;
 
   boolean loaded;
   long lastReadNanos;

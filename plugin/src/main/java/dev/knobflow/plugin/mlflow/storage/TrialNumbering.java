@@ -83,19 +83,26 @@ final class TrialNumbering {
   }
 
   /**
-   * Claims a number. Metric points buffered for the study run (the tracking listener's best-so-far
-   * curve, logged as the previous trial finished) ride in the claim's request instead of one of
-   * their own; a refused claim writes nothing, so they go with the next attempt. Until the study
-   * run carries the number metric {@link StorageTags#STUDY_RUN_NUMBER}, the claim adds it (so that
-   * reads of the trials bring the study run along).
+   * Claims a number. Metric points waiting for the study run (the tracking listener's best-so-far
+   * curve, logged as the previous trial finished: {@link StudyCache#claimRiders} and the writer's
+   * buffer) ride in the claim's request instead of one of their own; a refused claim writes
+   * nothing, so they go with the next attempt. Until the study run carries the number metric {@link
+   * StorageTags#STUDY_RUN_NUMBER}, the claim adds it (so that reads of the trials bring the study
+   * run along).
    *
-   * <p>After the first lost claim, {@code catchUp} reads the study's runs, which bring every number
-   * claimed so far (the study run's params): the next attempt skips them all instead of losing one
-   * request per number another worker took since this worker's last read.
+   * <p>After the first lost claim it tries the next number at once: a worker that read the study
+   * just before (as workers do before each trial while others run) is mostly one number behind.
+   * After the second, {@code catchUp} reads the study's runs, which bring every number claimed so
+   * far (the study run's params): the next attempt skips them all instead of losing one request per
+   * number another worker took since this worker's last read.
    */
   private int claim(StudyCache s, String claimId, Runnable catchUp) {
-    List<MetricPoint> riders =
-        new ArrayList<>(server.writer().takeBufferedMetrics(s.studyRunId, MAX_METRICS_WITH_CLAIM));
+    List<MetricPoint> riders = new ArrayList<>();
+    int kept = Math.min(s.claimRiders.size(), MAX_METRICS_WITH_CLAIM);
+    riders.addAll(s.claimRiders.subList(0, kept));
+    s.claimRiders.subList(0, kept).clear();
+    riders.addAll(
+        server.writer().takeBufferedMetrics(s.studyRunId, MAX_METRICS_WITH_CLAIM - riders.size()));
     boolean marking = !s.studyRunMarked;
     if (marking) {
       riders.add(
@@ -105,6 +112,7 @@ final class TrialNumbering {
               System.currentTimeMillis(),
               0));
     }
+    int lost = 0;
     boolean caughtUp = false;
     try {
       while (true) {
@@ -122,7 +130,10 @@ final class TrialNumbering {
           return n;
         }
         claimsLost++; // number n is another worker's: unknown here until the next read
-        if (!caughtUp && s.studyRunMarked) {
+        lost++;
+        // A worker that read before claiming is mostly one number behind: the next number wins
+        // without a read. Losing it too means it is further behind.
+        if (lost >= 2 && !caughtUp && s.studyRunMarked) {
           caughtUp = true;
           catchUp.run();
         }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knobflow.mlflowrest.MetricPoint;
 import dev.knobflow.mlflowrest.MlflowConnection;
+import dev.knobflow.mlflowrest.MlflowTracking;
+import dev.knobflow.mlflowrest.WriterOptions;
 import dev.knobflow.optimizers.FrozenTrial;
 import dev.knobflow.optimizers.Objective;
 import dev.knobflow.optimizers.TrialState;
@@ -17,13 +20,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * What a worker asks the server for: trial creation reads no run back, a short trial costs four
- * requests, and incremental reads ask only for trial runs past the settled window, yet still see
- * trials that finish out of order.
+ * requests, the study run's best-so-far points ride with number claims, a lost claim costs no read
+ * unless the worker is more than one number behind, and incremental reads ask only for trial runs
+ * past the settled window, yet still see trials that finish out of order.
  */
 @Tag("mlflow")
 class MlflowStorageReadWindowTest {
@@ -100,6 +105,112 @@ class MlflowStorageReadWindowTest {
       assertEquals(List.of(2.0), t.intermediateValues().get(1L));
       assertEquals("short", t.userAttrs().get("note"));
       assertEquals(List.of(1.0), t.values());
+    }
+  }
+
+  /**
+   * The tracking listener's best-so-far point for the study run waits for the worker's next number
+   * claim, a request to the study run it sends anyway, even when the worker reads the others'
+   * trials in between (that read flushes the trials' writes first, and used to send the point in a
+   * request of its own).
+   */
+  @Test
+  void theStudyRunsBestSoFarPointRidesWithTheNextClaimThroughAReadOfTheTrials() {
+    MlflowTestServer server = MlflowTestServer.shared();
+    String studyRunId;
+    try (RecordingProxy proxy = RecordingProxy.to(server.port());
+        MlflowStudyStorage storage =
+            MlflowStudyStorage.open(
+                MlflowConnection.of(proxy.uri()),
+                experiment,
+                INCREMENTAL_ONLY.withWriteHold(Duration.ofMinutes(5)))) {
+      storage.createStudy(STUDY, LOSS);
+      int first = storage.createTrial(STUDY, TrialState.RUNNING, Map.of()).number();
+      storage.finishTrial(STUDY, first, done(3.0));
+      studyRunId = storage.studyRunId(STUDY).orElseThrow();
+      storage.logStudyRunMetrics(STUDY, Map.of("best/loss", 3.0), 0);
+      proxy.reset();
+      storage.trials(STUDY); // a zero read staleness: always asks the server
+      assertEquals(1, proxy.count("/runs/search"), proxy.requests().toString());
+      assertEquals(0, proxy.count("/runs/log-batch"), proxy.requests().toString());
+      storage.createTrial(STUDY, TrialState.RUNNING, Map.of());
+      assertEquals(1, proxy.count("/runs/log-batch"), proxy.requests().toString());
+      assertEquals(3, proxy.requests().size(), proxy.requests().toString());
+    }
+    assertEquals(List.of(3.0), bestSoFar(studyRunId));
+  }
+
+  /** A point that no claim takes reaches the study run all the same: with flush, or by its age. */
+  @Test
+  void aBestSoFarPointWithoutALaterClaimIsSentByFlushOrAfterTheWriteHold() {
+    MlflowConnection connection = MlflowConnection.of(MlflowTestServer.shared().trackingUri());
+    try (MlflowStudyStorage flushed =
+            MlflowStudyStorage.open(
+                connection,
+                experiment,
+                MlflowStorageOptions.defaults().withWriteHold(Duration.ofMinutes(5)));
+        MlflowStudyStorage aged =
+            MlflowStudyStorage.open(
+                connection,
+                experiment + "-aged",
+                MlflowStorageOptions.defaults().withWriteHold(Duration.ofMillis(200)))) {
+      flushed.createStudy(STUDY, LOSS);
+      flushed.logStudyRunMetrics(STUDY, Map.of("best/loss", 5.0), 0);
+      flushed.flush();
+      assertEquals(List.of(5.0), bestSoFar(flushed.studyRunId(STUDY).orElseThrow()));
+
+      aged.createStudy(STUDY, LOSS);
+      aged.logStudyRunMetrics(STUDY, Map.of("best/loss", 4.0), 0);
+      String agedRun = aged.studyRunId(STUDY).orElseThrow();
+      // Nothing flushes or claims here: the storage's own hold clock must send it.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> bestSoFar(agedRun).equals(List.of(4.0)));
+    }
+  }
+
+  /**
+   * A worker that lost the number it claimed is mostly one behind (it read just before): it tries
+   * the next number without reading; only a second lost claim makes it read the claims.
+   */
+  @Test
+  void aLostClaimTriesTheNextNumberAndOnlyASecondLossReadsTheStudy() {
+    MlflowTestServer server = MlflowTestServer.shared();
+    MlflowConnection direct = MlflowConnection.of(server.trackingUri());
+    try (RecordingProxy proxy = RecordingProxy.to(server.port());
+        MlflowStudyStorage ahead = MlflowStudyStorage.open(direct, experiment);
+        MlflowStudyStorage behind =
+            MlflowStudyStorage.open(MlflowConnection.of(proxy.uri()), experiment)) {
+      ahead.createStudy(STUDY, LOSS);
+      behind.createStudy(STUDY, LOSS); // knows the study, none of its trials
+      ahead.createTrial(STUDY, TrialState.RUNNING, Map.of()); // takes number 0
+      proxy.reset();
+      assertEquals(1, behind.createTrial(STUDY, TrialState.RUNNING, Map.of()).number());
+      // Number 0 refused, number 1 won, the run: no read.
+      assertEquals(2, proxy.count("/runs/log-batch"), proxy.requests().toString());
+      assertEquals(0, proxy.count("/runs/search"), proxy.requests().toString());
+
+      ahead.flush();
+      for (int i = 0; i < 3; i++) {
+        ahead.createTrial(STUDY, TrialState.RUNNING, Map.of()); // 2, 3, 4
+      }
+      proxy.reset();
+      assertEquals(5, behind.createTrial(STUDY, TrialState.RUNNING, Map.of()).number());
+      // 2 and 3 refused, then one read brings every claim, and 5 is won at once.
+      assertEquals(3, proxy.count("/runs/log-batch"), proxy.requests().toString());
+      assertEquals(1, proxy.count("/runs/search"), proxy.requests().toString());
+    }
+  }
+
+  private static List<Double> bestSoFar(String studyRunId) {
+    try (MlflowTracking tracking =
+        MlflowTracking.open(
+            MlflowConnection.of(MlflowTestServer.shared().trackingUri()),
+            WriterOptions.defaults())) {
+      return tracking.runs().metricHistory(studyRunId, "best/loss").stream()
+          .map(MetricPoint::value)
+          .toList();
     }
   }
 

@@ -161,8 +161,9 @@ class MlflowStorageRequestBudgetTest {
    * worker id) share one study until its study-wide target of 80 trials is reached, all at once.
    * Numbers stay unique and dense, every trial is complete on the server, and workers take each
    * other's intermediate values from the finished runs, not from metric histories. The
-   * at-most-5-per-trial budget is not met with four workers yet (6.6 to 7.0 per trial in two runs,
-   * see docs/mlflow-storage.md): the count is printed, not asserted.
+   * at-most-5-per-trial budget is not met with several workers (6.3 per trial here, where a study's
+   * 80 trials also pay four workers' start-up; 5 is the floor for one-at-a-time number claims with
+   * other workers running, see docs/mlflow-storage.md): the count is printed, not asserted.
    */
   @Test
   void fourConcurrentWorkersKeepNumbersDenseAndReadIntermediateValuesWithTheRuns()
